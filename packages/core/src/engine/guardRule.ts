@@ -1,0 +1,97 @@
+import type { Actor } from '../store/records.js';
+
+/** The event as a machine sees it: the validated payload, plus the engine's stamp. */
+export type StampedEvent<TType extends string = string, TPayload = Record<string, unknown>> = {
+  readonly type: TType;
+  /** When the event took effect, in epoch milliseconds (the clock's time, or a timer's due time). */
+  readonly at: number;
+  readonly actor: Actor;
+} & TPayload;
+
+/** What a guard rule sees. */
+export interface GuardArgs<TContext = Record<string, unknown>, TEvent = StampedEvent> {
+  readonly context: TContext;
+  readonly event: TEvent;
+}
+
+/**
+ * A clinical rule used as an XState guard. `check` returns `true` when the rule is met, or the
+ * reason it is not, in words a clinician understands.
+ *
+ * `scope: 'context'` says the rule reads only the journey's context (and `event.at`), so
+ * `engine.get` can evaluate it ahead of time to explain why an event is blocked now;
+ * `scope: 'event'` rules depend on the event's payload and are evaluated only on `send`.
+ */
+export interface GuardRule<TContext = any, TEvent = any> {
+  readonly description: string;
+  readonly scope: 'context' | 'event';
+  readonly check: (args: GuardArgs<TContext, TEvent>) => true | string;
+}
+
+/**
+ * Declares a clinical rule. Keeps the rule's types when written inline.
+ *
+ * @example
+ * ```ts
+ * const consentRecorded = guardRule<Ctx>({
+ *   description: 'Consent is recorded',
+ *   scope: 'context',
+ *   check: ({ context }) => context.consentAt !== null || 'Consent has not been recorded yet',
+ * });
+ * ```
+ */
+export function guardRule<TContext = any, TEvent = any>(rule: GuardRule<TContext, TEvent>): GuardRule<TContext, TEvent> {
+  return rule;
+}
+
+/** One failed rule during an evaluation. */
+export interface GuardFailure {
+  readonly guard: string;
+  readonly reason: string;
+}
+
+let recorder: GuardFailure[] | null = null;
+
+/** Runs `fn` while collecting the guard rules that fail. Transitions are synchronous, so a module slot is safe. */
+export function recordGuardFailures<T>(fn: () => T): { result: T; failures: GuardFailure[] } {
+  const previous = recorder;
+  const failures: GuardFailure[] = [];
+  recorder = failures;
+  try {
+    return { result: fn(), failures };
+  } finally {
+    recorder = previous;
+  }
+}
+
+/** Evaluates a rule, recording a failure; a rule that throws fails with the error's message. */
+export function evaluateRule(name: string, rule: GuardRule, args: GuardArgs<unknown, unknown>): true | string {
+  let outcome: true | string;
+  try {
+    const r = rule.check(args as GuardArgs);
+    outcome = r === true ? true : typeof r === 'string' && r.length > 0 ? r : rule.description;
+  } catch (error) {
+    outcome = `${rule.description}: the rule could not be evaluated (${error instanceof Error ? error.message : String(error)})`;
+  }
+  if (outcome !== true) recorder?.push({ guard: name, reason: outcome });
+  return outcome;
+}
+
+/**
+ * XState guard implementations from rules, for `setup({ guards: guardsFrom(rules) })`, so the
+ * machine also runs on its own (graph tests, the Stately inspector).
+ *
+ * @example
+ * ```ts
+ * const machine = setup({ guards: guardsFrom(rules) }).createMachine({ ... });
+ * ```
+ */
+export function guardsFrom<TRules extends Record<string, GuardRule>>(
+  rules: TRules,
+): { [K in keyof TRules]: (args: { context: any; event: any }) => boolean } {
+  const out: Record<string, (args: { context: unknown; event: unknown }) => boolean> = {};
+  for (const [name, rule] of Object.entries(rules)) {
+    out[name] = ({ context, event }) => evaluateRule(name, rule, { context, event }) === true;
+  }
+  return out as { [K in keyof TRules]: (args: { context: any; event: any }) => boolean };
+}

@@ -1,0 +1,85 @@
+import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
+import { CareJourneyError } from '../errors.js';
+import { persistedSnapshotSchema, type PersistedSnapshot } from '../store/records.js';
+import { describeIssues, zodIssues } from '../validation/zodIssues.js';
+import type { AnyJourneyDefinition } from './defineJourney.js';
+
+/** The JSON form of a snapshot, as stored. */
+export function persistSnapshot(machine: AnyStateMachine, snapshot: AnyMachineSnapshot): PersistedSnapshot {
+  return JSON.parse(JSON.stringify(machine.getPersistedSnapshot(snapshot))) as PersistedSnapshot;
+}
+
+function corrupt(journeyId: string, what: string, cause?: unknown): CareJourneyError {
+  return new CareJourneyError(
+    'CJ_ERR_CORRUPT_SNAPSHOT',
+    `Journey "${journeyId}" cannot be loaded: ${what}. The stored journey was left untouched; restore it from backup or fix the row.`,
+    { journeyId },
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+/**
+ * Upgrades a stored snapshot to the definition's version through its migrations, then checks it.
+ * Throws `CJ_ERR_MIGRATION` (no path) or `CJ_ERR_CORRUPT_SNAPSHOT` (fails the schema), never
+ * resets a journey.
+ */
+export function migrateSnapshot(definition: AnyJourneyDefinition, journeyId: string, storedVersion: number, raw: unknown): PersistedSnapshot {
+  let snapshot: unknown = raw;
+  if (storedVersion > definition.version) {
+    throw new CareJourneyError(
+      'CJ_ERR_MIGRATION',
+      `Journey "${journeyId}" was stored by version ${storedVersion} of "${definition.id}", newer than this engine's version ${definition.version}. Upgrade the software before loading it.`,
+      { journeyId },
+    );
+  }
+  for (let v = storedVersion; v < definition.version; v++) {
+    const migrate = definition.migrations[v];
+    if (!migrate) {
+      throw new CareJourneyError(
+        'CJ_ERR_MIGRATION',
+        `Journey "${journeyId}" is stored at version ${storedVersion} of "${definition.id}" and there is no migration from version ${v} to ${v + 1}.`,
+        { journeyId },
+      );
+    }
+    const parsed = persistedSnapshotSchema.safeParse(snapshot);
+    if (!parsed.success) throw corrupt(journeyId, `its version-${v} snapshot is malformed (${describeIssues(zodIssues(parsed.error, 'snapshot'))})`);
+    try {
+      snapshot = migrate(structuredClone(parsed.data));
+    } catch (error) {
+      throw new CareJourneyError(
+        'CJ_ERR_MIGRATION',
+        `Journey "${journeyId}": the migration from version ${v} to ${v + 1} of "${definition.id}" failed: ${error instanceof Error ? error.message : String(error)}`,
+        { journeyId },
+        { cause: error },
+      );
+    }
+  }
+  const parsed = persistedSnapshotSchema.safeParse(snapshot);
+  if (!parsed.success) throw corrupt(journeyId, `its snapshot is malformed (${describeIssues(zodIssues(parsed.error, 'snapshot'))})`);
+  if (definition.context) {
+    const ctx = definition.context.safeParse(parsed.data.context);
+    if (!ctx.success) throw corrupt(journeyId, `its context fails the definition's schema (${describeIssues(zodIssues(ctx.error, 'context'))})`);
+  }
+  return parsed.data;
+}
+
+/** Rebuilds a machine snapshot from its persisted form (history states included). */
+export function restoreSnapshot(definition: AnyJourneyDefinition, journeyId: string, persisted: PersistedSnapshot): AnyMachineSnapshot {
+  const machine = definition.machine;
+  try {
+    const historyValue: Record<string, unknown[]> = {};
+    for (const [key, nodes] of Object.entries(persisted.historyValue ?? {})) {
+      historyValue[key] = nodes.map((n) => machine.getStateNodeById(n.id));
+    }
+    const snapshot = machine.resolveState({
+      value: persisted.value,
+      context: persisted.context,
+      status: persisted.status,
+      historyValue,
+      ...('output' in persisted ? { output: persisted['output'] } : {}),
+    } as never) as AnyMachineSnapshot;
+    return snapshot;
+  } catch (error) {
+    throw corrupt(journeyId, `its state ${JSON.stringify(persisted.value)} is not a state of "${definition.id}" version ${definition.version}`, error);
+  }
+}

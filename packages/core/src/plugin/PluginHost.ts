@@ -1,0 +1,128 @@
+import { CareJourneyError } from '../errors.js';
+import type { CareJourneyPlugin, PluginApi } from './definePlugin.js';
+import { HOOK_NAMES, type BeforeEventContext, type HookName, type PluginHooks } from './hooks.js';
+
+type Registered<K extends HookName> = { plugin: string; handler: PluginHooks[K] };
+
+/** Reports a failure of an isolated hook. */
+export type PluginErrorReporter = (report: { plugin: string; hook: HookName; error: unknown; journeyId?: string }) => void;
+
+const NAME = /^(@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/i;
+
+/**
+ * Registers plugins and runs their hooks: veto hooks fail-fast (a throw refuses the event),
+ * notification hooks isolated (a throw is reported, the others still run).
+ */
+export class PluginHost {
+  readonly #hooks: { [K in HookName]: Registered<K>[] } = { beforeEvent: [], afterCommit: [], onEffect: [], onTimer: [] };
+  readonly names: readonly string[];
+
+  constructor(plugins: readonly CareJourneyPlugin[], makeApi: (name: string, hooks: PluginApi['hooks']) => PluginApi) {
+    const seen = new Set<string>();
+    for (const plugin of plugins) {
+      if (plugin === null || typeof plugin !== 'object' || plugin.kind !== 'carejourney.plugin') {
+        throw new CareJourneyError('CJ_ERR_PLUGIN', 'A value in `plugins` is not a plugin: create plugins with definePlugin().');
+      }
+      if (!NAME.test(plugin.name)) {
+        throw new CareJourneyError('CJ_ERR_PLUGIN', `Plugin name "${plugin.name}" is not valid: use letters, digits, dots and dashes.`, { plugin: plugin.name });
+      }
+      if (seen.has(plugin.name)) {
+        throw new CareJourneyError('CJ_ERR_PLUGIN', `Plugin "${plugin.name}" is registered twice.`, { plugin: plugin.name });
+      }
+      for (const dep of plugin.dependencies) {
+        if (!seen.has(dep)) {
+          const later = plugins.some((p) => p.name === dep);
+          throw new CareJourneyError(
+            'CJ_ERR_PLUGIN',
+            later
+              ? `Plugin "${plugin.name}" depends on "${dep}", which is registered after it: list "${dep}" first.`
+              : `Plugin "${plugin.name}" depends on "${dep}", which is not registered.`,
+            { plugin: plugin.name },
+          );
+        }
+      }
+      seen.add(plugin.name);
+      const registry = this.#registry(plugin.name);
+      try {
+        plugin.setup(makeApi(plugin.name, registry));
+      } catch (error) {
+        if (error instanceof CareJourneyError) throw error;
+        throw new CareJourneyError('CJ_ERR_PLUGIN', `Plugin "${plugin.name}" failed in setup: ${error instanceof Error ? error.message : String(error)}`, { plugin: plugin.name }, { cause: error });
+      }
+    }
+    this.names = [...seen];
+  }
+
+  #registry(plugin: string): PluginApi['hooks'] {
+    const target: Record<string, (handler: never) => void> = {};
+    for (const hook of HOOK_NAMES) {
+      target[hook] = (handler: never) => {
+        if (typeof handler !== 'function') {
+          throw new CareJourneyError('CJ_ERR_PLUGIN', `Plugin "${plugin}" registered a ${hook} hook that is not a function.`, { plugin });
+        }
+        (this.#hooks[hook] as Registered<typeof hook>[]).push({ plugin, handler });
+      };
+    }
+    return new Proxy(Object.freeze(target), {
+      get(t, prop) {
+        if (typeof prop === 'string' && !(prop in t)) {
+          throw new CareJourneyError('CJ_ERR_PLUGIN', `Plugin "${plugin}" asked for unknown hook "${prop}". Hooks: ${HOOK_NAMES.join(', ')}.`, { plugin });
+        }
+        return Reflect.get(t, prop) as unknown;
+      },
+    }) as PluginApi['hooks'];
+  }
+
+  has(hook: HookName): boolean {
+    return this.#hooks[hook].length > 0;
+  }
+
+  /**
+   * Runs veto hooks in registration order. Returns a refusal (vetoed or plugin failure) or the
+   * enrichment the hooks added.
+   */
+  async runBeforeEvent(ctx: BeforeEventContext): Promise<{ refusal?: CareJourneyError; enrich: Record<string, unknown> }> {
+    const enrich: Record<string, unknown> = {};
+    for (const { plugin, handler } of this.#hooks.beforeEvent) {
+      let result: Awaited<ReturnType<PluginHooks['beforeEvent']>>;
+      try {
+        result = await handler({ ...ctx, event: { ...ctx.event, ...enrich } });
+      } catch (error) {
+        return {
+          refusal: new CareJourneyError(
+            'CJ_ERR_PLUGIN',
+            `Event "${ctx.event.type}" refused: plugin "${plugin}" failed while checking it (${error instanceof Error ? error.message : String(error)}).`,
+            { journeyId: ctx.journeyId, eventType: ctx.event.type, plugin },
+            { cause: error },
+          ),
+          enrich,
+        };
+      }
+      if (result && 'refuse' in result) {
+        return {
+          refusal: new CareJourneyError('CJ_ERR_VETOED', `Event "${ctx.event.type}" refused by plugin "${plugin}": ${result.refuse}`, {
+            journeyId: ctx.journeyId,
+            eventType: ctx.event.type,
+            plugin,
+            reason: result.refuse,
+          }),
+          enrich,
+        };
+      }
+      if (result && 'enrich' in result) Object.assign(enrich, result.enrich);
+    }
+    return { enrich };
+  }
+
+  /** Runs an isolated notification hook on every plugin (or only `only`); failures are reported. */
+  async notify<K extends Exclude<HookName, 'beforeEvent'>>(hook: K, ctx: Parameters<PluginHooks[K]>[0], report: PluginErrorReporter, only?: string): Promise<void> {
+    for (const { plugin, handler } of this.#hooks[hook] as Registered<K>[]) {
+      if (only !== undefined && plugin !== only) continue;
+      try {
+        await (handler as (c: typeof ctx) => unknown)(ctx);
+      } catch (error) {
+        report({ plugin, hook, error, journeyId: (ctx as { journeyId: string }).journeyId });
+      }
+    }
+  }
+}

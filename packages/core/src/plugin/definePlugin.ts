@@ -1,0 +1,70 @@
+import type { Actor, TimerRow } from '../store/records.js';
+import type { JourneyView } from '../engine/JourneyView.js';
+import type { SendResult } from '../engine/SendResult.js';
+import type { PluginHooks } from './hooks.js';
+
+/** Registers hooks. Unknown hook names throw `CJ_ERR_PLUGIN` at registration. */
+export type PluginHookRegistry = { readonly [K in keyof PluginHooks]: (handler: PluginHooks[K]) => void };
+
+/** The scoped capabilities a plugin gets in `setup`. */
+export interface PluginApi {
+  /** The plugin's own name. */
+  readonly name: string;
+  readonly hooks: PluginHookRegistry;
+  readonly timers: {
+    /** Sets (or replaces) a durable timer of this plugin; `onTimer` gets it when due. */
+    schedule(timer: { journeyId: string; key: string; dueAt: number; payload?: unknown }): Promise<void>;
+    cancel(journeyId: string, key: string): Promise<void>;
+    /** This plugin's pending timers of one journey. */
+    list(journeyId: string): Promise<Omit<TimerRow, 'owner'>[]>;
+  };
+  /**
+   * Sends a follow-up event. Queued and applied after the current event's dispatch, never
+   * re-entrantly; the promise settles when it has been applied or refused.
+   */
+  send(journeyId: string, event: { type: string } & Record<string, unknown>, options: { actor: Actor; idempotencyKey?: string }): Promise<SendResult>;
+  get(journeyId: string): Promise<JourneyView>;
+  /** The clock's time, epoch milliseconds. */
+  now(): number;
+}
+
+/** A plugin, as given to `createEngine({ plugins })`. */
+export interface CareJourneyPlugin {
+  readonly kind: 'carejourney.plugin';
+  readonly name: string;
+  readonly dependencies: readonly string[];
+  readonly setup: (api: PluginApi) => void;
+}
+
+export interface PluginConfig {
+  /** Unique name, e.g. `reminders`. Letters, digits, dashes, dots and `@`/`/` for scoped names. */
+  readonly name: string;
+  /** Names of plugins that must be registered before this one. */
+  readonly dependencies?: readonly string[];
+  /** Synchronous: register hooks here. Throwing rejects the engine's creation. */
+  readonly setup: (api: PluginApi) => void;
+}
+
+/**
+ * Declares a plugin. Options are validated by the plugin's own factory, typically with zod.
+ *
+ * @example
+ * ```ts
+ * export const auditTrail = (options: { sink: (line: string) => void }) =>
+ *   definePlugin({
+ *     name: 'audit-trail',
+ *     setup(api) {
+ *       api.hooks.afterCommit(({ entry }) => options.sink(`${entry.at} ${entry.type}`));
+ *     },
+ *   });
+ * ```
+ */
+export function definePlugin(config: PluginConfig): CareJourneyPlugin {
+  return Object.freeze({
+    kind: 'carejourney.plugin' as const,
+    name: config.name,
+    dependencies: [...(config.dependencies ?? [])],
+    setup: config.setup,
+  });
+}
+

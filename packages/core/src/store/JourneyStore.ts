@@ -1,0 +1,61 @@
+import type { JournalEntry, JourneyRecord, OutboxItem, TimerRow } from './records.js';
+
+/**
+ * Everything one commit writes, atomically: the journey's new record, at most one journal entry,
+ * the timers to set and cancel, the outbox items, and the idempotency key of the event.
+ */
+export interface JourneyCommit {
+  /** The new record. Its `version` must be `expectedVersion + 1`. */
+  readonly journey: JourneyRecord;
+  /** The version the caller loaded; `0` creates the journey. */
+  readonly expectedVersion: number;
+  readonly entry?: JournalEntry;
+  /** Stored with the entry's `seq`; a key already used for this journey is a conflict. */
+  readonly idempotencyKey?: string;
+  readonly timersToSet: readonly TimerRow[];
+  /** Timer keys of this journey to delete (absent keys are ignored). */
+  readonly timersToCancel: readonly string[];
+  readonly outbox: readonly OutboxItem[];
+}
+
+/** Filter for {@link JourneyStore.query}. Every field given must match. */
+export interface JourneyQuery {
+  readonly patientRef?: string;
+  readonly phase?: string;
+  /** Journeys whose flattened state contains this dotted state path (e.g. `treatment.onHold`). */
+  readonly state?: string;
+  readonly status?: JourneyRecord['status'];
+  readonly definitionId?: string;
+  readonly limit?: number;
+  /** Return journeys whose id sorts after this one (paging). */
+  readonly after?: string;
+}
+
+/**
+ * Where journeys live. A store must be durable for what it acknowledged, apply a commit all or
+ * nothing, and refuse a commit whose `expectedVersion` is not the stored version (or whose
+ * idempotency key was used) by throwing `CareJourneyError` with code `CJ_ERR_CONFLICT`.
+ * Every store passes the conformance suite in `@carejourney/core/testing`.
+ */
+export interface JourneyStore {
+  /** The journey's record, or `undefined`. Stores return the record as stored, unvalidated. */
+  load(journeyId: string): Promise<JourneyRecord | undefined>;
+  /** Applies a commit atomically, or throws `CJ_ERR_CONFLICT` and changes nothing. */
+  commit(commit: JourneyCommit): Promise<void>;
+  /** The `seq` of the entry an idempotency key produced, or `undefined`. */
+  findIdempotencyKey(journeyId: string, key: string): Promise<number | undefined>;
+  /** Journal entries in `seq` order, optionally from a `seq` on. */
+  readJournal(journeyId: string, options?: { fromSeq?: number; limit?: number }): Promise<JournalEntry[]>;
+  /** This journey's pending timers. */
+  listTimers(journeyId: string): Promise<TimerRow[]>;
+  /** Timers due at or before `now`, earliest first, at most `limit`. */
+  dueTimers(now: number, limit: number): Promise<TimerRow[]>;
+  /** Outbox items not yet marked delivered, oldest first, at most `limit`. */
+  pendingOutbox(limit: number, journeyId?: string): Promise<OutboxItem[]>;
+  /** Marks outbox items delivered; unknown ids are ignored. */
+  markDelivered(ids: readonly string[]): Promise<void>;
+  /** Journeys matching a filter, ordered by id. */
+  query(filter: JourneyQuery): Promise<JourneyRecord[]>;
+  /** Releases resources (files, connections). Optional. */
+  close?(): Promise<void>;
+}

@@ -1,0 +1,19 @@
+import type { JourneyQuery } from './JourneyStore.js';
+import type { JourneyRecord } from './records.js';
+
+/** True when the flattened state (`a.b|a.c`) contains the dotted path or one below it. */
+export function stateMatches(flattened: string, path: string): boolean {
+  return flattened.split('|').some((leaf) => leaf === path || leaf.startsWith(`${path}.`));
+}
+
+/** The reference semantics of {@link JourneyQuery}, used by MemoryStore and the conformance suite. */
+export function matchesQuery(record: JourneyRecord, q: JourneyQuery): boolean {
+  return (
+    (q.patientRef === undefined || record.patientRef === q.patientRef) &&
+    (q.phase === undefined || record.phase === q.phase) &&
+    (q.status === undefined || record.status === q.status) &&
+    (q.definitionId === undefined || record.definitionId === q.definitionId) &&
+    (q.state === undefined || stateMatches(record.state, q.state)) &&
+    (q.after === undefined || record.id > q.after)
+  );
+}

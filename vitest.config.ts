@@ -1,0 +1,19 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    // Tests run against the sources, so `pnpm test` needs no build first.
+    alias: [
+      { find: /^@carejourney\/core\/testing$/, replacement: src('./packages/core/src/testing.ts') },
+      { find: /^@carejourney\/core$/, replacement: src('./packages/core/src/index.ts') },
+    ],
+  },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'examples/test/**/*.test.ts'],
+    testTimeout: 20_000,
+    pool: 'forks',
+  },
+});
