@@ -401,6 +401,8 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
     if (event === null || typeof event !== 'object' || Array.isArray(event)) {
       return { refusal: invalid('CJ_ERR_INVALID_EVENT', 'The event', [{ path: 'event', rule: 'invalid_type', message: 'expected an object { type, ...payload }' }], id.data) };
     }
+    const jsonIssues = checkJsonSafe(event, 'event', this.#limits);
+    if (jsonIssues.length > 0) return { refusal: invalid('CJ_ERR_INVALID_EVENT', 'The event', jsonIssues, id.data) };
     const { type, ...rest } = event as Record<string, unknown>;
     if (typeof type !== 'string' || !Object.hasOwn(this.definition.events, type)) {
       const known = Object.keys(this.definition.events).join(', ');
@@ -413,7 +415,7 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
         ),
       };
     }
-    const payload = this.#validatePayload(id.data, type, rest);
+    const payload = this.#validatePayload(id.data, type, rest, false);
     if ('refusal' in payload) return payload;
     const policy = (this.definition.policy.events as Record<string, readonly string[]>)[type] ?? [];
     const forbidden = this.#checkRole(opts.data.actor, type, policy, id.data);
@@ -421,8 +423,8 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
     return { type, payload: payload.payload, actor: opts.data.actor, idempotencyKey: opts.data.idempotencyKey };
   }
 
-  #validatePayload(journeyId: string, type: string, raw: Record<string, unknown>): { payload: Record<string, unknown> } | Refusal {
-    const jsonIssues = checkJsonSafe(raw, 'event', this.#limits);
+  #validatePayload(journeyId: string, type: string, raw: Record<string, unknown>, checkJson = true): { payload: Record<string, unknown> } | Refusal {
+    const jsonIssues = checkJson ? checkJsonSafe(raw, 'event', this.#limits) : [];
     if (jsonIssues.length > 0) return { refusal: invalid('CJ_ERR_INVALID_EVENT', `Event "${type}"`, jsonIssues, journeyId, type) };
     const schema = this.definition.events[type] as z.ZodObject;
     const parsed = schema.strict().safeParse(raw);
@@ -518,7 +520,14 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
     }
     const { result, failures } = recordGuardFailures(() => transition(this.definition.machine, snapshot, event as never));
     const [next, actions] = result as [AnyMachineSnapshot, { type: string; params?: unknown }[]];
-    if (next === snapshot) {
+    // XState hands back the same snapshot when no transition was enabled; a taken transition
+    // that changes nothing (e.g. only `emit`s) still returns actions, and an empty one is
+    // confirmed with getTransitionData.
+    const refused =
+      next === snapshot &&
+      actions.length === 0 &&
+      this.definition.machine.getTransitionData(snapshot as never, event as never).length === 0;
+    if (refused) {
       const first = failures[0];
       const guard = first?.guard ?? 'condition';
       const reason = first?.reason ?? 'a condition of the journey was not met';

@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import type { CareJourneyError } from '../src/index.js';
+import { actors } from './fixtures/visitJourney.js';
+import { checkedInVisit, dump, visitEngine } from './helpers.js';
+
+type AnyEvent = Parameters<ReturnType<typeof visitEngine>['engine']['send']>[1];
+
+async function refusedWithoutChange(event: unknown, options: unknown = { actor: actors.nurse }, journeyId?: string): Promise<CareJourneyError> {
+  const { engine, store } = visitEngine();
+  const id = await checkedInVisit(engine);
+  const before = await dump(store, id);
+  const seen: string[] = [];
+  engine.on('transition', (n) => seen.push(n.entry.type));
+  const result = await engine.send(journeyId ?? id, event as AnyEvent, options as never);
+  expect(result.ok).toBe(false);
+  expect(await dump(store, id)).toEqual(before);
+  expect(seen).toEqual([]);
+  if (result.ok) throw new Error('unreachable');
+  return result.error;
+}
+
+const cyclic: Record<string, unknown> = { type: 'vitals.recorded', systolic: 120, diastolic: 80 };
+cyclic['self'] = cyclic;
+
+describe('bad input is refused with a clear, typed error and changes nothing', () => {
+  it.each([
+    ['a string where a number is due', { type: 'vitals.recorded', systolic: '120', diastolic: 80 }, 'event.systolic'],
+    ['a missing field', { type: 'vitals.recorded', systolic: 120 }, 'event.diastolic'],
+    ['an extra field', { type: 'vitals.recorded', systolic: 120, diastolic: 80, name: 'Jane Doe' }, 'event'],
+    ['an out-of-range number', { type: 'vitals.recorded', systolic: 999, diastolic: 80 }, 'event.systolic'],
+    ['NaN', { type: 'vitals.recorded', systolic: Number.NaN, diastolic: 80 }, 'event.systolic'],
+    ['Infinity', { type: 'vitals.recorded', systolic: Number.POSITIVE_INFINITY, diastolic: 80 }, 'event.systolic'],
+    ['a function', { type: 'vitals.recorded', systolic: () => 120, diastolic: 80 }, 'event.systolic'],
+    ['a cyclic object', cyclic, 'event.self'],
+    ['a Date where a string is due', { type: 'dose.given', mg: 40, lot: new Date() }, 'event.lot'],
+    ['an oversized string', { type: 'dose.given', mg: 40, lot: 'x'.repeat(100_000) }, 'event.lot'],
+    ['a BigInt', { type: 'dose.given', mg: 10n, lot: 'A1' }, 'event.mg'],
+    ['undefined as a value', { type: 'dose.given', mg: undefined, lot: 'A1' }, 'event.mg'],
+    ['an enum value outside its list', { type: 'adverse.event', severity: 'catastrophic' }, 'event.severity'],
+  ])('%s', async (_label, event, path) => {
+    const error = await refusedWithoutChange(event);
+    expect(error.code).toBe('CJ_ERR_INVALID_EVENT');
+    expect(error.details.issues?.map((i) => i.path)).toContain(path);
+    expect(error.message).toContain(path);
+  });
+
+  it('an unknown event type, listing the known ones', async () => {
+    const error = await refusedWithoutChange({ type: 'dose.doubled' });
+    expect(error.code).toBe('CJ_ERR_INVALID_EVENT');
+    expect(error.details.issues?.[0]?.path).toBe('type');
+    expect(error.message).toContain('"dose.doubled" is not an event of "clinic-visit"');
+    expect(error.message).toContain('vitals.recorded');
+  });
+
+  it('an event that is not an object, or has no type', async () => {
+    expect((await refusedWithoutChange(null)).code).toBe('CJ_ERR_INVALID_EVENT');
+    expect((await refusedWithoutChange('vitals.recorded')).code).toBe('CJ_ERR_INVALID_EVENT');
+    expect((await refusedWithoutChange({ systolic: 1 })).details.issues?.[0]?.path).toBe('type');
+  });
+
+  it('an internal XState event a host must not send', async () => {
+    const error = await refusedWithoutChange({ type: 'xstate.after.observation.visit.observing' });
+    expect(error.code).toBe('CJ_ERR_INVALID_EVENT');
+  });
+
+  it('an unknown journey id', async () => {
+    const error = await refusedWithoutChange({ type: 'patient.arrived' }, { actor: actors.nurse }, 'no-such-journey');
+    expect(error.code).toBe('CJ_ERR_NOT_FOUND');
+    expect(error.message).toContain('no-such-journey');
+  });
+
+  it('a journey id that is not a string', async () => {
+    const error = await refusedWithoutChange({ type: 'patient.arrived' }, { actor: actors.nurse }, 42 as never);
+    expect(error.code).toBe('CJ_ERR_INVALID_EVENT');
+    expect(error.details.issues?.[0]?.path).toBe('journeyId');
+  });
+
+  it('an unknown actor role', async () => {
+    const error = await refusedWithoutChange({ type: 'vitals.recorded', systolic: 120, diastolic: 80 }, { actor: { id: 'x', role: 'janitor' } });
+    expect(error.code).toBe('CJ_ERR_FORBIDDEN');
+    expect(error.message).toContain('"janitor" is not a role');
+  });
+
+  it('a known role the policy does not allow for the event', async () => {
+    const error = await refusedWithoutChange({ type: 'vitals.recorded', systolic: 120, diastolic: 80 }, { actor: actors.coordinator });
+    expect(error.code).toBe('CJ_ERR_FORBIDDEN');
+    expect(error.details).toMatchObject({ role: 'coordinator', allowedRoles: ['nurse'] });
+    expect(error.message).toBe('A coordinator may not send "vitals.recorded": it is for nurse.');
+  });
+
+  it('a missing or malformed actor', async () => {
+    const missing = await refusedWithoutChange({ type: 'patient.arrived' }, {});
+    expect(missing.code).toBe('CJ_ERR_INVALID_EVENT');
+    expect(missing.details.issues?.[0]?.path).toBe('options.actor');
+    const empty = await refusedWithoutChange({ type: 'patient.arrived' }, { actor: { id: '', role: 'nurse' } });
+    expect(empty.details.issues?.[0]?.path).toBe('options.actor.id');
+  });
+
+  it('an idempotency key that is not a string', async () => {
+    const error = await refusedWithoutChange({ type: 'patient.arrived' }, { actor: actors.nurse, idempotencyKey: 7 });
+    expect(error.details.issues?.[0]?.path).toBe('options.idempotencyKey');
+  });
+
+  it('an event the current state does not accept, naming the state and what is allowed', async () => {
+    const error = await refusedWithoutChange({ type: 'patient.discharged', releasedTo: 'partner' });
+    expect(error.code).toBe('CJ_ERR_NOT_ALLOWED');
+    expect(error.details.state).toBe('checkedIn');
+    expect(error.details.allowedEvents).toEqual(expect.arrayContaining(['vitals.recorded', 'bp.override', 'journey.withdraw']));
+    expect(error.message).toContain('"patient.discharged" is not allowed in state checkedIn');
+  });
+
+  it('a clinical rule, naming the rule and its reason', async () => {
+    const { engine, store } = visitEngine();
+    const id = await checkedInVisit(engine);
+    await engine.send(id, { type: 'vitals.recorded', systolic: 152, diastolic: 96 }, { actor: actors.nurse });
+    const before = await dump(store, id);
+    const result = await engine.send(id, { type: 'dose.given', mg: 40, lot: 'L1' }, { actor: actors.nurse });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.code).toBe('CJ_ERR_GUARD');
+    expect(result.error.details.guard).toBe('bpWithinLimit');
+    expect(result.error.details.reason).toBe('BP 152/96 is above the 140/90 pre-dose limit: a physician override is needed');
+    expect(await dump(store, id)).toEqual(before);
+    // get explains the same block ahead of time.
+    const view = await engine.get(id);
+    expect(view.blockedEvents).toEqual([{ type: 'dose.given', guard: 'bpWithinLimit', reason: 'BP 152/96 is above the 140/90 pre-dose limit: a physician override is needed' }]);
+    expect(view.allowedEvents).not.toContain('dose.given');
+  });
+
+  it('an event-scoped rule refuses on send with its reason', async () => {
+    const error = await refusedWithoutChange({ type: 'bp.override', reason: 'ok' }, { actor: actors.physician });
+    expect(error.code).toBe('CJ_ERR_GUARD');
+    expect(error.details.guard).toBe('overrideHasReason');
+    expect(error.message).toContain('An override needs a reason of at least 5 characters.');
+  });
+
+  it('refuses bad start input with the field and the rule, storing nothing', async () => {
+    const { engine, store } = visitEngine();
+    const bad: [unknown, string, string][] = [
+      [{ patientRef: '', input: {}, actor: actors.coordinator }, 'CJ_ERR_INVALID_INPUT', 'patientRef'],
+      [{ patientRef: 'pt-1', input: { note: 5 }, actor: actors.coordinator }, 'CJ_ERR_INVALID_INPUT', 'input.note'],
+      [{ patientRef: 'pt-1', input: { extra: true }, actor: actors.coordinator }, 'CJ_ERR_INVALID_INPUT', 'input'],
+      [{ patientRef: 'pt-1', input: { note: 'x'.repeat(10_000) }, actor: actors.coordinator }, 'CJ_ERR_INVALID_INPUT', 'input.note'],
+      [{ patientRef: 'pt-1', input: {}, actor: actors.nurse }, 'CJ_ERR_FORBIDDEN', ''],
+      [{ patientRef: 'pt-1', input: {}, actor: { id: 'a', role: 'ghost' } }, 'CJ_ERR_FORBIDDEN', ''],
+      [{ patientRef: 'pt-1', input: {}, actor: actors.coordinator, extra: 1 }, 'CJ_ERR_INVALID_INPUT', '(root)'],
+    ];
+    for (const [options, code, path] of bad) {
+      const error = await engine.start(options as never).then(
+        () => undefined,
+        (e: CareJourneyError) => e,
+      );
+      expect(error?.code, JSON.stringify(options).slice(0, 80)).toBe(code);
+      if (path) expect(error?.details.issues?.map((i) => i.path)).toContain(path);
+    }
+    expect(await store.query({})).toEqual([]);
+    expect(await store.pendingOutbox(10)).toEqual([]);
+  });
+
+  it('refuses a start with a journey id already in use, leaving the first journey as it was', async () => {
+    const { engine, store } = visitEngine();
+    await engine.start({ patientRef: 'pt-1', input: {}, actor: actors.coordinator, journeyId: 'j-1' });
+    const before = await dump(store, 'j-1');
+    await expect(engine.start({ patientRef: 'pt-2', input: {}, actor: actors.coordinator, journeyId: 'j-1' })).rejects.toMatchObject({ code: 'CJ_ERR_CONFLICT' });
+    expect(await dump(store, 'j-1')).toEqual(before);
+  });
+
+  it('get and history of an unknown journey are CJ_ERR_NOT_FOUND', async () => {
+    const { engine } = visitEngine();
+    await expect(engine.get('nope')).rejects.toMatchObject({ code: 'CJ_ERR_NOT_FOUND' });
+    await expect(engine.history('nope')).rejects.toMatchObject({ code: 'CJ_ERR_NOT_FOUND' });
+  });
+
+  it('an ended journey accepts nothing more', async () => {
+    const { engine, store } = visitEngine();
+    const id = await checkedInVisit(engine);
+    await engine.send(id, { type: 'journey.withdraw' }, { actor: actors.physician });
+    const before = await dump(store, id);
+    const r = await engine.send(id, { type: 'vitals.recorded', systolic: 120, diastolic: 80 }, { actor: actors.nurse });
+    expect(!r.ok && r.error.code).toBe('CJ_ERR_NOT_ALLOWED');
+    expect(!r.ok && r.error.message).toContain('has ended');
+    expect(await dump(store, id)).toEqual(before);
+  });
+});

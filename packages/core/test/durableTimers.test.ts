@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { createEngine, ManualClock, MemoryStore } from '../src/index.js';
+import { actors, visitJourney } from './fixtures/visitJourney.js';
+import { must, T0, visitEngine } from './helpers.js';
+
+describe('durable timers', () => {
+  it('fires an `after` delay from a new engine over the same store, at its time, once', async () => {
+    const store = new MemoryStore();
+    const clock = new ManualClock(T0);
+    const first = createEngine({ definition: visitJourney, store, clock });
+    const { id } = await first.start({ patientRef: 'pt-1', input: {}, actor: actors.coordinator });
+    await must(first.send(id, { type: 'consent.recorded' }, { actor: actors.physician }));
+    await must(first.send(id, { type: 'visit.book', slot: '2026-01-06T10:00:00Z' }, { actor: actors.coordinator }));
+    // The first engine is discarded: nothing of it is used below.
+
+    const second = createEngine({ definition: visitJourney, store, clock });
+    clock.advanceTo('2026-01-06T10:29:59.999Z');
+    expect(await second.runDue()).toEqual([]);
+    expect((await second.get(id)).stateLabel).toBe('booked');
+
+    clock.advanceTo('2026-01-06T10:45:00Z');
+    const fired = await second.runDue();
+    expect(fired).toEqual([{ journeyId: id, key: 'machine:xstate.after.noShowDelay.visit.booked', owner: 'machine', dueAt: '2026-01-06T10:30:00.000Z' }]);
+    const view = await second.get(id);
+    expect(view.stateLabel).toBe('noShow');
+    expect(view.context['noShows']).toBe(1);
+    expect(view.timers).toEqual([]);
+
+    const last = (await second.history(id)).at(-1)!;
+    expect(last).toMatchObject({ kind: 'timer', at: '2026-01-06T10:30:00.000Z', recordedAt: '2026-01-06T10:45:00.000Z', actor: { role: 'system' }, from: 'booked', to: 'noShow' });
+
+    // Once: later runs, by either engine, fire nothing more.
+    clock.advance({ days: 30 });
+    expect(await second.runDue()).toEqual([]);
+    expect(await first.runDue()).toEqual([]);
+    expect((await second.get(id)).context['noShows']).toBe(1);
+  });
+
+  it('never fires the timer of a state already left', async () => {
+    const { engine, clock } = visitEngine();
+    const { id } = await engine.start({ patientRef: 'pt-1', input: {}, actor: actors.coordinator });
+    await must(engine.send(id, { type: 'consent.recorded' }, { actor: actors.physician }));
+    await must(engine.send(id, { type: 'visit.book', slot: '2026-01-06T10:00:00Z' }, { actor: actors.coordinator }));
+    expect((await engine.get(id)).timers).toHaveLength(1);
+    await must(engine.send(id, { type: 'patient.arrived' }, { actor: actors.nurse }));
+    expect((await engine.get(id)).timers).toEqual([]);
+    clock.advance({ days: 3 });
+    expect(await engine.runDue()).toEqual([]);
+    expect((await engine.get(id)).stateLabel).toBe('checkedIn');
+  });
+
+  it('re-arms a timer when its state is entered again, due from the new entry', async () => {
+    const { engine, clock } = visitEngine();
+    const { id } = await engine.start({ patientRef: 'pt-1', input: {}, actor: actors.coordinator });
+    await must(engine.send(id, { type: 'consent.recorded' }, { actor: actors.physician }));
+    await must(engine.send(id, { type: 'visit.book', slot: '2026-01-06T10:00:00Z' }, { actor: actors.coordinator }));
+    clock.advanceTo('2026-01-06T11:00:00Z');
+    await engine.runDue();
+    await must(engine.send(id, { type: 'visit.book', slot: '2026-01-08T10:00:00Z' }, { actor: actors.coordinator }));
+    expect((await engine.get(id)).timers.map((t) => t.dueAt)).toEqual(['2026-01-08T10:30:00.000Z']);
+    clock.advanceTo('2026-01-08T10:30:00Z');
+    expect(await engine.runDue()).toHaveLength(1);
+    expect((await engine.get(id)).context['noShows']).toBe(2);
+  });
+
+  it('fires timers of many journeys in due order, each once', async () => {
+    const { engine, clock } = visitEngine();
+    const ids: string[] = [];
+    for (const slot of ['2026-01-07T10:00:00Z', '2026-01-06T10:00:00Z', '2026-01-08T10:00:00Z']) {
+      const { id } = await engine.start({ patientRef: `pt-${slot}`, input: {}, actor: actors.coordinator });
+      await must(engine.send(id, { type: 'consent.recorded' }, { actor: actors.physician }));
+      await must(engine.send(id, { type: 'visit.book', slot }, { actor: actors.coordinator }));
+      ids.push(id);
+    }
+    clock.advance({ days: 10 });
+    const fired = await engine.runDue();
+    expect(fired.map((f) => f.journeyId)).toEqual([ids[1], ids[0], ids[2]]);
+    expect(await engine.runDue()).toEqual([]);
+  });
+
+  it('fires a timer once even when two engines run due timers at the same time', async () => {
+    const store = new MemoryStore();
+    const clock = new ManualClock(T0);
+    const a = createEngine({ definition: visitJourney, store, clock });
+    const b = createEngine({ definition: visitJourney, store, clock });
+    const { id } = await a.start({ patientRef: 'pt-1', input: {}, actor: actors.coordinator });
+    await must(a.send(id, { type: 'consent.recorded' }, { actor: actors.physician }));
+    await must(a.send(id, { type: 'visit.book', slot: '2026-01-06T10:00:00Z' }, { actor: actors.coordinator }));
+    clock.advance({ days: 2 });
+    const [fa, fb] = await Promise.all([a.runDue(), b.runDue()]);
+    expect(fa.length + fb.length).toBe(1);
+    expect((await a.history(id)).filter((e) => e.kind === 'timer')).toHaveLength(1);
+  });
+});
