@@ -124,6 +124,8 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
   readonly #locks = new Map<string, Promise<unknown>>();
   readonly #pendingPluginSends = new Set<Promise<unknown>>();
   readonly #wrapped = new WeakMap<object, (notice: unknown) => void>();
+  /** Strict payload schemas, built once: zod compiles each schema on first use. */
+  readonly #eventSchemas: ReadonlyMap<string, z.ZodObject>;
 
   constructor(options: EngineOptions<TDef>) {
     const { definition } = options;
@@ -152,6 +154,7 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
       }
       this.protocol = null;
     }
+    this.#eventSchemas = new Map(Object.entries(definition.events).map(([type, schema]) => [type, (schema as z.ZodObject).strict()]));
     this.#plugins = new PluginHost(options.plugins ?? [], (name, hooks) => this.#pluginApi(name, hooks));
   }
 
@@ -217,9 +220,11 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
     await this.#withLock(journeyId, () =>
       this.store.commit({ journey: record, expectedVersion: 0, entry, timersToSet: collected.timersToSet, timersToCancel: [], outbox }),
     );
-    await this.#deliverAll(outbox);
+    await this.#deliverAll(outbox, true);
     await this.#settle();
-    return this.#view({ record, snapshot });
+    // The initial context may share objects with the machine's definition: hand out a copy.
+    const view = await this.#view({ record, snapshot });
+    return { ...view, context: JSON.parse(JSON.stringify(view.context)) as Record<string, unknown> };
   }
 
   /**
@@ -343,7 +348,7 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
     let payload = checked.payload;
 
     for (let attempt = 0; ; attempt++) {
-      const outcome = await this.#withLock(journeyId, async (): Promise<SendResult | { commit: JourneyCommit } | 'conflict'> => {
+      const outcome = await this.#withLock(journeyId, async (): Promise<SendResult | { commit: JourneyCommit; next: AnyMachineSnapshot } | 'conflict'> => {
         if (idempotencyKey !== undefined) {
           const duplicate = await this.#duplicate(journeyId, idempotencyKey);
           if (duplicate) return duplicate;
@@ -382,9 +387,9 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
         );
       }
       if ('ok' in outcome) return outcome.ok ? outcome : refuse(outcome.error);
-      const { commit } = outcome;
-      await this.#deliverAll(commit.outbox);
-      return { ok: true, view: await this.#viewOf(commit.journey), entry: commit.entry as JournalEntry, duplicate: false };
+      const { commit, next } = outcome;
+      await this.#deliverAll(commit.outbox, true);
+      return { ok: true, view: await this.#view({ record: commit.journey, snapshot: next }), entry: commit.entry as JournalEntry, duplicate: false };
     }
   }
 
@@ -426,8 +431,8 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
   #validatePayload(journeyId: string, type: string, raw: Record<string, unknown>, checkJson = true): { payload: Record<string, unknown> } | Refusal {
     const jsonIssues = checkJson ? checkJsonSafe(raw, 'event', this.#limits) : [];
     if (jsonIssues.length > 0) return { refusal: invalid('CJ_ERR_INVALID_EVENT', `Event "${type}"`, jsonIssues, journeyId, type) };
-    const schema = this.definition.events[type] as z.ZodObject;
-    const parsed = schema.strict().safeParse(raw);
+    const schema = this.#eventSchemas.get(type) as z.ZodObject;
+    const parsed = schema.safeParse(raw);
     if (!parsed.success) return { refusal: invalid('CJ_ERR_INVALID_EVENT', `Event "${type}"`, zodIssues(parsed.error, 'event'), journeyId, type) };
     return { payload: parsed.data as Record<string, unknown> };
   }
@@ -455,9 +460,10 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
     const seq = await this.store.findIdempotencyKey(journeyId, key);
     if (seq === undefined) return undefined;
     const [entry] = await this.store.readJournal(journeyId, { fromSeq: seq, limit: 1 });
-    const record = await this.store.load(journeyId);
-    if (!entry || !record) return undefined;
-    return { ok: true, view: await this.#viewOf(record), entry, duplicate: true };
+    if (!entry) return undefined;
+    const loaded = await this.#load(journeyId);
+    if ('refusal' in loaded) return { ok: false, error: loaded.refusal };
+    return { ok: true, view: await this.#view(loaded), entry, duplicate: true };
   }
 
   /** Loads, checks, migrates and restores a journey. */
@@ -494,7 +500,13 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
   }
 
   /** The pure part: the transition and the commit it implies, or the reason it is refused. */
-  #step(loaded: Loaded, event: StampedEvent, kind: 'event' | 'timer', idempotencyKey?: string, cancelTimer?: string): { commit: JourneyCommit } | Refusal {
+  #step(
+    loaded: Loaded,
+    event: StampedEvent,
+    kind: 'event' | 'timer',
+    idempotencyKey?: string,
+    cancelTimer?: string,
+  ): { commit: JourneyCommit; next: AnyMachineSnapshot } | Refusal {
     const { record, snapshot } = loaded;
     const journeyId = record.id;
     const from = flattenState(snapshot.value);
@@ -571,6 +583,7 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
       updatedAt: iso(now),
     };
     return {
+      next,
       commit: {
         journey,
         expectedVersion: record.version,
@@ -640,7 +653,7 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
       if (outcome === 'conflict') continue;
       if (outcome === 'gone' || outcome instanceof CareJourneyError) return outcome;
       this.#bus.emit('timer.fired', { journeyId: timer.journeyId, key: timer.key, owner: timer.owner, dueAt: iso(timer.dueAt) });
-      await this.#deliverAll(outcome.outbox);
+      await this.#deliverAll(outcome.outbox, true);
       return 'fired';
     }
     return new CareJourneyError('CJ_ERR_CONFLICT', `Timer "${timer.key}" of journey "${timer.journeyId}" kept conflicting with other writers; it stays pending.`, {
@@ -661,16 +674,18 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
 
   // ---------------------------------------------------------------- delivery
 
-  async #deliverAll(items: readonly OutboxItem[]): Promise<void> {
+  /** Delivers items in order, then marks them delivered. `fresh` items were built by this engine. */
+  async #deliverAll(items: readonly OutboxItem[], fresh = false): Promise<void> {
     if (items.length === 0) return;
-    for (const item of items) await this.#deliver(item);
+    for (const item of items) await this.#deliver(item, fresh);
     await this.store.markDelivered(items.map((i) => i.id));
   }
 
-  async #deliver(item: OutboxItem): Promise<void> {
+  async #deliver(item: OutboxItem, fresh: boolean): Promise<void> {
     const report = (r: { plugin: string; hook: HookName; error: unknown; journeyId?: string }) => this.#reportPluginError(r);
     if (item.kind === 'transition') {
-      const entry = journalEntrySchema.parse(item.payload);
+      // Items read back from a store are checked; items this engine just built are known good.
+      const entry = fresh ? (item.payload as JournalEntry) : journalEntrySchema.parse(item.payload);
       const notice = { journeyId: item.journeyId, entry, deliveryId: item.id };
       this.#bus.emit('transition', notice);
       if (entry.kind === 'start') this.#bus.emit('journey.started', notice);
@@ -785,11 +800,6 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
     return typeof value === 'string' ? value : (Object.keys(value)[0] ?? '');
   }
 
-  async #viewOf(record: JourneyRecord): Promise<JourneyView> {
-    const persisted = migrateSnapshot(this.definition, record.id, record.definitionVersion, record.snapshot);
-    return this.#view({ record, snapshot: restoreSnapshot(this.definition, record.id, persisted) });
-  }
-
   async #view({ record, snapshot }: Loaded): Promise<JourneyView> {
     const probe = { type: '', at: this.clock.now(), actor: SYSTEM_ACTOR } as StampedEvent;
     const { allowed, blocked } = explainEvents(this.definition, snapshot, probe);
@@ -804,7 +814,9 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
       stateLabel: flattenState(snapshot.value),
       phase: this.#phase(snapshot),
       status: snapshot.status as JourneyRecord['status'],
-      context: JSON.parse(JSON.stringify(snapshot.context)) as Record<string, unknown>,
+      // Snapshots loaded from the store, and transitions of them, hold contexts private to this
+      // call (the store hands out copies): no copy needed. `start` copies its own.
+      context: snapshot.context as Record<string, unknown>,
       allowedEvents: allowed,
       blockedEvents: blocked,
       timers: timers.map((t) => ({ key: t.key, owner: t.owner, dueAt: iso(t.dueAt) })),

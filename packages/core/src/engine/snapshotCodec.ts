@@ -4,9 +4,12 @@ import { persistedSnapshotSchema, type PersistedSnapshot } from '../store/record
 import { describeIssues, zodIssues } from '../validation/zodIssues.js';
 import type { AnyJourneyDefinition } from './defineJourney.js';
 
-/** The JSON form of a snapshot, as stored. */
+/**
+ * The persisted form of a snapshot. Contexts are immutable by XState's contract, so this shares
+ * them; the store serializes the record as JSON when it commits.
+ */
 export function persistSnapshot(machine: AnyStateMachine, snapshot: AnyMachineSnapshot): PersistedSnapshot {
-  return JSON.parse(JSON.stringify(machine.getPersistedSnapshot(snapshot))) as PersistedSnapshot;
+  return machine.getPersistedSnapshot(snapshot) as unknown as PersistedSnapshot;
 }
 
 function corrupt(journeyId: string, what: string, cause?: unknown): CareJourneyError {

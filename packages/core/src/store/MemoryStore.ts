@@ -3,9 +3,18 @@ import type { JourneyCommit, JourneyQuery, JourneyStore } from './JourneyStore.j
 import { matchesQuery } from './matchesQuery.js';
 import type { JournalEntry, JourneyRecord, OutboxItem, TimerRow } from './records.js';
 
+/** Stored values are JSON by contract, and a JSON round trip copies them faster than structuredClone. */
+const copy = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T));
+
+/** JSON text, as a durable store would keep it: serialized once on commit, parsed on read. */
+type Json<T> = string & { readonly __json: T };
+const freeze = <T>(value: T): Json<T> => JSON.stringify(value) as Json<T>;
+const thaw = <T>(text: Json<T>): T => JSON.parse(text) as T;
+
 interface JourneyData {
-  record: JourneyRecord;
-  journal: JournalEntry[];
+  record: Json<JourneyRecord>;
+  version: number;
+  journal: Json<JournalEntry>[];
   timers: Map<string, TimerRow>;
   idempotency: Map<string, number>;
 }
@@ -21,35 +30,40 @@ interface JourneyData {
  */
 export class MemoryStore implements JourneyStore {
   readonly #journeys = new Map<string, JourneyData>();
-  readonly #outbox = new Map<string, { item: OutboxItem; delivered: boolean }>();
+  readonly #outbox = new Map<string, { item: Json<OutboxItem>; journeyId: string; delivered: boolean }>();
 
   async load(journeyId: string): Promise<JourneyRecord | undefined> {
     const data = this.#journeys.get(journeyId);
-    return data ? structuredClone(data.record) : undefined;
+    return data ? thaw(data.record) : undefined;
   }
 
   async commit(c: JourneyCommit): Promise<void> {
     assertCommitShape(c);
     const id = c.journey.id;
     const existing = this.#journeys.get(id);
-    const actual = existing?.record.version ?? 0;
-    if (actual !== c.expectedVersion) throw conflictError(id, c.expectedVersion, existing?.record.version);
+    const actual = existing?.version ?? 0;
+    if (actual !== c.expectedVersion) throw conflictError(id, c.expectedVersion, existing?.version);
     if (c.idempotencyKey !== undefined && existing?.idempotency.has(c.idempotencyKey)) {
       throw conflictError(id, c.expectedVersion, actual, c.idempotencyKey);
     }
     for (const item of c.outbox) {
       if (this.#outbox.has(item.id)) throw conflictError(id, c.expectedVersion, actual);
     }
-    // Validation done: from here on nothing can fail, so the commit is all or nothing.
-    const data: JourneyData = existing ?? { record: c.journey, journal: [], timers: new Map(), idempotency: new Map() };
-    data.record = structuredClone(c.journey);
-    if (c.entry) {
-      data.journal.push(structuredClone(c.entry));
+    // Serialize everything before touching state, so a value that cannot be stored changes nothing.
+    const record = freeze(c.journey);
+    const entry = c.entry ? freeze(c.entry) : undefined;
+    const timers = c.timersToSet.map((t) => copy(t));
+    const outbox = c.outbox.map((item) => ({ id: item.id, item: freeze(item), journeyId: item.journeyId, delivered: false }));
+    const data: JourneyData = existing ?? { record, version: 0, journal: [], timers: new Map(), idempotency: new Map() };
+    data.record = record;
+    data.version = c.journey.version;
+    if (entry && c.entry) {
+      data.journal.push(entry);
       if (c.idempotencyKey !== undefined) data.idempotency.set(c.idempotencyKey, c.entry.seq);
     }
     for (const key of c.timersToCancel) data.timers.delete(key);
-    for (const timer of c.timersToSet) data.timers.set(timer.key, structuredClone(timer));
-    for (const item of c.outbox) this.#outbox.set(item.id, { item: structuredClone(item), delivered: false });
+    for (const timer of timers) data.timers.set(timer.key, timer);
+    for (const { id: itemId, ...slot } of outbox) this.#outbox.set(itemId, slot);
     this.#journeys.set(id, data);
   }
 
@@ -59,31 +73,30 @@ export class MemoryStore implements JourneyStore {
 
   async readJournal(journeyId: string, options: { fromSeq?: number; limit?: number } = {}): Promise<JournalEntry[]> {
     const journal = this.#journeys.get(journeyId)?.journal ?? [];
-    const from = options.fromSeq ?? 1;
-    const selected = journal.filter((e) => e.seq >= from);
-    return structuredClone(options.limit === undefined ? selected : selected.slice(0, options.limit));
+    const entries = journal.map((e) => thaw(e)).filter((e) => e.seq >= (options.fromSeq ?? 1));
+    return options.limit === undefined ? entries : entries.slice(0, options.limit);
   }
 
   async listTimers(journeyId: string): Promise<TimerRow[]> {
     const timers = [...(this.#journeys.get(journeyId)?.timers.values() ?? [])];
-    return structuredClone(timers.sort((a, b) => a.dueAt - b.dueAt || a.key.localeCompare(b.key)));
+    return copy(timers.sort((a, b) => a.dueAt - b.dueAt || a.key.localeCompare(b.key)));
   }
 
   async dueTimers(now: number, limit: number): Promise<TimerRow[]> {
     const due: TimerRow[] = [];
     for (const data of this.#journeys.values()) for (const t of data.timers.values()) if (t.dueAt <= now) due.push(t);
     due.sort((a, b) => a.dueAt - b.dueAt || a.journeyId.localeCompare(b.journeyId) || a.key.localeCompare(b.key));
-    return structuredClone(due.slice(0, limit));
+    return copy(due.slice(0, limit));
   }
 
   async pendingOutbox(limit: number, journeyId?: string): Promise<OutboxItem[]> {
     const pending: OutboxItem[] = [];
-    for (const { item, delivered } of this.#outbox.values()) {
-      if (delivered || (journeyId !== undefined && item.journeyId !== journeyId)) continue;
-      pending.push(item);
+    for (const slot of this.#outbox.values()) {
       if (pending.length >= limit) break;
+      if (slot.delivered || (journeyId !== undefined && slot.journeyId !== journeyId)) continue;
+      pending.push(thaw(slot.item));
     }
-    return structuredClone(pending);
+    return pending;
   }
 
   async markDelivered(ids: readonly string[]): Promise<void> {
@@ -95,9 +108,9 @@ export class MemoryStore implements JourneyStore {
 
   async query(filter: JourneyQuery): Promise<JourneyRecord[]> {
     const matches = [...this.#journeys.values()]
-      .map((d) => d.record)
+      .map((d) => thaw(d.record))
       .filter((r) => matchesQuery(r, filter))
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    return structuredClone(filter.limit === undefined ? matches : matches.slice(0, filter.limit));
+    return filter.limit === undefined ? matches : matches.slice(0, filter.limit);
   }
 }
