@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CareJourneyError } from '../src/index.js';
+import { and, assign, not, setup } from 'xstate';
+import { z } from 'zod';
+import { createEngine, defineJourney, guardRule, guardsFrom, ManualClock, MemoryStore, type CareJourneyError } from '../src/index.js';
 import { actors } from './fixtures/visitJourney.js';
 import { checkedInVisit, dump, visitEngine } from './helpers.js';
 
@@ -180,5 +182,53 @@ describe('bad input is refused with a clear, typed error and changes nothing', (
     expect(!r.ok && r.error.code).toBe('CJ_ERR_NOT_ALLOWED');
     expect(!r.ok && r.error.message).toContain('has ended');
     expect(await dump(store, id)).toEqual(before);
+  });
+});
+
+describe('refusal reasons through XState guard combinators', () => {
+  it('explains and/or/not guards built from named rules, on send and in get', async () => {
+    const rules = {
+      consented: guardRule<{ consent: boolean; hold: boolean }>({ description: 'Consent is recorded', scope: 'context', check: ({ context }) => context.consent || 'No consent recorded.' }),
+      onHold: guardRule<{ consent: boolean; hold: boolean }>({ description: 'Treatment is on hold', scope: 'context', check: ({ context }) => context.hold || 'Not on hold.' }),
+      doseInRange: guardRule<unknown, { mg: number }>({ description: 'Dose in range', scope: 'event', check: ({ event }) => event.mg <= 84 || `${event.mg} mg is above the 84 mg plan.` }),
+    };
+    const machine = setup({ types: {} as { context: { consent: boolean; hold: boolean } }, guards: guardsFrom(rules) }).createMachine({
+      context: { consent: false, hold: false },
+      initial: 'ready',
+      states: {
+        ready: {
+          on: {
+            consent: { actions: assign({ consent: true }) },
+            hold: { actions: assign({ hold: true }) },
+            dose: { target: 'dosed', guard: and(['consented', not('onHold'), 'doseInRange']) },
+          },
+        },
+        dosed: {},
+      },
+    });
+    const def = defineJourney({
+      id: 'combo',
+      version: 1,
+      machine,
+      events: { consent: z.strictObject({}), hold: z.strictObject({}), dose: z.strictObject({ mg: z.number() }) },
+      input: z.strictObject({}),
+      roles: ['nurse'],
+      guards: rules,
+      policy: { start: ['nurse'], events: { consent: ['nurse'], hold: ['nurse'], dose: ['nurse'] } },
+    });
+    const engine = createEngine({ definition: def, store: new MemoryStore(), clock: new ManualClock(0) });
+    const actor = { id: 'n', role: 'nurse' };
+    const { id } = await engine.start({ patientRef: 'p', input: {}, actor });
+    expect((await engine.get(id)).blockedEvents).toEqual([{ type: 'dose', guard: 'consented', reason: 'No consent recorded.' }]);
+    const r1 = await engine.send(id, { type: 'dose', mg: 56 }, { actor });
+    expect(!r1.ok && r1.error.details).toMatchObject({ guard: 'consented', reason: 'No consent recorded.' });
+    await engine.send(id, { type: 'consent' }, { actor });
+    expect((await engine.get(id)).allowedEvents).toContain('dose');
+    const r2 = await engine.send(id, { type: 'dose', mg: 112 }, { actor });
+    expect(!r2.ok && r2.error.details).toMatchObject({ guard: 'doseInRange', reason: '112 mg is above the 84 mg plan.' });
+    await engine.send(id, { type: 'hold' }, { actor });
+    expect((await engine.get(id)).blockedEvents).toEqual([{ type: 'dose', guard: 'not(onHold)', reason: 'This must not be the case: Treatment is on hold.' }]);
+    const r3 = await engine.send(id, { type: 'dose', mg: 56 }, { actor });
+    expect(!r3.ok && r3.error.details.guard).toBe('not(onHold)');
   });
 });

@@ -31,9 +31,9 @@ import type {
   JourneyStartInput,
 } from './defineJourney.js';
 import type { EngineEvents, EngineListener, PluginErrorNotice } from './EngineEvents.js';
-import { candidateTransitions, explainEvents } from './explainEvents.js';
+import { candidateTransitions, explainEvents, explainRefusal } from './explainEvents.js';
 import { flattenState } from './flattenState.js';
-import { recordGuardFailures, type StampedEvent } from './guardRule.js';
+import type { StampedEvent } from './guardRule.js';
 import type { JourneyView } from './JourneyView.js';
 import type { SendResult } from './SendResult.js';
 import { migrateSnapshot, persistSnapshot, restoreSnapshot } from './snapshotCodec.js';
@@ -183,9 +183,7 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
     const journeyId = parsed.data.journeyId ?? this.#generateId();
     const at = this.clock.now();
     const startInput: JourneyStartInput = { patientRef, startedAt: at, actor, data: input.data, protocol: this.protocol };
-    const { result, failures } = recordGuardFailures(() => initialTransition(this.definition.machine, startInput));
-    void failures;
-    const [snapshot, actions] = result as [AnyMachineSnapshot, { type: string; params?: unknown }[]];
+    const [snapshot, actions] = initialTransition(this.definition.machine, startInput) as [AnyMachineSnapshot, { type: string; params?: unknown }[]];
     const persisted = persistSnapshot(this.definition.machine, snapshot);
     const collected = collectActions(actions, journeyId, at);
     const state = flattenState(snapshot.value);
@@ -530,8 +528,7 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
         ),
       };
     }
-    const { result, failures } = recordGuardFailures(() => transition(this.definition.machine, snapshot, event as never));
-    const [next, actions] = result as [AnyMachineSnapshot, { type: string; params?: unknown }[]];
+    const [next, actions] = transition(this.definition.machine, snapshot, event as never) as [AnyMachineSnapshot, { type: string; params?: unknown }[]];
     // XState hands back the same snapshot when no transition was enabled; a taken transition
     // that changes nothing (e.g. only `emit`s) still returns actions, and an empty one is
     // confirmed with getTransitionData.
@@ -540,9 +537,7 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
       actions.length === 0 &&
       this.definition.machine.getTransitionData(snapshot as never, event as never).length === 0;
     if (refused) {
-      const first = failures[0];
-      const guard = first?.guard ?? 'condition';
-      const reason = first?.reason ?? 'a condition of the journey was not met';
+      const { guard, reason } = explainRefusal(this.definition, snapshot, event);
       return {
         refusal: new CareJourneyError('CJ_ERR_GUARD', `"${event.type}" refused in state ${from}: ${reason}`, {
           journeyId,

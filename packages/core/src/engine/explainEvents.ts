@@ -29,6 +29,64 @@ export function candidateTransitions(snapshot: AnyMachineSnapshot, eventType: st
   return out;
 }
 
+type Verdict = { readonly kind: 'pass' } | { readonly kind: 'fail'; readonly guard: string; readonly reason: string } | { readonly kind: 'unknown' };
+
+const PASS: Verdict = { kind: 'pass' };
+const UNKNOWN: Verdict = { kind: 'unknown' };
+
+interface Combinator {
+  (...args: never[]): unknown;
+  readonly guards: readonly unknown[];
+}
+
+/**
+ * Evaluates a transition's guard against the definition's named rules, through XState's
+ * `and`, `or` and `not`. With `scope: 'context'` only context rules are evaluated and the rest
+ * are `unknown`; with `scope: 'all'` every named rule is. Inline functions are `unknown`.
+ */
+export function judgeGuard(definition: AnyJourneyDefinition, guard: unknown, context: unknown, event: StampedEvent, scope: 'context' | 'all'): Verdict {
+  if (guard === undefined) return PASS;
+  if (typeof guard === 'function' && Array.isArray((guard as Partial<Combinator>).guards)) {
+    const parts = (guard as Combinator).guards.map((g) => judgeGuard(definition, g, context, event, scope));
+    switch (guard.name) {
+      case 'and':
+        return parts.find((p) => p.kind === 'fail') ?? (parts.some((p) => p.kind === 'unknown') ? UNKNOWN : PASS);
+      case 'or':
+        return parts.some((p) => p.kind === 'pass') ? PASS : parts.some((p) => p.kind === 'unknown') ? UNKNOWN : (parts[0] ?? UNKNOWN);
+      case 'not': {
+        const [inner] = parts;
+        if (!inner || inner.kind === 'unknown') return UNKNOWN;
+        if (inner.kind === 'fail') return PASS;
+        const name = describeGuard((guard as Combinator).guards[0]);
+        const rule = definition.guards[name];
+        return { kind: 'fail', guard: `not(${name})`, reason: rule ? `This must not be the case: ${rule.description}.` : `Condition "${name}" must not hold.` };
+      }
+      default:
+        return UNKNOWN;
+    }
+  }
+  const name = describeGuard(guard);
+  const rule = definition.guards[name];
+  if (!rule || (scope === 'context' && rule.scope !== 'context')) return UNKNOWN;
+  const outcome = evaluateRule(name, rule, { context, event });
+  return outcome === true ? PASS : { kind: 'fail', guard: name, reason: outcome };
+}
+
+function describeGuard(guard: unknown): string {
+  if (typeof guard === 'string') return guard;
+  if (guard && typeof guard === 'object' && typeof (guard as { type?: unknown }).type === 'string') return (guard as { type: string }).type;
+  return 'condition';
+}
+
+/** Why no transition for `event` was enabled: the first rule that failed, in candidate order. */
+export function explainRefusal(definition: AnyJourneyDefinition, snapshot: AnyMachineSnapshot, event: StampedEvent): { guard: string; reason: string } {
+  for (const t of candidateTransitions(snapshot, event.type)) {
+    const verdict = judgeGuard(definition, t.guard, snapshot.context, event, 'all');
+    if (verdict.kind === 'fail') return { guard: verdict.guard, reason: verdict.reason };
+  }
+  return { guard: 'condition', reason: 'a condition of the journey was not met' };
+}
+
 /**
  * Splits the definition's event types into those allowed now and those blocked by a
  * context-scoped rule. Rules that depend on the payload count as allowed (checked on send).
@@ -47,23 +105,12 @@ export function explainEvents(
     let firstBlock: BlockedEvent | undefined;
     let open = false;
     for (const t of candidates) {
-      const guard = t.guard;
-      if (guard === undefined) {
+      const verdict = judgeGuard(definition, t.guard, snapshot.context, { ...probe, type }, 'context');
+      if (verdict.kind !== 'fail') {
         open = true;
         break;
       }
-      const name = typeof guard === 'string' ? guard : (guard as { type?: unknown }).type;
-      const rule = typeof name === 'string' ? definition.guards[name] : undefined;
-      if (!rule || rule.scope !== 'context' || typeof name !== 'string') {
-        open = true;
-        break;
-      }
-      const outcome = evaluateRule(name, rule, { context: snapshot.context, event: { ...probe, type } });
-      if (outcome === true) {
-        open = true;
-        break;
-      }
-      firstBlock ??= { type, guard: name, reason: outcome };
+      firstBlock ??= { type, guard: verdict.guard, reason: verdict.reason };
     }
     if (open) allowed.push(type);
     else if (firstBlock) blocked.push(firstBlock);

@@ -44,27 +44,7 @@ export function guardRule<TContext = any, TEvent = any>(rule: GuardRule<TContext
   return rule;
 }
 
-/** One failed rule during an evaluation. */
-export interface GuardFailure {
-  readonly guard: string;
-  readonly reason: string;
-}
-
-let recorder: GuardFailure[] | null = null;
-
-/** Runs `fn` while collecting the guard rules that fail. Transitions are synchronous, so a module slot is safe. */
-export function recordGuardFailures<T>(fn: () => T): { result: T; failures: GuardFailure[] } {
-  const previous = recorder;
-  const failures: GuardFailure[] = [];
-  recorder = failures;
-  try {
-    return { result: fn(), failures };
-  } finally {
-    recorder = previous;
-  }
-}
-
-/** Evaluates a rule, recording a failure; a rule that throws fails with the error's message. */
+/** Evaluates a rule; a rule that throws fails with the error's message. */
 export function evaluateRule(name: string, rule: GuardRule, args: GuardArgs<unknown, unknown>): true | string {
   let outcome: true | string;
   try {
@@ -73,7 +53,6 @@ export function evaluateRule(name: string, rule: GuardRule, args: GuardArgs<unkn
   } catch (error) {
     outcome = `${rule.description}: the rule could not be evaluated (${error instanceof Error ? error.message : String(error)})`;
   }
-  if (outcome !== true) recorder?.push({ guard: name, reason: outcome });
   return outcome;
 }
 
