@@ -91,4 +91,26 @@ describe('durable timers', () => {
     expect(fa.length + fb.length).toBe(1);
     expect((await a.history(id)).filter((e) => e.kind === 'timer')).toHaveLength(1);
   });
+
+  it('reports the timer of a journey that cannot be loaded, keeps it pending, and fires the others', async () => {
+    const { engine, store, clock } = visitEngine();
+    const ids: string[] = [];
+    for (const n of [1, 2]) {
+      const { id } = await engine.start({ patientRef: `pt-${n}`, input: {}, actor: actors.coordinator, journeyId: `j-${n}` });
+      await must(engine.send(id, { type: 'consent.recorded' }, { actor: actors.physician }));
+      await must(engine.send(id, { type: 'visit.book', slot: '2026-01-06T10:00:00Z' }, { actor: actors.coordinator }));
+      ids.push(id);
+    }
+    // Corrupt the first journey's stored snapshot behind the engine's back.
+    const broken = (await store.load('j-1'))!;
+    await store.commit({ journey: { ...broken, version: broken.version + 1, snapshot: { status: 'active', value: 'nowhere', context: {} } }, expectedVersion: broken.version, timersToSet: [], timersToCancel: [], outbox: [] });
+    clock.advance({ days: 2 });
+    const fired = await engine.runDue();
+    expect(fired.map((f) => [f.journeyId, f.error?.code])).toEqual([
+      ['j-1', 'CJ_ERR_CORRUPT_SNAPSHOT'],
+      ['j-2', undefined],
+    ]);
+    expect((await store.listTimers('j-1'))).toHaveLength(1);
+    expect((await engine.get('j-2')).stateLabel).toBe('noShow');
+  });
 });

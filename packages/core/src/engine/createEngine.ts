@@ -272,17 +272,17 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
   async runDue(options: { limit?: number } = {}): Promise<FiredTimer[]> {
     const limit = options.limit ?? 10_000;
     const fired: FiredTimer[] = [];
-    const failed = new Set<string>();
+    // Timers that failed or vanished are skipped for the rest of this run, so it always ends.
+    const skip = new Set<string>();
+    const id = (t: TimerRow) => `${t.journeyId}\u0000${t.key}\u0000${t.dueAt}`;
     while (fired.length < limit) {
       const now = this.clock.now();
-      const due = (await this.store.dueTimers(now, Math.min(100, limit - fired.length + failed.size))).filter(
-        (t) => !failed.has(`${t.journeyId}\u0000${t.key}`),
-      );
+      const due = (await this.store.dueTimers(now, Math.min(100, limit - fired.length) + skip.size)).filter((t) => !skip.has(id(t)));
       if (due.length === 0) break;
       for (const timer of due) {
         const outcome = await this.#fireTimer(timer);
+        if (outcome !== 'fired') skip.add(id(timer));
         if (outcome === 'gone') continue;
-        if (outcome !== 'fired') failed.add(`${timer.journeyId}\u0000${timer.key}`);
         fired.push({
           journeyId: timer.journeyId,
           key: timer.key,
