@@ -123,7 +123,7 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
   readonly #generateId: () => string;
   readonly #locks = new Map<string, Promise<unknown>>();
   readonly #pendingPluginSends = new Set<Promise<unknown>>();
-  readonly #wrapped = new WeakMap<object, (notice: unknown) => void>();
+  readonly #wrapped = new WeakMap<object, Map<string, (notice: unknown) => void>>();
   /** Strict payload schemas, built once: zod compiles each schema on first use. */
   readonly #eventSchemas: ReadonlyMap<string, z.ZodObject>;
 
@@ -322,14 +322,20 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
         if (name !== 'plugin.error') this.#reportPluginError({ plugin: 'listener', hook: 'listener', error });
       }
     };
-    this.#wrapped.set(listener, wrapped);
+    const byName = this.#wrapped.get(listener) ?? new Map<string, (notice: unknown) => void>();
+    byName.set(name, wrapped);
+    this.#wrapped.set(listener, byName);
     this.#bus.on(name, wrapped);
     return () => this.off(name, listener);
   }
 
   off<K extends keyof EngineEvents | (string & {})>(name: K, listener: EngineListener<K>): void {
-    const wrapped = this.#wrapped.get(listener);
-    if (wrapped) this.#bus.off(name, wrapped);
+    const byName = this.#wrapped.get(listener);
+    const wrapped = byName?.get(name);
+    if (wrapped) {
+      this.#bus.off(name, wrapped);
+      byName?.delete(name);
+    }
   }
 
   // ---------------------------------------------------------------- the pipeline
