@@ -3,7 +3,7 @@ export { CareJourneyError, isCareJourneyError, ERROR_CODES } from './errors.js';
 export type { CareJourneyErrorCode, CareJourneyErrorDetails, FieldIssue } from './errors.js';
 
 export { createEngine, JourneyEngine } from './engine/createEngine.js';
-export type { EngineOptions, StartOptions, SendOptions, FiredTimer, JourneySummary } from './engine/createEngine.js';
+export type { EngineOptions, StartOptions, SendOptions, FiredTimer } from './engine/createEngine.js';
 export { defineJourney } from './engine/defineJourney.js';
 export type {
   AnyJourneyDefinition,
@@ -49,9 +49,10 @@ export type {
   PluginTimerContext,
 } from './plugin/hooks.js';
 
-export type { JourneyStore, JourneyCommit, JourneyQuery } from './store/JourneyStore.js';
+export type { JourneyStore, JourneyCommit, JourneyQuery, JourneySummary } from './store/JourneyStore.js';
 export { MemoryStore } from './store/MemoryStore.js';
 export { conflictError, assertCommitShape } from './store/conflict.js';
+export type { ConflictCause } from './store/conflict.js';
 export { matchesQuery, stateMatches } from './store/matchesQuery.js';
 export {
   actorSchema,
@@ -72,3 +73,65 @@ export type { Duration } from './time/duration.js';
 
 export { checkJsonSafe, DEFAULT_INPUT_LIMITS } from './validation/checkJsonSafe.js';
 export type { InputLimits } from './validation/checkJsonSafe.js';
+
+// The ketamine-for-anxiety journey
+export { ketamineAnxietyJourney, ketamineJourneyPhase } from './journey/ketamineAnxietyJourney.js';
+export type { KetamineJourneyPhase } from './journey/ketamineAnxietyJourney.js';
+export { ketamineAnxietyMachine } from './journey/machine.js';
+export { ketamineProtocolSchema, defaultKetamineProtocol, scheduleBlockSchema } from './journey/protocol.js';
+export type { KetamineProtocol, KetamineProtocolInput, RouteProtocol, ScheduleBlock } from './journey/protocol.js';
+export {
+  ketamineJourneyEvents,
+  ketamineJourneyInputSchema,
+  ketamineEventDescriptions,
+  KETAMINE_TIMER_EVENTS,
+} from './journey/events.js';
+export type { KetamineEventPayload, KetamineEventType, KetamineJourneyInput, KetamineTimerEventType } from './journey/events.js';
+export { ketamineJourneyRules } from './journey/guards.js';
+export type { KetamineRuleName } from './journey/guards.js';
+export { ketamineJourneyPolicy, KETAMINE_ROLES } from './journey/policy.js';
+export type { KetamineRole } from './journey/policy.js';
+export { initialKetamineContext, ketamineContextSchema } from './journey/context.js';
+export type {
+  KetamineJourneyContext,
+  KetamineMachineInput,
+  SessionRecord,
+  ScheduledSession,
+  AssessmentRecord,
+  TreatmentPlan,
+  HoldRecord,
+  RemsFormStatus,
+} from './journey/context.js';
+export { inductionSchedule, continueSchedule } from './journey/inductionSchedule.js';
+export type { ScheduledDate } from './journey/inductionSchedule.js';
+export { evaluateResponse } from './journey/responseReview.js';
+export type { ResponseResult, ResponseInstrument } from './journey/responseReview.js';
+export { stopRuleHit } from './journey/stopRules.js';
+export type { StopRuleReading } from './journey/stopRules.js';
+export { remsMonitoringForm } from './journey/remsMonitoringForm.js';
+export type { RemsMonitoringForm } from './journey/remsMonitoringForm.js';
+export {
+  ROUTES,
+  INDICATIONS,
+  INSTRUMENTS,
+  CONTRAINDICATIONS,
+  MEDICATION_CLASSES,
+  ADVERSE_EVENT_TERMS,
+  HOLD_SIGNALS,
+} from './journey/vocabulary.js';
+export type {
+  KetamineRoute,
+  AnxietyIndication,
+  Instrument,
+  Contraindication,
+  ContraindicationClass,
+  MedicationClass,
+  AdverseEventTerm,
+  HoldSignal,
+  CssrsRisk,
+  PreDoseFinding,
+} from './journey/vocabulary.js';
+export { toMermaid, describeGuard } from './journey/toMermaid.js';
+export { eventCatalogue } from './journey/eventCatalogue.js';
+export type { CatalogueEntry, CatalogueField, CatalogueTransition } from './journey/eventCatalogue.js';
+export { ketamineJourneyDocs } from './journey/ketamineJourneyDocs.js';

@@ -6,7 +6,7 @@ import { CareJourneyError, type FieldIssue } from '../errors.js';
 import type { CareJourneyPlugin, PluginApi } from '../plugin/definePlugin.js';
 import type { HookName } from '../plugin/hooks.js';
 import { PluginHost } from '../plugin/PluginHost.js';
-import type { JourneyCommit, JourneyQuery, JourneyStore } from '../store/JourneyStore.js';
+import type { JourneyCommit, JourneyQuery, JourneyStore, JourneySummary } from '../store/JourneyStore.js';
 import {
   actorSchema,
   journalEntrySchema,
@@ -79,9 +79,6 @@ export interface FiredTimer {
   /** Set when the timer could not fire (e.g. its journey cannot be loaded); it stays pending. */
   readonly error?: CareJourneyError;
 }
-
-/** A journey's record without its snapshot: what queries return. */
-export type JourneySummary = Omit<JourneyRecord, 'snapshot'>;
 
 const idSchema = z.string().min(1).max(200);
 const sendOptionsSchema = z.strictObject({ actor: actorSchema, idempotencyKey: idSchema.optional() });
@@ -260,8 +257,7 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
 
   /** Journeys matching a filter (by patientRef, phase, state, status), without their snapshots. */
   async query(filter: JourneyQuery = {}): Promise<JourneySummary[]> {
-    const records = await this.store.query(filter);
-    return records.map(({ snapshot: _snapshot, ...summary }) => summary);
+    return this.store.query(filter);
   }
 
   /**
@@ -472,7 +468,15 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
 
   /** Loads, checks, migrates and restores a journey. */
   async #load(journeyId: string): Promise<Loaded | Refusal> {
-    const raw = await this.store.load(journeyId);
+    let raw: JourneyRecord | undefined;
+    try {
+      raw = await this.store.load(journeyId);
+    } catch (error) {
+      // A store that cannot even parse the row names the journey; it is a refusal for this
+      // journey only, so the others (and runDue over them) keep working.
+      if (error instanceof CareJourneyError && error.code === 'CJ_ERR_CORRUPT_SNAPSHOT') return { refusal: error };
+      throw error;
+    }
     if (!raw) return { refusal: this.#notFound(journeyId) };
     const parsed = journeyRecordSchema.safeParse(raw);
     if (!parsed.success) {

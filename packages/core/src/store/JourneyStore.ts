@@ -18,6 +18,9 @@ export interface JourneyCommit {
   readonly outbox: readonly OutboxItem[];
 }
 
+/** A journey's record without its snapshot: what queries return, so lists never parse snapshots. */
+export type JourneySummary = Omit<JourneyRecord, 'snapshot'>;
+
 /** Filter for {@link JourneyStore.query}. Every field given must match. */
 export interface JourneyQuery {
   readonly patientRef?: string;
@@ -54,8 +57,8 @@ export interface JourneyStore {
   pendingOutbox(limit: number, journeyId?: string): Promise<OutboxItem[]>;
   /** Marks outbox items delivered; unknown ids are ignored. */
   markDelivered(ids: readonly string[]): Promise<void>;
-  /** Journeys matching a filter, ordered by id. */
-  query(filter: JourneyQuery): Promise<JourneyRecord[]>;
+  /** Summaries (records without snapshots) of the journeys matching a filter, ordered by id. */
+  query(filter: JourneyQuery): Promise<JourneySummary[]>;
   /** Releases resources (files, connections). Optional. */
   close?(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { assertCommitShape, conflictError } from './conflict.js';
-import type { JourneyCommit, JourneyQuery, JourneyStore } from './JourneyStore.js';
+import type { JourneyCommit, JourneyQuery, JourneyStore, JourneySummary } from './JourneyStore.js';
 import { matchesQuery } from './matchesQuery.js';
 import type { JournalEntry, JourneyRecord, OutboxItem, TimerRow } from './records.js';
 
@@ -44,10 +44,10 @@ export class MemoryStore implements JourneyStore {
     const actual = existing?.version ?? 0;
     if (actual !== c.expectedVersion) throw conflictError(id, c.expectedVersion, existing?.version);
     if (c.idempotencyKey !== undefined && existing?.idempotency.has(c.idempotencyKey)) {
-      throw conflictError(id, c.expectedVersion, actual, c.idempotencyKey);
+      throw conflictError(id, c.expectedVersion, actual, { idempotencyKey: c.idempotencyKey });
     }
     for (const item of c.outbox) {
-      if (this.#outbox.has(item.id)) throw conflictError(id, c.expectedVersion, actual);
+      if (this.#outbox.has(item.id)) throw conflictError(id, c.expectedVersion, actual, { outboxId: item.id });
     }
     // Serialize everything before touching state, so a value that cannot be stored changes nothing.
     const record = freeze(c.journey);
@@ -106,10 +106,11 @@ export class MemoryStore implements JourneyStore {
     }
   }
 
-  async query(filter: JourneyQuery): Promise<JourneyRecord[]> {
+  async query(filter: JourneyQuery): Promise<JourneySummary[]> {
     const matches = [...this.#journeys.values()]
       .map((d) => thaw(d.record))
       .filter((r) => matchesQuery(r, filter))
+      .map(({ snapshot: _snapshot, ...summary }) => summary)
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return filter.limit === undefined ? matches : matches.slice(0, filter.limit);
   }

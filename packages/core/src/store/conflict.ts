@@ -1,13 +1,28 @@
 import { CareJourneyError } from '../errors.js';
 
-/** The error every store throws when a commit's expected version or idempotency key clashes. */
-export function conflictError(journeyId: string, expectedVersion: number, actual: number | undefined, idempotencyKey?: string): CareJourneyError {
-  const reason =
-    idempotencyKey !== undefined && actual === expectedVersion
-      ? `idempotency key "${idempotencyKey}" was already used for this journey`
-      : actual === undefined
-        ? `the journey does not exist (expected version ${expectedVersion})`
-        : `the journey is at version ${actual}, not the expected ${expectedVersion}: another writer committed first`;
+/** What clashed, when it is not the version: a used idempotency key or an existing outbox id. */
+export type ConflictCause = { readonly idempotencyKey: string } | { readonly outboxId: string };
+
+/**
+ * The error every store throws when a commit clashes: the expected version is not the stored one,
+ * the idempotency key was used, or an outbox id exists already.
+ */
+export function conflictError(
+  journeyId: string,
+  expectedVersion: number,
+  actual: number | undefined,
+  cause?: ConflictCause,
+): CareJourneyError {
+  let reason: string;
+  if (cause && 'idempotencyKey' in cause) {
+    reason = `idempotency key "${cause.idempotencyKey}" was already used for this journey`;
+  } else if (cause && 'outboxId' in cause) {
+    reason = `outbox item "${cause.outboxId}" exists already`;
+  } else if (actual === undefined) {
+    reason = `the journey does not exist (expected version ${expectedVersion})`;
+  } else {
+    reason = `the journey is at version ${actual}, not the expected ${expectedVersion}: another writer committed first`;
+  }
   return new CareJourneyError('CJ_ERR_CONFLICT', `Commit to journey "${journeyId}" refused: ${reason}.`, {
     journeyId,
     expectedVersion,

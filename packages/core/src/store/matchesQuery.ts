@@ -7,7 +7,7 @@ export function stateMatches(flattened: string, path: string): boolean {
 }
 
 /** The reference semantics of {@link JourneyQuery}, used by MemoryStore and the conformance suite. */
-export function matchesQuery(record: JourneyRecord, q: JourneyQuery): boolean {
+export function matchesQuery(record: Omit<JourneyRecord, 'snapshot'>, q: JourneyQuery): boolean {
   return (
     (q.patientRef === undefined || record.patientRef === q.patientRef) &&
     (q.phase === undefined || record.phase === q.phase) &&
