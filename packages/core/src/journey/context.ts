@@ -1,0 +1,256 @@
+import { z } from 'zod';
+import type { JourneyStartInput } from '../engine/defineJourney.js';
+import type { KetamineEventPayload, KetamineJourneyInput } from './events.js';
+import type { KetamineProtocol } from './protocol.js';
+import type { ResponseInstrument, ResponseResult } from './responseReview.js';
+import type {
+  AdverseEventTerm,
+  AnxietyIndication,
+  Contraindication,
+  CssrsRisk,
+  HoldSignal,
+  Instrument,
+  KetamineRoute,
+  MedicationClass,
+  PreDoseFinding,
+} from './vocabulary.js';
+
+// The context of a ketamine-for-anxiety journey. JSON only: instants are ISO strings, and every
+// record keeps who (actor id and role) and when, so the context reads as an audit trail.
+
+/** Who did something. */
+export interface ActorRef {
+  readonly id: string;
+  readonly role: string;
+}
+
+export interface Stamp {
+  readonly at: string;
+  readonly by: ActorRef;
+}
+
+export interface BloodPressure {
+  readonly systolic: number;
+  readonly diastolic: number;
+}
+
+export interface VitalsReading extends BloodPressure {
+  readonly heartRate: number;
+  readonly spo2: number | null;
+  /** When the reading was taken. */
+  readonly takenAt: string;
+}
+
+export interface AssessmentRecord extends Stamp {
+  readonly instrument: Instrument;
+  readonly total: number | null;
+  readonly item9: number | null;
+  readonly risk: CssrsRisk | null;
+  /** `baseline` when recorded during intake. */
+  readonly phase: 'baseline' | 'follow-up';
+}
+
+export type SessionPhase = 'induction' | 'maintenance';
+export type ScheduledStatus = 'planned' | 'in-progress' | 'completed' | 'missed' | 'cancelled' | 'aborted';
+
+/** One session of the schedule. */
+export interface ScheduledSession {
+  readonly number: number;
+  readonly phase: SessionPhase;
+  /** Index of the induction schedule block, or null in maintenance. */
+  readonly block: number | null;
+  readonly dueAt: string;
+  readonly status: ScheduledStatus;
+}
+
+export type SessionOutcome = 'in-progress' | 'completed' | 'cancelled' | 'aborted';
+
+/** Everything recorded in one session, from check-in to its end. */
+export interface SessionRecord {
+  readonly number: number;
+  readonly phase: SessionPhase;
+  readonly route: KetamineRoute;
+  readonly setting: 'clinic' | 'home';
+  readonly dueAt: string;
+  readonly checkedIn: Stamp;
+  readonly preDose: {
+    readonly fasting: (Stamp & { readonly lastFoodAt: string; readonly lastLiquidAt: string; readonly lastNasalSteroidOrDecongestantAt: string | null }) | null;
+    readonly transport: (Stamp & { readonly responsibleAdultConfirmed: boolean; readonly mode: string }) | null;
+    readonly trustedAdult: (Stamp & { readonly confirmed: boolean }) | null;
+    readonly vitals: (Stamp & VitalsReading) | null;
+    readonly bpOverride: (Stamp & { readonly reason: string; readonly reading: BloodPressure }) | null;
+    readonly contraindicationCheck: (Stamp & { readonly newFindings: readonly PreDoseFinding[] }) | null;
+    readonly findingCleared: (Stamp & { readonly reason: string }) | null;
+  };
+  readonly dose:
+    | (Stamp & {
+        readonly medication: 'esketamine' | 'racemic-ketamine';
+        readonly amountMg: number;
+        readonly devices: number | null;
+        readonly infusionMinutes: number | null;
+        readonly lot: string;
+        readonly administration: string;
+      })
+    | null;
+  readonly vitals: readonly (VitalsReading & { readonly by: ActorRef })[];
+  readonly sedation: readonly { readonly moaas: number; readonly takenAt: string }[];
+  readonly dissociation: readonly { readonly score: number; readonly form: 'CADSS' | 'CADSS-6'; readonly takenAt: string }[];
+  readonly adverseEvents: readonly (Stamp & { readonly term: AdverseEventTerm; readonly severity: 'mild' | 'moderate' | 'severe'; readonly serious: boolean })[];
+  /** Observation minutes that applied to this session. */
+  readonly observationMinutes: number;
+  readonly observationElapsedAt: string | null;
+  readonly bpChecksDue: readonly number[];
+  readonly discharge:
+    | (Stamp & {
+        readonly releasedTo: 'responsible-adult' | 'trusted-adult-at-home';
+        readonly alertAndOriented: boolean;
+        readonly noDrivingAdviceGiven: boolean;
+        readonly readyToLeaveAt: string;
+      })
+    | null;
+  readonly outcome: SessionOutcome;
+  readonly ended: (Stamp & { readonly reason: string | null }) | null;
+}
+
+export interface TreatmentPlan extends Stamp {
+  readonly route: KetamineRoute;
+  readonly dosePlan: KetamineEventPayload<'plan.recorded'>['dosePlan'];
+  readonly observationMinutes: number;
+  readonly primaryInstrument: ResponseInstrument;
+  readonly inductionSchedule: KetamineProtocol['routes'][KetamineRoute]['induction'];
+  readonly therapyModality: string | null;
+}
+
+export interface HoldRecord extends Stamp {
+  readonly signals: readonly (Stamp & { readonly signal: HoldSignal })[];
+  readonly review: (Stamp & { readonly decision: 'resume' | 'discontinue'; readonly reason: string }) | null;
+}
+
+export interface RemsFormStatus {
+  readonly sessionNumber: number;
+  readonly dueAt: string;
+  readonly submitted: (Stamp & { readonly submissionRef: string }) | null;
+  readonly overdue: boolean;
+}
+
+/** The machine context of a ketamine-for-anxiety journey. */
+export interface KetamineJourneyContext {
+  readonly patientRef: string;
+  readonly startedAt: string;
+  /** The clinic's protocol as it was when the journey started. */
+  readonly protocol: KetamineProtocol;
+  readonly referral: {
+    readonly source: 'professional' | 'self';
+    readonly indication: AnxietyIndication;
+    readonly referrerRef: string | null;
+    readonly receivedAt: string;
+    /** Self-referrals need extra screening before eligibility. */
+    readonly extraScreeningRequired: boolean;
+    readonly triage: (Stamp & { readonly decision: 'accepted' | 'declined'; readonly reason: string | null }) | null;
+  };
+  readonly intake: {
+    readonly consultations: readonly (Stamp & { readonly kind: 'initial' | 'follow-up'; readonly mode: string })[];
+    readonly contraindications: (Stamp & { readonly present: readonly Contraindication[] }) | null;
+    readonly baselineVitals: (Stamp & BloodPressure & { readonly heartRate: number; readonly spo2: number | null }) | null;
+    readonly medications: (Stamp & { readonly classes: readonly MedicationClass[] }) | null;
+    readonly extraScreening: (Stamp & { readonly method: string }) | null;
+    readonly eligibility: (Stamp & { readonly outcome: 'eligible' | 'physician-review' | 'ineligible'; readonly reasons: readonly string[] }) | null;
+    readonly consent: (Stamp & { readonly formVersion: string }) | null;
+    readonly remsEnrolment: (Stamp & { readonly enrolmentRef: string }) | null;
+  };
+  readonly assessments: readonly AssessmentRecord[];
+  readonly plan: TreatmentPlan | null;
+  readonly schedule: readonly ScheduledSession[];
+  /** The session in progress, if any. */
+  readonly session: SessionRecord | null;
+  /** Sessions that ended (completed, cancelled after check-in, or aborted). */
+  readonly sessions: readonly SessionRecord[];
+  /** When induction ended and the response review began. */
+  readonly inductionEndedAt: string | null;
+  readonly response: (ResponseResult & { readonly at: string }) | null;
+  readonly responseDecision: (Stamp & { readonly decision: 'maintenance' | 'extend-induction' | 'discontinue'; readonly reason: string }) | null;
+  readonly maintenance: {
+    readonly everyDays: number | null;
+    readonly startedAt: string | null;
+    readonly checkIns: readonly Stamp[];
+  };
+  /** A missed session awaiting the clinician's choice (esketamine). */
+  readonly missedSession: { readonly number: number; readonly phase: SessionPhase; readonly at: string } | null;
+  readonly hold: HoldRecord | null;
+  readonly holds: readonly HoldRecord[];
+  readonly therapy: {
+    readonly therapistRef: string | null;
+    readonly modality: string | null;
+    readonly linkedAt: string | null;
+    readonly lastAttendedAt: string | null;
+    readonly sessionsAttended: number;
+    readonly lapses: number;
+    readonly endedAt: string | null;
+  };
+  readonly rems: { readonly forms: readonly RemsFormStatus[] };
+  readonly outcome: (Stamp & { readonly kind: 'completed' | 'discontinued' | 'closed'; readonly reason: string }) | null;
+}
+
+/** The machine's input (see `JourneyStartInput`). */
+export type KetamineMachineInput = JourneyStartInput<KetamineJourneyInput, KetamineProtocol>;
+
+/** The context a journey starts with. */
+export function initialKetamineContext(input: KetamineMachineInput): KetamineJourneyContext {
+  const startedAt = new Date(input.startedAt).toISOString();
+  const { referral } = input.data;
+  return {
+    patientRef: input.patientRef,
+    startedAt,
+    protocol: input.protocol,
+    referral: {
+      source: referral.source,
+      indication: referral.indication,
+      referrerRef: referral.referrerRef ?? null,
+      receivedAt: referral.receivedAt === undefined ? startedAt : new Date(referral.receivedAt).toISOString(),
+      extraScreeningRequired: referral.source === 'self',
+      triage: null,
+    },
+    intake: {
+      consultations: [],
+      contraindications: null,
+      baselineVitals: null,
+      medications: null,
+      extraScreening: null,
+      eligibility: null,
+      consent: null,
+      remsEnrolment: null,
+    },
+    assessments: [],
+    plan: null,
+    schedule: [],
+    session: null,
+    sessions: [],
+    inductionEndedAt: null,
+    response: null,
+    responseDecision: null,
+    maintenance: { everyDays: null, startedAt: null, checkIns: [] },
+    missedSession: null,
+    hold: null,
+    holds: [],
+    therapy: { therapistRef: null, modality: null, linkedAt: null, lastAttendedAt: null, sessionsAttended: 0, lapses: 0, endedAt: null },
+    rems: { forms: [] },
+    outcome: null,
+  };
+}
+
+/** Checked whenever a stored journey is read back: the parts every rule relies on. */
+export const ketamineContextSchema = z.looseObject({
+  patientRef: z.string().min(1),
+  startedAt: z.string(),
+  protocol: z.looseObject({ routes: z.record(z.string(), z.unknown()) }),
+  referral: z.looseObject({ source: z.enum(['professional', 'self']), indication: z.string() }),
+  intake: z.looseObject({ consultations: z.array(z.unknown()) }),
+  assessments: z.array(z.unknown()),
+  plan: z.looseObject({ route: z.string() }).nullable(),
+  schedule: z.array(z.looseObject({ number: z.number().int(), dueAt: z.string(), status: z.string() })),
+  session: z.looseObject({ number: z.number().int() }).nullable(),
+  sessions: z.array(z.unknown()),
+  hold: z.unknown(),
+  therapy: z.looseObject({ sessionsAttended: z.number() }),
+  rems: z.looseObject({ forms: z.array(z.unknown()) }),
+});

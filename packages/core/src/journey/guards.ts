@@ -1,0 +1,269 @@
+import { guardRule, type StampedEvent } from '../engine/guardRule.js';
+import type { KetamineJourneyContext } from './context.js';
+import type { KetamineEventPayload, KetamineEventType } from './events.js';
+import {
+  dischargeProblems,
+  excludingContraindications,
+  formatInstant,
+  formatMinutes,
+  ms,
+  nextPlannedSession,
+  outstandingRemsForms,
+  preDoseProblems,
+  routeProtocolOf,
+  screeningGaps,
+} from './queries.js';
+
+// The clinical rules of the journey, used as the machine's named guards. A rule returns true, or
+// the reason it refuses in a clinician's words; the engine reports that reason on refusal and, for
+// rules with `scope: 'context'`, explains in `engine.get` why an event is blocked now.
+//
+// Several rules combine context checks with checks of the event's payload. `engine.get` evaluates
+// them with a probe event that carries no payload, so the payload part runs only when the payload
+// is present (every real event carries it: its schema requires the field).
+//
+// A rule combined with a routing condition (`and(['outcomeEligible', 'eligibleDecisionAllowed'])`)
+// passes when its own case does not apply, so that explaining a refusal never blames a rule for a
+// branch the event did not take.
+
+type Ctx = KetamineJourneyContext;
+type Ev<K extends KetamineEventType = KetamineEventType> = StampedEvent<K, KetamineEventPayload<K>>;
+type AnyEv = StampedEvent & Record<string, unknown>;
+
+const join = (problems: readonly string[]): true | string => (problems.length === 0 ? true : problems.join('; '));
+const hasPayload = (event: AnyEv, key: string): boolean => Object.hasOwn(event, key);
+
+/** Patients record only their own at-home sessions; in-clinic sessions are recorded by staff. */
+function patientOnlyAtHome(context: Ctx, event: AnyEv): string[] {
+  if (event.actor?.role !== 'patient') return [];
+  return routeProtocolOf(context)?.setting === 'home' ? [] : ['In-clinic sessions are recorded by clinic staff, not by the patient'];
+}
+
+export const ketamineJourneyRules = {
+  eligibleDecisionAllowed: guardRule<Ctx, Ev<'eligibility.decided'>>({
+    description: 'A physician finds the patient eligible once screening is complete and nothing rules the patient out',
+    scope: 'event',
+    check: ({ context, event }) => {
+      if (event.outcome !== 'eligible') return true;
+      const problems: string[] = [];
+      if (event.actor.role !== 'physician') problems.push('Only a physician may find a patient eligible; others may refer the decision to a physician review');
+      const gaps = screeningGaps(context);
+      if (gaps.length > 0) problems.push(`Screening is not complete: ${gaps.join(', ')}`);
+      const excluding = excludingContraindications(context);
+      if (excluding.length > 0) problems.push(`Contraindicated under the clinic's protocol: ${excluding.join(', ')}`);
+      return join(problems);
+    },
+  }),
+  ineligibleDecidedByPhysician: guardRule<Ctx, Ev<'eligibility.decided'>>({
+    description: 'Only a physician decides that a patient is ineligible',
+    scope: 'event',
+    check: ({ event }) => event.outcome !== 'ineligible' || event.actor.role === 'physician' || 'Only a physician may decide that a patient is ineligible; others may refer the decision to a physician review',
+  }),
+  physicianReviewNeedsDecision: guardRule<Ctx, Ev<'eligibility.decided'>>({
+    description: 'A physician review ends with an eligible or ineligible decision',
+    scope: 'event',
+    check: ({ event }) =>
+      event.outcome === 'physician-review'
+        ? 'The patient is already waiting for a physician review: a physician decides eligible or ineligible'
+        : 'The physician review needs a decision by a physician',
+  }),
+  planWithinProtocol: guardRule<Ctx, Ev<'plan.recorded'>>({
+    description: 'The plan keeps at least the protocol’s minimum observation for its route',
+    scope: 'event',
+    check: ({ context, event }) => {
+      const route = context.protocol.routes[event.route];
+      if (event.observationMinutes !== undefined && event.observationMinutes < route.observationMinutes) {
+        return `${event.observationMinutes} min of observation is below the protocol's minimum of ${route.observationMinutes} min for the ${event.route} route`;
+      }
+      return true;
+    },
+  }),
+  readyForInduction: guardRule<Ctx, AnyEv>({
+    description: 'Induction starts only after eligibility, consent, a treatment plan and, for esketamine, REMS enrolment',
+    scope: 'context',
+    check: ({ context, event }) => {
+      const problems: string[] = [];
+      if (context.intake.eligibility?.outcome !== 'eligible') problems.push('The patient has not been found eligible');
+      if (!context.intake.consent) problems.push('Consent has not been recorded');
+      if (!context.plan) problems.push('No treatment plan has been recorded');
+      else if (routeProtocolOf(context)?.requiresRems && !context.intake.remsEnrolment) {
+        problems.push('The patient is not enrolled in the esketamine REMS');
+      }
+      if (hasPayload(event, 'firstSessionAt') && ms(event['firstSessionAt'] as string) < event.at - 24 * 3_600_000) {
+        problems.push('The first session cannot be booked more than a day in the past');
+      }
+      return join(problems);
+    },
+  }),
+  checkInOpen: guardRule<Ctx, AnyEv>({
+    description: 'A planned session is due and its check-in has opened',
+    scope: 'context',
+    check: ({ context, event }) => {
+      const next = nextPlannedSession(context);
+      if (!next) return 'No session is planned';
+      const route = routeProtocolOf(context);
+      const opens = ms(next.dueAt) - (route?.checkInOpensHoursBefore ?? 0) * 3_600_000;
+      if (event.at < opens) return `Session ${next.number} is due ${formatInstant(next.dueAt)}; check-in opens ${formatInstant(opens)}`;
+      return join(patientOnlyAtHome(context, event));
+    },
+  }),
+  rescheduleValid: guardRule<Ctx, Ev<'session.rescheduled'>>({
+    description: 'Only a planned session moves, and only to a time ahead',
+    scope: 'event',
+    check: ({ context, event }) => {
+      const target = context.schedule.find((s) => s.number === event.sessionNumber);
+      if (!target) return `There is no session ${event.sessionNumber}`;
+      if (target.status !== 'planned') return `Session ${event.sessionNumber} is ${target.status}; only a planned session can be rescheduled`;
+      if (ms(event.to) <= event.at) return `${formatInstant(event.to)} is not ahead: reschedule to a future time`;
+      return true;
+    },
+  }),
+  missedReviewValid: guardRule<Ctx, Ev<'session.missedReviewed'>>({
+    description: 'Return to the previous, more frequent schedule only for worsening symptoms',
+    scope: 'event',
+    check: ({ event }) => {
+      if (event.decision === 'keep-schedule') return true;
+      if (!event.worsening) return 'Returning to the previous schedule is for worsening symptoms; with no worsening, keep the schedule';
+      if (event.nextSessionAt !== undefined && ms(event.nextSessionAt) <= event.at) return 'The next session must be ahead';
+      return true;
+    },
+  }),
+  recordedBySessionStaff: guardRule<Ctx, AnyEv>({
+    description: 'Patients record only their own at-home sessions',
+    scope: 'context',
+    check: ({ context, event }) => join(patientOnlyAtHome(context, event)),
+  }),
+  clinicSessionTransport: guardRule<Ctx, AnyEv>({
+    description: 'A ride home with a responsible adult is confirmed for in-clinic sessions',
+    scope: 'context',
+    check: ({ context, event }) => {
+      if (routeProtocolOf(context)?.setting !== 'clinic') return 'This is an at-home session: confirm the trusted adult instead';
+      return join(patientOnlyAtHome(context, event));
+    },
+  }),
+  homeSessionTrustedAdult: guardRule<Ctx, Ev<'predose.trustedAdultConfirmed'>>({
+    description: 'A trusted adult is confirmed for at-home sessions, meeting every condition',
+    scope: 'context',
+    check: ({ context, event }) => {
+      if (routeProtocolOf(context)?.setting !== 'home') return 'This is an in-clinic session: confirm the ride home with a responsible adult instead';
+      if (!hasPayload(event as AnyEv, 'aged18OrOver')) return true;
+      const missing: string[] = [];
+      if (!event.aged18OrOver) missing.push('aged 18 or over');
+      if (!event.presentWholeSession) missing.push('present for the whole session');
+      if (!event.withinVoiceRange) missing.push('within voice range');
+      if (!event.canCallCareTeamOrEmergency) missing.push('able to call the care team or emergency services');
+      return missing.length === 0 || `The trusted adult must be ${missing.join(', ')}`;
+    },
+  }),
+  bpOverrideApplies: guardRule<Ctx, AnyEv>({
+    description: 'An override applies to a pre-dose blood pressure above the limit',
+    scope: 'context',
+    check: ({ context }) => {
+      const vitals = context.session?.preDose.vitals;
+      const route = routeProtocolOf(context);
+      if (!vitals || !route) return 'No pre-dose blood pressure is recorded';
+      const limit = route.preDoseBpLimit;
+      if (vitals.systolic <= limit.systolic && vitals.diastolic <= limit.diastolic) {
+        return `BP ${vitals.systolic}/${vitals.diastolic} is within the ${limit.systolic}/${limit.diastolic} pre-dose limit: no override is needed`;
+      }
+      return context.session?.preDose.bpOverride ? 'This reading has already been overridden' : true;
+    },
+  }),
+  findingToClear: guardRule<Ctx, AnyEv>({
+    description: 'A new finding at the pre-dose check is waiting for a physician',
+    scope: 'context',
+    check: ({ context }) => {
+      const check = context.session?.preDose.contraindicationCheck;
+      if (!check || check.newFindings.length === 0) return 'No new finding is waiting to be cleared';
+      return context.session?.preDose.findingCleared ? 'The finding has already been cleared' : true;
+    },
+  }),
+  preDoseChecksPassed: guardRule<Ctx, Ev<'dose.recorded'>>({
+    description: 'No dose without passed pre-dose checks: fasting, transport or trusted adult, blood pressure in range or overridden, no new contraindication',
+    scope: 'context',
+    check: ({ context, event }) => {
+      const problems = preDoseProblems(context, event.at);
+      const route = routeProtocolOf(context);
+      if (route && hasPayload(event as AnyEv, 'medication')) {
+        if (event.medication !== route.medication) problems.push(`The plan's route uses ${route.medication}; the dose records ${event.medication}`);
+        if (route.mgPerDevice !== null) {
+          if (event.devices === undefined) problems.push(`Record the number of ${route.mgPerDevice} mg devices used`);
+          else if (Math.abs(event.devices * route.mgPerDevice - event.amountMg) > 1e-9) {
+            problems.push(`${event.devices} device(s) of ${route.mgPerDevice} mg make ${event.devices * route.mgPerDevice} mg, not ${event.amountMg} mg`);
+          }
+        }
+        const home = route.setting === 'home';
+        if (home !== (event.administration === 'self-administered-at-home')) {
+          problems.push(home ? 'An at-home dose is self-administered at home' : 'An in-clinic dose is not recorded as self-administered at home');
+        }
+        problems.push(...patientOnlyAtHome(context, event as AnyEv));
+      }
+      return join(problems);
+    },
+  }),
+  observationTimeReached: guardRule<Ctx, AnyEv>({
+    description: 'The minimum observation after the dose has elapsed',
+    scope: 'context',
+    check: ({ context, event }) => {
+      const session = context.session;
+      if (!session?.dose) return 'No dose recorded in this session';
+      if (hasPayload(event, 'sessionNumber') && event['sessionNumber'] !== session.number) return 'The timer belongs to another session';
+      const since = (event.at - ms(session.dose.at)) / 60_000;
+      return since >= session.observationMinutes || `${formatMinutes(since)} of ${formatMinutes(session.observationMinutes)} observation have elapsed`;
+    },
+  }),
+  dischargeCriteriaMet: guardRule<Ctx, Ev<'session.discharged'>>({
+    description:
+      'Discharge only after the minimum observation, with acceptable vitals, alert, released to the responsible adult (at home: the trusted adult), with the no-driving advice recorded',
+    scope: 'context',
+    check: ({ context, event }) => {
+      const problems = dischargeProblems(context, event.at);
+      if (hasPayload(event as AnyEv, 'releasedTo')) {
+        const home = routeProtocolOf(context)?.setting === 'home';
+        if (home && event.releasedTo !== 'trusted-adult-at-home') problems.push('An at-home session ends with the trusted adult present');
+        if (!home && event.releasedTo !== 'responsible-adult') problems.push('An in-clinic session is discharged to the responsible adult');
+        if (!event.alertAndOriented) problems.push('The patient is not recorded as alert and oriented');
+        if (!event.noDrivingAdviceGiven) problems.push('The no-driving advice (not until the next day, after a restful sleep) is not recorded');
+        if (event.readyToLeaveAt !== undefined && ms(event.readyToLeaveAt) > event.at) problems.push('readyToLeaveAt cannot be after the discharge');
+        problems.push(...patientOnlyAtHome(context, event as AnyEv));
+      }
+      return join(problems);
+    },
+  }),
+  noShowApplies: guardRule<Ctx, AnyEv>({
+    description: 'The session passed its no-show grace period without a check-in',
+    scope: 'context',
+    check: ({ context, event }) => {
+      const next = nextPlannedSession(context);
+      if (!next) return 'No session is planned';
+      if (hasPayload(event, 'sessionNumber') && event['sessionNumber'] !== next.number) return 'The timer belongs to another session';
+      const due = ms(next.dueAt) + context.protocol.noShowGraceMinutes * 60_000;
+      return event.at >= due || `Session ${next.number} is not a no-show before ${formatInstant(due)}`;
+    },
+  }),
+  remsFormPending: guardRule<Ctx, Ev<'rems.formSubmitted'>>({
+    description: 'A REMS monitoring form is pending for the session',
+    scope: 'event',
+    check: ({ context, event }) => {
+      const form = context.rems.forms.find((f) => f.sessionNumber === event.sessionNumber);
+      if (!form) return `No REMS monitoring form is due for session ${event.sessionNumber}`;
+      return form.submitted === null || `The REMS form of session ${event.sessionNumber} was already submitted`;
+    },
+  }),
+  remsFormsSubmitted: guardRule<Ctx, AnyEv>({
+    description: 'Every esketamine REMS monitoring form is submitted before the journey completes',
+    scope: 'context',
+    check: ({ context }) => {
+      const outstanding = outstandingRemsForms(context);
+      return outstanding.length === 0 || `REMS monitoring forms outstanding for session(s) ${outstanding.join(', ')}: submit them before completing`;
+    },
+  }),
+  therapySessionNotInFuture: guardRule<Ctx, Ev<'therapy.sessionAttended'>>({
+    description: 'An attended therapy session lies in the past',
+    scope: 'event',
+    check: ({ event }) => ms(event.attendedAt) <= event.at || 'A therapy session cannot be attended in the future',
+  }),
+};
+
+/** The names of the journey's clinical rules. */
+export type KetamineRuleName = keyof typeof ketamineJourneyRules;

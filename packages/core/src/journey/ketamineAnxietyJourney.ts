@@ -1,0 +1,78 @@
+import type { SnapshotFrom } from 'xstate';
+import { defineJourney } from '../engine/defineJourney.js';
+import { ketamineContextSchema } from './context.js';
+import { ketamineEventDescriptions, ketamineJourneyEvents, ketamineJourneyInputSchema } from './events.js';
+import { ketamineJourneyRules } from './guards.js';
+import { ketamineAnxietyMachine } from './machine.js';
+import { KETAMINE_ROLES, ketamineJourneyPolicy } from './policy.js';
+import { ketamineProtocolSchema } from './protocol.js';
+
+/** Phases a host can query journeys by. */
+export type KetamineJourneyPhase =
+  | 'referral'
+  | 'intake'
+  | 'induction'
+  | 'response-review'
+  | 'maintenance'
+  | 'on-hold'
+  | 'completed'
+  | 'discontinued'
+  | 'closed';
+
+/**
+ * The phase of a ketamine-for-anxiety journey's snapshot.
+ *
+ * @example
+ * ```ts
+ * await engine.query({ phase: 'on-hold' }); // journeys waiting for a clinician's review
+ * ```
+ */
+export function ketamineJourneyPhase(snapshot: SnapshotFrom<typeof ketamineAnxietyMachine>): KetamineJourneyPhase {
+  const value = snapshot.value;
+  if (typeof value === 'string') return value as KetamineJourneyPhase;
+  const clinical = (value as { care?: { clinical?: unknown } }).care?.clinical;
+  if (typeof clinical === 'object' && clinical !== null) {
+    if ('intake' in clinical) return 'intake';
+    const treatment = (clinical as { treatment?: unknown }).treatment;
+    if (treatment === 'onHold') return 'on-hold';
+    const course = (treatment as { course?: unknown } | undefined)?.course;
+    const step = typeof course === 'string' ? course : Object.keys(course ?? {})[0];
+    if (step === 'responseReview') return 'response-review';
+    if (step === 'maintenance') return 'maintenance';
+    return 'induction';
+  }
+  return 'referral';
+}
+
+/**
+ * The ketamine-for-anxiety care journey (DOMAIN.md): referral and triage; consultations and
+ * screening; eligibility; consent, REMS enrolment (esketamine) and the treatment plan; induction
+ * sessions on the route's schedule, each with pre-dose checks, dosing, monitoring and discharge;
+ * the response review; maintenance; concurrent therapy alongside; holds for safety signals.
+ * It records and enforces the clinic's protocol; it gives no medical advice.
+ *
+ * @example
+ * ```ts
+ * const engine = createEngine({ definition: ketamineAnxietyJourney, store: new MemoryStore(), clock });
+ * const view = await engine.start({
+ *   patientRef: 'pt-8842',
+ *   actor: { id: 'coord-1', role: 'coordinator' },
+ *   input: { referral: { source: 'professional', indication: 'generalized-anxiety' } },
+ * });
+ * await engine.send(view.id, { type: 'referral.accepted' }, { actor: { id: 'coord-1', role: 'coordinator' } });
+ * ```
+ */
+export const ketamineAnxietyJourney = defineJourney({
+  id: 'ketamine-anxiety',
+  version: 1,
+  machine: ketamineAnxietyMachine,
+  events: ketamineJourneyEvents,
+  input: ketamineJourneyInputSchema,
+  protocol: ketamineProtocolSchema,
+  roles: [...KETAMINE_ROLES, 'system'],
+  policy: ketamineJourneyPolicy,
+  guards: ketamineJourneyRules,
+  context: ketamineContextSchema,
+  phase: ketamineJourneyPhase,
+  describe: ketamineEventDescriptions,
+});

@@ -1,0 +1,96 @@
+import type { BloodPressure, KetamineJourneyContext, SessionRecord } from './context.js';
+import { iso, ms } from './queries.js';
+import type { AdverseEventTerm, MedicationClass } from './vocabulary.js';
+
+/**
+ * The data of the esketamine REMS patient monitoring form for one outpatient session, derived
+ * from the journey. The host files it with the REMS (its own form and credentials); the journey
+ * tracks that it is submitted within the protocol's due days.
+ */
+export interface RemsMonitoringForm {
+  readonly patientRef: string;
+  readonly sessionNumber: number;
+  readonly sessionPhase: 'induction' | 'maintenance';
+  readonly sessionDate: string;
+  /** The form is due this many days (7 by default) after the session. */
+  readonly dueAt: string;
+  readonly coMedications: readonly MedicationClass[];
+  readonly dose: { readonly amountMg: number; readonly devices: number | null; readonly administeredAt: string; readonly lot: string };
+  /** Minutes from the dose to discharge (or to the session's end when aborted). */
+  readonly totalMonitoringMinutes: number | null;
+  /** When the patient would have been ready to leave. */
+  readonly readyToLeaveAt: string | null;
+  readonly readyToLeaveMinutesAfterDose: number | null;
+  readonly bloodPressure: {
+    readonly preDose: BloodPressure | null;
+    /** The reading nearest 40 minutes after the dose (the label's re-check). */
+    readonly at40Minutes: (BloodPressure & { readonly minutesAfterDose: number }) | null;
+    readonly preDischarge: BloodPressure | null;
+  };
+  readonly sedation: { readonly observed: boolean; readonly lowestMoaas: number | null };
+  readonly dissociation: { readonly observed: boolean; readonly highestScore: number | null };
+  readonly respiratoryDepression: { readonly observed: boolean; readonly lowestSpO2: number | null };
+  readonly adverseEvents: readonly AdverseEventTerm[];
+  readonly sessionOutcome: SessionRecord['outcome'];
+}
+
+const bp = (r: BloodPressure | null | undefined): BloodPressure | null => (r ? { systolic: r.systolic, diastolic: r.diastolic } : null);
+
+/**
+ * Derives the REMS monitoring-form data of a dosed esketamine session, or null when the session
+ * is unknown or was not dosed.
+ *
+ * @example
+ * ```ts
+ * const view = await engine.get(journeyId);
+ * const form = remsMonitoringForm(view.context as KetamineJourneyContext, 3);
+ * if (form) hostRems.file(form); // due form.dueAt
+ * ```
+ */
+export function remsMonitoringForm(context: KetamineJourneyContext, sessionNumber: number): RemsMonitoringForm | null {
+  const session = [...context.sessions, ...(context.session ? [context.session] : [])].find((s) => s.number === sessionNumber);
+  if (!session?.dose) return null;
+  const doseAt = ms(session.dose.at);
+  const minutesAfter = (instant: string) => Math.round((ms(instant) - doseAt) / 60_000);
+  const route = context.protocol.routes[session.route];
+  let at40: RemsMonitoringForm['bloodPressure']['at40Minutes'] = null;
+  for (const v of session.vitals) {
+    const m = minutesAfter(v.takenAt);
+    if (at40 === null || Math.abs(m - 40) < Math.abs(at40.minutesAfterDose - 40)) at40 = { systolic: v.systolic, diastolic: v.diastolic, minutesAfterDose: m };
+  }
+  const endAt = session.discharge?.at ?? session.ended?.at ?? null;
+  const readyToLeaveAt = session.discharge?.readyToLeaveAt ?? null;
+  const moaas = session.sedation.map((s) => s.moaas);
+  const cadss = session.dissociation.map((d) => d.score);
+  const spo2 = session.vitals.map((v) => v.spo2).filter((v): v is number => v !== null);
+  const lowestSpO2 = spo2.length > 0 ? Math.min(...spo2) : null;
+  const terms = session.adverseEvents.map((a) => a.term);
+  return {
+    patientRef: context.patientRef,
+    sessionNumber: session.number,
+    sessionPhase: session.phase,
+    sessionDate: session.dose.at,
+    dueAt: iso(doseAt + context.protocol.rems.formDueDays * 86_400_000),
+    coMedications: context.intake.medications?.classes ?? [],
+    dose: { amountMg: session.dose.amountMg, devices: session.dose.devices, administeredAt: session.dose.at, lot: session.dose.lot },
+    totalMonitoringMinutes: endAt === null ? null : minutesAfter(endAt),
+    readyToLeaveAt,
+    readyToLeaveMinutesAfterDose: readyToLeaveAt === null ? null : minutesAfter(readyToLeaveAt),
+    bloodPressure: {
+      preDose: bp(session.preDose.vitals),
+      at40Minutes: at40,
+      preDischarge: bp(session.vitals[session.vitals.length - 1]),
+    },
+    sedation: { observed: moaas.some((m) => m < 5), lowestMoaas: moaas.length > 0 ? Math.min(...moaas) : null },
+    dissociation: {
+      observed: cadss.some((c) => c > 0) || terms.includes('dissociation'),
+      highestScore: cadss.length > 0 ? Math.max(...cadss) : null,
+    },
+    respiratoryDepression: {
+      observed: terms.includes('respiratory-depression') || (lowestSpO2 !== null && lowestSpO2 < route.discharge.minSpO2),
+      lowestSpO2,
+    },
+    adverseEvents: terms,
+    sessionOutcome: session.outcome,
+  };
+}

@@ -1,0 +1,103 @@
+// The clinical vocabulary of the ketamine-for-anxiety journey: literal unions shared by the
+// protocol, the events and the context. Codes, never free text, so hosts can map them to their
+// own terminology and nothing identifying ends up in a journey.
+import { z } from 'zod';
+
+/** Treatment routes. Each has its own defaults in the protocol (DOMAIN.md, "Routes and schedules"). */
+export const ROUTES = ['esketamine-nasal', 'iv', 'im', 'sc', 'sublingual-home'] as const;
+export const routeSchema = z.enum(ROUTES);
+export type KetamineRoute = z.infer<typeof routeSchema>;
+
+/** What the patient was referred for. */
+export const INDICATIONS = ['generalized-anxiety', 'social-anxiety', 'panic', 'ocd', 'ptsd', 'other-anxiety'] as const;
+export const indicationSchema = z.enum(INDICATIONS);
+export type AnxietyIndication = z.infer<typeof indicationSchema>;
+
+/**
+ * Instruments the journey records totals of (scoring itself belongs to the screening plugin).
+ * C-SSRS is recorded as a risk level, not a total.
+ */
+export const INSTRUMENTS = ['GAD-7', 'PHQ-9', 'HAM-A', 'SPIN', 'LSAS', 'Y-BOCS', 'C-SSRS'] as const;
+export const instrumentSchema = z.enum(INSTRUMENTS);
+export type Instrument = z.infer<typeof instrumentSchema>;
+
+/** Highest possible total per scored instrument (C-SSRS has no total). */
+export const INSTRUMENT_MAX_TOTAL: Readonly<Record<Exclude<Instrument, 'C-SSRS'>, number>> = {
+  'GAD-7': 21,
+  'PHQ-9': 27,
+  'HAM-A': 56,
+  SPIN: 68,
+  LSAS: 144,
+  'Y-BOCS': 40,
+};
+
+export const CSSRS_RISKS = ['none', 'low', 'moderate', 'high'] as const;
+export const cssrsRiskSchema = z.enum(CSSRS_RISKS);
+export type CssrsRisk = z.infer<typeof cssrsRiskSchema>;
+
+/** The contraindication checklist (DOMAIN.md, "Contraindications"). */
+export const CONTRAINDICATIONS = [
+  'aneurysmal-vascular-disease',
+  'arteriovenous-malformation',
+  'intracerebral-haemorrhage-history',
+  'ketamine-hypersensitivity',
+  'pregnancy',
+  'breastfeeding',
+  'psychosis-history',
+  'active-mania',
+  'substance-use-disorder',
+  'unmanaged-hypertension',
+  'heart-disease',
+  'raised-intracranial-pressure',
+  'intracranial-mass',
+  'open-globe-injury',
+  'glaucoma',
+  'uncontrolled-hyperthyroidism',
+  'liver-disease',
+  'cystitis-history',
+] as const;
+export const contraindicationSchema = z.enum(CONTRAINDICATIONS);
+export type Contraindication = z.infer<typeof contraindicationSchema>;
+
+/**
+ * How a present contraindication affects eligibility: `absolute` and `exclude` rule a patient
+ * out; `physician-review` leaves the decision to a physician.
+ */
+export const CONTRAINDICATION_CLASSES = ['absolute', 'exclude', 'physician-review'] as const;
+export const contraindicationClassSchema = z.enum(CONTRAINDICATION_CLASSES);
+export type ContraindicationClass = z.infer<typeof contraindicationClassSchema>;
+
+/** Co-medication classes reviewed at intake and reported on the esketamine REMS form. */
+export const MEDICATION_CLASSES = ['benzodiazepine', 'stimulant', 'maoi', 'opioid', 'antidepressant', 'antipsychotic', 'other-cns-depressant', 'other'] as const;
+export const medicationClassSchema = z.enum(MEDICATION_CLASSES);
+export type MedicationClass = z.infer<typeof medicationClassSchema>;
+
+/** Findings at a pre-dose check that are new since the last session. */
+export const PRE_DOSE_FINDINGS = ['pregnancy', 'psychotic-symptoms', 'new-medication', 'other'] as const;
+export const preDoseFindingSchema = z.enum(PRE_DOSE_FINDINGS);
+export type PreDoseFinding = z.infer<typeof preDoseFindingSchema>;
+
+/** Adverse events commonly seen during a session (DOMAIN.md, "Monitoring during a session"). */
+export const ADVERSE_EVENT_TERMS = [
+  'nausea',
+  'vomiting',
+  'light-headedness',
+  'dissociation',
+  'sleepiness',
+  'raised-blood-pressure',
+  'raised-heart-rate',
+  'visual-perceptual-changes',
+  'increased-anxiety',
+  'respiratory-depression',
+  'other',
+] as const;
+export const adverseEventTermSchema = z.enum(ADVERSE_EVENT_TERMS);
+export type AdverseEventTerm = z.infer<typeof adverseEventTermSchema>;
+
+/** Signals that put treatment on hold until a clinician reviews it. */
+export const HOLD_SIGNALS = ['serious-adverse-event', 'suicidality', 'pregnancy', 'psychotic-symptoms'] as const;
+export const holdSignalSchema = z.enum(HOLD_SIGNALS);
+export type HoldSignal = z.infer<typeof holdSignalSchema>;
+
+/** Where a journey ended. */
+export type JourneyOutcomeKind = 'completed' | 'discontinued' | 'closed';

@@ -1,0 +1,250 @@
+// A small driver for the ketamine journey over a ManualClock, MemoryStore and the real engine.
+import { expect } from 'vitest';
+import {
+  createEngine,
+  ketamineAnxietyJourney,
+  ManualClock,
+  MemoryStore,
+  type EffectNotice,
+  type JourneyEngine,
+  type JourneyEventFrom,
+  type JourneyView,
+  type KetamineJourneyContext,
+  type KetamineProtocolInput,
+  type KetamineRoute,
+  type SendResult,
+} from '../../src/index.js';
+
+export const actors = {
+  coordinator: { id: 'coord-1', role: 'coordinator' },
+  nurse: { id: 'nurse-1', role: 'nurse' },
+  physician: { id: 'md-1', role: 'physician' },
+  therapist: { id: 'ther-1', role: 'therapist' },
+  patient: { id: 'pt-self', role: 'patient' },
+  system: { id: 'screening-plugin', role: 'system' },
+} as const;
+export type ActorName = keyof typeof actors;
+
+type Def = typeof ketamineAnxietyJourney;
+export type KetamineEvent = JourneyEventFrom<Def>;
+type Payload<K extends KetamineEvent['type']> = Omit<Extract<KetamineEvent, { type: K }>, 'type'>;
+
+const MIN = 60_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export interface HarnessOptions {
+  readonly start?: string;
+  readonly protocol?: KetamineProtocolInput;
+  readonly source?: 'professional' | 'self';
+  readonly indication?: 'generalized-anxiety' | 'social-anxiety' | 'panic' | 'ocd' | 'ptsd' | 'other-anxiety';
+}
+
+export class Harness {
+  readonly clock: ManualClock;
+  readonly store = new MemoryStore();
+  readonly engine: JourneyEngine<Def>;
+  readonly effects: EffectNotice[] = [];
+  id = '';
+
+  private constructor(options: HarnessOptions) {
+    this.clock = new ManualClock(options.start ?? '2026-03-02T08:00:00Z');
+    this.engine = createEngine({ definition: ketamineAnxietyJourney, store: this.store, clock: this.clock, protocol: options.protocol ?? {} });
+    this.engine.on('effect', (notice) => this.effects.push(notice));
+  }
+
+  static async start(options: HarnessOptions = {}): Promise<Harness> {
+    const h = new Harness(options);
+    const view = await h.engine.start({
+      patientRef: 'pt-0001',
+      actor: actors.coordinator,
+      input: { referral: { source: options.source ?? 'professional', indication: options.indication ?? 'generalized-anxiety', referrerRef: 'gp-77' } },
+    });
+    h.id = view.id;
+    return h;
+  }
+
+  get now(): number {
+    return this.clock.now();
+  }
+
+  async view(): Promise<JourneyView> {
+    return this.engine.get(this.id);
+  }
+
+  async context(): Promise<KetamineJourneyContext> {
+    return (await this.view()).context as unknown as KetamineJourneyContext;
+  }
+
+  async state(): Promise<string> {
+    return (await this.view()).stateLabel;
+  }
+
+  /** Sends an event that must be applied. */
+  async send<K extends KetamineEvent['type']>(type: K, payload: Payload<K>, actor: ActorName): Promise<JourneyView> {
+    const r = await this.trySend(type, payload, actor);
+    if (!r.ok) throw new Error(`${type} refused: ${r.error.code} ${r.error.message}`);
+    return r.view;
+  }
+
+  async trySend<K extends KetamineEvent['type']>(type: K, payload: Payload<K>, actor: ActorName): Promise<SendResult> {
+    return this.engine.send(this.id, { type, ...payload } as KetamineEvent, { actor: actors[actor] });
+  }
+
+  /** Moves the clock and fires what is due. */
+  async advance(minutes: number): Promise<string[]> {
+    this.clock.advance(minutes * MIN);
+    return (await this.engine.runDue()).map((t) => t.key);
+  }
+
+  async advanceTo(instant: string | number): Promise<string[]> {
+    this.clock.advanceTo(instant);
+    return (await this.engine.runDue()).map((t) => t.key);
+  }
+
+  effectsOf(type: string): EffectNotice[] {
+    return this.effects.filter((e) => e.type === type);
+  }
+}
+
+/** Screening complete: a consultation, baseline instruments, checklist, vitals, co-medications. */
+export async function completeScreening(h: Harness, options: { gad7?: number; primary?: { instrument: 'LSAS' | 'Y-BOCS'; total: number } } = {}): Promise<void> {
+  await h.send('referral.accepted', {}, 'coordinator');
+  await h.send('consultation.recorded', { kind: 'initial', mode: 'in-person' }, 'physician');
+  await h.send('assessment.recorded', { instrument: 'GAD-7', total: options.gad7 ?? 16 }, 'patient');
+  await h.send('assessment.recorded', { instrument: 'PHQ-9', total: 11, item9: 0 }, 'patient');
+  if (options.primary) await h.send('assessment.recorded', { instrument: options.primary.instrument, total: options.primary.total }, 'nurse');
+  await h.send('screening.contraindicationsRecorded', { answers: noContraindications() }, 'nurse');
+  await h.send('screening.vitalsRecorded', { systolic: 124, diastolic: 80, heartRate: 72, spo2: 98 }, 'nurse');
+  await h.send('screening.medicationsReviewed', { classes: ['antidepressant'] }, 'physician');
+}
+
+export function noContraindications() {
+  return {
+    'aneurysmal-vascular-disease': false,
+    'arteriovenous-malformation': false,
+    'intracerebral-haemorrhage-history': false,
+    'ketamine-hypersensitivity': false,
+    pregnancy: false,
+    breastfeeding: false,
+    'psychosis-history': false,
+    'active-mania': false,
+    'substance-use-disorder': false,
+    'unmanaged-hypertension': false,
+    'heart-disease': false,
+    'raised-intracranial-pressure': false,
+    'intracranial-mass': false,
+    'open-globe-injury': false,
+    glaucoma: false,
+    'uncontrolled-hyperthyroidism': false,
+    'liver-disease': false,
+    'cystitis-history': false,
+  };
+}
+
+export const DOSE_PLANS: Record<KetamineRoute, Payload<'plan.recorded'>['dosePlan']> = {
+  'esketamine-nasal': { summary: 'Esketamine 56 mg session 1, then 56 or 84 mg as prescribed', steps: [{ fromSession: 1, amount: 56, unit: 'mg', devices: 2 }] },
+  iv: { summary: 'Racemic ketamine 0.5 mg/kg IV over 40 min', steps: [{ fromSession: 1, amount: 0.5, unit: 'mg/kg', infusionMinutes: 40 }] },
+  im: { summary: 'Racemic ketamine IM as prescribed', steps: [{ fromSession: 1, amount: 0.5, unit: 'mg/kg' }] },
+  sc: {
+    summary: 'Racemic ketamine SC escalation 0.25, 0.5, 1 mg/kg',
+    steps: [
+      { fromSession: 1, amount: 0.25, unit: 'mg/kg' },
+      { fromSession: 2, amount: 0.5, unit: 'mg/kg' },
+      { fromSession: 3, amount: 1, unit: 'mg/kg' },
+    ],
+  },
+  'sublingual-home': { summary: 'Sublingual racemic ketamine as prescribed', steps: [{ fromSession: 1, amount: 100, unit: 'mg' }] },
+};
+
+/** Eligibility, consent, REMS (esketamine), plan, and the first session booked. */
+export async function planAndStart(h: Harness, route: KetamineRoute, firstSessionAt: string): Promise<JourneyView> {
+  await h.send('eligibility.decided', { outcome: 'eligible', reasons: [] }, 'physician');
+  await h.send('consent.recorded', { formVersion: 'KET-CONSENT-3' }, 'physician');
+  if (route === 'esketamine-nasal') await h.send('rems.enrolled', { enrolmentRef: 'REMS-55120' }, 'coordinator');
+  await h.send('plan.recorded', { route, dosePlan: DOSE_PLANS[route] }, 'physician');
+  return h.send('induction.started', { firstSessionAt }, 'coordinator');
+}
+
+export interface SessionOptions {
+  readonly route: KetamineRoute;
+  /** Pre-dose blood pressure. */
+  readonly bp?: { systolic: number; diastolic: number };
+  readonly amountMg?: number;
+  readonly devices?: number;
+  /** Record a follow-up primary-instrument result during the session. */
+  readonly assessment?: { instrument: 'GAD-7' | 'LSAS' | 'Y-BOCS'; total: number };
+}
+
+const DOSES: Record<KetamineRoute, { medication: 'esketamine' | 'racemic-ketamine'; amountMg: number; devices?: number; infusionMinutes?: number }> = {
+  'esketamine-nasal': { medication: 'esketamine', amountMg: 56, devices: 2 },
+  iv: { medication: 'racemic-ketamine', amountMg: 35, infusionMinutes: 40 },
+  im: { medication: 'racemic-ketamine', amountMg: 35 },
+  sc: { medication: 'racemic-ketamine', amountMg: 50 },
+  'sublingual-home': { medication: 'racemic-ketamine', amountMg: 100 },
+};
+
+/** Runs the next planned session from check-in to discharge, durable timers included. */
+export async function runSession(h: Harness, options: SessionOptions): Promise<KetamineJourneyContext> {
+  const home = options.route === 'sublingual-home';
+  const before = await h.context();
+  const next = before.schedule.filter((s) => s.status === 'planned').sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt))[0];
+  if (!next) throw new Error('no planned session');
+  const arrive = Date.parse(next.dueAt) - 20 * MIN;
+  if (h.now < arrive) await h.advanceTo(arrive);
+  const staff: ActorName = home ? 'patient' : 'nurse';
+  await h.send('session.checkedIn', {}, home ? 'patient' : 'coordinator');
+  await h.send('predose.fastingConfirmed', { lastFoodAt: iso(h.now - 4 * 60 * MIN), lastLiquidAt: iso(h.now - 90 * MIN) }, staff);
+  if (home) {
+    await h.send('predose.trustedAdultConfirmed', { aged18OrOver: true, presentWholeSession: true, withinVoiceRange: true, canCallCareTeamOrEmergency: true }, 'patient');
+  } else {
+    await h.send('predose.transportConfirmed', { responsibleAdultConfirmed: true, mode: 'car-driven-by-adult' }, 'coordinator');
+  }
+  const bp = options.bp ?? { systolic: 126, diastolic: 82 };
+  await h.send('predose.vitalsRecorded', { ...bp, heartRate: 74, spo2: 98 }, staff);
+  if (bp.systolic > 140 || bp.diastolic > 90) {
+    await h.send('predose.bpOverridden', { reason: 'Long-standing white-coat hypertension; benefit outweighs risk' }, 'physician');
+  }
+  await h.send('predose.contraindicationsChecked', { newFindings: [] }, staff);
+  await h.advance(20);
+  const dose = DOSES[options.route];
+  await h.send(
+    'dose.recorded',
+    {
+      ...dose,
+      ...(options.amountMg === undefined ? {} : { amountMg: options.amountMg }),
+      ...(options.devices === undefined ? {} : { devices: options.devices }),
+      lot: 'LOT-2291',
+      administration: home ? 'self-administered-at-home' : options.route === 'esketamine-nasal' ? 'self-administered-supervised' : 'staff-administered',
+    },
+    staff,
+  );
+  const doseAt = h.now;
+  if (!home) {
+    for (const minute of [10, 25, 40]) {
+      await h.advanceTo(doseAt + minute * MIN);
+      await h.send('monitoring.vitalsRecorded', { systolic: 138, diastolic: 86, heartRate: 84, spo2: 97 }, 'nurse');
+    }
+    await h.send('monitoring.sedationRecorded', { moaas: 4 }, 'nurse');
+    await h.send('monitoring.dissociationRecorded', { score: 8, form: 'CADSS-6' }, 'nurse');
+  }
+  if (options.assessment) await h.send('assessment.recorded', options.assessment, 'patient');
+  const route = before.protocol.routes[options.route];
+  const observation = before.plan?.observationMinutes ?? route.observationMinutes;
+  await h.advanceTo(doseAt + observation * MIN);
+  expect(await h.state()).toContain('session.dosed.readyForDischarge');
+  if (!home) {
+    await h.send('monitoring.vitalsRecorded', { systolic: 128, diastolic: 80, heartRate: 76, spo2: 98 }, 'nurse');
+    await h.send('monitoring.sedationRecorded', { moaas: 5 }, 'nurse');
+  }
+  await h.send(
+    'session.discharged',
+    { releasedTo: home ? 'trusted-adult-at-home' : 'responsible-adult', alertAndOriented: true, noDrivingAdviceGiven: true },
+    staff,
+  );
+  return h.context();
+}
+
+/** Therapy linked and attended weekly up to `until`. */
+export async function linkTherapy(h: Harness): Promise<void> {
+  await h.send('therapy.linked', { therapistRef: 'therapist-42', modality: 'cbt' }, 'coordinator');
+}

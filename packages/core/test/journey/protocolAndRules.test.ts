@@ -1,0 +1,127 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  continueSchedule,
+  createEngine,
+  defaultKetamineProtocol,
+  evaluateResponse,
+  inductionSchedule,
+  ketamineAnxietyJourney,
+  ketamineProtocolSchema,
+  MemoryStore,
+  stopRuleHit,
+} from '../../src/index.js';
+
+const DAY = 86_400_000;
+const T0 = Date.parse('2026-03-02T09:00:00Z');
+
+describe('protocol', () => {
+  it('has the DOMAIN.md defaults per route', () => {
+    const p = defaultKetamineProtocol();
+    const esk = p.routes['esketamine-nasal'];
+    expect(esk).toMatchObject({ setting: 'clinic', medication: 'esketamine', observationMinutes: 120, requiresRems: true, mgPerDevice: 28 });
+    expect(esk.induction).toEqual([
+      { weeks: 4, days: [0, 3] },
+      { weeks: 4, days: [0] },
+    ]);
+    expect(esk.monitoring.bpCheckAtMinutes).toBe(40);
+    expect(esk.fasting).toEqual({ foodHours: 2, liquidMinutes: 30, nasalSteroidOrDecongestantMinutes: 60 });
+    expect(esk.preDoseBpLimit).toEqual({ systolic: 140, diastolic: 90 });
+    expect(esk.stopRules).toEqual({
+      repeatedBp: { systolic: 180, diastolic: 110, minutesApart: 5 },
+      singleBp: { systolic: 200, diastolic: 120 },
+      heartRate: { above: 120, forMinutes: 5 },
+      spo2Below: null,
+    });
+    expect(p.routes.iv.induction).toEqual([{ weeks: 2, days: [0, 2, 4] }]);
+    expect(p.routes.iv.monitoring.vitalsEveryMinutes).toBe(15);
+    expect(p.routes.sc.monitoring.bpCheckAtMinutes).toBe(30);
+    expect(p.routes['sublingual-home']).toMatchObject({ setting: 'home', requiresRems: false });
+    expect(p.routes['sublingual-home'].maintenance.clinicianCheckInAfterDays).toBe(90);
+    expect(p.therapy.lapseAfterDays).toBe(30);
+    expect(p.rems.formDueDays).toBe(7);
+    expect(p.response.responseDropPercent).toMatchObject({ 'GAD-7': 50, LSAS: 35, 'Y-BOCS': 35 });
+    expect(p.response.primaryInstrument).toMatchObject({ 'generalized-anxiety': 'GAD-7', 'social-anxiety': 'LSAS', ocd: 'Y-BOCS' });
+    expect(p.contraindicationClasses['psychosis-history']).toBe('physician-review');
+  });
+
+  it('takes a clinic’s partial overrides and keeps the other defaults', () => {
+    const p = ketamineProtocolSchema.parse({ routes: { iv: { observationMinutes: 90, preDoseBpLimit: { systolic: 150 } } }, therapy: { lapseAfterDays: 21 } });
+    expect(p.routes.iv.observationMinutes).toBe(90);
+    expect(p.routes.iv.preDoseBpLimit).toEqual({ systolic: 150, diastolic: 90 });
+    expect(p.routes.iv.induction).toEqual([{ weeks: 2, days: [0, 2, 4] }]);
+    expect(p.routes.im.observationMinutes).toBe(60);
+    expect(p.therapy.lapseAfterDays).toBe(21);
+  });
+
+  it('refuses an invalid protocol at engine creation, naming the field', () => {
+    const make = (protocol: unknown) => () => createEngine({ definition: ketamineAnxietyJourney, store: new MemoryStore(), protocol: protocol as never });
+    expect(make({ routes: { 'esketamine-nasal': { setting: 'home' } } })).toThrow(/esketamine is given in a certified clinic only, never at home/);
+    expect(make({ routes: { iv: { induction: [{ weeks: 2, days: [4, 2] }] } } })).toThrow(/strictly increasing/);
+    expect(make({ routes: { iv: { observationMinutes: 5 } } })).toThrow(/protocol.routes.iv.observationMinutes/);
+    expect(make({ unknownKey: 1 })).toThrow(/CJ_ERR_INVALID_CONFIG|invalid/);
+  });
+});
+
+describe('inductionSchedule', () => {
+  it('generates the esketamine and IV schedules', () => {
+    const esk = inductionSchedule(defaultKetamineProtocol().routes['esketamine-nasal'].induction, T0);
+    expect(esk.map((s) => (s.dueAt - T0) / DAY)).toEqual([0, 3, 7, 10, 14, 17, 21, 24, 28, 35, 42, 49]);
+    const iv = inductionSchedule(defaultKetamineProtocol().routes.iv.induction, T0);
+    expect(iv.map((s) => (s.dueAt - T0) / DAY)).toEqual([0, 2, 4, 7, 9, 11]);
+  });
+
+  it('always starts at the first session and counts every session of every block, in order', () => {
+    const block = fc.record({
+      weeks: fc.integer({ min: 1, max: 8 }),
+      days: fc.uniqueArray(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 7 }).map((d) => [...d].sort((a, b) => a - b)),
+    });
+    fc.assert(
+      fc.property(fc.array(block, { minLength: 1, maxLength: 4 }), fc.integer({ min: 0, max: 4_000_000_000_000 }), (blocks, first) => {
+        const dates = inductionSchedule(blocks, first);
+        expect(dates).toHaveLength(blocks.reduce((n, b) => n + b.weeks * b.days.length, 0));
+        expect(dates[0]?.dueAt).toBe(first);
+        for (let i = 1; i < dates.length; i++) expect((dates[i]?.dueAt ?? 0) > (dates[i - 1]?.dueAt ?? 0)).toBe(true);
+      }),
+    );
+  });
+
+  it('continues a block’s weekly pattern from a new start', () => {
+    const dates = continueSchedule({ weeks: 1, days: [0, 3] }, 0, 3, T0);
+    expect(dates.map((d) => (d.dueAt - T0) / DAY)).toEqual([0, 3, 7]);
+  });
+});
+
+describe('evaluateResponse', () => {
+  const criteria = defaultKetamineProtocol().response;
+  it('response is a drop of at least the instrument’s percentage; remission at or below its mark', () => {
+    expect(evaluateResponse({ instrument: 'GAD-7', baseline: 16, current: 8 }, criteria)).toMatchObject({ dropPercent: 50, responded: true, remission: false });
+    expect(evaluateResponse({ instrument: 'GAD-7', baseline: 16, current: 9 }, criteria)).toMatchObject({ responded: false });
+    expect(evaluateResponse({ instrument: 'GAD-7', baseline: 16, current: 4 }, criteria)).toMatchObject({ remission: true });
+    expect(evaluateResponse({ instrument: 'HAM-A', baseline: 24, current: 7 }, criteria)).toMatchObject({ remission: true });
+    expect(evaluateResponse({ instrument: 'Y-BOCS', baseline: 30, current: 19 }, criteria)).toMatchObject({ thresholdPercent: 35, responded: true });
+    expect(evaluateResponse({ instrument: 'LSAS', baseline: 0, current: 0 }, criteria)).toMatchObject({ dropPercent: null, responded: false, remission: null });
+  });
+});
+
+describe('stopRuleHit', () => {
+  const rules = defaultKetamineProtocol().routes.iv.stopRules;
+  const r = (minute: number, systolic: number, diastolic: number, heartRate = 80, spo2: number | null = 97) => ({
+    systolic,
+    diastolic,
+    heartRate,
+    spo2,
+    takenAt: new Date(T0 + minute * 60_000).toISOString(),
+  });
+  it('fires on the configured rules only', () => {
+    expect(stopRuleHit([r(10, 150, 90)], rules)).toBeNull();
+    expect(stopRuleHit([r(10, 201, 90)], rules)).toContain('single-reading stop limit');
+    expect(stopRuleHit([r(10, 185, 90), r(13, 185, 90)], rules)).toBeNull();
+    expect(stopRuleHit([r(10, 185, 90), r(15, 150, 112)], rules)).toContain('twice at least 5 min apart');
+    expect(stopRuleHit([r(10, 150, 90, 125), r(13, 150, 90, 130)], rules)).toBeNull();
+    expect(stopRuleHit([r(10, 150, 90, 125), r(15, 150, 90, 130)], rules)).toBe('Heart rate above 120 for at least 5 min (now 130)');
+    expect(stopRuleHit([r(10, 150, 90, 125), r(12, 150, 90, 100), r(15, 150, 90, 130)], rules)).toBeNull();
+    expect(stopRuleHit([r(10, 150, 90, 80, 85)], rules)).toBeNull();
+    expect(stopRuleHit([r(10, 150, 90, 80, 85)], { ...rules, spo2Below: 90 })).toBe('SpO2 85% is below the stop limit of 90%');
+  });
+});

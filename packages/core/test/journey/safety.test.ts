@@ -1,0 +1,324 @@
+import { describe, expect, it } from 'vitest';
+import { completeScreening, Harness, linkTherapy, planAndStart, runSession } from './harness.js';
+
+const MIN = 60_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A journey with an IV session checked in at 08:40 for a 09:00 slot. */
+async function checkedIn(route: 'iv' | 'esketamine-nasal' = 'iv'): Promise<Harness> {
+  const h = await Harness.start();
+  await completeScreening(h);
+  await planAndStart(h, route, '2026-03-09T09:00:00Z');
+  await h.advanceTo('2026-03-09T08:40:00Z');
+  await h.send('session.checkedIn', {}, 'coordinator');
+  return h;
+}
+
+async function passChecks(h: Harness, bp = { systolic: 124, diastolic: 80 }): Promise<void> {
+  await h.send('predose.fastingConfirmed', { lastFoodAt: iso(h.now - 5 * 60 * MIN), lastLiquidAt: iso(h.now - 2 * 60 * MIN) }, 'nurse');
+  await h.send('predose.transportConfirmed', { responsibleAdultConfirmed: true, mode: 'car-driven-by-adult' }, 'nurse');
+  await h.send('predose.vitalsRecorded', { ...bp, heartRate: 70, spo2: 98 }, 'nurse');
+  await h.send('predose.contraindicationsChecked', { newFindings: [] }, 'nurse');
+}
+
+const IV_DOSE = { medication: 'racemic-ketamine', amountMg: 35, infusionMinutes: 40, lot: 'KX-1', administration: 'staff-administered' } as const;
+
+async function dosed(): Promise<Harness> {
+  const h = await checkedIn();
+  await passChecks(h);
+  await h.advanceTo('2026-03-09T09:00:00Z');
+  await h.send('dose.recorded', IV_DOSE, 'nurse');
+  return h;
+}
+
+describe('pre-dose checks', () => {
+  it('lists every unmet check, in a clinician’s words, before any is done', async () => {
+    const h = await checkedIn();
+    const blocked = (await h.view()).blockedEvents.find((b) => b.type === 'dose.recorded');
+    expect(blocked?.reason).toBe(
+      'Fasting has not been confirmed; No ride home with a responsible adult is confirmed; No pre-dose blood pressure recorded; The pre-dose check for new contraindications is not recorded',
+    );
+    const r = await h.trySend('dose.recorded', IV_DOSE, 'nurse');
+    expect(!r.ok && r.error.code).toBe('CJ_ERR_GUARD');
+    expect(!r.ok && r.error.details.guard).toBe('preDoseChecksPassed');
+  });
+
+  it('blood pressure above the limit needs a physician override with a reason', async () => {
+    const h = await checkedIn();
+    await passChecks(h, { systolic: 152, diastolic: 96 });
+    const view = await h.view();
+    expect(view.blockedEvents).toContainEqual({
+      type: 'dose.recorded',
+      guard: 'preDoseChecksPassed',
+      reason: 'BP 152/96 is above the 140/90 pre-dose limit: a physician override is needed',
+    });
+    const r = await h.trySend('dose.recorded', IV_DOSE, 'nurse');
+    expect(!r.ok && r.error.message).toBe(
+      '"dose.recorded" refused in state care.clinical.treatment.course.induction.session.preDose|care.therapy.notLinked: BP 152/96 is above the 140/90 pre-dose limit: a physician override is needed',
+    );
+    const byNurse = await h.trySend('predose.bpOverridden', { reason: 'Known white-coat hypertension' }, 'nurse');
+    expect(!byNurse.ok && byNurse.error.code).toBe('CJ_ERR_FORBIDDEN');
+    const noReason = await h.trySend('predose.bpOverridden', { reason: '' }, 'physician');
+    expect(!noReason.ok && noReason.error.code).toBe('CJ_ERR_INVALID_EVENT');
+    await h.send('predose.bpOverridden', { reason: 'Known white-coat hypertension; benefit outweighs risk' }, 'physician');
+    expect((await h.context()).session?.preDose.bpOverride).toMatchObject({ reading: { systolic: 152, diastolic: 96 }, by: { role: 'physician' } });
+    // A new, higher reading needs a new override.
+    await h.send('predose.vitalsRecorded', { systolic: 158, diastolic: 98, heartRate: 72 }, 'nurse');
+    expect((await h.view()).blockedEvents.find((b) => b.type === 'dose.recorded')?.reason).toContain('BP 158/98 is above the 140/90 pre-dose limit');
+    await h.send('predose.bpOverridden', { reason: 'Re-checked after rest; physician accepts' }, 'physician');
+    const ok = await h.send('dose.recorded', IV_DOSE, 'nurse');
+    expect(ok.stateLabel).toContain('session.dosed.monitoring');
+  });
+
+  it('an override is refused when the pressure is within the limit', async () => {
+    const h = await checkedIn();
+    await passChecks(h);
+    const r = await h.trySend('predose.bpOverridden', { reason: 'Just in case' }, 'physician');
+    expect(!r.ok && r.error.message).toContain('BP 124/80 is within the 140/90 pre-dose limit: no override is needed');
+  });
+
+  it('fasting windows are measured to the dose, with the clinic’s protocol', async () => {
+    const h = await checkedIn();
+    await passChecks(h);
+    await h.send('predose.fastingConfirmed', { lastFoodAt: iso(h.now - 90 * MIN), lastLiquidAt: iso(h.now - 10 * MIN) }, 'nurse');
+    expect((await h.view()).blockedEvents.find((b) => b.type === 'dose.recorded')?.reason).toBe(
+      'Last food 1 h 30 min ago: the protocol needs 2 h without food; Last liquid 10 min ago: the protocol needs 30 min without liquids',
+    );
+    // Time passes: at 09:10 food was 2 h ago and liquid 40 min ago.
+    await h.advance(30);
+    expect((await h.view()).blockedEvents.find((b) => b.type === 'dose.recorded')).toBeUndefined();
+  });
+
+  it('a new medication at the pre-dose check waits for a physician to clear it', async () => {
+    const h = await checkedIn();
+    await passChecks(h);
+    await h.send('predose.contraindicationsChecked', { newFindings: ['new-medication'] }, 'nurse');
+    expect((await h.view()).blockedEvents.find((b) => b.type === 'dose.recorded')?.reason).toBe(
+      'New since the last session: new-medication: a physician must clear it before dosing',
+    );
+    await h.send('predose.findingCleared', { reason: 'Sertraline dose change; no interaction concern' }, 'physician');
+    expect((await h.view()).allowedEvents).toContain('dose.recorded');
+  });
+
+  it('pregnancy or psychotic symptoms at the pre-dose check put treatment on hold', async () => {
+    const h = await checkedIn();
+    await passChecks(h);
+    const view = await h.send('predose.contraindicationsChecked', { newFindings: ['pregnancy'] }, 'nurse');
+    expect(view.stateLabel).toBe('care.clinical.treatment.onHold|care.therapy.notLinked');
+    expect(view.phase).toBe('on-hold');
+    const ctx = await h.context();
+    expect(ctx.hold?.signals.map((s) => s.signal)).toEqual(['pregnancy']);
+    expect(ctx.sessions[0]).toMatchObject({ number: 1, outcome: 'cancelled', dose: null });
+    expect(h.effectsOf('safety.alert').map((e) => e.payload['kind'])).toEqual(['hold']);
+  });
+
+  it('doses are at least the protocol’s minimum hours apart', async () => {
+    const h = await Harness.start({ protocol: { routes: { iv: { minHoursBetweenDoses: 48 } } } });
+    await completeScreening(h);
+    await planAndStart(h, 'iv', '2026-03-09T09:00:00Z');
+    await runSession(h, { route: 'iv' });
+    await h.send('session.rescheduled', { sessionNumber: 2, to: '2026-03-10T09:00:00Z', reason: 'patient request' }, 'coordinator');
+    await h.advanceTo('2026-03-10T08:40:00Z');
+    await h.send('session.checkedIn', {}, 'coordinator');
+    await passChecks(h);
+    expect((await h.view()).blockedEvents.find((b) => b.type === 'dose.recorded')?.reason).toBe('The last dose was 23 h 40 min ago: the protocol needs 48 h between doses');
+  });
+});
+
+describe('monitoring and discharge', () => {
+  it('refuses discharge before the minimum observation, explaining why, and allows it after the durable timer', async () => {
+    const h = await dosed();
+    await h.advanceTo('2026-03-09T09:40:00Z');
+    await h.send('monitoring.vitalsRecorded', { systolic: 132, diastolic: 84, heartRate: 80, spo2: 97 }, 'nurse');
+    await h.send('monitoring.sedationRecorded', { moaas: 5 }, 'nurse');
+    await h.advance(5);
+    const discharge = { releasedTo: 'responsible-adult', alertAndOriented: true, noDrivingAdviceGiven: true } as const;
+    const early = await h.trySend('session.discharged', discharge, 'nurse');
+    expect(!early.ok && early.error.code).toBe('CJ_ERR_GUARD');
+    expect(!early.ok && early.error.message).toContain('The minimum observation of 1 h has not elapsed (45 min since the dose)');
+    expect((await h.view()).blockedEvents).toContainEqual({
+      type: 'session.discharged',
+      guard: 'dischargeCriteriaMet',
+      reason: 'The minimum observation of 1 h has not elapsed (45 min since the dose)',
+    });
+    const fired = await h.advanceTo('2026-03-09T10:00:00Z');
+    expect(fired).toContain('machine:session-observation');
+    expect(await h.state()).toContain('session.dosed.readyForDischarge');
+    // The last vitals are 20 minutes old: fine (30 allowed).
+    const view = await h.send('session.discharged', discharge, 'nurse');
+    expect(view.stateLabel).toBe('care.clinical.treatment.course.induction.waiting|care.therapy.notLinked');
+  });
+
+  it('discharges only to the responsible adult, alert, with the no-driving advice and the 40-minute check', async () => {
+    const h = await dosed();
+    await h.advanceTo('2026-03-09T10:00:00Z');
+    await h.send('monitoring.vitalsRecorded', { systolic: 132, diastolic: 84, heartRate: 80 }, 'nurse');
+    const r = await h.trySend('session.discharged', { releasedTo: 'trusted-adult-at-home', alertAndOriented: false, noDrivingAdviceGiven: false }, 'nurse');
+    expect(!r.ok && r.error.details.reason).toBe(
+      [
+        'The 40-minute blood-pressure check has not been recorded',
+        'No SpO2 recorded this session',
+        'No sedation level (MOAA/S) recorded this session',
+        'An in-clinic session is discharged to the responsible adult',
+        'The patient is not recorded as alert and oriented',
+        'The no-driving advice (not until the next day, after a restful sleep) is not recorded',
+      ].join('; '),
+    );
+  });
+
+  it('vitals not back near baseline hold the discharge', async () => {
+    const h = await dosed();
+    await h.advanceTo('2026-03-09T09:40:00Z');
+    await h.send('monitoring.vitalsRecorded', { systolic: 150, diastolic: 92, heartRate: 90, spo2: 96 }, 'nurse');
+    await h.send('monitoring.sedationRecorded', { moaas: 4 }, 'nurse');
+    await h.advanceTo('2026-03-09T10:00:00Z');
+    expect((await h.view()).blockedEvents.find((b) => b.type === 'session.discharged')?.reason).toBe(
+      'BP 150/92 is not back near baseline (limit 140/90, pre-dose 124/80); The last MOAA/S is 4: discharge needs 5',
+    );
+  });
+
+  it('a stop rule (BP above 200/120 once) aborts the session and raises a safety alert', async () => {
+    const h = await dosed();
+    await h.advanceTo('2026-03-09T09:20:00Z');
+    const view = await h.send('monitoring.vitalsRecorded', { systolic: 204, diastolic: 112, heartRate: 96, spo2: 97 }, 'nurse');
+    expect(view.stateLabel).toBe('care.clinical.treatment.course.induction.waiting|care.therapy.notLinked');
+    const ctx = await h.context();
+    expect(ctx.sessions[0]).toMatchObject({ outcome: 'aborted', ended: { reason: 'stop rule: BP 204/112 is above the single-reading stop limit of 200/120' } });
+    expect(ctx.schedule[0]?.status).toBe('aborted');
+    expect(h.effectsOf('safety.alert').map((e) => e.payload)).toEqual([
+      expect.objectContaining({ kind: 'stop-rule', sessionNumber: 1, reason: 'Session aborted: BP 204/112 is above the single-reading stop limit of 200/120' }),
+    ]);
+    expect(view.timers.map((t) => t.key)).toEqual(['machine:session-no-show']);
+  });
+
+  it('a stop rule (above 180/110 twice, 5 minutes apart) aborts the session', async () => {
+    const h = await dosed();
+    await h.advanceTo('2026-03-09T09:20:00Z');
+    await h.send('monitoring.vitalsRecorded', { systolic: 184, diastolic: 100, heartRate: 90, spo2: 97 }, 'nurse');
+    await h.advance(3);
+    await h.send('monitoring.vitalsRecorded', { systolic: 186, diastolic: 104, heartRate: 90, spo2: 97 }, 'nurse');
+    expect(await h.state()).toContain('session.dosed');
+    await h.advance(2);
+    await h.send('monitoring.vitalsRecorded', { systolic: 182, diastolic: 100, heartRate: 90, spo2: 97 }, 'nurse');
+    expect((await h.context()).sessions[0]?.ended?.reason).toBe('stop rule: BP above 180/110 twice at least 5 min apart (184/100, then 182/100)');
+  });
+
+  it('a serious adverse event aborts the session and holds treatment until a physician reviews it', async () => {
+    const h = await dosed();
+    await h.advanceTo('2026-03-09T09:15:00Z');
+    await h.send('monitoring.adverseEventRecorded', { term: 'nausea', severity: 'mild', serious: false }, 'nurse');
+    expect(await h.state()).toContain('session.dosed.monitoring');
+    const held = await h.send('monitoring.adverseEventRecorded', { term: 'respiratory-depression', severity: 'severe', serious: true }, 'nurse');
+    expect(held.phase).toBe('on-hold');
+    expect(held.timers).toEqual([]);
+    const ctx = await h.context();
+    expect(ctx.sessions[0]).toMatchObject({ outcome: 'aborted', ended: { reason: 'treatment on hold: serious-adverse-event' } });
+    expect(ctx.sessions[0]?.adverseEvents.map((a) => a.term)).toEqual(['nausea', 'respiratory-depression']);
+
+    // On hold: no session, no dose; only a physician's review resumes.
+    for (const [type, payload] of [
+      ['session.checkedIn', {}],
+      ['dose.recorded', IV_DOSE],
+    ] as const) {
+      const r = await h.trySend(type, payload as never, 'nurse');
+      expect(!r.ok && r.error.code).toBe('CJ_ERR_NOT_ALLOWED');
+    }
+    const nurse = await h.trySend('hold.reviewed', { decision: 'resume', reason: 'Recovered' }, 'nurse');
+    expect(!nurse.ok && nurse.error.code).toBe('CJ_ERR_FORBIDDEN');
+    const resumed = await h.send('hold.reviewed', { decision: 'resume', reason: 'Event resolved; airway plan in place for future sessions' }, 'physician');
+    expect(resumed.stateLabel).toBe('care.clinical.treatment.course.induction.waiting|care.therapy.notLinked');
+    const after = await h.context();
+    expect(after.hold).toBeNull();
+    expect(after.holds[0]).toMatchObject({ signals: [{ signal: 'serious-adverse-event' }], review: { decision: 'resume', by: { role: 'physician' } } });
+    expect(after.schedule.filter((s) => s.status === 'planned')).toHaveLength(5);
+  });
+
+  it('a hold during maintenance resumes into maintenance; a review may also discontinue', async () => {
+    const h = await Harness.start();
+    await completeScreening(h);
+    await planAndStart(h, 'sc', '2026-03-09T10:00:00Z');
+    await runSession(h, { route: 'sc' });
+    await runSession(h, { route: 'sc' });
+    await runSession(h, { route: 'sc', assessment: { instrument: 'GAD-7', total: 5 } });
+    expect((await h.view()).phase).toBe('maintenance');
+    const held = await h.send('safety.signalReported', { signal: 'psychotic-symptoms', note: 'Reported by therapist' }, 'therapist');
+    expect(held.phase).toBe('on-hold');
+    expect(held.timers.map((t) => t.key)).toEqual([]);
+    const back = await h.send('hold.reviewed', { decision: 'resume', reason: 'Transient; psychiatric review found no psychosis' }, 'physician');
+    expect(back.stateLabel).toBe('care.clinical.treatment.course.maintenance.waiting|care.therapy.notLinked');
+    expect(back.timers.map((t) => t.key).sort()).toEqual(['machine:maintenance-reassessment', 'machine:session-no-show']);
+    await h.send('assessment.recorded', { instrument: 'C-SSRS', risk: 'high' }, 'physician');
+    expect((await h.view()).phase).toBe('on-hold');
+    const stopped = await h.send('hold.reviewed', { decision: 'discontinue', reason: 'Suicidality: discontinue and refer to crisis team' }, 'physician');
+    expect(stopped.stateLabel).toBe('discontinued');
+    expect(stopped.context['outcome']).toMatchObject({ kind: 'discontinued' });
+    expect((stopped.context as { schedule: { status: string }[] }).schedule.filter((s) => s.status === 'planned')).toEqual([]);
+  });
+
+  it('a PHQ-9 item 9 above zero during treatment puts it on hold', async () => {
+    const h = await Harness.start();
+    await completeScreening(h);
+    await planAndStart(h, 'iv', '2026-03-09T09:00:00Z');
+    const view = await h.send('assessment.recorded', { instrument: 'PHQ-9', total: 13, item9: 1 }, 'patient');
+    expect(view.phase).toBe('on-hold');
+    expect(h.effectsOf('safety.alert').at(-1)?.payload).toMatchObject({ kind: 'hold', signal: 'suicidality' });
+  });
+});
+
+describe('withdrawal and discontinuation', () => {
+  it('withdrawal closes the journey from any non-final state, closing an open session', async () => {
+    const h = await dosed();
+    const view = await h.send('journey.withdrawn', { reason: 'Moving abroad' }, 'patient');
+    expect(view.stateLabel).toBe('closed');
+    expect(view.context['outcome']).toMatchObject({ kind: 'closed', reason: 'withdrew: Moving abroad' });
+    expect((view.context as { sessions: { outcome: string }[] }).sessions.map((s) => s.outcome)).toEqual(['aborted']);
+    const after = await h.trySend('assessment.recorded', { instrument: 'GAD-7', total: 10 }, 'patient');
+    expect(!after.ok && after.error.message).toContain('has ended (closed); it accepts no more events');
+  });
+
+  it('withdrawal from referral, intake and on hold', async () => {
+    const fromReferral = await Harness.start();
+    expect((await fromReferral.send('journey.withdrawn', {}, 'coordinator')).stateLabel).toBe('closed');
+    const fromIntake = await Harness.start();
+    await completeScreening(fromIntake);
+    expect((await fromIntake.send('journey.withdrawn', {}, 'patient')).stateLabel).toBe('closed');
+    const fromHold = await Harness.start();
+    await completeScreening(fromHold);
+    await planAndStart(fromHold, 'iv', '2026-03-09T09:00:00Z');
+    await fromHold.send('safety.signalReported', { signal: 'serious-adverse-event' }, 'physician');
+    expect((await fromHold.send('journey.withdrawn', { reason: 'Declines further treatment' }, 'physician')).stateLabel).toBe('closed');
+  });
+
+  it('a physician may discontinue treatment at any point of it', async () => {
+    const h = await dosed();
+    const view = await h.send('treatment.discontinued', { reason: 'Persistent dissociation, patient preference' }, 'physician');
+    expect(view.stateLabel).toBe('discontinued');
+  });
+});
+
+describe('concurrent therapy', () => {
+  it('runs alongside from intake on; a lapse after the configured gap raises an alert; attending again resumes it', async () => {
+    const h = await Harness.start({ protocol: { therapy: { lapseAfterDays: 14 } } });
+    await h.send('referral.accepted', {}, 'coordinator');
+    await linkTherapy(h);
+    expect((await h.view()).timers).toEqual([{ key: 'machine:therapy-lapse', owner: 'machine', dueAt: '2026-03-16T08:00:00.000Z' }]);
+    await h.advance(60 * 24 * 7);
+    await h.send('therapy.sessionAttended', { attendedAt: '2026-03-08T17:00:00Z' }, 'therapist');
+    expect((await h.view()).timers[0]?.dueAt).toBe('2026-03-22T17:00:00.000Z');
+    const future = await h.trySend('therapy.sessionAttended', { attendedAt: '2026-03-20T17:00:00Z' }, 'therapist');
+    expect(!future.ok && future.error.message).toContain('A therapy session cannot be attended in the future');
+    await h.advanceTo('2026-03-22T17:00:00Z');
+    expect(await h.state()).toBe('care.clinical.intake.screening|care.therapy.lapsed');
+    expect(h.effectsOf('care.alert').map((e) => e.payload)).toEqual([
+      expect.objectContaining({ kind: 'therapy-lapse', lastAttendedAt: '2026-03-08T17:00:00.000Z', gapDays: 14 }),
+    ]);
+    await h.advanceTo('2026-03-25T09:00:00Z');
+    await h.send('therapy.sessionAttended', { attendedAt: '2026-03-24T17:00:00Z' }, 'patient');
+    expect(await h.state()).toBe('care.clinical.intake.screening|care.therapy.active');
+    const ctx = await h.context();
+    expect(ctx.therapy).toMatchObject({ sessionsAttended: 2, lapses: 1, therapistRef: 'therapist-42' });
+    const ended = await h.send('therapy.ended', { reason: 'Therapy goals met' }, 'therapist');
+    expect(ended.stateLabel).toBe('care.clinical.intake.screening|care.therapy.ended');
+    expect(ended.timers).toEqual([]);
+  });
+});
