@@ -232,3 +232,50 @@ describe('refusal reasons through XState guard combinators', () => {
     expect(!r3.ok && r3.error.details.guard).toBe('not(onHold)');
   });
 });
+
+describe('refusal reasons skip branches whose plain routing guard does not apply', () => {
+  it('blames the rule of the branch that applied, not a rule paired with a false routing condition', async () => {
+    type Ctx = { reviewed: boolean };
+    const rules = {
+      physicianReviewed: guardRule<Ctx>({ description: 'A physician reviewed the case', scope: 'context', check: ({ context }) => context.reviewed || 'A physician review is needed first.' }),
+      consentSigned: guardRule<Ctx, { signed: boolean }>({ description: 'Consent is signed', scope: 'event', check: ({ event }) => event.signed || 'The consent form is not signed.' }),
+    };
+    const machine = setup({
+      types: {} as { context: Ctx },
+      guards: { ...guardsFrom(rules), isEligible: ({ event }) => (event as { outcome?: string }).outcome === 'eligible' },
+    }).createMachine({
+      context: { reviewed: false },
+      initial: 'screening',
+      states: {
+        screening: {
+          on: {
+            decide: [
+              // The review rule only matters on the eligible branch.
+              { target: 'eligible', guard: and(['isEligible', 'physicianReviewed']) },
+              { target: 'closed', guard: 'consentSigned' },
+            ],
+          },
+        },
+        eligible: {},
+        closed: {},
+      },
+    });
+    const def = defineJourney({
+      id: 'routing',
+      version: 1,
+      machine,
+      events: { decide: z.strictObject({ outcome: z.enum(['eligible', 'ineligible']), signed: z.boolean() }) },
+      input: z.strictObject({}),
+      roles: ['physician'],
+      guards: rules,
+      policy: { start: ['physician'], events: { decide: ['physician'] } },
+    });
+    const engine = createEngine({ definition: def, store: new MemoryStore(), clock: new ManualClock(0) });
+    const actor = { id: 'p', role: 'physician' };
+    const { id } = await engine.start({ patientRef: 'p', input: {}, actor });
+    const ineligible = await engine.send(id, { type: 'decide', outcome: 'ineligible', signed: false }, { actor });
+    expect(!ineligible.ok && ineligible.error.details).toMatchObject({ guard: 'consentSigned', reason: 'The consent form is not signed.' });
+    const eligible = await engine.send(id, { type: 'decide', outcome: 'eligible', signed: false }, { actor });
+    expect(!eligible.ok && eligible.error.details).toMatchObject({ guard: 'physicianReviewed', reason: 'A physician review is needed first.' });
+  });
+});

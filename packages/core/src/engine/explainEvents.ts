@@ -29,9 +29,19 @@ export function candidateTransitions(snapshot: AnyMachineSnapshot, eventType: st
   return out;
 }
 
-type Verdict = { readonly kind: 'pass' } | { readonly kind: 'fail'; readonly guard: string; readonly reason: string } | { readonly kind: 'unknown' };
+/**
+ * `pass`: the guard holds. `fail`: a clinical rule refused, with its reason. `false`: a plain
+ * (non-rule) guard does not hold, e.g. a routing condition; the transition does not apply and
+ * nobody is blamed. `unknown`: not evaluated here (payload rules in `get`, inline functions).
+ */
+type Verdict =
+  | { readonly kind: 'pass' }
+  | { readonly kind: 'fail'; readonly guard: string; readonly reason: string }
+  | { readonly kind: 'false' }
+  | { readonly kind: 'unknown' };
 
 const PASS: Verdict = { kind: 'pass' };
+const FALSE: Verdict = { kind: 'false' };
 const UNKNOWN: Verdict = { kind: 'unknown' };
 
 interface Combinator {
@@ -41,25 +51,38 @@ interface Combinator {
 
 /**
  * Evaluates a transition's guard against the definition's named rules, through XState's
- * `and`, `or` and `not`. With `scope: 'context'` only context rules are evaluated and the rest
- * are `unknown`; with `scope: 'all'` every named rule is. Inline functions are `unknown`.
+ * `and`, `or` and `not`, in XState's order (short-circuit). With `scope: 'context'` only context
+ * rules are evaluated and the rest are `unknown`; with `scope: 'all'` every named guard is,
+ * plain ones through the machine's own implementations. Inline functions are `unknown`.
  */
 export function judgeGuard(definition: AnyJourneyDefinition, guard: unknown, context: unknown, event: StampedEvent, scope: 'context' | 'all'): Verdict {
   if (guard === undefined) return PASS;
   if (typeof guard === 'function' && Array.isArray((guard as Partial<Combinator>).guards)) {
-    const parts = (guard as Combinator).guards.map((g) => judgeGuard(definition, g, context, event, scope));
+    const parts = (guard as Combinator).guards;
+    const judge = (g: unknown) => judgeGuard(definition, g, context, event, scope);
     switch (guard.name) {
-      case 'and':
-        return parts.find((p) => p.kind === 'fail') ?? (parts.some((p) => p.kind === 'unknown') ? UNKNOWN : PASS);
-      case 'or':
-        return parts.some((p) => p.kind === 'pass') ? PASS : parts.some((p) => p.kind === 'unknown') ? UNKNOWN : (parts[0] ?? UNKNOWN);
+      case 'and': {
+        let unknown = false;
+        for (const part of parts) {
+          const v = judge(part);
+          if (v.kind === 'fail' || v.kind === 'false') return v;
+          if (v.kind === 'unknown') unknown = true;
+        }
+        return unknown ? UNKNOWN : PASS;
+      }
+      case 'or': {
+        const verdicts = parts.map(judge);
+        if (verdicts.some((v) => v.kind === 'pass')) return PASS;
+        if (verdicts.some((v) => v.kind === 'unknown')) return UNKNOWN;
+        return verdicts.find((v) => v.kind === 'fail') ?? FALSE;
+      }
       case 'not': {
-        const [inner] = parts;
-        if (!inner || inner.kind === 'unknown') return UNKNOWN;
-        if (inner.kind === 'fail') return PASS;
-        const name = describeGuard((guard as Combinator).guards[0]);
+        const inner = judge(parts[0]);
+        if (inner.kind === 'unknown') return UNKNOWN;
+        if (inner.kind !== 'pass') return PASS;
+        const name = describeGuard(parts[0]);
         const rule = definition.guards[name];
-        return { kind: 'fail', guard: `not(${name})`, reason: rule ? `This must not be the case: ${rule.description}.` : `Condition "${name}" must not hold.` };
+        return rule ? { kind: 'fail', guard: `not(${name})`, reason: `This must not be the case: ${rule.description}.` } : FALSE;
       }
       default:
         return UNKNOWN;
@@ -67,7 +90,18 @@ export function judgeGuard(definition: AnyJourneyDefinition, guard: unknown, con
   }
   const name = describeGuard(guard);
   const rule = definition.guards[name];
-  if (!rule || (scope === 'context' && rule.scope !== 'context')) return UNKNOWN;
+  if (!rule) {
+    if (scope === 'context' || typeof guard === 'function') return UNKNOWN;
+    const plain = (definition.machine.implementations.guards as Record<string, unknown>)[name];
+    if (typeof plain !== 'function' || 'check' in plain) return UNKNOWN;
+    const params = guard && typeof guard === 'object' && 'params' in guard ? (guard as { params: unknown }).params : undefined;
+    try {
+      return (plain as (args: unknown, params: unknown) => unknown)({ context, event }, typeof params === 'function' ? undefined : params) ? PASS : FALSE;
+    } catch {
+      return UNKNOWN;
+    }
+  }
+  if (scope === 'context' && rule.scope !== 'context') return UNKNOWN;
   const outcome = evaluateRule(name, rule, { context, event });
   return outcome === true ? PASS : { kind: 'fail', guard: name, reason: outcome };
 }
@@ -106,11 +140,11 @@ export function explainEvents(
     let open = false;
     for (const t of candidates) {
       const verdict = judgeGuard(definition, t.guard, snapshot.context, { ...probe, type }, 'context');
-      if (verdict.kind !== 'fail') {
+      if (verdict.kind === 'pass' || verdict.kind === 'unknown') {
         open = true;
         break;
       }
-      firstBlock ??= { type, guard: verdict.guard, reason: verdict.reason };
+      if (verdict.kind === 'fail') firstBlock ??= { type, guard: verdict.guard, reason: verdict.reason };
     }
     if (open) allowed.push(type);
     else if (firstBlock) blocked.push(firstBlock);
