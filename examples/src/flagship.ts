@@ -46,6 +46,8 @@ export interface FlagshipResult {
   readonly context: KetamineJourneyContext;
   readonly timeline: readonly TimelineRow[];
   readonly effects: readonly EffectNotice[];
+  /** The whole journal, for audit and for replaying the course elsewhere. */
+  readonly journal: readonly JournalEntry[];
 }
 
 /** The state label without the structural prefixes: `induction › session › dosed › monitoring · therapy: active`. */
@@ -201,8 +203,9 @@ export async function runFlagship(): Promise<FlagshipResult> {
   await runInfusion();
 
   const view = await engine.get(id);
-  const timeline = (await engine.history(id)).map(toRow);
-  return { view, context: view.context as unknown as KetamineJourneyContext, timeline, effects };
+  const journal = await engine.history(id);
+  const timeline = journal.map(toRow);
+  return { view, context: view.context as unknown as KetamineJourneyContext, timeline, effects, journal };
 }
 
 async function scheduleDue(engine: { get(id: string): Promise<JourneyView> }, id: string, number: number): Promise<string | undefined> {

@@ -116,6 +116,7 @@ export class PluginHost {
 
   /** Runs an isolated notification hook on every plugin (or only `only`); failures are reported. */
   async notify<K extends Exclude<HookName, 'beforeEvent'>>(hook: K, ctx: Parameters<PluginHooks[K]>[0], report: PluginErrorReporter, only?: string): Promise<void> {
+    if (this.#hooks[hook].length === 0) return;
     for (const { plugin, handler } of this.#hooks[hook] as Registered<K>[]) {
       if (only !== undefined && plugin !== only) continue;
       try {
