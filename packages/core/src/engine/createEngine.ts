@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
-import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import type { AnyMachineSnapshot } from 'xstate';
 import { z } from 'zod';
 import { CareJourneyError, type FieldIssue } from '../errors.js';
 import type { CareJourneyPlugin, PluginApi } from '../plugin/definePlugin.js';
@@ -37,6 +37,7 @@ import type { StampedEvent } from './guardRule.js';
 import type { JourneyView } from './JourneyView.js';
 import type { SendResult } from './SendResult.js';
 import { migrateSnapshot, persistSnapshot, restoreSnapshot } from './snapshotCodec.js';
+import { pureTransition, type PureTransition } from './pureTransition.js';
 
 export interface EngineOptions<TDef extends AnyJourneyDefinition> {
   readonly definition: TDef;
@@ -137,6 +138,7 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
   readonly #locks = new Map<string, Promise<unknown>>();
   readonly #pendingPluginSends = new Set<Promise<unknown>>();
   readonly #wrapped = new WeakMap<object, Map<string, (notice: unknown) => void>>();
+  readonly #pure: PureTransition;
   /** Strict payload schemas, built once: zod compiles each schema on first use. */
   readonly #eventSchemas: ReadonlyMap<string, z.ZodObject>;
 
@@ -167,6 +169,7 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
       }
       this.protocol = null;
     }
+    this.#pure = pureTransition(definition.machine);
     this.#eventSchemas = new Map(Object.entries(definition.events).map(([type, schema]) => [type, (schema as z.ZodObject).strict()]));
     this.#plugins = new PluginHost(options.plugins ?? [], (name, hooks) => this.#pluginApi(name, hooks));
   }
@@ -196,7 +199,7 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
     const journeyId = parsed.data.journeyId ?? this.#generateId();
     const at = this.clock.now();
     const startInput: JourneyStartInput = { patientRef, startedAt: at, actor, data: input.data, protocol: this.protocol };
-    const [snapshot, actions] = initialTransition(this.definition.machine, startInput) as [AnyMachineSnapshot, { type: string; params?: unknown }[]];
+    const [snapshot, actions] = this.#pure.initial(startInput);
     const persisted = persistSnapshot(this.definition.machine, snapshot);
     const collected = collectActions(actions, journeyId, at);
     const state = flattenState(snapshot.value);
@@ -555,7 +558,7 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
         ),
       };
     }
-    const [next, actions] = transition(this.definition.machine, snapshot, event as never) as [AnyMachineSnapshot, { type: string; params?: unknown }[]];
+    const [next, actions] = this.#pure.next(snapshot, event);
     // XState hands back the same snapshot when no transition was enabled; a taken transition
     // that changes nothing (e.g. only `emit`s) still returns actions, and an empty one is
     // confirmed with getTransitionData.
