@@ -103,6 +103,7 @@ export type {
   RemsFormStatus,
 } from './journey/context.js';
 export { inductionSchedule, continueSchedule } from './journey/inductionSchedule.js';
+export { addLocalDays, isTimeZone } from './journey/addLocalDays.js';
 export type { ScheduledDate } from './journey/inductionSchedule.js';
 export { evaluateResponse } from './journey/responseReview.js';
 export type { ResponseResult, ResponseInstrument } from './journey/responseReview.js';

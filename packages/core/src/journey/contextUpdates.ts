@@ -11,6 +11,7 @@ import type {
   Stamp,
 } from './context.js';
 import type { KetamineEventPayload, KetamineEventType } from './events.js';
+import { addLocalDays } from './addLocalDays.js';
 import { continueSchedule, inductionSchedule } from './inductionSchedule.js';
 import { iso, latestAssessment, ms, nextPlannedSession, primaryInstrumentOf, routeProtocolOf } from './queries.js';
 import { evaluateResponse, type ResponseResult } from './responseReview.js';
@@ -117,7 +118,7 @@ export const recordPlan = (c: Ctx, e: MachineEvent): Update => {
 
 export const startInduction = (c: Ctx, e: MachineEvent): Update => {
   const first = ms(as<'induction.started'>(e).firstSessionAt);
-  const dates = inductionSchedule(c.plan?.inductionSchedule ?? [], first);
+  const dates = inductionSchedule(c.plan?.inductionSchedule ?? [], first, c.protocol.timeZone);
   return {
     schedule: dates.map((d, i) => ({ number: i + 1, phase: 'induction', block: d.block, dueAt: iso(d.dueAt), status: 'planned' })),
   };
@@ -166,7 +167,7 @@ export const applyMissedReview = (c: Ctx, e: MachineEvent): Update => {
   const block = c.plan.inductionSchedule[previous];
   const remaining = c.schedule.filter((s) => s.phase === 'induction' && s.status === 'planned').sort((a, b) => a.number - b.number);
   if (!block || remaining.length === 0) return { missedSession: null };
-  const dates = continueSchedule(block, previous, remaining.length, start);
+  const dates = continueSchedule(block, previous, remaining.length, start, c.protocol.timeZone);
   const byNumber = new Map(remaining.map((s, i) => [s.number, dates[i]]));
   return {
     missedSession: null,
@@ -385,7 +386,7 @@ export const extendInduction = (c: Ctx, e: MachineEvent): Update => {
   const lastIndex = blocks.length - 1;
   const block = blocks[lastIndex];
   if (!block || p.additionalSessions === undefined || p.firstSessionAt === undefined) return {};
-  const dates = continueSchedule(block, lastIndex, p.additionalSessions, ms(p.firstSessionAt));
+  const dates = continueSchedule(block, lastIndex, p.additionalSessions, ms(p.firstSessionAt), c.protocol.timeZone);
   const base = c.schedule.length;
   return {
     schedule: [...c.schedule, ...dates.map((d, i) => ({ number: base + i + 1, phase: 'induction' as const, block: d.block, dueAt: iso(d.dueAt), status: 'planned' as const }))],
@@ -405,9 +406,10 @@ export const planNextMaintenanceSession = (c: Ctx, e: MachineEvent): Update => {
   if (c.schedule.some((s) => s.status === 'planned')) return {};
   const everyDays = c.maintenance.everyDays ?? routeProtocolOf(c)?.maintenance.everyDays ?? 28;
   const last = c.schedule.reduce<ScheduledSession | undefined>((a, s) => (!a || ms(s.dueAt) > ms(a.dueAt) ? s : a), undefined);
-  let due = (last ? ms(last.dueAt) : e.at) + everyDays * DAY;
-  // After a long pause (a hold), keep the time of day and move to the next day ahead.
-  while (due < e.at) due += DAY;
+  const zone = c.protocol.timeZone;
+  let due = addLocalDays(last ? ms(last.dueAt) : e.at, everyDays, zone);
+  // After a long pause (a hold), keep the local time of day and move to the next day ahead.
+  while (due < e.at) due = addLocalDays(due, 1, zone);
   return { schedule: [...c.schedule, { number: c.schedule.length + 1, phase: 'maintenance', block: null, dueAt: iso(due), status: 'planned' }] };
 };
 
@@ -417,8 +419,8 @@ export const changeCadence = (c: Ctx, e: MachineEvent): Update => {
   const previous = c.schedule.filter((s) => s.status !== 'planned').reduce<ScheduledSession | undefined>((a, s) => (!a || ms(s.dueAt) > ms(a.dueAt) ? s : a), undefined);
   let schedule = c.schedule;
   if (planned && previous) {
-    let due = ms(previous.dueAt) + everyDays * DAY;
-    while (due < e.at) due += DAY;
+    let due = addLocalDays(ms(previous.dueAt), everyDays, c.protocol.timeZone);
+    while (due < e.at) due = addLocalDays(due, 1, c.protocol.timeZone);
     schedule = c.schedule.map((s) => (s.number === planned.number ? { ...s, dueAt: iso(due) } : s));
   }
   return { maintenance: { ...c.maintenance, everyDays }, schedule };

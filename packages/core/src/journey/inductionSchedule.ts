@@ -1,7 +1,5 @@
+import { addLocalDays } from './addLocalDays.js';
 import type { ScheduleBlock } from './protocol.js';
-
-const DAY_MS = 86_400_000;
-const WEEK_MS = 7 * DAY_MS;
 
 /** One session of a generated schedule. */
 export interface ScheduledDate {
@@ -13,8 +11,9 @@ export interface ScheduledDate {
 
 /**
  * The induction sessions of a route's schedule, due from the first session on: each block runs
- * its weeks with a session on each of its days, blocks one after the other. Days count in whole
- * 24-hour steps from the first session, so every session keeps its time of day in UTC.
+ * its weeks with a session on each of its days, blocks one after the other. Days are calendar days
+ * in the clinic's time zone, so every session keeps the first session's local time of day, across
+ * daylight-saving changes too.
  *
  * @example
  * ```ts
@@ -22,15 +21,15 @@ export interface ScheduledDate {
  * inductionSchedule([{ weeks: 4, days: [0, 3] }, { weeks: 4, days: [0] }], Date.parse('2026-03-02T09:00:00Z'));
  * ```
  */
-export function inductionSchedule(blocks: readonly ScheduleBlock[], firstSessionAt: number): ScheduledDate[] {
+export function inductionSchedule(blocks: readonly ScheduleBlock[], firstSessionAt: number, timeZone = 'UTC'): ScheduledDate[] {
   const out: ScheduledDate[] = [];
-  const shift = (blocks[0]?.days[0] ?? 0) * DAY_MS;
-  let blockStart = firstSessionAt - shift;
+  // Day offsets from the first session: the first block's first day is day 0.
+  let blockStart = -(blocks[0]?.days[0] ?? 0);
   blocks.forEach((block, index) => {
     for (let week = 0; week < block.weeks; week++) {
-      for (const day of block.days) out.push({ dueAt: blockStart + week * WEEK_MS + day * DAY_MS, block: index });
+      for (const day of block.days) out.push({ dueAt: addLocalDays(firstSessionAt, blockStart + week * 7 + day, timeZone), block: index });
     }
-    blockStart += block.weeks * WEEK_MS;
+    blockStart += block.weeks * 7;
   });
   return out;
 }
@@ -44,13 +43,13 @@ export function inductionSchedule(blocks: readonly ScheduleBlock[], firstSession
  * continueSchedule({ weeks: 1, days: [0, 3] }, 1, 3, Date.parse('2026-04-06T09:00:00Z')); // days 0, 3, 7
  * ```
  */
-export function continueSchedule(block: ScheduleBlock, blockIndex: number, count: number, startAt: number): ScheduledDate[] {
+export function continueSchedule(block: ScheduleBlock, blockIndex: number, count: number, startAt: number, timeZone = 'UTC'): ScheduledDate[] {
   const out: ScheduledDate[] = [];
   const first = block.days[0] ?? 0;
   for (let week = 0; out.length < count; week++) {
     for (const day of block.days) {
       if (out.length >= count) break;
-      out.push({ dueAt: startAt + week * WEEK_MS + (day - first) * DAY_MS, block: blockIndex });
+      out.push({ dueAt: addLocalDays(startAt, week * 7 + day - first, timeZone), block: blockIndex });
     }
   }
   return out;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from './addLocalDays.js';
 import {
   CONTRAINDICATIONS,
   contraindicationClassSchema,
@@ -277,6 +278,14 @@ const percent = z.number().min(1).max(100);
  * ```
  */
 export const ketamineProtocolSchema = z.strictObject({
+  /**
+   * The clinic's IANA time zone. Session schedules step in calendar days in this zone, so a
+   * 09:00 session stays at 09:00 local time across daylight-saving changes.
+   */
+  timeZone: z
+    .string()
+    .refine(isTimeZone, { message: 'must be an IANA time zone such as "Europe/Berlin" or "America/New_York"' })
+    .default('UTC'),
   routes: z
     .strictObject({
       'esketamine-nasal': esketamineNasal,
