@@ -251,6 +251,28 @@ export class SqliteStore implements JourneyStore {
     return rows.map(toSummary);
   }
 
+  /**
+   * Deletes outbox rows delivered before an instant, so the file does not grow without bound.
+   * Undelivered rows are always kept. The engine's outbox ids contain the journey's version, so
+   * an id is never issued twice and pruning cannot let one be reused. Returns how many rows went.
+   *
+   * @example
+   * ```ts
+   * // Keep 30 days of delivery history.
+   * await store.pruneDelivered({ deliveredBefore: new Date(Date.now() - 30 * 86_400_000) });
+   * ```
+   */
+  async pruneDelivered(options: { deliveredBefore: Date | string }): Promise<number> {
+    const instant = options.deliveredBefore instanceof Date ? options.deliveredBefore.getTime() : Date.parse(options.deliveredBefore);
+    if (!Number.isFinite(instant)) {
+      throw new CareJourneyError('CJ_ERR_INVALID_INPUT', 'pruneDelivered: deliveredBefore must be a valid Date or ISO 8601 instant.', {
+        issues: [{ path: 'deliveredBefore', rule: 'invalid_date', message: 'must be a valid Date or ISO 8601 instant' }],
+      });
+    }
+    const before = new Date(instant).toISOString();
+    return this.#guard('prune delivered outbox rows', undefined, () => this.#sql.pruneDelivered.run(before).changes);
+  }
+
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
   }

@@ -39,6 +39,8 @@ export const STORE_SQL = {
   pendingOutbox: `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE delivered_at IS NULL ORDER BY seq LIMIT ?`,
   pendingOutboxOf: `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE delivered_at IS NULL AND journey_id = ? ORDER BY seq LIMIT ?`,
   markDelivered: 'UPDATE outbox SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL',
+  // Undelivered rows are never deleted, whatever the instant.
+  pruneDelivered: 'DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?',
 } as const;
 
 export type StoreStatementName = keyof typeof STORE_SQL;

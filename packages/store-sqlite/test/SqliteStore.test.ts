@@ -390,6 +390,36 @@ describe('the engine on SqliteStore', () => {
   });
 });
 
+describe('SqliteStore outbox history', () => {
+  it('prunes delivered rows delivered before an instant and never an undelivered one', async () => {
+    const store = openStore();
+    const clock = new ManualClock(T0);
+    const engine = createEngine({ definition: visitJourney, store, clock });
+    const { id } = await engine.start({ patientRef: 'pt-1', input: {}, actor: actors.coordinator, journeyId: 'j-prune' });
+    await engine.send(id, { type: 'consent.recorded' }, { actor: actors.physician });
+    // One more committed item left undelivered, as after a crash between commit and delivery.
+    await store.commit({
+      ...createCommit('j-other'),
+      outbox: [{ id: 'j-other:1:0', journeyId: 'j-other', kind: 'effect', type: 'safety.alert', payload: {}, createdAt: new Date(T0).toISOString() }],
+    });
+    const db = rawDb(store.path);
+    const count = () => (db.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n;
+    expect(count()).toBe(3);
+
+    expect(await store.pruneDelivered({ deliveredBefore: new Date(Date.now() - 86_400_000) })).toBe(0);
+    expect(await store.pruneDelivered({ deliveredBefore: new Date(Date.now() + 60_000) })).toBe(2);
+    expect(count()).toBe(1);
+    expect((await store.pendingOutbox(10)).map((o) => o.id)).toEqual(['j-other:1:0']);
+    // The journey goes on: its next outbox ids are new ones.
+    const sent = await engine.send(id, { type: 'visit.book', slot: '2026-01-06T10:00:00Z' }, { actor: actors.coordinator });
+    expect(sent.ok).toBe(true);
+
+    const bad = await rejection(store.pruneDelivered({ deliveredBefore: 'last tuesday' }));
+    expect(bad.code).toBe('CJ_ERR_INVALID_INPUT');
+    expect(bad.details.issues?.[0]?.path).toBe('deliveredBefore');
+  });
+});
+
 // ----------------------------------------------------------------------------- helpers
 
 function createCommit(
