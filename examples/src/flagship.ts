@@ -13,6 +13,7 @@ import {
   ManualClock,
   MemoryStore,
   type Actor,
+  type CareJourneyPlugin,
   type EffectNotice,
   type JournalEntry,
   type JourneyEventFrom,
@@ -76,8 +77,11 @@ function toRow(entry: JournalEntry): TimelineRow {
   };
 }
 
-/** Runs the whole course. Returns the final view, the timeline and the effects the journey emitted. */
-export async function runFlagship(): Promise<FlagshipResult> {
+/**
+ * Runs the whole course. Returns the final view, the timeline and the effects the journey emitted.
+ * `plugins` are registered with the engine (see hostPlugins.ts for a clinic's own plugins).
+ */
+export async function runFlagship(options: { plugins?: readonly CareJourneyPlugin[] } = {}): Promise<FlagshipResult> {
   const clock = new ManualClock('2026-03-02T08:30:00Z');
   const engine = createEngine({
     definition: ketamineAnxietyJourney,
@@ -85,6 +89,7 @@ export async function runFlagship(): Promise<FlagshipResult> {
     clock,
     // The clinic's protocol: only what differs from the defaults.
     protocol: { therapy: { lapseAfterDays: 21 } },
+    plugins: options.plugins ?? [],
   });
   const effects: EffectNotice[] = [];
   engine.on('effect', (notice) => effects.push(notice));
