@@ -1,4 +1,4 @@
-import { setup } from 'xstate';
+import { raise, setup } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createEngine, defineJourney, ManualClock, MemoryStore, toMillis } from '../src/index.js';
@@ -35,6 +35,34 @@ describe('defineJourney checks a definition when it is created', () => {
     ['a migration from a version not below the current one', { migrations: { 1: (s: unknown) => s } }, /migrations\[1\]/],
   ])('refuses %s', (_label, override, message) => {
     expect(() => defineJourney({ ...base, ...override } as never)).toThrowError(expect.objectContaining({ code: 'CJ_ERR_INVALID_CONFIG', message: expect.stringMatching(message) }));
+  });
+});
+
+describe('defineJourney checks the machine against the declared events', () => {
+  const withTimer = setup({}).createMachine({
+    id: 'timed',
+    initial: 'a',
+    states: { a: { entry: raise({ type: 'reminder.due' }, { delay: 1000, id: 'reminder' }), on: { go: 'b', 'reminder.due': 'b' } }, b: {} },
+  });
+  const policy = { start: ['nurse'] as const, events: { go: ['nurse'] as const } };
+
+  it('refuses a machine that handles an event type declared nowhere (a typo never arrives)', () => {
+    expect(() => defineJourney({ ...base, machine: withTimer, roles: ['nurse'], policy })).toThrowError(
+      expect.objectContaining({ code: 'CJ_ERR_INVALID_CONFIG', message: expect.stringContaining('the machine handles "reminder.due"') }),
+    );
+  });
+
+  it('accepts it declared as a timer event, which hosts then cannot send', async () => {
+    const d = defineJourney({ ...base, machine: withTimer, timerEvents: ['reminder.due'], roles: ['nurse'], policy });
+    expect(d.timerEvents).toEqual(['reminder.due']);
+    const engine = createEngine({ definition: d, store: new MemoryStore(), clock: new ManualClock(0) });
+    const { id } = await engine.start({ patientRef: 'p', input: {}, actor: { id: 'n', role: 'nurse' } });
+    const r = await engine.send(id, { type: 'reminder.due' } as never, { actor: { id: 'n', role: 'nurse' } });
+    expect(!r.ok && r.error.code).toBe('CJ_ERR_INVALID_EVENT');
+  });
+
+  it('refuses a type that is both a host event and a timer event', () => {
+    expect(() => defineJourney({ ...base, machine: withTimer, timerEvents: ['reminder.due', 'go'], roles: ['nurse'], policy })).toThrowError(/both a host event and a timer event/);
   });
 });
 

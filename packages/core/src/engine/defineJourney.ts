@@ -41,6 +41,12 @@ export interface JourneyDefinitionConfig<
   readonly machine: TMachine;
   /** Payload schema per event type the host may send. Keys `type`, `at` and `actor` are reserved. */
   readonly events: TEvents;
+  /**
+   * Event types the machine raises itself with a delay (`raise(..., { delay, id })`), which hosts
+   * may not send. Every event type the machine handles must be in `events` or here, so a typo in
+   * the machine fails when the definition is created.
+   */
+  readonly timerEvents?: readonly string[];
   /** Schema of the start input. */
   readonly input: TInput;
   /** Schema of the protocol configuration, with defaults; a clinic overrides it in `createEngine`. */
@@ -72,6 +78,7 @@ export interface JourneyDefinition<
   readonly roles: readonly (TRole | 'system')[];
   readonly guards: Record<string, GuardRule>;
   readonly migrations: Readonly<Record<number, SnapshotMigration>>;
+  readonly timerEvents: readonly string[];
 }
 
 export type AnyJourneyDefinition = JourneyDefinition<AnyStateMachine, EventSchemas, z.ZodType, z.ZodType, string>;
@@ -153,6 +160,14 @@ export function defineJourney<
       throw invalid(id, `migrations[${from}] must upgrade a version below ${config.version}`);
     }
   }
+  const timerEvents = [...(config.timerEvents ?? [])];
+  for (const type of timerEvents) {
+    if (type in config.events) throw invalid(id, `"${type}" is both a host event and a timer event: a host must not be able to send a timer's event`);
+  }
+  for (const type of handledEventTypes(config.machine)) {
+    if (type.startsWith('xstate.') || type === '*' || type in config.events || timerEvents.includes(type)) continue;
+    throw invalid(id, `the machine handles "${type}", which is neither in events nor in timerEvents (a misspelt event type never arrives)`);
+  }
   const guards = config.guards ?? {};
   // Guards from rules record why they refused; provide them so the engine can explain refusals.
   const machine = (Object.keys(guards).length > 0
@@ -165,5 +180,22 @@ export function defineJourney<
     roles,
     guards,
     migrations,
+    timerEvents,
   });
+}
+
+interface StateNodeLike {
+  readonly transitions: ReadonlyMap<string, unknown>;
+  readonly states: Readonly<Record<string, StateNodeLike>>;
+}
+
+/** Every event type some state of the machine has a transition for. */
+function handledEventTypes(machine: AnyStateMachine): Set<string> {
+  const types = new Set<string>();
+  const walk = (node: StateNodeLike): void => {
+    for (const type of node.transitions.keys()) types.add(type);
+    for (const child of Object.values(node.states)) walk(child);
+  };
+  walk(machine.root as unknown as StateNodeLike);
+  return types;
 }

@@ -1,7 +1,7 @@
 import type { SnapshotFrom } from 'xstate';
 import { defineJourney } from '../engine/defineJourney.js';
 import { ketamineContextSchema } from './context.js';
-import { ketamineEventDescriptions, ketamineJourneyEvents, ketamineJourneyInputSchema } from './events.js';
+import { KETAMINE_TIMER_EVENTS, ketamineEventDescriptions, ketamineJourneyEvents, ketamineJourneyInputSchema } from './events.js';
 import { ketamineJourneyRules } from './guards.js';
 import { ketamineAnxietyMachine } from './machine.js';
 import { KETAMINE_ROLES, ketamineJourneyPolicy } from './policy.js';
@@ -67,6 +67,7 @@ export const ketamineAnxietyJourney = defineJourney({
   version: 1,
   machine: ketamineAnxietyMachine,
   events: ketamineJourneyEvents,
+  timerEvents: Object.keys(KETAMINE_TIMER_EVENTS),
   input: ketamineJourneyInputSchema,
   protocol: ketamineProtocolSchema,
   roles: [...KETAMINE_ROLES, 'system'],
