@@ -13,7 +13,7 @@ import type {
 import type { KetamineEventPayload, KetamineEventType } from './events.js';
 import { addLocalDays } from './addLocalDays.js';
 import { continueSchedule, inductionSchedule } from './inductionSchedule.js';
-import { iso, latestAssessment, ms, nextPlannedSession, primaryInstrumentOf, routeProtocolOf } from './queries.js';
+import { iso, latestAssessment, ms, nextPlannedSession, outstandingRemsForms, primaryInstrumentOf, routeProtocolOf } from './queries.js';
 import { evaluateResponse, type ResponseResult } from './responseReview.js';
 import type { HoldSignal } from './vocabulary.js';
 
@@ -340,6 +340,16 @@ export const addDueRemsForms = (c: Ctx): Update => {
     .map((s) => ({ sessionNumber: s.number, dueAt: iso(ms(s.dose?.at ?? s.checkedIn.at) + c.protocol.rems.formDueDays * DAY), submitted: null, overdue: false }));
   return added.length > 0 ? { rems: { forms: [...c.rems.forms, ...added] } } : {};
 };
+
+/**
+ * The REMS forms that would still be outstanding if the journey ended with this event: those
+ * outstanding now, plus the form of a dosed esketamine session the ending closes. An ending with
+ * any waits for them, so the clinic keeps track of a regulatory form after treatment stops.
+ */
+export function remsFormsOutstandingAfterEnding(c: Ctx, e: MachineEvent): number[] {
+  const ended = { ...c, ...endJourney(c, e, 'closed', 'ending') } as Ctx;
+  return outstandingRemsForms({ ...ended, ...addDueRemsForms(ended) } as Ctx);
+}
 
 export const submitRemsForm = (c: Ctx, e: MachineEvent): Update => {
   const p = as<'rems.formSubmitted'>(e);

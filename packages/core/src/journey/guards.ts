@@ -258,6 +258,16 @@ export const ketamineJourneyRules = {
       return outstanding.length === 0 || `REMS monitoring forms outstanding for session(s) ${outstanding.join(', ')}: submit them before completing`;
     },
   }),
+  // Guards the way out of the waiting states after a discontinuation or withdrawal: the REMS
+  // obligation outlives the treatment, so the journey stays active until the last form is in.
+  noRemsFormOutstanding: guardRule<Ctx, AnyEv>({
+    description: 'A discontinued or closed esketamine journey ends once every REMS monitoring form is submitted',
+    scope: 'context',
+    check: ({ context }) => {
+      const outstanding = outstandingRemsForms(context);
+      return outstanding.length === 0 || `REMS monitoring forms outstanding for session(s) ${outstanding.join(', ')}: the journey ends once they are submitted`;
+    },
+  }),
   therapySessionNotInFuture: guardRule<Ctx, Ev<'therapy.sessionAttended'>>({
     description: 'An attended therapy session lies in the past',
     scope: 'event',

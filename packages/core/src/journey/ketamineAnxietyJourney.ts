@@ -29,6 +29,9 @@ export type KetamineJourneyPhase =
  */
 export function ketamineJourneyPhase(snapshot: SnapshotFrom<typeof ketamineAnxietyMachine>): KetamineJourneyPhase {
   const value = snapshot.value;
+  // Waiting for REMS forms after an ending is still that ending for the clinic's queries.
+  if (value === 'discontinuedAwaitingRemsForms') return 'discontinued';
+  if (value === 'closedAwaitingRemsForms') return 'closed';
   if (typeof value === 'string') return value as KetamineJourneyPhase;
   const clinical = (value as { care?: { clinical?: unknown } }).care?.clinical;
   if (typeof clinical === 'object' && clinical !== null) {

@@ -12,7 +12,7 @@ const EFFECTS: readonly [string, string][] = [
   ['rems.formDue', 'The esketamine REMS monitoring-form data of a dosed session (see `remsMonitoringForm`), due 7 days after the session by default.'],
   ['monitoring.checkDue', 'The post-dose blood-pressure check of the route is due (40 minutes for esketamine and IV by default).'],
   ['assessment.due', 'A maintenance re-assessment of the primary instrument is due.'],
-  ['journey.ended', 'Emitted by the engine when the journey reaches completed, discontinued or closed.'],
+  ['journey.ended', 'Emitted by the engine when the journey reaches completed, discontinued or closed: for a discontinued or closed esketamine journey with REMS forms outstanding, when the last form is submitted.'],
 ];
 
 const code = (s: string) => `\`${s}\``;
@@ -72,7 +72,10 @@ export function ketamineJourneyDocs(): string {
     '```',
     '',
     'Phases (`view.phase`, `engine.query({ phase })`): `referral`, `intake`, `induction`, `response-review`, `maintenance`,',
-    '`on-hold`, `completed`, `discontinued`, `closed`. Run `pnpm example` for a whole IV course on a `ManualClock`.',
+    '`on-hold`, `completed`, `discontinued`, `closed`. A discontinued or closed esketamine journey whose REMS monitoring forms are',
+    'not all submitted waits in `discontinuedAwaitingRemsForms` or `closedAwaitingRemsForms` (phase `discontinued` or `closed`,',
+    'status `active`): it accepts only `rems.formSubmitted`, still alerts on overdue forms, and ends when the last form is in.',
+    'Run `pnpm example` for a whole IV course on a `ManualClock`.',
     '',
     '## State diagram',
     '',

@@ -124,9 +124,27 @@ function sessionCycle(phase: 'induction' | 'maintenance') {
 }
 
 /**
+ * A discontinued or closed journey with esketamine REMS forms outstanding waits here for them
+ * instead of ending: the forms stay a regulatory duty after treatment stops. Only the forms are
+ * accepted (their overdue timers stay armed and alert as in care); the journey ends, as `done`,
+ * once none is outstanding.
+ */
+function awaitingRemsForms(id: 'discontinuedAwaitingRemsForms' | 'closedAwaitingRemsForms', done: '#discontinued' | '#closed') {
+  return {
+    id,
+    always: { guard: 'noRemsFormOutstanding', target: done },
+    on: {
+      'rems.formSubmitted': { guard: 'remsFormPending', actions: 'submitRemsForm' },
+      'rems.formOverdue': { actions: ['markRemsOverdue', 'alertRemsOverdue'] },
+    },
+  } as const;
+}
+
+/**
  * The statechart of the ketamine-for-anxiety journey (DOMAIN.md): referral → care, a parallel
  * state of [clinical: intake → treatment (induction → response review → maintenance, or on hold)]
- * and [concurrent therapy] → completed | discontinued | closed. Timers are delayed raises that
+ * and [concurrent therapy] → completed | discontinued | closed (a discontinued or closed
+ * esketamine journey first waits for its outstanding REMS forms). Timers are delayed raises that
  * the engine makes durable; guards are the clinical rules of `ketamineJourneyRules`.
  */
 export const ketamineAnxietyMachine = setup({
@@ -154,6 +172,9 @@ export const ketamineAnxietyMachine = setup({
     decisionIsMaintenance: ({ event }: Args) => event['decision'] === 'maintenance',
     decisionIsExtend: ({ event }: Args) => event['decision'] === 'extend-induction',
     decisionIsResume: ({ event }: Args) => event['decision'] === 'resume',
+    // Routes an ending (withdrawal, discontinuation) to a wait for REMS forms. It counts the form
+    // the ending's own `fileRemsForms` adds for a dosed session it closes, so every ending files forms.
+    remsFormsOutstandingAtEnd: ({ context, event }: Args) => u.remsFormsOutstandingAfterEnding(context, event).length > 0,
     therapyLapseDue: ({ context, event }: Args) => {
       const due = u.therapyLapseDueAt(context);
       return due !== null && event.at >= due;
@@ -354,19 +375,23 @@ export const ketamineAnxietyMachine = setup({
   id: 'ketamineAnxiety',
   context: ({ input }) => initialKetamineContext(input),
   initial: 'referral',
-  on: {
-    'journey.withdrawn': { target: '.closed', actions: ['withdraw', 'fileRemsForms'] },
-  },
+  // Withdrawal is open in referral and care, not on the root: a journey already discontinued or
+  // closed that waits for REMS forms has ended clinically and must not be withdrawn again.
   states: {
     referral: {
       on: {
         'referral.accepted': { target: 'care', actions: 'acceptReferral' },
         'referral.declined': { target: 'closed', actions: 'declineReferral' },
+        'journey.withdrawn': { target: 'closed', actions: ['withdraw', 'fileRemsForms'] },
       },
     },
     care: {
       type: 'parallel',
       on: {
+        'journey.withdrawn': [
+          { guard: 'remsFormsOutstandingAtEnd', target: '#closedAwaitingRemsForms', actions: ['withdraw', 'fileRemsForms'] },
+          { target: '#closed', actions: ['withdraw', 'fileRemsForms'] },
+        ],
         'rems.formSubmitted': { guard: 'remsFormPending', actions: 'submitRemsForm' },
         'rems.formOverdue': { actions: ['markRemsOverdue', 'alertRemsOverdue'] },
       },
@@ -433,7 +458,10 @@ export const ketamineAnxietyMachine = setup({
                       { actions: ['addFollowUpAssessment', 'reviewResponseHeld'] },
                     ],
                     'checkIn.recorded': { actions: 'recordCheckIn' },
-                    'treatment.discontinued': { target: '#discontinued', actions: ['discontinue', 'fileRemsForms'] },
+                    'treatment.discontinued': [
+                      { guard: 'remsFormsOutstandingAtEnd', target: '#discontinuedAwaitingRemsForms', actions: ['discontinue', 'fileRemsForms'] },
+                      { target: '#discontinued', actions: ['discontinue', 'fileRemsForms'] },
+                    ],
                   },
                   states: {
                     induction: {
@@ -477,7 +505,12 @@ export const ketamineAnxietyMachine = setup({
                             'response.decided': [
                               { guard: 'decisionIsMaintenance', target: '#maintenance', actions: 'recordResponseDecision' },
                               { guard: 'decisionIsExtend', target: '#induction', actions: ['recordResponseDecision', 'extendInduction'] },
-                              { target: '#discontinued', actions: ['recordResponseDecision', 'discontinue'] },
+                              {
+                                guard: 'remsFormsOutstandingAtEnd',
+                                target: '#discontinuedAwaitingRemsForms',
+                                actions: ['recordResponseDecision', 'discontinue', 'fileRemsForms'],
+                              },
+                              { target: '#discontinued', actions: ['recordResponseDecision', 'discontinue', 'fileRemsForms'] },
                             ],
                           },
                         },
@@ -511,9 +544,13 @@ export const ketamineAnxietyMachine = setup({
                     'checkIn.recorded': { actions: 'recordCheckIn' },
                     'hold.reviewed': [
                       { guard: 'decisionIsResume', target: '#course.resume', actions: 'resolveHold' },
-                      { target: '#discontinued', actions: ['resolveHold', 'discontinue'] },
+                      { guard: 'remsFormsOutstandingAtEnd', target: '#discontinuedAwaitingRemsForms', actions: ['resolveHold', 'discontinue', 'fileRemsForms'] },
+                      { target: '#discontinued', actions: ['resolveHold', 'discontinue', 'fileRemsForms'] },
                     ],
-                    'treatment.discontinued': { target: '#discontinued', actions: ['resolveHold', 'discontinue'] },
+                    'treatment.discontinued': [
+                      { guard: 'remsFormsOutstandingAtEnd', target: '#discontinuedAwaitingRemsForms', actions: ['resolveHold', 'discontinue', 'fileRemsForms'] },
+                      { target: '#discontinued', actions: ['resolveHold', 'discontinue', 'fileRemsForms'] },
+                    ],
                   },
                 },
               },
@@ -550,6 +587,8 @@ export const ketamineAnxietyMachine = setup({
         },
       },
     },
+    discontinuedAwaitingRemsForms: awaitingRemsForms('discontinuedAwaitingRemsForms', '#discontinued'),
+    closedAwaitingRemsForms: awaitingRemsForms('closedAwaitingRemsForms', '#closed'),
     completed: { id: 'completed', type: 'final' },
     discontinued: { id: 'discontinued', type: 'final' },
     closed: { id: 'closed', type: 'final' },

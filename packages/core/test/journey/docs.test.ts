@@ -38,6 +38,9 @@ describe('toMermaid', () => {
     );
     expect(lines).toContain('  care_clinical_treatment_onHold --> care_clinical_treatment_course_resume : hold.reviewed [decisionIsResume]');
     expect(lines).toContain('  care --> closed : journey.withdrawn');
+    expect(lines).toContain('  care --> closedAwaitingRemsForms : journey.withdrawn [remsFormsOutstandingAtEnd]');
+    expect(lines).toContain('  closedAwaitingRemsForms --> closed : always [noRemsFormOutstanding]');
+    expect(lines).toContain('  discontinuedAwaitingRemsForms --> discontinued : always [noRemsFormOutstanding]');
     expect(lines).toContain('  completed --> [*]');
   });
 });
@@ -57,7 +60,17 @@ describe('eventCatalogue', () => {
     const dose = catalogue.find((e) => e.type === 'dose.recorded');
     expect(dose?.fields.find((f) => f.name === 'amountMg')).toEqual({ name: 'amountMg', required: true, type: 'number > 0, <= 1000' });
     expect(dose?.transitions.map((t) => t.guard)).toEqual(['preDoseChecksPassed', 'preDoseChecksPassed']);
-    expect(catalogue.find((e) => e.type === 'journey.withdrawn')?.transitions).toEqual([{ state: '*', guard: null, target: 'closed' }]);
+    // Withdrawal is open in referral and care; with esketamine REMS forms outstanding it waits for them.
+    expect(catalogue.find((e) => e.type === 'journey.withdrawn')?.transitions).toEqual([
+      { state: 'referral', guard: null, target: 'closed' },
+      { state: 'care', guard: 'remsFormsOutstandingAtEnd', target: 'closedAwaitingRemsForms' },
+      { state: 'care', guard: null, target: 'closed' },
+    ]);
+    expect(catalogue.find((e) => e.type === 'rems.formSubmitted')?.transitions).toEqual([
+      { state: 'care', guard: 'remsFormPending', target: null },
+      { state: 'discontinuedAwaitingRemsForms', guard: 'remsFormPending', target: null },
+      { state: 'closedAwaitingRemsForms', guard: 'remsFormPending', target: null },
+    ]);
   });
 
   it('lists the timer events the machine handles, and only those', () => {

@@ -268,8 +268,13 @@ function abstractState(s: Snap): string {
     hold: c.hold === null ? null : cap(c.hold.signals.length, 2),
     holds: cap(c.holds.length, 1),
     response: c.response?.responded ?? null,
-    // Outstanding REMS forms matter where maintenance may end; elsewhere they only multiply states.
-    rems: c.session === null && s.matches({ care: { clinical: { treatment: { course: 'maintenance' } } } }) ? c.rems.forms.some((f) => f.submitted === null) : null,
+    // Outstanding REMS forms matter where maintenance may end, and after an ending that waits for
+    // them (how many are left decides when it ends); elsewhere they only multiply states.
+    rems: awaitingRemsForms(s)
+      ? [cap(outstandingForms(c).length, 2), c.rems.forms.some((f) => f.overdue && f.submitted === null)]
+      : c.session === null && s.matches({ care: { clinical: { treatment: { course: 'maintenance' } } } })
+        ? c.rems.forms.some((f) => f.submitted === null)
+        : null,
     therapy: [c.therapy.linkedAt !== null, c.therapy.sessionsAttended > 0, cap(c.therapy.lapses, 1)],
     checkIns: cap(c.maintenance.checkIns.length, 1),
   });
@@ -281,6 +286,17 @@ interface Violation {
   readonly rule: string;
   readonly event?: string;
   readonly state: string;
+}
+
+/** A discontinued or closed journey still waiting for its esketamine REMS forms. */
+const WAITING_FOR_REMS_FORMS = ['discontinuedAwaitingRemsForms', 'closedAwaitingRemsForms'] as const;
+
+function awaitingRemsForms(s: Snap): boolean {
+  return WAITING_FOR_REMS_FORMS.some((w) => s.matches(w));
+}
+
+function outstandingForms(c: KetamineJourneyContext): number[] {
+  return c.rems.forms.filter((f) => f.submitted === null).map((f) => f.sessionNumber);
 }
 
 function inTreatment(s: Snap): boolean {
@@ -348,10 +364,21 @@ function stateViolations(s: Snap): string[] {
       if (!session.dose || !d || Date.parse(d.at) - Date.parse(session.dose.at) < session.observationMinutes * MIN) v.push('a completed session was discharged early');
     }
   }
-  if (s.status === 'active' && !s.matches('completed')) {
-    const [next] = transition(machine, s as never, ev('journey.withdrawn', 'patient', clock(c) + MIN) as never);
-    if (!next.matches('closed')) v.push('withdrawal is not accepted');
+  const withdrawal = ev('journey.withdrawn', 'patient', clock(c) + MIN);
+  if (s.status === 'active' && !awaitingRemsForms(s)) {
+    // Withdrawal is accepted until the journey ends; it closes at once unless REMS forms are outstanding.
+    const [next] = transition(machine, s as never, withdrawal as never);
+    const outstanding = outstandingForms((next as Snap).context).length > 0;
+    if (!next.matches(outstanding ? 'closedAwaitingRemsForms' : 'closed')) v.push('withdrawal is not accepted');
   }
+  if (awaitingRemsForms(s)) {
+    if (s.status !== 'active') v.push('a journey waiting for REMS forms is not active');
+    if (outstandingForms(c).length === 0) v.push('a journey waits with no REMS form outstanding');
+    if (machine.getTransitionData(s as never, withdrawal as never).length > 0) v.push('an ended journey accepts a second withdrawal');
+    if (c.outcome === null || !s.matches(`${c.outcome.kind}AwaitingRemsForms`)) v.push('a waiting state does not match the recorded outcome');
+    if (c.session !== null || c.schedule.some((x) => x.status === 'planned')) v.push('a session is open or planned after the journey ended');
+  }
+  if (s.status === 'done' && outstandingForms(c).length > 0) v.push('the journey ended with a REMS form outstanding');
   return v;
 }
 
@@ -487,6 +514,15 @@ describe('model-based: the statechart under xstate/graph', () => {
         'closed',
       ]) {
         expect(states.has(p), p).toBe(true);
+      }
+      // Esketamine: a discontinuation or withdrawal with REMS forms outstanding waits for them.
+      if (route === 'esketamine-nasal') {
+        for (const p of WAITING_FOR_REMS_FORMS) expect(states.has(p), p).toBe(true);
+        const waiting = t.snapshots.filter(awaitingRemsForms);
+        expect(waiting.some((s) => s.context.rems.forms.some((f) => f.overdue))).toBe(true);
+        expect(t.snapshots.some((s) => s.status === 'done' && s.context.outcome?.kind !== 'completed' && s.context.rems.forms.length > 0)).toBe(true);
+      } else {
+        for (const p of WAITING_FOR_REMS_FORMS) expect(states.has(p), p).toBe(false);
       }
       expect(t.edges).toBeGreaterThan(1000);
       for (const p of states) coverage.add(p);
