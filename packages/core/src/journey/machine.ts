@@ -21,6 +21,10 @@ type Emitted = { type: string; [key: string]: unknown };
 const later = (dueAt: number, at: number): number => Math.max(0, dueAt - at);
 
 /** A timer's event: the engine stamps `at` (the due time) and the system actor when it fires. */
+/** An assign action from a context update of contextUpdates.ts. */
+const update = (fn: (context: Ctx, event: MachineEvent) => Partial<Ctx>) =>
+  assign<Ctx, MachineEvent, undefined, MachineEvent, never>(({ context, event }: Args) => fn(context, event));
+
 const timerEvent = (type: string, payload: Record<string, unknown> = {}): MachineEvent => ({ type, ...payload }) as unknown as MachineEvent;
 
 function suicidalityForHold(c: Ctx, e: MachineEvent): boolean {
@@ -182,30 +186,30 @@ export const ketamineAnxietyMachine = setup({
   },
   actions: {
     // referral and intake
-    acceptReferral: assign(({ context, event }: Args) => u.acceptReferral(context, event)),
-    declineReferral: assign(({ context, event }: Args) => u.declineReferral(context, event)),
-    addConsultation: assign(({ context, event }: Args) => u.addConsultation(context, event)),
+    acceptReferral: update(u.acceptReferral),
+    declineReferral: update(u.declineReferral),
+    addConsultation: update(u.addConsultation),
     addBaselineAssessment: assign(({ context, event }: Args) => u.addAssessment(context, event, 'baseline')),
     addFollowUpAssessment: assign(({ context, event }: Args) => u.addAssessment(context, event, 'follow-up')),
-    recordContraindications: assign(({ context, event }: Args) => u.recordContraindications(context, event)),
-    recordBaselineVitals: assign(({ context, event }: Args) => u.recordBaselineVitals(context, event)),
-    recordMedications: assign(({ context, event }: Args) => u.recordMedications(context, event)),
-    recordExtraScreening: assign(({ context, event }: Args) => u.recordExtraScreening(context, event)),
-    recordEligibility: assign(({ context, event }: Args) => u.recordEligibility(context, event)),
-    closeIneligible: assign(({ context, event }: Args) => u.closeIneligible(context, event)),
-    recordConsent: assign(({ context, event }: Args) => u.recordConsent(context, event)),
-    recordRemsEnrolment: assign(({ context, event }: Args) => u.recordRemsEnrolment(context, event)),
-    recordPlan: assign(({ context, event }: Args) => u.recordPlan(context, event)),
-    startInduction: assign(({ context, event }: Args) => u.startInduction(context, event)),
+    recordContraindications: update(u.recordContraindications),
+    recordBaselineVitals: update(u.recordBaselineVitals),
+    recordMedications: update(u.recordMedications),
+    recordExtraScreening: update(u.recordExtraScreening),
+    recordEligibility: update(u.recordEligibility),
+    closeIneligible: update(u.closeIneligible),
+    recordConsent: update(u.recordConsent),
+    recordRemsEnrolment: update(u.recordRemsEnrolment),
+    recordPlan: update(u.recordPlan),
+    startInduction: update(u.startInduction),
     alertSuicidalityScreen: emit(({ context, event }: Args) =>
       alertPayload(context, event, 'suicidality-screen', `${String(event['instrument'])} needs immediate clinical follow-up`),
     ),
 
     // the schedule
-    reschedule: assign(({ context, event }: Args) => u.reschedule(context, event)),
+    reschedule: update(u.reschedule),
     cancelPlannedSession: assign(({ context }: Args) => u.cancelPlannedSession(context)),
-    markNoShow: assign(({ context, event }: Args) => u.markNoShow(context, event)),
-    applyMissedReview: assign(({ context, event }: Args) => u.applyMissedReview(context, event)),
+    markNoShow: update(u.markNoShow),
+    applyMissedReview: update(u.applyMissedReview),
     armNoShowTimer: raise(({ context }: Args) => timerEvent('session.noShow', { sessionNumber: nextPlannedSession(context)?.number ?? 0 }), {
       id: 'session-no-show',
       delay: ({ context, event }: Args) => {
@@ -224,15 +228,15 @@ export const ketamineAnxietyMachine = setup({
     })),
 
     // a session
-    openSession: assign(({ context, event }: Args) => u.openSession(context, event)),
-    recordFasting: assign(({ context, event }: Args) => u.recordFasting(context, event)),
-    recordTransport: assign(({ context, event }: Args) => u.recordTransport(context, event)),
-    recordTrustedAdult: assign(({ context, event }: Args) => u.recordTrustedAdult(context, event)),
-    recordPreDoseVitals: assign(({ context, event }: Args) => u.recordPreDoseVitals(context, event)),
-    recordBpOverride: assign(({ context, event }: Args) => u.recordBpOverride(context, event)),
-    recordContraindicationCheck: assign(({ context, event }: Args) => u.recordContraindicationCheck(context, event)),
-    clearFinding: assign(({ context, event }: Args) => u.clearFinding(context, event)),
-    recordDose: assign(({ context, event }: Args) => u.recordDose(context, event)),
+    openSession: update(u.openSession),
+    recordFasting: update(u.recordFasting),
+    recordTransport: update(u.recordTransport),
+    recordTrustedAdult: update(u.recordTrustedAdult),
+    recordPreDoseVitals: update(u.recordPreDoseVitals),
+    recordBpOverride: update(u.recordBpOverride),
+    recordContraindicationCheck: update(u.recordContraindicationCheck),
+    clearFinding: update(u.clearFinding),
+    recordDose: update(u.recordDose),
     cancelCurrentSession: assign(({ context, event }: Args) => u.endSession(context, event, 'cancelled', String(event['reason'] ?? 'cancelled'))),
     armObservationTimer: raise(({ context }: Args) => timerEvent('session.observationElapsed', { sessionNumber: context.session?.number ?? 0 }), {
       id: 'session-observation',
@@ -245,7 +249,7 @@ export const ketamineAnxietyMachine = setup({
       enqueue.raise({ type: 'monitoring.bpCheckDue', sessionNumber: context.session?.number ?? 0, minute }, { id: 'session-bp-check', delay: minute * MIN });
     }),
     cancelBpCheckTimer: cancel('session-bp-check'),
-    markBpCheckDue: assign(({ context, event }: Args) => u.markBpCheckDue(context, event)),
+    markBpCheckDue: update(u.markBpCheckDue),
     remindBpCheck: emit(({ context, event }: Args) => ({
       type: 'monitoring.checkDue',
       patientRef: context.patientRef,
@@ -253,12 +257,12 @@ export const ketamineAnxietyMachine = setup({
       minute: event['minute'],
       at: iso(event.at),
     })),
-    recordMonitoringVitals: assign(({ context, event }: Args) => u.recordMonitoringVitals(context, event)),
-    recordSedation: assign(({ context, event }: Args) => u.recordSedation(context, event)),
-    recordDissociation: assign(({ context, event }: Args) => u.recordDissociation(context, event)),
-    recordAdverseEvent: assign(({ context, event }: Args) => u.recordAdverseEvent(context, event)),
-    markObservationElapsed: assign(({ context, event }: Args) => u.markObservationElapsed(context, event)),
-    dischargeSession: assign(({ context, event }: Args) => u.dischargeSession(context, event)),
+    recordMonitoringVitals: update(u.recordMonitoringVitals),
+    recordSedation: update(u.recordSedation),
+    recordDissociation: update(u.recordDissociation),
+    recordAdverseEvent: update(u.recordAdverseEvent),
+    markObservationElapsed: update(u.markObservationElapsed),
+    dischargeSession: update(u.dischargeSession),
     // The reading is already recorded when these run.
     alertStopRule: emit(({ context, event }: Args) => {
       const route = routeProtocolOf(context);
@@ -288,7 +292,7 @@ export const ketamineAnxietyMachine = setup({
       enqueue.assign(u.submitRemsForm(context, event));
       enqueue.cancel(`rems-form-${String(event['sessionNumber'])}`);
     }),
-    markRemsOverdue: assign(({ context, event }: Args) => u.markRemsOverdue(context, event)),
+    markRemsOverdue: update(u.markRemsOverdue),
     alertRemsOverdue: emit(({ context, event }: Args) => ({
       type: 'care.alert',
       kind: 'rems-form-overdue',
@@ -298,14 +302,14 @@ export const ketamineAnxietyMachine = setup({
     })),
 
     // response and maintenance
-    markInductionEnded: assign(({ context, event }: Args) => u.markInductionEnded(context, event)),
-    recordResponse: assign(({ context, event }: Args) => u.recordResponse(context, event)),
-    recordResponseDecision: assign(({ context, event }: Args) => u.recordResponseDecision(context, event)),
-    extendInduction: assign(({ context, event }: Args) => u.extendInduction(context, event)),
-    startMaintenance: assign(({ context, event }: Args) => u.startMaintenance(context, event)),
-    planNextMaintenanceSession: assign(({ context, event }: Args) => u.planNextMaintenanceSession(context, event)),
-    changeCadence: assign(({ context, event }: Args) => u.changeCadence(context, event)),
-    recordCheckIn: assign(({ context, event }: Args) => u.recordCheckIn(context, event)),
+    markInductionEnded: update(u.markInductionEnded),
+    recordResponse: update(u.recordResponse),
+    recordResponseDecision: update(u.recordResponseDecision),
+    extendInduction: update(u.extendInduction),
+    startMaintenance: update(u.startMaintenance),
+    planNextMaintenanceSession: update(u.planNextMaintenanceSession),
+    changeCadence: update(u.changeCadence),
+    recordCheckIn: update(u.recordCheckIn),
     armReassessment: raise(timerEvent('maintenance.reassessmentDue'), {
       id: 'maintenance-reassessment',
       delay: ({ context }: Args) => (routeProtocolOf(context)?.maintenance.reassessEveryWeeks ?? 4) * 7 * DAY,
@@ -347,16 +351,16 @@ export const ketamineAnxietyMachine = setup({
       const signal = context.hold?.signals[context.hold.signals.length - 1]?.signal ?? 'hold';
       return alertPayload(context, event, 'hold', `Treatment on hold (${signal}): a clinician must review before any further dose`, { signal });
     }),
-    resolveHold: assign(({ context, event }: Args) => u.resolveHold(context, event)),
+    resolveHold: update(u.resolveHold),
     discontinue: assign(({ context, event }: Args) => u.endJourney(context, event, 'discontinued', String(event['reason'] ?? 'discontinued'))),
     completeJourney: assign(({ context, event }: Args) => u.endJourney(context, event, 'completed', String(event['reason'] ?? 'completed'))),
     withdraw: assign(({ context, event }: Args) => u.endJourney(context, event, 'closed', `withdrew${event['reason'] ? `: ${String(event['reason'])}` : ''}`)),
 
     // concurrent therapy
-    linkTherapist: assign(({ context, event }: Args) => u.linkTherapist(context, event)),
-    recordTherapySession: assign(({ context, event }: Args) => u.recordTherapySession(context, event)),
+    linkTherapist: update(u.linkTherapist),
+    recordTherapySession: update(u.recordTherapySession),
     recordTherapyLapse: assign(({ context }: Args) => u.recordTherapyLapse(context)),
-    endTherapy: assign(({ context, event }: Args) => u.endTherapy(context, event)),
+    endTherapy: update(u.endTherapy),
     armLapseTimer: raise(timerEvent('therapy.lapsed'), {
       id: 'therapy-lapse',
       delay: ({ context, event }: Args) => later(u.therapyLapseDueAt(context) ?? event.at, event.at),
