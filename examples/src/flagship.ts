@@ -43,7 +43,7 @@ export interface TimelineRow {
 }
 
 export interface FlagshipResult {
-  readonly view: JourneyView;
+  readonly view: JourneyView<KetamineJourneyContext>;
   readonly context: KetamineJourneyContext;
   readonly timeline: readonly TimelineRow[];
   readonly effects: readonly EffectNotice[];
@@ -101,7 +101,7 @@ export async function runFlagship(options: { plugins?: readonly CareJourneyPlugi
   });
   const id = start.id;
 
-  const send = async (event: KetamineEvent, actor: Actor): Promise<JourneyView> => {
+  const send = async (event: KetamineEvent, actor: Actor): Promise<JourneyView<KetamineJourneyContext>> => {
     const result = await engine.send(id, event, { actor });
     if (!result.ok) throw new Error(`${event.type} was refused: ${result.error.message}`);
     return result.view;
@@ -166,7 +166,7 @@ export async function runFlagship(options: { plugins?: readonly CareJourneyPlugi
 
   // Induction: six infusions, three a week; maintenance: a booster four weeks after the last.
   const runInfusion = async (gad7?: number): Promise<void> => {
-    const ctx = (await engine.get(id)).context as unknown as KetamineJourneyContext;
+    const ctx = (await engine.get(id)).context;
     const next = ctx.schedule.find((s) => s.status === 'planned');
     if (!next) throw new Error('no planned session');
     const due = Date.parse(next.dueAt);
@@ -210,11 +210,11 @@ export async function runFlagship(options: { plugins?: readonly CareJourneyPlugi
   const view = await engine.get(id);
   const journal = await engine.history(id);
   const timeline = journal.map(toRow);
-  return { view, context: view.context as unknown as KetamineJourneyContext, timeline, effects, journal };
+  return { view, context: view.context, timeline, effects, journal };
 }
 
-async function scheduleDue(engine: { get(id: string): Promise<JourneyView> }, id: string, number: number): Promise<string | undefined> {
-  const ctx = (await engine.get(id)).context as unknown as KetamineJourneyContext;
+async function scheduleDue(engine: { get(id: string): Promise<JourneyView<KetamineJourneyContext>> }, id: string, number: number): Promise<string | undefined> {
+  const ctx = (await engine.get(id)).context;
   return ctx.schedule.find((s) => s.number === number)?.dueAt;
 }
 

@@ -10,6 +10,7 @@ export type {
   EventSchemas,
   JourneyDefinition,
   JourneyDefinitionConfig,
+  JourneyContextFrom,
   JourneyEventFrom,
   JourneyInputFrom,
   JourneyPolicy,

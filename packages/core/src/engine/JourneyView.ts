@@ -3,7 +3,7 @@ import type { JourneyRecord } from '../store/records.js';
 import type { BlockedEvent } from './explainEvents.js';
 
 /** A journey as the host sees it. JSON-safe. */
-export interface JourneyView<TContext = Record<string, unknown>> {
+export interface JourneyView<TContext = unknown> {
   readonly id: string;
   readonly definitionId: string;
   readonly definitionVersion: number;

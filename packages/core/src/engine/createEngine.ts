@@ -25,6 +25,7 @@ import { describeIssues, zodIssues } from '../validation/zodIssues.js';
 import { collectActions, type JourneyEffect } from './collectActions.js';
 import type {
   AnyJourneyDefinition,
+  JourneyContextFrom,
   JourneyEventFrom,
   JourneyInputFrom,
   JourneyProtocolFrom,
@@ -185,7 +186,7 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
    * const view = await engine.start({ patientRef: 'pt-8842', input: {}, actor: { id: 'u1', role: 'coordinator' } });
    * ```
    */
-  async start(options: StartOptions<TDef>): Promise<JourneyView> {
+  async start(options: StartOptions<TDef>): Promise<JourneyView<JourneyContextFrom<TDef>>> {
     const parsed = startOptionsSchema.safeParse(options);
     if (!parsed.success) throw invalid('CJ_ERR_INVALID_INPUT', 'The start request', zodIssues(parsed.error, ''));
     const jsonIssues = checkJsonSafe(options.input, 'input', this.#limits);
@@ -238,7 +239,7 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
     await this.#settle();
     // The initial context may share objects with the machine's definition: hand out a copy.
     const view = await this.#view({ record, snapshot });
-    return { ...view, context: JSON.parse(JSON.stringify(view.context)) as Record<string, unknown> };
+    return { ...view, context: JSON.parse(JSON.stringify(view.context)) as JourneyContextFrom<TDef> };
   }
 
   /**
@@ -251,20 +252,20 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
    * if (!r.ok) console.log(r.error.code, r.error.message);
    * ```
    */
-  async send(journeyId: string, event: JourneyEventFrom<TDef>, options: SendOptions): Promise<SendResult> {
+  async send(journeyId: string, event: JourneyEventFrom<TDef>, options: SendOptions): Promise<SendResult<JourneyView<JourneyContextFrom<TDef>>>> {
     const result = await this.#send(journeyId, event, options);
     await this.#settle();
-    return result;
+    return result as SendResult<JourneyView<JourneyContextFrom<TDef>>>;
   }
 
   /**
    * The journey now: state, phase, context, the events allowed now and why blocked ones are
    * blocked. Throws `CJ_ERR_NOT_FOUND`, `CJ_ERR_MIGRATION` or `CJ_ERR_CORRUPT_SNAPSHOT`.
    */
-  async get(journeyId: string): Promise<JourneyView> {
+  async get(journeyId: string): Promise<JourneyView<JourneyContextFrom<TDef>>> {
     const loaded = await this.#load(journeyId);
     if ('refusal' in loaded) throw loaded.refusal;
-    return this.#view(loaded);
+    return (await this.#view(loaded)) as JourneyView<JourneyContextFrom<TDef>>;
   }
 
   /** The journal: who did what, when, from which state to which. */

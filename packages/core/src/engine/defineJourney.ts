@@ -1,4 +1,4 @@
-import type { AnyStateMachine, SnapshotFrom } from 'xstate';
+import type { AnyStateMachine, ContextFrom, SnapshotFrom } from 'xstate';
 import { z } from 'zod';
 import { CareJourneyError } from '../errors.js';
 import type { PersistedSnapshot } from '../store/records.js';
@@ -91,6 +91,9 @@ export type JourneyEventFrom<TDef> =
 
 /** Drops index signatures (an empty strict object's input is `Record<string, never>`). */
 type WithoutIndex<T> = { [P in keyof T as string extends P ? never : number extends P ? never : P]: T[P] };
+
+/** The context of a definition's machine, as `engine.get(id).context` returns it. */
+export type JourneyContextFrom<TDef> = TDef extends { readonly machine: infer TMachine } ? (TMachine extends AnyStateMachine ? ContextFrom<TMachine> : never) : never;
 
 /** The start input of a definition. */
 export type JourneyInputFrom<TDef> = TDef extends JourneyDefinition<AnyStateMachine, EventSchemas, infer TInput, z.ZodType, string> ? z.input<TInput> : never;

@@ -113,7 +113,7 @@ describe('esketamine nasal spray journey, end to end over a ManualClock', () => 
     await submitPendingForms(h);
     const ended = await h.send('maintenance.ended', { reason: 'Response held; ending maintenance by shared decision' }, 'physician');
     expect(ended.stateLabel).toBe('completed');
-    const last = ended.context as { sessions: unknown[]; rems: { forms: { submitted: unknown }[] } };
+    const last = ended.context;
     expect(last.sessions).toHaveLength(12);
     expect(last.rems.forms.every((f) => f.submitted !== null)).toBe(true);
   });

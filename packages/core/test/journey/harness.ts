@@ -67,12 +67,12 @@ export class Harness {
     return this.clock.now();
   }
 
-  async view(): Promise<JourneyView> {
+  async view(): Promise<JourneyView<KetamineJourneyContext>> {
     return this.engine.get(this.id);
   }
 
   async context(): Promise<KetamineJourneyContext> {
-    return (await this.view()).context as unknown as KetamineJourneyContext;
+    return (await this.view()).context;
   }
 
   async state(): Promise<string> {
@@ -80,13 +80,13 @@ export class Harness {
   }
 
   /** Sends an event that must be applied. */
-  async send<K extends KetamineEvent['type']>(type: K, payload: Payload<K>, actor: ActorName): Promise<JourneyView> {
+  async send<K extends KetamineEvent['type']>(type: K, payload: Payload<K>, actor: ActorName): Promise<JourneyView<KetamineJourneyContext>> {
     const r = await this.trySend(type, payload, actor);
     if (!r.ok) throw new Error(`${type} refused: ${r.error.code} ${r.error.message}`);
     return r.view;
   }
 
-  async trySend<K extends KetamineEvent['type']>(type: K, payload: Payload<K>, actor: ActorName): Promise<SendResult> {
+  async trySend<K extends KetamineEvent['type']>(type: K, payload: Payload<K>, actor: ActorName): Promise<SendResult<JourneyView<KetamineJourneyContext>>> {
     return this.engine.send(this.id, { type, ...payload } as KetamineEvent, { actor: actors[actor] });
   }
 
@@ -157,7 +157,7 @@ export const DOSE_PLANS: Record<KetamineRoute, Payload<'plan.recorded'>['dosePla
 };
 
 /** Eligibility, consent, REMS (esketamine), plan, and the first session booked. */
-export async function planAndStart(h: Harness, route: KetamineRoute, firstSessionAt: string): Promise<JourneyView> {
+export async function planAndStart(h: Harness, route: KetamineRoute, firstSessionAt: string): Promise<JourneyView<KetamineJourneyContext>> {
   await h.send('eligibility.decided', { outcome: 'eligible', reasons: [] }, 'physician');
   await h.send('consent.recorded', { formVersion: 'KET-CONSENT-3' }, 'physician');
   if (route === 'esketamine-nasal') await h.send('rems.enrolled', { enrolmentRef: 'REMS-55120' }, 'coordinator');

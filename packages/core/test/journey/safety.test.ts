@@ -252,7 +252,7 @@ describe('monitoring and discharge', () => {
     const stopped = await h.send('hold.reviewed', { decision: 'discontinue', reason: 'Suicidality: discontinue and refer to crisis team' }, 'physician');
     expect(stopped.stateLabel).toBe('discontinued');
     expect(stopped.context['outcome']).toMatchObject({ kind: 'discontinued' });
-    expect((stopped.context as { schedule: { status: string }[] }).schedule.filter((s) => s.status === 'planned')).toEqual([]);
+    expect(stopped.context.schedule.filter((s) => s.status === 'planned')).toEqual([]);
   });
 
   it('a PHQ-9 item 9 above zero during treatment puts it on hold', async () => {
@@ -271,7 +271,7 @@ describe('withdrawal and discontinuation', () => {
     const view = await h.send('journey.withdrawn', { reason: 'Moving abroad' }, 'patient');
     expect(view.stateLabel).toBe('closed');
     expect(view.context['outcome']).toMatchObject({ kind: 'closed', reason: 'withdrew: Moving abroad' });
-    expect((view.context as { sessions: { outcome: string }[] }).sessions.map((s) => s.outcome)).toEqual(['aborted']);
+    expect(view.context.sessions.map((s) => s.outcome)).toEqual(['aborted']);
     const after = await h.trySend('assessment.recorded', { instrument: 'GAD-7', total: 10 }, 'patient');
     expect(!after.ok && after.error.message).toContain('has ended (closed); it accepts no more events');
   });

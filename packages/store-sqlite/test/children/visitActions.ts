@@ -1,7 +1,7 @@
 // Picks a plausible next event of the core test journey (clinic-visit) for a journey's view, so
 // child processes can drive many journeys without a script per journey.
 import type { JourneyView } from '@carejourney/core';
-import { actors } from '../../../core/test/fixtures/visitJourney.js';
+import { actors, type VisitContext } from '../../../core/test/fixtures/visitJourney.js';
 
 export type Random = () => number;
 
@@ -25,7 +25,7 @@ export interface VisitAction {
 }
 
 /** One event the journey accepts now, with a payload its schema accepts; `undefined` when none. */
-export function nextVisitAction(view: JourneyView, now: number, random: Random): VisitAction | undefined {
+export function nextVisitAction(view: JourneyView<VisitContext>, now: number, random: Random): VisitAction | undefined {
   const choices = view.allowedEvents.filter((type) => type !== 'journey.withdraw' || random() < 0.03);
   if (choices.length === 0) return undefined;
   const type = pick(random, choices);
