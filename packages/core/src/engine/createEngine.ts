@@ -91,22 +91,6 @@ const startOptionsSchema = z.strictObject({
   journeyId: idSchema.optional(),
 });
 
-/** Exactly what `idSchema` accepts: a string of 1 to 200 characters. */
-const isPlainId = (v: unknown): v is string => typeof v === 'string' && v.length >= 1 && v.length <= 200;
-
-/** Exactly what `sendOptionsSchema` accepts, checked without building zod's result objects. */
-function isPlainSendOptions(v: unknown): v is SendOptions {
-  if (v === null || typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype) return false;
-  const o = v as Record<string, unknown>;
-  for (const key in o) if (key !== 'actor' && key !== 'idempotencyKey') return false;
-  if (o['idempotencyKey'] !== undefined && !isPlainId(o['idempotencyKey'])) return false;
-  if ('idempotencyKey' in o && o['idempotencyKey'] === undefined) return false;
-  const actor = o['actor'] as Record<string, unknown> | null;
-  if (actor === null || typeof actor !== 'object' || Object.getPrototypeOf(actor) !== Object.prototype) return false;
-  for (const key in actor) if (key !== 'id' && key !== 'role') return false;
-  return isPlainId(actor['id']) && typeof actor['role'] === 'string' && actor['role'].length >= 1 && actor['role'].length <= 100;
-}
-
 type Loaded = { record: JourneyRecord; snapshot: AnyMachineSnapshot };
 type Refusal = { refusal: CareJourneyError };
 
@@ -419,10 +403,9 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
     event: unknown,
     options: unknown,
   ): { type: string; payload: Record<string, unknown>; actor: Actor; idempotencyKey: string | undefined } | Refusal {
-    // zod checks the envelope; the common well-formed case skips the parse (same rules).
-    const id = isPlainId(journeyId) ? { success: true as const, data: journeyId } : idSchema.safeParse(journeyId);
+    const id = idSchema.safeParse(journeyId);
     if (!id.success) return { refusal: invalid('CJ_ERR_INVALID_EVENT', 'The journey id', zodIssues(id.error, 'journeyId')) };
-    const opts = isPlainSendOptions(options) ? { success: true as const, data: options } : sendOptionsSchema.safeParse(options);
+    const opts = sendOptionsSchema.safeParse(options);
     if (!opts.success) return { refusal: invalid('CJ_ERR_INVALID_EVENT', 'The send options', zodIssues(opts.error, 'options'), id.data) };
     if (event === null || typeof event !== 'object' || Array.isArray(event)) {
       return { refusal: invalid('CJ_ERR_INVALID_EVENT', 'The event', [{ path: 'event', rule: 'invalid_type', message: 'expected an object { type, ...payload }' }], id.data) };
