@@ -254,9 +254,10 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
 
   /** The journal: who did what, when, from which state to which. */
   async history(journeyId: string): Promise<JournalEntry[]> {
-    const record = await this.store.load(journeyId);
-    if (!record) throw this.#notFound(journeyId);
-    return this.store.readJournal(journeyId);
+    const journal = await this.store.readJournal(journeyId);
+    // Every journey has its start entry, so an empty journal means no journey (no snapshot load).
+    if (journal.length === 0) throw this.#notFound(journeyId);
+    return journal;
   }
 
   /** Journeys matching a filter (by patientRef, phase, state, status), without their snapshots. */

@@ -14,7 +14,8 @@ const thaw = <T>(text: Json<T>): T => JSON.parse(text) as T;
 interface JourneyData {
   record: Json<JourneyRecord>;
   version: number;
-  journal: Json<JournalEntry>[];
+  /** Append-only, in seq order; the seq is kept beside the text so pages are cut before parsing. */
+  journal: { seq: number; entry: Json<JournalEntry> }[];
   timers: Map<string, TimerRow>;
   idempotency: Map<string, number>;
 }
@@ -58,7 +59,7 @@ export class MemoryStore implements JourneyStore {
     data.record = record;
     data.version = c.journey.version;
     if (entry && c.entry) {
-      data.journal.push(entry);
+      data.journal.push({ seq: c.entry.seq, entry });
       if (c.idempotencyKey !== undefined) data.idempotency.set(c.idempotencyKey, c.entry.seq);
     }
     for (const key of c.timersToCancel) data.timers.delete(key);
@@ -73,8 +74,8 @@ export class MemoryStore implements JourneyStore {
 
   async readJournal(journeyId: string, options: { fromSeq?: number; limit?: number } = {}): Promise<JournalEntry[]> {
     const journal = this.#journeys.get(journeyId)?.journal ?? [];
-    const entries = journal.map((e) => thaw(e)).filter((e) => e.seq >= (options.fromSeq ?? 1));
-    return options.limit === undefined ? entries : entries.slice(0, options.limit);
+    const from = journal.filter((e) => e.seq >= (options.fromSeq ?? 1));
+    return (options.limit === undefined ? from : from.slice(0, options.limit)).map((e) => thaw(e.entry));
   }
 
   async listTimers(journeyId: string): Promise<TimerRow[]> {
