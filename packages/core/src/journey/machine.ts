@@ -25,6 +25,14 @@ const later = (dueAt: number, at: number): number => Math.max(0, dueAt - at);
 const update = (fn: (context: Ctx, event: MachineEvent) => Partial<Ctx>) =>
   assign<Ctx, MachineEvent, undefined, MachineEvent, never>(({ context, event }: Args) => fn(context, event));
 
+/** Screening data may be recorded (and corrected) until eligibility is decided, in review too. */
+const screeningRecords = {
+  'screening.contraindicationsRecorded': { actions: 'recordContraindications' },
+  'screening.vitalsRecorded': { actions: 'recordBaselineVitals' },
+  'screening.medicationsReviewed': { actions: 'recordMedications' },
+  'screening.selfReferralReviewed': { actions: 'recordExtraScreening' },
+} as const;
+
 const timerEvent = (type: string, payload: Record<string, unknown> = {}): MachineEvent => ({ type, ...payload }) as unknown as MachineEvent;
 
 function suicidalityForHold(c: Ctx, e: MachineEvent): boolean {
@@ -415,10 +423,7 @@ export const ketamineAnxietyMachine = setup({
               states: {
                 screening: {
                   on: {
-                    'screening.contraindicationsRecorded': { actions: 'recordContraindications' },
-                    'screening.vitalsRecorded': { actions: 'recordBaselineVitals' },
-                    'screening.medicationsReviewed': { actions: 'recordMedications' },
-                    'screening.selfReferralReviewed': { actions: 'recordExtraScreening' },
+                    ...screeningRecords,
                     'eligibility.decided': [
                       { guard: and(['outcomeEligible', 'eligibleDecisionAllowed']), target: 'planning', actions: 'recordEligibility' },
                       { guard: 'outcomePhysicianReview', target: 'physicianReview', actions: 'recordEligibility' },
@@ -428,10 +433,7 @@ export const ketamineAnxietyMachine = setup({
                 },
                 physicianReview: {
                   on: {
-                    'screening.contraindicationsRecorded': { actions: 'recordContraindications' },
-                    'screening.vitalsRecorded': { actions: 'recordBaselineVitals' },
-                    'screening.medicationsReviewed': { actions: 'recordMedications' },
-                    'screening.selfReferralReviewed': { actions: 'recordExtraScreening' },
+                    ...screeningRecords,
                     'eligibility.decided': [
                       { guard: and(['outcomeEligible', 'eligibleDecisionAllowed']), target: 'planning', actions: 'recordEligibility' },
                       { guard: and(['outcomeIneligible', 'ineligibleDecidedByPhysician']), target: '#closed', actions: ['recordEligibility', 'closeIneligible'] },
