@@ -70,6 +70,12 @@ export type { Clock } from './time/Clock.js';
 export { SystemClock } from './time/SystemClock.js';
 export { ManualClock } from './time/ManualClock.js';
 export { toMillis, durationSchema } from './time/duration.js';
+export { addLocalDays } from './time/addLocalDays.js';
+export { isTimeZone } from './time/isTimeZone.js';
+export { localParts } from './time/localParts.js';
+export type { LocalParts } from './time/localParts.js';
+export { atLocalTime } from './time/atLocalTime.js';
+export { formatLocal } from './time/formatLocal.js';
 export type { Duration } from './time/duration.js';
 
 export { checkJsonSafe, DEFAULT_INPUT_LIMITS } from './validation/checkJsonSafe.js';
@@ -104,7 +110,6 @@ export type {
   RemsFormStatus,
 } from './journey/context.js';
 export { inductionSchedule, continueSchedule } from './journey/inductionSchedule.js';
-export { addLocalDays, isTimeZone } from './journey/addLocalDays.js';
 export type { ScheduledDate } from './journey/inductionSchedule.js';
 export { evaluateResponse } from './journey/responseReview.js';
 export type { ResponseResult, ResponseInstrument } from './journey/responseReview.js';

@@ -46,6 +46,10 @@ export interface AssessmentRecord extends Stamp {
   readonly total: number | null;
   readonly item9: number | null;
   readonly risk: CssrsRisk | null;
+  /** The administered instrument's version, when the sender gave it. */
+  readonly instrumentVersion: string | null;
+  /** The scored response the total comes from, when the sender gave it. */
+  readonly responseRef: string | null;
   /** `baseline` when recorded during intake. */
   readonly phase: 'baseline' | 'follow-up';
 }

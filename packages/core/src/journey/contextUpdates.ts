@@ -11,7 +11,7 @@ import type {
   Stamp,
 } from './context.js';
 import type { KetamineEventPayload, KetamineEventType } from './events.js';
-import { addLocalDays } from './addLocalDays.js';
+import { addLocalDays } from '../time/addLocalDays.js';
 import { continueSchedule, inductionSchedule } from './inductionSchedule.js';
 import { iso, latestAssessment, ms, nextPlannedSession, outstandingRemsForms, primaryInstrumentOf, routeProtocolOf } from './queries.js';
 import { evaluateResponse, type ResponseResult } from './responseReview.js';
@@ -58,7 +58,7 @@ export const addConsultation = (c: Ctx, e: MachineEvent): Update => {
 
 export function addAssessment(c: Ctx, e: MachineEvent, phase: AssessmentRecord['phase']): Update {
   const p = as<'assessment.recorded'>(e);
-  const record: AssessmentRecord = { ...stamp(e), instrument: p.instrument, total: p.total ?? null, item9: p.item9 ?? null, risk: p.risk ?? null, phase };
+  const record: AssessmentRecord = { ...stamp(e), instrument: p.instrument, total: p.total ?? null, item9: p.item9 ?? null, risk: p.risk ?? null, instrumentVersion: p.instrumentVersion ?? null, responseRef: p.responseRef ?? null, phase };
   return { assessments: [...c.assessments, record] };
 }
 

@@ -50,6 +50,10 @@ const assessment = z
     item9: z.number().int().min(0).max(3).optional(),
     /** C-SSRS screener triage level (the host supplies the licensed item text). */
     risk: cssrsRiskSchema.optional(),
+    /** The version of the instrument that was administered (e.g. a scoring plugin's definition version). */
+    instrumentVersion: z.string().trim().min(1).max(50).optional(),
+    /** Reference to the scored response the total comes from (e.g. a QuestionnaireResponse id in the host). */
+    responseRef: opaqueRef.optional(),
   })
   .superRefine((a, ctx) => {
     if (a.instrument === 'C-SSRS') {
@@ -65,6 +69,14 @@ const assessment = z
     if (a.item9 !== undefined && a.instrument !== 'PHQ-9') ctx.addIssue({ code: 'custom', path: ['item9'], message: 'item9 is recorded for the PHQ-9 only' });
     if (a.instrument === 'PHQ-9' && a.item9 === undefined) {
       ctx.addIssue({ code: 'custom', path: ['item9'], message: 'a PHQ-9 result needs item 9 (it needs follow-up whenever above 0)' });
+    }
+    // The other eight PHQ-9 items score 0-3 each: the total lies between item 9 and item 9 + 24.
+    if (a.instrument === 'PHQ-9' && a.item9 !== undefined && a.total !== undefined && (a.total < a.item9 || a.total > a.item9 + 24)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['total'],
+        message: `a PHQ-9 total with item 9 at ${a.item9} lies between ${a.item9} and ${a.item9 + 24} (the other eight items score 0-3 each)`,
+      });
     }
   });
 

@@ -1,4 +1,4 @@
-import { addLocalDays } from './addLocalDays.js';
+import { addLocalDays } from '../time/addLocalDays.js';
 import type { ScheduleBlock } from './protocol.js';
 
 /** One session of a generated schedule. */
@@ -21,7 +21,7 @@ export interface ScheduledDate {
  * inductionSchedule([{ weeks: 4, days: [0, 3] }, { weeks: 4, days: [0] }], Date.parse('2026-03-02T09:00:00Z'));
  * ```
  */
-export function inductionSchedule(blocks: readonly ScheduleBlock[], firstSessionAt: number, timeZone = 'UTC'): ScheduledDate[] {
+export function inductionSchedule(blocks: readonly ScheduleBlock[], firstSessionAt: number, timeZone: string): ScheduledDate[] {
   const out: ScheduledDate[] = [];
   // Day offsets from the first session: the first block's first day is day 0.
   let blockStart = -(blocks[0]?.days[0] ?? 0);
@@ -43,7 +43,7 @@ export function inductionSchedule(blocks: readonly ScheduleBlock[], firstSession
  * continueSchedule({ weeks: 1, days: [0, 3] }, 1, 3, Date.parse('2026-04-06T09:00:00Z')); // days 0, 3, 7
  * ```
  */
-export function continueSchedule(block: ScheduleBlock, blockIndex: number, count: number, startAt: number, timeZone = 'UTC'): ScheduledDate[] {
+export function continueSchedule(block: ScheduleBlock, blockIndex: number, count: number, startAt: number, timeZone: string): ScheduledDate[] {
   const out: ScheduledDate[] = [];
   const first = block.days[0] ?? 0;
   for (let week = 0; out.length < count; week++) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isTimeZone } from './addLocalDays.js';
+import { isTimeZone } from '../time/isTimeZone.js';
 import {
   CONTRAINDICATIONS,
   contraindicationClassSchema,

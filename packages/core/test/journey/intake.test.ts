@@ -110,6 +110,18 @@ describe('referral and intake', () => {
     expect(!tooHigh.ok && tooHigh.error.message).toContain('a GAD-7 total is at most 21');
     const noItem9 = await h.trySend('assessment.recorded', { instrument: 'PHQ-9', total: 10 }, 'patient');
     expect(!noItem9.ok && noItem9.error.message).toContain('a PHQ-9 result needs item 9');
+    // A total the items cannot make: 27 needs every item at 3, item 9 included.
+    const before = await h.engine.history(h.id);
+    const inconsistent = await h.trySend('assessment.recorded', { instrument: 'PHQ-9', total: 27, item9: 0 }, 'patient');
+    expect(!inconsistent.ok && inconsistent.error.details.issues?.[0]).toMatchObject({ path: 'event.total' });
+    expect(!inconsistent.ok && inconsistent.error.message).toContain('a PHQ-9 total with item 9 at 0 lies between 0 and 24');
+    const belowItem9 = await h.trySend('assessment.recorded', { instrument: 'PHQ-9', total: 1, item9: 2 }, 'patient');
+    expect(!belowItem9.ok && belowItem9.error.code).toBe('CJ_ERR_INVALID_EVENT');
+    expect(await h.engine.history(h.id)).toEqual(before);
+    // Its safe twins: the extremes the items can make, with the scored response's version and reference.
+    await h.send('assessment.recorded', { instrument: 'PHQ-9', total: 24, item9: 0 }, 'patient');
+    await h.send('assessment.recorded', { instrument: 'PHQ-9', total: 27, item9: 3, instrumentVersion: '1.0.0', responseRef: 'qr-991' }, 'system');
+    expect((await h.context()).assessments.at(-1)).toMatchObject({ total: 27, item9: 3, instrumentVersion: '1.0.0', responseRef: 'qr-991' });
     const name = await h.trySend('therapy.linked', { therapistRef: 'Dr Jane Smith', modality: 'cbt' }, 'coordinator');
     expect(!name.ok && name.error.message).toContain('must be an opaque reference');
   });

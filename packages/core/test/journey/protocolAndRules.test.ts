@@ -65,9 +65,9 @@ describe('protocol', () => {
 
 describe('inductionSchedule', () => {
   it('generates the esketamine and IV schedules', () => {
-    const esk = inductionSchedule(defaultKetamineProtocol().routes['esketamine-nasal'].induction, T0);
+    const esk = inductionSchedule(defaultKetamineProtocol().routes['esketamine-nasal'].induction, T0, 'UTC');
     expect(esk.map((s) => (s.dueAt - T0) / DAY)).toEqual([0, 3, 7, 10, 14, 17, 21, 24, 28, 35, 42, 49]);
-    const iv = inductionSchedule(defaultKetamineProtocol().routes.iv.induction, T0);
+    const iv = inductionSchedule(defaultKetamineProtocol().routes.iv.induction, T0, 'UTC');
     expect(iv.map((s) => (s.dueAt - T0) / DAY)).toEqual([0, 2, 4, 7, 9, 11]);
   });
 
@@ -78,7 +78,7 @@ describe('inductionSchedule', () => {
     });
     fc.assert(
       fc.property(fc.array(block, { minLength: 1, maxLength: 4 }), fc.integer({ min: 0, max: 4_000_000_000_000 }), (blocks, first) => {
-        const dates = inductionSchedule(blocks, first);
+        const dates = inductionSchedule(blocks, first, 'UTC');
         expect(dates).toHaveLength(blocks.reduce((n, b) => n + b.weeks * b.days.length, 0));
         expect(dates[0]?.dueAt).toBe(first);
         for (let i = 1; i < dates.length; i++) expect((dates[i]?.dueAt ?? 0) > (dates[i - 1]?.dueAt ?? 0)).toBe(true);
@@ -87,7 +87,7 @@ describe('inductionSchedule', () => {
   });
 
   it('continues a block’s weekly pattern from a new start', () => {
-    const dates = continueSchedule({ weeks: 1, days: [0, 3] }, 0, 3, T0);
+    const dates = continueSchedule({ weeks: 1, days: [0, 3] }, 0, 3, T0, 'UTC');
     expect(dates.map((d) => (d.dueAt - T0) / DAY)).toEqual([0, 3, 7]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine, inductionSchedule, ketamineAnxietyJourney, ketamineProtocolSchema, MemoryStore } from '../../src/index.js';
-import { addLocalDays, isTimeZone } from '../../src/journey/addLocalDays.js';
+import { addLocalDays, isTimeZone } from '../../src/index.js';
 import { completeScreening, Harness, planAndStart } from './harness.js';
 
 const local = (instant: number, timeZone: string) =>
@@ -15,7 +15,7 @@ describe('schedules keep the local time of day in the clinic time zone', () => {
     const ny = Date.parse('2026-10-30T13:00:00Z'); // 09:00 EDT
     expect(new Date(addLocalDays(ny, 3, 'America/New_York')).toISOString()).toBe('2026-11-02T14:00:00.000Z');
     // In UTC a day is 24 hours.
-    expect(addLocalDays(friday, 3)).toBe(friday + 3 * 86_400_000);
+    expect(addLocalDays(friday, 3, 'UTC')).toBe(friday + 3 * 86_400_000);
     // Going back and forth lands on the same instant.
     expect(addLocalDays(addLocalDays(friday, 10, 'Europe/Berlin'), -10, 'Europe/Berlin')).toBe(friday);
   });

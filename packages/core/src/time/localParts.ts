@@ -1,0 +1,37 @@
+import { zoned } from './zoned.js';
+
+/** An instant as a wall clock in a zone shows it. */
+export interface LocalParts {
+  /** `YYYY-MM-DD` in the zone. */
+  readonly date: string;
+  /** `HH:MM` (24-hour) in the zone. */
+  readonly time: string;
+  /** ISO day of the week: 1 = Monday ... 7 = Sunday. */
+  readonly dayOfWeek: 1 | 2 | 3 | 4 | 5 | 6 | 7;
+  /** Minutes since local midnight (0-1439). */
+  readonly minuteOfDay: number;
+  /** The zone's UTC offset at that instant, e.g. `-04:00`. */
+  readonly offset: string;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/**
+ * The local date, time and weekday of an instant in an IANA time zone.
+ *
+ * @example
+ * ```ts
+ * localParts(Date.parse('2027-03-15T13:00:00Z'), 'America/New_York');
+ * // { date: '2027-03-15', time: '09:00', dayOfWeek: 1, minuteOfDay: 540, offset: '-04:00' }
+ * ```
+ */
+export function localParts(instant: number, timeZone: string): LocalParts {
+  const z = zoned(instant, timeZone);
+  return {
+    date: `${pad(z.year, 4)}-${pad(z.month)}-${pad(z.day)}`,
+    time: `${pad(z.hour)}:${pad(z.minute)}`,
+    dayOfWeek: z.dayOfWeek as LocalParts['dayOfWeek'],
+    minuteOfDay: z.hour * 60 + z.minute,
+    offset: z.offset,
+  };
+}
