@@ -1,0 +1,3 @@
+import { describeWalks } from './walkSuite.js';
+
+describeWalks('iv', 100);

@@ -1,0 +1,27 @@
+// The random-walk suite of one route: walks under fast-check, then a check that they went deep
+// (a suite that only ever reached intake would pass for the wrong reason).
+import { describe, expect, it } from 'vitest';
+import type { KetamineRoute } from '../../src/index.js';
+import { assertWalks, SEED } from './walk.js';
+
+/** States (clinical region) every route's walks must reach, and the events they must apply. */
+const MUST_REACH = [
+  'care.clinical.treatment.course.induction.session.preDose',
+  'care.clinical.treatment.course.induction.session.dosed.readyForDischarge',
+  'care.clinical.treatment.course.responseReview.clinicianDecision',
+  'care.clinical.treatment.course.maintenance.session.dosed.readyForDischarge',
+  'care.clinical.treatment.onHold',
+];
+const MUST_APPLY = ['dose.recorded', 'session.discharged', 'session.observationElapsed', 'session.noShow', 'hold.reviewed', 'response.decided'];
+
+export function describeWalks(route: KetamineRoute, runs: number): void {
+  describe(`random walks over the ${route} route (seed ${SEED})`, () => {
+    it(`S1-S12 hold after every event of ${runs} walks, accepted or refused`, async () => {
+      const coverage = await assertWalks(route, runs);
+      const reached = [...coverage.states.keys()];
+      for (const state of MUST_REACH) expect(reached, `walks reached ${state}`).toContain(state);
+      for (const type of MUST_APPLY) expect(coverage.events.get(type) ?? 0, `walks applied ${type}`).toBeGreaterThan(0);
+      expect(reached.some((s) => /^(completed|discontinued|closed)/.test(s)), 'walks reached an ending').toBe(true);
+    }, 240_000);
+  });
+}
