@@ -423,11 +423,12 @@ export function stepViolations(f: StepFacts, sessionNumbers: ReadonlyMap<number,
     const was = prevSchedule.get(s.number);
     if (!was || was.status !== 'planned' || s.status !== 'missed') continue;
     const noShow = fresh.find((e) => e.type === 'session.noShow' && e.kind === 'timer');
-    if (!noShow) out.push(v('S6', null, `session ${s.number} became missed without its no-show timer (step: ${fresh.map((e) => e.type).join(', ') || 'none'})`));
-    else {
+    // A cancelled esketamine session goes to the missed-session review like a no-show.
+    const cancelled = fresh.some((e) => e.type === 'session.cancelled');
+    if (noShow) {
       if (ON_HOLD.test(noShow.from ?? '')) out.push(v('S6', noShow.seq, `session ${s.number} became missed while on hold`));
       if (ms(noShow.at) < ms(was.dueAt) + NO_SHOW_GRACE_MINUTES * MIN) out.push(v('S6', noShow.seq, `session ${s.number} missed at ${fmt(ms(noShow.at))}, before its due time ${fmt(ms(was.dueAt))} + grace`));
-    }
+    } else if (!cancelled) out.push(v('S6', null, `session ${s.number} became missed without its no-show timer (step: ${fresh.map((e) => e.type).join(', ') || 'none'})`));
   }
 
   // S6: while waiting for the next planned session, its no-show timer is armed for its time.
