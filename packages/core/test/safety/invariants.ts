@@ -354,7 +354,7 @@ export function refusalViolations(f: StepFacts): Violation[] {
   return out;
 }
 
-const MUST_ACCEPT_WHILE_DOSED = new Set(['safety.signalReported', 'session.aborted', 'treatment.discontinued', 'journey.withdrawn', 'monitoring.adverseEventRecorded']);
+const MUST_ACCEPT_WHILE_DOSED = new Set(['safety.signalReported', 'session.aborted', 'session.escalated', 'treatment.discontinued', 'journey.withdrawn', 'monitoring.adverseEventRecorded']);
 
 /** Checks that need the views before and after a step. */
 export function stepViolations(f: StepFacts, sessionNumbers: ReadonlyMap<number, number | null>): Violation[] {
