@@ -181,8 +181,10 @@ function dischargeProblems(journal: readonly Entry[], ep: Episode, dose: Entry, 
     if (!readings.some((r) => r.takenAt >= lo && r.takenAt <= hi)) problems.push(`no BP check at about ${m.bpCheckAtMinutes} min after the dose`);
   }
   if (m.vitalsEveryMinutes !== null) {
+    // Overdue past the cadence plus the check tolerance (docs/journey.md, vitalsOverdueApplies).
     const last = Math.max(doseAt, ...readings.map((r) => r.takenAt));
-    if (at - last > m.vitalsEveryMinutes * MIN) problems.push(`a vitals reading was overdue (${minutes(at - last)} min since the last, cadence ${m.vitalsEveryMinutes} min)`);
+    const allowed = m.vitalsEveryMinutes + m.checkToleranceMinutes;
+    if (at - last > allowed * MIN) problems.push(`a vitals reading was overdue (${minutes(at - last)} min since the last, cadence ${m.vitalsEveryMinutes} + ${m.checkToleranceMinutes} min)`);
   }
   const d = m.discharge;
   const window = readings.filter((r) => r.takenAt >= at - d.stableWindowMinutes * MIN);
