@@ -576,6 +576,18 @@ function dosedAttack(w: World, r: Rand): Step | null {
     [1, () => send('session.cancelled', { reason: 'Cancel a dosed session' }, 'nurse')],
     [1, () => send('dose.recorded', dosePayload(w.route, plannedAmount(w.journal, w.view.context.session?.number ?? 1) ?? 35), staff, { note: 'second dose' })],
     [1, () => send('predose.contraindicationsChecked', { newFindings: [] }, staff, { note: 'pre-dose record after the dose' })],
+    // The repeated-BP and heart-rate stop rules need two readings minutes apart: one back-dated, one now.
+    [
+      2,
+      () =>
+        send(
+          'monitoring.vitalsRecorded',
+          { systolic: 186, diastolic: 112, heartRate: 132, spo2: 96, takenAt: iso(Math.max(doseAt, now - r.int(3, 8) * MIN)) },
+          staff,
+          { note: 'back-dated high reading' },
+        ),
+    ],
+    [2, () => send('monitoring.vitalsRecorded', { systolic: 184, diastolic: 114, heartRate: 131, spo2: 96 }, staff, { note: 'high reading now' })],
   ])();
 }
 
@@ -607,6 +619,23 @@ function decisionAttack(w: World, r: Rand): Step {
     [1, () => send('eligibility.decided', { outcome: 'ineligible', reasons: ['Absolute contraindication'] }, 'nurse')],
     [1, () => send('session.missedReviewed', { worsening: false, decision: 'return-to-previous-schedule', nextSessionAt: iso(now + 2 * DAY) }, 'physician')],
     [1, () => send('maintenance.cadenceChanged', { everyDays: 3, reason: 'By a nurse' }, 'nurse')],
+    [
+      1,
+      () =>
+        send('session.missedReviewed', { worsening: true, decision: 'return-to-previous-schedule', nextSessionAt: iso(nextClosedSlot(now, 1, w.calendar)) }, 'physician', {
+          note: 'closed day',
+        }),
+    ],
+    [
+      1,
+      () =>
+        send(
+          'response.decided',
+          { decision: 'extend-induction', reason: 'Partial response', additionalSessions: 2, firstSessionAt: iso(nextClosedSlot(now, 1, w.calendar)) },
+          'physician',
+          { note: 'closed day' },
+        ),
+    ],
   ])();
 }
 
@@ -619,6 +648,8 @@ function scheduleAttack(w: World, r: Rand): Step {
     [1, () => send('induction.started', { firstSessionAt: iso(nextClosedSlot(now, 1, w.calendar)) }, 'coordinator', { note: 'closed day' })],
     [1, () => send('induction.started', { firstSessionAt: iso(now - 3 * DAY) }, 'coordinator', { note: 'past' })],
     [1, () => send('session.checkedIn', {}, r.pick(['coordinator', 'patient']), { note: 'check-in whenever' })],
+    // Soon after a dose: the next session moved to the next open morning, maybe within the minimum interval.
+    [2, () => send('session.rescheduled', { sessionNumber: next?.number ?? 1, to: iso(nextOpenSlot(now, 1, w.calendar, '08:00')), reason: 'Patient asked for an earlier slot' }, 'coordinator')],
   ])();
 }
 

@@ -103,7 +103,7 @@ export class World {
       this.#built.store.listTimers(this.id),
       this.#built.store.pendingOutbox(10_000, this.id),
     ]);
-    return { view, journal, timers, pendingOutbox: pending.length };
+    return { now: this.now, view, journal, timers, pendingOutbox: pending.length };
   }
 
   /** Sends one event and checks the invariants. */
