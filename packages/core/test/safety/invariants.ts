@@ -426,7 +426,8 @@ export function stepViolations(f: StepFacts, sessionNumbers: ReadonlyMap<number,
   for (const s of a.view.context.schedule) {
     const was = prevSchedule.get(s.number);
     if (!was || was.status !== 'planned' || s.status !== 'missed') continue;
-    const noShow = fresh.find((e) => e.type === 'session.noShow' && e.kind === 'timer');
+    const noShows = fresh.filter((e) => e.type === 'session.noShow' && e.kind === 'timer');
+    const noShow = noShows.find((e) => e.payload['sessionNumber'] === s.number) ?? noShows.find((e) => e.payload['sessionNumber'] === undefined);
     // A cancelled esketamine session goes to the missed-session review like a no-show.
     const cancelled = fresh.some((e) => e.type === 'session.cancelled');
     if (noShow) {

@@ -1,3 +1,3 @@
 import { describeWalks } from './walkSuite.js';
 
-describeWalks('im', 100);
+describeWalks('im', 160);

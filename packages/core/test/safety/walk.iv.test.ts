@@ -1,3 +1,3 @@
 import { describeWalks } from './walkSuite.js';
 
-describeWalks('iv', 100);
+describeWalks('iv', 160);

@@ -1,3 +1,3 @@
 import { describeWalks } from './walkSuite.js';
 
-describeWalks('sc', 100);
+describeWalks('sc', 160);

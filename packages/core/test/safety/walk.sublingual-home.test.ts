@@ -1,3 +1,3 @@
 import { describeWalks } from './walkSuite.js';
 
-describeWalks('sublingual-home', 100);
+describeWalks('sublingual-home', 160);
