@@ -7,7 +7,8 @@ import type { Entry } from './journal.js';
 import { ACTORS, iso, safetyProtocol, WALK_CALENDAR, WALK_START, type ActorName, type Calendar, type ProtocolOptions } from './model.js';
 
 export interface WorldOptions {
-  readonly route: KetamineRoute;
+  /** The route the walk was started for; `route` follows the recorded plan once there is one. */
+  readonly startRoute: KetamineRoute;
   readonly start?: string;
   readonly protocol?: ProtocolOptions;
   readonly calendar?: Calendar;
@@ -38,7 +39,8 @@ const short = (value: unknown) => {
 export class World {
   readonly engine: SafetyEngine;
   readonly calendar: Calendar;
-  readonly route: KetamineRoute;
+  /** The route the walk was started for; `route` follows the recorded plan once there is one. */
+  readonly startRoute: KetamineRoute;
   readonly dropped: readonly string[];
   readonly log: string[] = [];
   /** Violations seen (collect mode), with the number of log lines when each was first seen. */
@@ -53,11 +55,11 @@ export class World {
   #notices: Notice[] = [];
   /** Sends refused in a row (the generator uses it to get out of a loop). */
   consecutiveRefusals = 0;
-  #state!: Capture;
+  #state: Capture | undefined;
   id = '';
 
   private constructor(options: WorldOptions) {
-    this.route = options.route;
+    this.startRoute = options.route;
     this.calendar = options.calendar ?? WALK_CALENDAR;
     this.#mode = options.mode ?? 'throw';
     this.#built = buildEngine(safetyProtocol(options.protocol), options.start ?? WALK_START);
@@ -84,26 +86,41 @@ export class World {
     return this.#built.clock.now();
   }
 
+  get #current(): Capture {
+    if (!this.#state) throw new Error('the world has not started');
+    return this.#state;
+  }
+
   get view(): View {
-    return this.#state.view;
+    return this.#current.view;
+  }
+
+  /** The route of the recorded plan (a hostile step may record another), else the walk's. */
+  get route(): KetamineRoute {
+    return (this.#state?.view.context.plan?.route as KetamineRoute | undefined) ?? this.startRoute;
   }
 
   get journal(): readonly Entry[] {
-    return this.#state.journal;
+    return this.#current.journal;
   }
 
   get timers(): Capture['timers'] {
-    return this.#state.timers;
+    return this.#current.timers;
   }
 
-  async capture(): Promise<Capture> {
-    const [view, journal, timers, pending] = await Promise.all([
-      this.engine.get(this.id),
-      this.engine.history(this.id),
+  /** The journey as the store has it now (`known`: the view a send just returned, to save a read). */
+  async capture(known?: View): Promise<Capture> {
+    // The journal is append-only: read the entries after the last one seen (the whole journal
+    // through engine.history on the first capture).
+    const seen = this.#state?.journal ?? [];
+    const lastSeq = seen.at(-1)?.seq;
+    const [view, fresh, timers, pending] = await Promise.all([
+      known ?? this.engine.get(this.id),
+      lastSeq === undefined ? this.engine.history(this.id) : this.#built.store.readJournal(this.id, { fromSeq: lastSeq + 1 }),
       this.#built.store.listTimers(this.id),
       this.#built.store.pendingOutbox(10_000, this.id),
     ]);
-    return { now: this.now, view, journal, timers, pendingOutbox: pending.length };
+    return { now: this.now, view, journal: fresh.length === 0 ? seen : [...seen, ...fresh], timers, pendingOutbox: pending.length };
   }
 
   /** Sends one event and checks the invariants. */
@@ -113,14 +130,14 @@ export class World {
     actor: ActorName,
     options: { key?: string; wellFormed?: boolean; note?: string } = {},
   ): Promise<SendResult<View>> {
-    const before = this.#state;
+    const before = this.#current;
     this.#notices = [];
     const result = (await this.engine.send(this.id, { type, ...payload } as never, {
       actor: ACTORS[actor],
       ...(options.key === undefined ? {} : { idempotencyKey: options.key }),
     })) as SendResult<View>;
     const notices = this.#notices;
-    const after = await this.capture();
+    const after = await this.capture(result.ok && !result.duplicate ? result.view : undefined);
     this.#state = after;
     const outcome = result.ok ? `ok #${result.entry.seq} → ${after.view.stateLabel}` : `refused ${result.error.code}${result.error.details.guard ? ` [${result.error.details.guard}]` : ''}`;
     this.log.push(
@@ -164,7 +181,7 @@ export class World {
       payload = type === 'therapy.linked' ? { therapistRef: 'th-9', modality: 'cbt' } : { kind: 'follow-up', mode: 'phone' };
       actorObj = ACTORS.physician;
     }
-    const before = this.#state;
+    const before = this.#current;
     this.#notices = [];
     const result = (await this.engine.send(this.id, { type, ...payload } as never, { actor: actorObj, idempotencyKey: key })) as SendResult<View>;
     const notices = this.#notices;
@@ -197,7 +214,7 @@ export class World {
 
   /** Moves the clock and fires what is due; checks the invariants. */
   async advance(byMs: number, note?: string): Promise<void> {
-    const before = this.#state;
+    const before = this.#current;
     this.#notices = [];
     this.#built.clock.advance(Math.max(0, Math.round(byMs)));
     const fired = await this.engine.runDue();
