@@ -7,8 +7,7 @@ import type { Entry } from './journal.js';
 import { ACTORS, iso, safetyProtocol, WALK_CALENDAR, WALK_START, type ActorName, type Calendar, type ProtocolOptions } from './model.js';
 
 export interface WorldOptions {
-  /** The route the walk was started for; `route` follows the recorded plan once there is one. */
-  readonly startRoute: KetamineRoute;
+  readonly route: KetamineRoute;
   readonly start?: string;
   readonly protocol?: ProtocolOptions;
   readonly calendar?: Calendar;
