@@ -1,5 +1,5 @@
 import type { ReminderLog } from './ReminderLog.js';
-import { reminderRecordSchema, type ReminderRecord } from './ReminderRecord.js';
+import { parseReminderRecord, type ReminderRecord } from './ReminderRecord.js';
 
 /**
  * An in-process {@link ReminderLog} for tests and examples: records are validated and copied in
@@ -17,7 +17,7 @@ export class MemoryReminderLog implements ReminderLog {
   readonly #ids = new Set<string>();
 
   async append(record: ReminderRecord): Promise<void> {
-    const parsed = reminderRecordSchema.parse(record);
+    const parsed = parseReminderRecord(record);
     if (this.#ids.has(parsed.id)) return;
     this.#ids.add(parsed.id);
     const list = this.#byJourney.get(parsed.journeyId) ?? [];

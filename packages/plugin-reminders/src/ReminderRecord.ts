@@ -1,3 +1,4 @@
+import { CareJourneyError } from '@carejourney/core';
 import { z } from 'zod';
 
 /**
@@ -59,3 +60,19 @@ export const reminderRecordSchema = z.strictObject({
 
 /** One line of a journey's reminder record. */
 export type ReminderRecord = z.infer<typeof reminderRecordSchema>;
+
+/**
+ * Checks a record before a log stores it. Throws `CJ_ERR_INVALID_INPUT` naming each bad field and
+ * its rule (never a value).
+ *
+ * @example
+ * ```ts
+ * const checked = parseReminderRecord(record); // in a custom ReminderLog's append
+ * ```
+ */
+export function parseReminderRecord(record: unknown): ReminderRecord {
+  const parsed = reminderRecordSchema.safeParse(record);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => ({ path: ['record', ...i.path.map(String)].join('.'), rule: i.code, message: i.message }));
+  throw new CareJourneyError('CJ_ERR_INVALID_INPUT', `A reminder record is invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues });
+}

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { CareJourneyError, isCareJourneyError } from '@carejourney/core';
 import type { ReminderLog } from './ReminderLog.js';
-import { reminderRecordSchema, type ReminderRecord } from './ReminderRecord.js';
+import { parseReminderRecord, reminderRecordSchema, type ReminderRecord } from './ReminderRecord.js';
 
 /** How `SqliteReminderLog` opens its database. */
 export interface SqliteReminderLogOptions {
@@ -106,7 +106,7 @@ export class SqliteReminderLog implements ReminderLog {
   }
 
   async append(record: ReminderRecord): Promise<void> {
-    const parsed = reminderRecordSchema.parse(record);
+    const parsed = parseReminderRecord(record);
     this.#guard(parsed.journeyId, () => this.#insert.run(parsed.id, parsed.journeyId, parsed.deliveryId, JSON.stringify(parsed)));
   }
 

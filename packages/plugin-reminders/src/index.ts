@@ -42,7 +42,7 @@ export type { ReminderPreferences } from './preferences.js';
 
 export type { ReminderLog } from './ReminderLog.js';
 export { MemoryReminderLog } from './MemoryReminderLog.js';
-export { reminderRecordSchema, REMINDER_OUTCOMES, REMINDER_REASONS } from './ReminderRecord.js';
+export { reminderRecordSchema, parseReminderRecord, REMINDER_OUTCOMES, REMINDER_REASONS } from './ReminderRecord.js';
 export type { ReminderRecord, ReminderOutcome, ReminderReason } from './ReminderRecord.js';
 
 export { applyQuietHours } from './quietHours.js';

@@ -1,4 +1,4 @@
-import { addLocalDays, atLocalTime, localParts } from '@carejourney/core';
+import { zonedAddDays as addLocalDays, zonedAt as atLocalTime, zonedParts as localParts } from './zonedTime.js';
 
 const HOUR = 3_600_000;
 

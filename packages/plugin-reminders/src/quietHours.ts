@@ -1,4 +1,4 @@
-import { localParts } from '@carejourney/core';
+import { zonedParts as localParts } from './zonedTime.js';
 import { localDayAt } from './localTime.js';
 
 /** Quiet hours in the patient's local time, e.g. `{ start: '21:00', end: '08:00' }`. */

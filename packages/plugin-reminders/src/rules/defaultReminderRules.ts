@@ -1,4 +1,4 @@
-import { addLocalDays, formatLocal, localParts } from '@carejourney/core';
+import { zonedAddDays as addLocalDays, zonedFormat as formatLocal, zonedParts as localParts } from '../zonedTime.js';
 import { z } from 'zod';
 import { journeyStanding } from '../journeyStanding.js';
 import { hoursBeforeInLocalTime, localDayAt } from '../localTime.js';

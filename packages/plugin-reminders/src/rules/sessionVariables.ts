@@ -1,4 +1,5 @@
-import { formatLocal, localParts, type KetamineJourneyContext, type ScheduledSession } from '@carejourney/core';
+import type { KetamineJourneyContext, ScheduledSession } from '@carejourney/core';
+import { zonedFormat as formatLocal, zonedParts as localParts } from '../zonedTime.js';
 import type { ReminderVariables } from './ReminderRule.js';
 
 /** The route protocol of the journey's plan, or null before a plan. */
