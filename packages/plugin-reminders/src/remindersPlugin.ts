@@ -249,13 +249,23 @@ export function remindersPlugin(options: RemindersOptions): RemindersPlugin {
     journeyId: string,
     p: Pending,
     outcome: ReminderOutcome,
-    extra: { reason?: ReminderReason; channel?: string | null; attempt?: number; lateMinutes?: number | null; nextAttemptAt?: number; escalationId?: string; errorCode?: string | null } = {},
+    extra: {
+      reason?: ReminderReason;
+      channel?: string | null;
+      attempt?: number;
+      lateMinutes?: number | null;
+      nextAttemptAt?: number;
+      escalationId?: string;
+      errorCode?: string | null;
+      /** For a cancellation: the journal entry that caused it. */
+      cause?: number;
+    } = {},
   ): Promise<ReminderRecord> {
     const rule = ruleById.get(p.rule) ?? (p.rule === ESCALATION.id ? ESCALATION : undefined);
     const at = now();
     const attempt = extra.attempt ?? (outcome === 'cancelled' || outcome === 'confirmed' ? 0 : p.attempt);
     // Ids make a redelivered outcome a no-op; a cancellation may happen again after a resume.
-    const suffix = outcome === 'attempt-failed' ? `:${attempt}` : outcome === 'cancelled' ? `:${at}` : '';
+    const suffix = outcome === 'attempt-failed' ? `:${attempt}` : outcome === 'cancelled' ? `:${extra.cause ?? at}` : '';
     const entry: ReminderRecord = {
       id: `${p.deliveryId}:${outcome}${suffix}`,
       journeyId,
@@ -327,8 +337,10 @@ export function remindersPlugin(options: RemindersOptions): RemindersPlugin {
         else if (p.attempt === 1 && timer.dueAt !== want.at && want.at > now()) await schedule(journey.id, want, want.at);
       } else if (gated(rule) && !journey.standing.inCare) reason = staleReason(journey.standing);
       if (reason !== null) {
+        // Recorded first: after a crash in between, the redelivered change cancels it again and
+        // the record's id (the reminder and the journal entry) keeps it from being counted twice.
+        await record(journey.id, p, 'cancelled', { reason, cause: entry.seq });
         await (api as PluginApi).timers.cancel(journey.id, timer.key);
-        await record(journey.id, p, 'cancelled', { reason });
       }
     }
     const dueSince = Date.parse(entry.at);
