@@ -114,7 +114,8 @@ describe('a whole esketamine induction, reminders at local times across daylight
       const form2Due = Date.parse(form2?.dueAt ?? '');
       const due = localParts(form2Due, zone);
       expected.push(`rems.formDue s2 ${shiftDate(due.date, -1)} ${due.time}`, `rems.formOverdue s2 ${due.date} ${due.time}`);
-      // Induction over, no follow-up assessment yet: the response review asks for one on days 0, 3 and 7.
+      // Induction over, no follow-up assessment yet: the journey asks for one at once (its
+      // `assessment.due` effect), and the reminders ask again on days 3 and 7.
       const ended = localParts(dischargeOfLast, zone);
       for (const days of [0, 3, 7]) expected.push(`assessment.due - ${shiftDate(ended.date, days)} ${ended.time}`);
 

@@ -1,12 +1,48 @@
 // Reminders keyed to the journey's effects: missed-session outreach (moved out of quiet hours),
 // therapy-lapse follow-up, and in maintenance the session-due reminder and re-assessment.
 import { describe, expect, it } from 'vitest';
-import { HOUR, iso } from './helpers/journeyScript.js';
-import { bookedJourney, local, pendingReminders, runNextSession } from './helpers/scenarios.js';
+import { HOUR, iso, JourneyScript, MIN } from './helpers/journeyScript.js';
+import { bookedJourney, FIRST_SESSION, local, pendingReminders, runNextSession } from './helpers/scenarios.js';
 
 const DAY = 86_400_000;
 
 describe('reminders on journey effects', () => {
+  it('tells the staff when a vitals reading is overdue (IV cadence), and when the 40-minute BP check is due', async () => {
+    const { d, id } = await bookedJourney({ route: 'iv' });
+    const due = FIRST_SESSION;
+    const arrive = due - 20 * MIN;
+    await d.advanceTo(arrive);
+    await d.send(id, 'session.checkedIn', {}, 'coordinator');
+    await d.send(id, 'predose.fastingConfirmed', { lastFoodAt: iso(due - 4 * HOUR), lastLiquidAt: iso(due - 90 * MIN) }, 'nurse');
+    await d.send(id, 'predose.transportConfirmed', { responsibleAdultConfirmed: true, mode: 'taxi-with-adult' }, 'coordinator');
+    await d.send(id, 'predose.vitalsRecorded', { systolic: 124, diastolic: 80, heartRate: 70, spo2: 98 }, 'nurse');
+    await d.send(id, 'predose.contraindicationsChecked', { newFindings: [] }, 'nurse');
+    await d.advanceTo(due);
+    await d.send(id, 'dose.recorded', { medication: 'racemic-ketamine', amountMg: 35, infusionMinutes: 40, lot: 'L-7', administration: 'staff-administered' }, 'nurse');
+    // No reading for 15 minutes (plus the 5-minute tolerance): the staff are told at 09:20.
+    await d.advanceTo(due + 45 * MIN);
+    const staff = d.host.delivered.filter((m) => m.audience === 'clinic' && m.at >= due);
+    expect(staff.map((m) => `${m.kind} ${local(m.at)} ${m.channel}`)).toEqual(['monitoring.vitalsOverdue 2027-03-15 09:20 clinic-inbox', 'monitoring.bpCheck 2027-03-15 09:40 clinic-inbox']);
+  });
+
+  it('a hold raised during a dosed session: the no-driving notice still goes out at discharge, the patient\'s other reminders do not', async () => {
+    const { d, id } = await bookedJourney();
+    const script = new JourneyScript(id, 'pt-0001', 'hold-in-session');
+    script.esketamineSession(FIRST_SESSION);
+    const steps = script.steps;
+    // The signal comes 30 minutes after the dose; the patient stays observed until discharge.
+    const doseIndex = steps.findIndex((s) => s.kind === 'send' && s.type === 'dose.recorded');
+    await d.run(steps.slice(0, doseIndex + 1));
+    await d.advanceTo(FIRST_SESSION + 30 * MIN);
+    await d.send(id, 'safety.signalReported', { signal: 'serious-adverse-event' }, 'nurse');
+    expect((await pendingReminders(d, id)).filter((p) => !p.startsWith('rems.'))).toEqual([]);
+    await d.run(steps.slice(doseIndex + 1));
+    expect((await d.engine.get(id)).phase).toBe('on-hold');
+    await d.advanceTo(FIRST_SESSION + 3 * DAY);
+    const after = d.host.delivered.filter((m) => m.audience === 'patient' && m.at > FIRST_SESSION);
+    expect(after.map((m) => `${m.kind} ${local(m.at)}`)).toEqual(['discharge.noDriving 2027-03-15 11:00']);
+  });
+
   it('reaches out after a missed session; one missed late in the evening waits for the morning', async () => {
     const { d, id } = await bookedJourney();
     await d.advanceTo(Date.parse('2027-03-10T08:00:00Z'));
@@ -41,11 +77,8 @@ describe('reminders on journey effects', () => {
       const forms = (await d.context(id)).rems.forms.filter((f) => f.submitted === null);
       for (const f of forms) await d.send(id, 'rems.formSubmitted', { sessionNumber: f.sessionNumber, submissionRef: `F-${f.sessionNumber}` }, 'nurse');
     }
-    const view = await d.engine.get(id);
-    // The physician decides maintenance every 14 days where the journey asks for that decision.
-    if (view.allowedEvents.includes('response.decided')) {
-      await d.send(id, 'response.decided', { decision: 'maintenance', reason: 'Response: 16 to 6 on GAD-7', everyDays: 14 }, 'physician');
-    }
+    // The journey proposes the response; the physician decides maintenance every 14 days.
+    await d.send(id, 'response.decided', { decision: 'maintenance', reason: 'Response: 16 to 6 on GAD-7', everyDays: 14 }, 'physician');
     const ctx = await d.context(id);
     expect((await d.engine.get(id)).phase).toBe('maintenance');
     const next = ctx.schedule.find((s) => s.phase === 'maintenance' && s.status === 'planned');

@@ -3,22 +3,14 @@
 // patient's reminders and keeps the clinic's; a resume re-plans them; an ending cancels them.
 // A change made where the plugin did not see it is caught when the reminder comes due.
 import { describe, expect, it } from 'vitest';
-import { ketamineJourneyEvents } from '@carejourney/core';
 import { actors, HOUR, iso } from './helpers/journeyScript.js';
 import { bookedJourney, FIRST_SESSION, local, pendingReminders, pluginlessEngine, runNextSession } from './helpers/scenarios.js';
 
 const DAY = 86_400_000;
-const SESSION_2 = Date.parse('2027-03-18T08:00:00Z');
+const SESSION_2 = Date.parse('2027-03-18T08:00:00Z'); // Thursday 09:00 Berlin
 
-/**
- * The payload that resumes a hold with the next session booked at `nextSessionAt` (journeys whose
- * `hold.reviewed` has no such field keep the schedule as it was, which is the same time here).
- */
-const resume = (nextSessionAt: number) => ({
-  decision: 'resume',
-  reason: 'Reviewed: no ongoing risk',
-  ...('nextSessionAt' in ketamineJourneyEvents['hold.reviewed'].shape ? { nextSessionAt: iso(nextSessionAt) } : {}),
-});
+/** The payload that resumes a hold with the next session booked at `nextSessionAt`. */
+const resume = (nextSessionAt: number) => ({ decision: 'resume', reason: 'Reviewed: no ongoing risk', nextSessionAt: iso(nextSessionAt) });
 
 describe('reschedule and cancel', () => {
   it('re-arms a rescheduled session: the stale timers are cancelled, the new time gets every reminder', async () => {
@@ -130,21 +122,27 @@ describe('hold and resume', () => {
     expect(cancelled.map((r) => r.rule)).toContain('discharge.checkIn');
     expect(cancelled.map((r) => r.rule)).toContain('session.upcoming');
 
-    // A day later the physician resumes treatment; session 2 stays on Thursday 09:00.
-    await d.advanceTo(Date.parse('2027-03-17T07:00:00Z'));
+    // A day later the physician resumes treatment, with session 2 on Friday 10:00 instead of Thursday 09:00.
+    await d.advanceTo(Date.parse('2027-03-17T06:00:00Z'));
     const before = d.host.calls.length;
-    await d.send(id, 'hold.reviewed', resume(SESSION_2), 'physician');
-    await d.advanceTo(SESSION_2 - HOUR);
+    const friday = Date.parse('2027-03-19T09:00:00Z');
+    await d.send(id, 'hold.reviewed', resume(friday), 'physician');
+    const replanned = (await d.context(id)).schedule.filter((s) => s.status === 'planned');
+    expect(replanned[0]?.dueAt).toBe(iso(friday));
+    await d.advanceTo(friday - HOUR);
     const after = d.host.delivered.filter((m) => m.audience === 'patient' && d.host.calls.indexOf(m) >= before);
-    expect(after.map((m) => `${m.kind} s${String(m.variables['sessionNumber'])} ${local(m.at)}`)).toEqual([
-      'transport.confirm s2 2027-03-17 09:00',
-      'session.upcoming s2 2027-03-17 09:00',
-      'session.fasting s2 2027-03-17 21:00',
-      'session.upcoming s2 2027-03-17 21:00',
+    expect(after.map((m) => `${m.kind} s${String(m.variables['sessionNumber'])} ${local(m.at)} ${String(m.variables['sessionAt'])}`)).toEqual([
+      'session.upcoming s2 2027-03-17 10:00 2027-03-19 10:00 (Europe/Berlin)',
+      'transport.confirm s2 2027-03-18 10:00 2027-03-19 10:00 (Europe/Berlin)',
+      'session.upcoming s2 2027-03-18 10:00 2027-03-19 10:00 (Europe/Berlin)',
+      // No food from 08:00: the reminder an hour before (07:00) is in quiet hours.
+      'session.fasting s2 2027-03-18 21:00 2027-03-19 10:00 (Europe/Berlin)',
+      'session.upcoming s2 2027-03-19 08:00 2027-03-19 10:00 (Europe/Berlin)',
     ]);
-    // Nothing reached the patient while on hold.
-    const during = d.host.delivered.filter((m) => m.audience === 'patient' && m.at > Date.parse('2027-03-16T06:00:00Z') && m.at < Date.parse('2027-03-17T07:00:00Z'));
+    // Nothing reached the patient while on hold, and nothing about session 2's old time ever did.
+    const during = d.host.delivered.filter((m) => m.audience === 'patient' && m.at > Date.parse('2027-03-16T06:00:00Z') && m.at < Date.parse('2027-03-17T06:00:00Z'));
     expect(during).toEqual([]);
+    expect(d.host.delivered.filter((m) => m.variables['sessionAt'] === '2027-03-18 09:00 (Europe/Berlin)')).toEqual([]);
   });
 
   it('re-checks at fire time: a hold placed by a process without the plugin suppresses the reminder (hold)', async () => {

@@ -40,7 +40,7 @@ export const defaultRuleOptionsSchema = z
     'discharge.noDriving': rule({}),
     'discharge.checkIn': rule({ at: hhmm.default('10:00') }),
     'assessment.due': rule({}),
-    'assessment.responseReview': rule({ afterDays: uniqueInts(0, 60, [0, 3, 7]) }),
+    'assessment.responseReview': rule({ afterDays: uniqueInts(1, 60, [3, 7]) }),
     'session.missedOutreach': rule({}),
     'therapy.followUp': rule({}),
     'monitoring.bpCheck': rule({}),
@@ -308,8 +308,12 @@ export function defaultReminderRules(options: DefaultRuleOptions = {}): Reminder
       quietHours: 'later',
       on: 'effect',
       effect: 'assessment.due',
-      description: "The journey's maintenance re-assessment is due (effect `assessment.due`)",
-      plan: ({ effect, now }) => atEffect(effect, now, 'reassessment', { instrument: typeof effect.payload['instrument'] === 'string' ? effect.payload['instrument'] : null }),
+      description: 'The journey asks for an assessment (effect `assessment.due`): at the response review, and for re-assessment in maintenance',
+      plan: ({ effect, now }) => {
+        const reason = typeof effect.payload['reason'] === 'string' ? effect.payload['reason'] : null;
+        const instrument = typeof effect.payload['instrument'] === 'string' ? effect.payload['instrument'] : null;
+        return atEffect(effect, now, `assessment-${reason ?? 'due'}`, { instrument, reason });
+      },
     } satisfies EffectReminderRule);
   }
 
@@ -322,7 +326,7 @@ export function defaultReminderRules(options: DefaultRuleOptions = {}): Reminder
       templateKey: key(review, 'assessment.responseReview'),
       quietHours: 'later',
       on: 'view',
-      description: `Induction ended and the response review waits for the primary instrument: ${review.afterDays.map((d) => `day ${d}`).join(', ')}`,
+      description: `The response review still waits for the primary instrument: again on ${review.afterDays.map((d) => `day ${d}`).join(' and ')} after induction ended`,
       plan: ({ view, context, timeZone }) => {
         const ended = context.inductionEndedAt === null ? null : Date.parse(context.inductionEndedAt);
         if (ended === null || !view.stateLabel.split('|').some((leaf) => leaf.endsWith('responseReview.awaitingAssessment'))) return [];
@@ -330,7 +334,7 @@ export function defaultReminderRules(options: DefaultRuleOptions = {}): Reminder
           subject: `review-${days}d`,
           aboutAt: ended,
           at: addLocalDays(ended, days, timeZone),
-          variables: { instrument: context.plan?.primaryInstrument ?? null, daysSinceInduction: days },
+          variables: { instrument: context.plan?.primaryInstrument ?? null, reason: 'response-review', daysSinceInduction: days },
         }));
       },
     } satisfies ViewReminderRule);

@@ -53,15 +53,15 @@ export interface DriverOptions {
   readonly start: string | number;
   readonly timeZone: string;
   readonly store?: JourneyStore;
-  readonly protocol?: KetamineProtocolInput;
+  readonly protocol?: Partial<KetamineProtocolInput>;
   readonly reminders?: Partial<RemindersOptions>;
 }
 
 type Def = typeof ketamineAnxietyJourney;
 
-/** The protocol every test uses: the clinic's zone, other defaults accepted as they are. */
-export function testProtocol(timeZone: string, extra: KetamineProtocolInput = {}): KetamineProtocolInput {
-  return { timeZone, ...extra };
+/** The protocol every test uses: the clinic's zone, the placeholder defaults accepted as they are. */
+export function testProtocol(timeZone: string, extra: Partial<KetamineProtocolInput> = {}): KetamineProtocolInput {
+  return { timeZone, acceptUnconfirmedDefaults: true, ...extra };
 }
 
 export class Driver {

@@ -107,7 +107,7 @@ export class JourneyScript {
         : route === 'iv'
           ? { summary: 'Racemic ketamine 0.5 mg/kg IV over 40 min', steps: [{ fromSession: 1, amount: 0.5, unit: 'mg/kg', infusionMinutes: 40 }] }
           : { summary: 'Sublingual racemic ketamine as prescribed', steps: [{ fromSession: 1, amount: 100, unit: 'mg' }] };
-    this.send(at, 'plan.recorded', { route, dosePlan }, 'physician');
+    this.send(at, 'plan.recorded', { route, dosePlan, ...(route === 'iv' ? { weightKg: 70 } : {}) }, 'physician');
     return this.send(at, 'induction.started', { firstSessionAt: iso(firstSessionAt) }, 'coordinator');
   }
 
@@ -123,6 +123,7 @@ export class JourneyScript {
       .send(arrive, 'predose.transportConfirmed', { responsibleAdultConfirmed: true, mode: 'car-driven-by-adult' }, 'coordinator')
       .send(arrive, 'predose.vitalsRecorded', { systolic: 126, diastolic: 82, heartRate: 74, spo2: 98 }, 'nurse')
       .send(arrive, 'predose.contraindicationsChecked', { newFindings: [] }, 'nurse')
+      .send(arrive, 'predose.medicationsConfirmed', { classes: ['antidepressant'], changedSinceLastSession: false }, 'nurse')
       .send(dueAt, 'dose.recorded', { medication: 'esketamine', amountMg: 56, devices: 2, lot: 'LOT-2291', administration: 'self-administered-supervised' }, 'nurse');
     for (const minute of [10, 25, 40]) this.send(dueAt + minute * MIN, 'monitoring.vitalsRecorded', { systolic: 136, diastolic: 86, heartRate: 84, spo2: 97 }, 'nurse');
     this.send(dueAt + 40 * MIN, 'monitoring.sedationRecorded', { moaas: 4 }, 'nurse').send(dueAt + 40 * MIN, 'monitoring.dissociationRecorded', { score: 8, form: 'CADSS-6' }, 'nurse');

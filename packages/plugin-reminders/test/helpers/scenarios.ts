@@ -10,7 +10,7 @@ export const INTAKE_AT = Date.parse('2027-03-08T08:00:00Z');
 
 /** An esketamine journey booked from 2027-03-15 09:00 Berlin, intake done a week before. */
 export async function bookedJourney(
-  options: { reminders?: Partial<RemindersOptions>; protocol?: KetamineProtocolInput; journeyId?: string; zone?: string; route?: 'esketamine-nasal' | 'iv' | 'sublingual-home' } = {},
+  options: { reminders?: Partial<RemindersOptions>; protocol?: Partial<KetamineProtocolInput>; journeyId?: string; zone?: string; route?: 'esketamine-nasal' | 'iv' | 'sublingual-home' } = {},
 ): Promise<{ d: Driver; id: string }> {
   const id = options.journeyId ?? 'j-1';
   const d = new Driver({
