@@ -14,6 +14,8 @@ import { parseReminderRecord, type ReminderRecord } from './ReminderRecord.js';
  */
 export class MemoryReminderLog implements ReminderLog {
   readonly #byJourney = new Map<string, string[]>();
+  /** Per journey, each reminder's records (a reminder is looked up every time it comes due). */
+  readonly #byDelivery = new Map<string, string[]>();
   readonly #ids = new Set<string>();
 
   async append(record: ReminderRecord): Promise<void> {
@@ -21,12 +23,17 @@ export class MemoryReminderLog implements ReminderLog {
     if (this.#ids.has(parsed.id)) return;
     this.#ids.add(parsed.id);
     const list = this.#byJourney.get(parsed.journeyId) ?? [];
-    list.push(JSON.stringify(parsed));
+    const text = JSON.stringify(parsed);
+    list.push(text);
     this.#byJourney.set(parsed.journeyId, list);
+    const key = `${parsed.journeyId}\u0000${parsed.deliveryId}`;
+    const ofDelivery = this.#byDelivery.get(key) ?? [];
+    ofDelivery.push(text);
+    this.#byDelivery.set(key, ofDelivery);
   }
 
   async list(journeyId: string, filter: { readonly deliveryId?: string } = {}): Promise<ReminderRecord[]> {
-    const records = (this.#byJourney.get(journeyId) ?? []).map((text) => JSON.parse(text) as ReminderRecord);
-    return filter.deliveryId === undefined ? records : records.filter((r) => r.deliveryId === filter.deliveryId);
+    const texts = filter.deliveryId === undefined ? this.#byJourney.get(journeyId) : this.#byDelivery.get(`${journeyId}\u0000${filter.deliveryId}`);
+    return (texts ?? []).map((text) => JSON.parse(text) as ReminderRecord);
   }
 }

@@ -27,8 +27,18 @@ export function reminderKey(rule: string, subject: string, aboutAt: number): str
  * ```
  */
 export function deliveryIdOf(journeyId: string, key: string): string {
-  return `rmd_${hash(`${journeyId}\u0000${key}`, 24)}`;
+  const text = `${journeyId}\u0000${key}`;
+  let id = known.get(text);
+  if (id === undefined) {
+    id = `rmd_${hash(text, 24)}`;
+    // Re-plans ask for the same ids again and again; the memory is bounded.
+    if (known.size >= 20_000) known.clear();
+    known.set(text, id);
+  }
+  return id;
 }
+
+const known = new Map<string, string>();
 
 /** The key of a retry timer: the reminder's key and the attempt it makes. */
 export const retryKey = (key: string, attempt: number): string => `${key}~${attempt}`;

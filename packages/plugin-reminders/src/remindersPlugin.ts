@@ -92,6 +92,27 @@ const pendingSchema = z.strictObject({
 });
 type Pending = z.infer<typeof pendingSchema>;
 
+/**
+ * The fields a re-plan reads of a pending timer, checked cheaply: a journey has dozens of pending
+ * reminders and is re-planned after every event. A timer is checked in full when it fires.
+ */
+function looksPending(payload: unknown): payload is Pending {
+  const p = payload as Partial<Pending> | null;
+  return (
+    p !== null &&
+    typeof p === 'object' &&
+    p.v === 1 &&
+    typeof p.rule === 'string' &&
+    typeof p.key === 'string' &&
+    typeof p.deliveryId === 'string' &&
+    typeof p.subject === 'string' &&
+    typeof p.aboutAt === 'number' &&
+    typeof p.at === 'number' &&
+    typeof p.attempt === 'number' &&
+    (p.source === 'view' || p.source === 'event' || p.source === 'effect' || p.source === 'escalation')
+  );
+}
+
 /** The clinic's escalation of a delivery that gave up. Not configurable away: a failure is never silent. */
 const ESCALATION: ReminderRule = {
   id: 'reminder.escalation',
@@ -243,6 +264,13 @@ export function remindersPlugin(options: RemindersOptions): RemindersPlugin {
     return rule.plan(planInput(rule, journey)).map((p) => materialize(rule, journey, p, 'view'));
   }
 
+  /** The one reminder of a view rule with this key, if the rule still wants it. */
+  function stillPlanned(rule: Extract<ReminderRule, { on: 'view' }>, journey: Journey, key: string): Pending | undefined {
+    if (gated(rule) && !journey.standing.inCare) return undefined;
+    const planned = rule.plan(planInput(rule, journey)).find((p) => Number.isFinite(p.aboutAt) && reminderKey(rule.id, p.subject, p.aboutAt) === key);
+    return planned === undefined ? undefined : materialize(rule, journey, planned, 'view');
+  }
+
   // ------------------------------------------------------------------ the record
 
   async function record(
@@ -295,7 +323,9 @@ export function remindersPlugin(options: RemindersOptions): RemindersPlugin {
   // ------------------------------------------------------------------ timers
 
   async function schedule(journeyId: string, p: Pending, dueAt: number): Promise<void> {
-    await (api as PluginApi).timers.schedule({ journeyId, key: p.attempt === 1 ? p.key : retryKey(p.key, p.attempt), dueAt, payload: p });
+    // A view reminder's variables are planned again when it comes due: the timer need not carry them.
+    const payload = p.source === 'view' ? { ...p, variables: {} } : p;
+    await (api as PluginApi).timers.schedule({ journeyId, key: p.attempt === 1 ? p.key : retryKey(p.key, p.attempt), dueAt, payload });
   }
 
   /** Schedules a planned reminder, or delivers it now when it is already due. */
@@ -318,13 +348,12 @@ export function remindersPlugin(options: RemindersOptions): RemindersPlugin {
     for (const rule of viewRules) for (const p of planView(rule, journey)) desired.set(p.key, p);
     const pendingKeys = new Set<string>();
     for (const timer of await (api as PluginApi).timers.list(journey.id)) {
-      const parsed = pendingSchema.safeParse(timer.payload);
-      if (!parsed.success) {
+      if (!looksPending(timer.payload)) {
         await (api as PluginApi).timers.cancel(journey.id, timer.key);
         warn({ journeyId: journey.id, code: 'CJ_ERR_PLUGIN', message: 'a reminder timer could not be read and was cancelled' });
         continue;
       }
-      const p = parsed.data;
+      const p = timer.payload;
       pendingKeys.add(p.key);
       const rule = ruleById.get(p.rule);
       let reason: ReminderReason | null = null;
@@ -412,7 +441,7 @@ export function remindersPlugin(options: RemindersOptions): RemindersPlugin {
     }
     let current = p;
     if (p.source === 'view' && rule.on === 'view') {
-      const still = planView(rule, journey).find((candidate) => candidate.key === p.key);
+      const still = stillPlanned(rule, journey, p.key);
       if (!still) {
         await record(journeyId, p, 'suppressed', { reason: staleReason(journey.standing) });
         return;
