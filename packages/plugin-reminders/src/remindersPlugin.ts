@@ -16,7 +16,7 @@ import { attemptDelivery } from './attemptDelivery.js';
 import { journeyStanding, staleReason, type JourneyStanding } from './journeyStanding.js';
 import { isSafetyCriticalKind, type ReminderKind } from './kinds.js';
 import { MemoryReminderLog } from './MemoryReminderLog.js';
-import { reminderPreferencesSchema, type ReminderPreferences } from './preferences.js';
+import { reminderPreferencesSchema } from './preferences.js';
 import { applyQuietHours } from './quietHours.js';
 import { deliveryIdOf, reminderKey, retryKey } from './reminderIdentity.js';
 import type { ReminderLog } from './ReminderLog.js';
@@ -224,19 +224,23 @@ export function remindersPlugin(options: RemindersOptions): RemindersPlugin {
   /** Patient reminders other than safety notices go out only while the journey is in care. */
   const gated = (rule: ReminderRule) => rule.audience === 'patient' && rule.safetyNotice !== true;
 
-  function planInput(rule: ReminderRule, journey: Journey): ReminderPlanInput {
-    return { journeyId: journey.id, view: journey.view, context: journey.context, timeZone: zoneFor(rule, journey), now: now() };
+  function planInput(rule: ReminderRule, journey: Journey, subject?: string): ReminderPlanInput {
+    return { journeyId: journey.id, view: journey.view, context: journey.context, timeZone: zoneFor(rule, journey), now: now(), ...(subject === undefined ? {} : { subject }) };
   }
 
-  /** Turns a rule's planned reminder into a timer payload: identity, quiet hours, variables. */
-  function materialize(rule: ReminderRule, journey: Journey, planned: PlannedReminder, source: Pending['source']): Pending {
+  /**
+   * Turns a rule's planned reminder into a timer payload: identity, quiet hours and, unless it is
+   * a view reminder being re-planned (its variables are planned again when it comes due), variables.
+   */
+  function materialize(rule: ReminderRule, journey: Journey, planned: PlannedReminder, source: Pending['source'], withVariables = true): Pending {
     if (!subjectSchema.safeParse(planned.subject).success || !Number.isFinite(planned.aboutAt) || !Number.isFinite(planned.at)) {
       throw new CareJourneyError('CJ_ERR_PLUGIN', `Reminder rule "${rule.id}" planned an invalid reminder: subject must be 1-100 characters, aboutAt and at finite epoch-ms times.`, {
         plugin: 'reminders',
       });
     }
     const variables: Record<string, string | number | boolean | null> = {};
-    for (const [name, value] of Object.entries(planned.variables ?? {})) {
+    const given = withVariables ? (typeof planned.variables === 'function' ? planned.variables() : planned.variables) : undefined;
+    for (const [name, value] of Object.entries(given ?? {})) {
       if (value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) variables[name] = value;
     }
     const move = rule.safetyNotice === true ? 'ignore' : rule.quietHours;
@@ -261,13 +265,13 @@ export function remindersPlugin(options: RemindersOptions): RemindersPlugin {
   /** The reminders a view rule wants now (none for gated rules while the journey is not in care). */
   function planView(rule: Extract<ReminderRule, { on: 'view' }>, journey: Journey): Pending[] {
     if (gated(rule) && !journey.standing.inCare) return [];
-    return rule.plan(planInput(rule, journey)).map((p) => materialize(rule, journey, p, 'view'));
+    return rule.plan(planInput(rule, journey)).map((p) => materialize(rule, journey, p, 'view', false));
   }
 
   /** The one reminder of a view rule with this key, if the rule still wants it. */
-  function stillPlanned(rule: Extract<ReminderRule, { on: 'view' }>, journey: Journey, key: string): Pending | undefined {
+  function stillPlanned(rule: Extract<ReminderRule, { on: 'view' }>, journey: Journey, key: string, subject: string): Pending | undefined {
     if (gated(rule) && !journey.standing.inCare) return undefined;
-    const planned = rule.plan(planInput(rule, journey)).find((p) => Number.isFinite(p.aboutAt) && reminderKey(rule.id, p.subject, p.aboutAt) === key);
+    const planned = rule.plan(planInput(rule, journey, subject)).find((p) => Number.isFinite(p.aboutAt) && reminderKey(rule.id, p.subject, p.aboutAt) === key);
     return planned === undefined ? undefined : materialize(rule, journey, planned, 'view');
   }
 
@@ -323,9 +327,7 @@ export function remindersPlugin(options: RemindersOptions): RemindersPlugin {
   // ------------------------------------------------------------------ timers
 
   async function schedule(journeyId: string, p: Pending, dueAt: number): Promise<void> {
-    // A view reminder's variables are planned again when it comes due: the timer need not carry them.
-    const payload = p.source === 'view' ? { ...p, variables: {} } : p;
-    await (api as PluginApi).timers.schedule({ journeyId, key: p.attempt === 1 ? p.key : retryKey(p.key, p.attempt), dueAt, payload });
+    await (api as PluginApi).timers.schedule({ journeyId, key: p.attempt === 1 ? p.key : retryKey(p.key, p.attempt), dueAt, payload: p });
   }
 
   /** Schedules a planned reminder, or delivers it now when it is already due. */
@@ -392,19 +394,21 @@ export function remindersPlugin(options: RemindersOptions): RemindersPlugin {
 
   // ------------------------------------------------------------------ firing
 
-  async function resolvePreferences(journey: Journey): Promise<ReminderPreferences> {
-    if (!preferencesResolver) return {};
+  /** The patient's preferences as the plugin applies them: kinds opted out of, a channel per kind. */
+  async function resolvePreferences(journey: Journey): Promise<{ optOut: ReadonlySet<string>; channels: Readonly<Record<string, string>> }> {
+    const none = { optOut: new Set<string>(), channels: {} };
+    if (!preferencesResolver) return none;
     const raw = await preferencesResolver({ patientRef: journey.view.patientRef, journeyId: journey.id });
-    if (raw === null || raw === undefined) return {};
+    if (raw === null || raw === undefined) return none;
     const parsed = reminderPreferencesSchema.safeParse(raw);
-    if (parsed.success) return parsed.data as ReminderPreferences;
+    if (parsed.success) return { optOut: new Set(parsed.data.optOut ?? []), channels: parsed.data.channels ?? {} };
     // A safety-critical opt-out (or a malformed channel) is refused: the valid parts still apply.
     const paths = parsed.error.issues.map((i) => ['preferences', ...i.path.map(String)].join('.'));
     warn({ journeyId: journey.id, code: 'CJ_ERR_INVALID_INPUT', message: `patient preferences refused at ${paths.join(', ')}: safety-critical reminders cannot be opted out of, channels must be names` });
-    const r = raw as { optOut?: unknown; channels?: unknown };
-    const optOut = Array.isArray(r.optOut) ? r.optOut.filter((k): k is string => typeof k === 'string' && !isSafetyCriticalKind(k)) : [];
-    const channels = reminderPreferencesSchema.shape.channels.safeParse(r.channels);
-    return { optOut: optOut as ReminderPreferences['optOut'] & string[], ...(channels.success && channels.data ? { channels: channels.data } : {}) } as ReminderPreferences;
+    const given = raw as { optOut?: unknown; channels?: unknown };
+    const optOut = Array.isArray(given.optOut) ? given.optOut.filter((k): k is string => typeof k === 'string' && !isSafetyCriticalKind(k)) : [];
+    const channels = reminderPreferencesSchema.shape.channels.safeParse(given.channels);
+    return { optOut: new Set(optOut), channels: (channels.success ? channels.data : undefined) ?? {} };
   }
 
   async function isConfirmed(journeyId: string, rule: ReminderRule, p: Pending): Promise<boolean> {
@@ -441,7 +445,7 @@ export function remindersPlugin(options: RemindersOptions): RemindersPlugin {
     }
     let current = p;
     if (p.source === 'view' && rule.on === 'view') {
-      const still = stillPlanned(rule, journey, p.key);
+      const still = stillPlanned(rule, journey, p.key, p.subject);
       if (!still) {
         await record(journeyId, p, 'suppressed', { reason: staleReason(journey.standing) });
         return;
@@ -461,10 +465,10 @@ export function remindersPlugin(options: RemindersOptions): RemindersPlugin {
       await record(journeyId, p, 'suppressed', { reason: 'confirmed' });
       return;
     }
-    const preferences = rule.audience === 'patient' ? await resolvePreferences(journey) : {};
-    const channel = preferences.channels?.[rule.kind as keyof NonNullable<ReminderPreferences['channels']>] ?? o.channels.byKind[rule.kind] ?? o.channels[rule.audience];
+    const preferences = rule.audience === 'patient' ? await resolvePreferences(journey) : null;
+    const channel = preferences?.channels[rule.kind] ?? o.channels.byKind[rule.kind] ?? o.channels[rule.audience];
     const mayOptOut = rule.audience === 'patient' && rule.safetyNotice !== true && rule.safetyCritical !== true && !isSafetyCriticalKind(rule.kind);
-    if (mayOptOut && (preferences.optOut as readonly string[] | undefined)?.includes(rule.kind)) {
+    if (mayOptOut && preferences?.optOut.has(rule.kind) === true) {
       await record(journeyId, p, 'suppressed', { reason: 'opt-out', channel });
       return;
     }

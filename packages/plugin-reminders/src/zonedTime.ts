@@ -4,7 +4,7 @@ import { addLocalDays, atLocalTime, formatLocal, localParts, type LocalParts } f
 // questions again (each session's local date, the day before it, the start of quiet hours), while
 // each answer costs a Temporal computation. Bounded: the memory is cleared when it grows too large.
 
-const LIMIT = 20_000;
+const LIMIT = 100_000;
 const memory = new Map<string, unknown>();
 
 function remember<T>(key: string, compute: () => T): T {

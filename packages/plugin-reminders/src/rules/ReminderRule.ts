@@ -17,7 +17,11 @@ export interface PlannedReminder {
   readonly aboutAt: number;
   /** When it should go out, epoch ms, before quiet hours move it. */
   readonly at: number;
-  readonly variables?: ReminderVariables;
+  /**
+   * What the template may use. A function is called only when the reminder goes out (a re-plan
+   * of a journey needs every reminder's identity and time, not its wording).
+   */
+  readonly variables?: ReminderVariables | (() => ReminderVariables);
 }
 
 /** What a rule plans from. */
@@ -29,6 +33,11 @@ export interface ReminderPlanInput {
   readonly timeZone: string;
   /** The clock's time, epoch ms. */
   readonly now: number;
+  /**
+   * Set when only the reminder with this subject is needed (it is coming due): a rule may skip
+   * planning the others. Reminders with other subjects are ignored either way.
+   */
+  readonly subject?: string;
 }
 
 /** An effect as the journey emitted it (e.g. `care.alert` with `kind: 'missed-session'`). */

@@ -2,7 +2,7 @@ import { zonedAddDays as addLocalDays, zonedFormat as formatLocal, zonedParts as
 import { z } from 'zod';
 import { journeyStanding } from '../journeyStanding.js';
 import { hoursBeforeInLocalTime, localDayAt } from '../localTime.js';
-import type { EffectReminderRule, EventReminderRule, PlannedReminder, ReminderEffect, ReminderRule, ViewReminderRule } from './ReminderRule.js';
+import type { EffectReminderRule, EventReminderRule, PlannedReminder, ReminderEffect, ReminderPlanInput, ReminderRule, ViewReminderRule } from './ReminderRule.js';
 import { plannedSessions, routeOf, sessionVariables } from './sessionVariables.js';
 
 const HOUR = 3_600_000;
@@ -78,6 +78,9 @@ function dischargedSession(sessions: readonly { number: number; discharge: { at:
   return match?.number ?? sessions[sessions.length - 1]?.number ?? null;
 }
 
+/** False when the plugin asks for another subject only (a reminder coming due): skip the work. */
+const wanted = (input: ReminderPlanInput, subject: string): boolean => input.subject === undefined || input.subject === subject;
+
 function effectOfKind(effect: ReminderEffect, kind: string): boolean {
   return effect.payload['kind'] === kind;
 }
@@ -113,14 +116,16 @@ export function defaultReminderRules(options: DefaultRuleOptions = {}): Reminder
       quietHours: 'earlier',
       on: 'view',
       description: `Each planned session, ${upcoming.offsetsHours.map((h) => `${h} h`).join(', ')} before (whole days in local calendar days)`,
-      plan: ({ context, timeZone }) =>
-        plannedSessions(context).flatMap((s) =>
-          upcoming.offsetsHours.map((hours) => ({
-            subject: `s${s.number}-${hours}h`,
-            aboutAt: Date.parse(s.dueAt),
-            at: hoursBeforeInLocalTime(Date.parse(s.dueAt), hours, timeZone),
-            variables: { ...sessionVariables(s, context, timeZone), hoursBefore: hours },
-          })),
+      plan: (input) =>
+        plannedSessions(input.context).flatMap((s) =>
+          upcoming.offsetsHours
+            .filter((hours) => wanted(input, `s${s.number}-${hours}h`))
+            .map((hours) => ({
+              subject: `s${s.number}-${hours}h`,
+              aboutAt: Date.parse(s.dueAt),
+              at: hoursBeforeInLocalTime(Date.parse(s.dueAt), hours, input.timeZone),
+              variables: () => ({ ...sessionVariables(s, input.context, input.timeZone), hoursBefore: hours }),
+            })),
         ),
     } satisfies ViewReminderRule);
   }
@@ -137,10 +142,13 @@ export function defaultReminderRules(options: DefaultRuleOptions = {}): Reminder
       escalateOnFailure: true,
       on: 'view',
       description: `Fasting windows from the route's protocol (food, liquids, nasal steroid or decongestant), ${fasting.leadMinutes} min before the first of them`,
-      plan: ({ context, timeZone }) => {
+      plan: (input) => {
+        const { context, timeZone } = input;
         const windows = routeOf(context)?.fasting;
         if (!windows) return [];
-        return plannedSessions(context).map((s) => {
+        return plannedSessions(context)
+          .filter((s) => wanted(input, `s${s.number}`))
+          .map((s) => {
           const due = Date.parse(s.dueAt);
           const food = due - windows.foodHours * HOUR;
           const liquid = due - windows.liquidMinutes * MIN;
@@ -150,7 +158,7 @@ export function defaultReminderRules(options: DefaultRuleOptions = {}): Reminder
             subject: `s${s.number}`,
             aboutAt: due,
             at: first - fasting.leadMinutes * MIN,
-            variables: {
+            variables: () => ({
               ...sessionVariables(s, context, timeZone),
               noFoodAfter: formatLocal(food, timeZone),
               noLiquidsAfter: formatLocal(liquid, timeZone),
@@ -158,7 +166,7 @@ export function defaultReminderRules(options: DefaultRuleOptions = {}): Reminder
               foodHours: windows.foodHours,
               liquidMinutes: windows.liquidMinutes,
               nasalSteroidOrDecongestantMinutes: windows.nasalSteroidOrDecongestantMinutes,
-            },
+            }),
           };
         });
       },
@@ -187,15 +195,17 @@ export function defaultReminderRules(options: DefaultRuleOptions = {}): Reminder
         c.setting === 'clinic'
           ? `Clinic sessions: confirm a ride home with a responsible adult, ${config.hoursBefore} h before`
           : `At-home sessions: confirm the trusted adult will be present, ${config.hoursBefore} h before`,
-      plan: ({ context, timeZone }) =>
-        routeOf(context)?.setting !== c.setting
+      plan: (input) =>
+        routeOf(input.context)?.setting !== c.setting
           ? []
-          : plannedSessions(context).map((s) => ({
-              subject: `s${s.number}`,
-              aboutAt: Date.parse(s.dueAt),
-              at: hoursBeforeInLocalTime(Date.parse(s.dueAt), config.hoursBefore, timeZone),
-              variables: { ...sessionVariables(s, context, timeZone), companion: c.companion },
-            })),
+          : plannedSessions(input.context)
+              .filter((s) => wanted(input, `s${s.number}`))
+              .map((s) => ({
+                subject: `s${s.number}`,
+                aboutAt: Date.parse(s.dueAt),
+                at: hoursBeforeInLocalTime(Date.parse(s.dueAt), config.hoursBefore, input.timeZone),
+                variables: () => ({ ...sessionVariables(s, input.context, input.timeZone), companion: c.companion }),
+              })),
     } satisfies ViewReminderRule);
   }
 
@@ -211,15 +221,18 @@ export function defaultReminderRules(options: DefaultRuleOptions = {}): Reminder
       confirmationOf: [...enabledCompanions.values()],
       on: 'view',
       description: `Tells the clinic ${deadline.hoursBefore} h before a session when the patient has not confirmed the ride home or trusted adult`,
-      plan: ({ view, context, timeZone }) => {
+      plan: (input) => {
+        const { view, context, timeZone } = input;
         const setting = routeOf(context)?.setting;
         if (setting === undefined || !enabledCompanions.has(setting) || !journeyStanding(view).inCare) return [];
-        return plannedSessions(context).map((s) => ({
-          subject: `s${s.number}`,
-          aboutAt: Date.parse(s.dueAt),
-          at: Date.parse(s.dueAt) - deadline.hoursBefore * HOUR,
-          variables: { ...sessionVariables(s, context, timeZone), companion: setting === 'clinic' ? 'responsible-adult' : 'trusted-adult' },
-        }));
+        return plannedSessions(context)
+          .filter((s) => wanted(input, `s${s.number}`))
+          .map((s) => ({
+            subject: `s${s.number}`,
+            aboutAt: Date.parse(s.dueAt),
+            at: Date.parse(s.dueAt) - deadline.hoursBefore * HOUR,
+            variables: () => ({ ...sessionVariables(s, context, timeZone), companion: setting === 'clinic' ? 'responsible-adult' : 'trusted-adult' }),
+          }));
       },
     } satisfies ViewReminderRule);
   }
@@ -234,14 +247,14 @@ export function defaultReminderRules(options: DefaultRuleOptions = {}): Reminder
       quietHours: 'earlier',
       on: 'view',
       description: `Each planned maintenance session, ${maintenance.daysBefore} days before`,
-      plan: ({ context, timeZone }) =>
-        plannedSessions(context)
-          .filter((s) => s.phase === 'maintenance')
+      plan: (input) =>
+        plannedSessions(input.context)
+          .filter((s) => s.phase === 'maintenance' && wanted(input, `s${s.number}`))
           .map((s) => ({
             subject: `s${s.number}`,
             aboutAt: Date.parse(s.dueAt),
-            at: addLocalDays(Date.parse(s.dueAt), -maintenance.daysBefore, timeZone),
-            variables: { ...sessionVariables(s, context, timeZone), daysBefore: maintenance.daysBefore },
+            at: addLocalDays(Date.parse(s.dueAt), -maintenance.daysBefore, input.timeZone),
+            variables: () => ({ ...sessionVariables(s, input.context, input.timeZone), daysBefore: maintenance.daysBefore }),
           })),
     } satisfies ViewReminderRule);
   }
@@ -439,14 +452,14 @@ export function defaultReminderRules(options: DefaultRuleOptions = {}): Reminder
       quietHours: 'ignore',
       on: 'view',
       description: `Staff: an outstanding REMS monitoring form, ${dueSoon.hoursBefore} h before it is due`,
-      plan: ({ context, timeZone }) =>
-        context.rems.forms
-          .filter((f) => f.submitted === null && !f.overdue)
+      plan: (input) =>
+        input.context.rems.forms
+          .filter((f) => f.submitted === null && !f.overdue && wanted(input, `rems-s${f.sessionNumber}`))
           .map((f) => ({
             subject: `rems-s${f.sessionNumber}`,
             aboutAt: Date.parse(f.dueAt),
-            at: hoursBeforeInLocalTime(Date.parse(f.dueAt), dueSoon.hoursBefore, timeZone),
-            variables: { sessionNumber: f.sessionNumber, formDueAt: formatLocal(Date.parse(f.dueAt), timeZone) },
+            at: hoursBeforeInLocalTime(Date.parse(f.dueAt), dueSoon.hoursBefore, input.timeZone),
+            variables: () => ({ sessionNumber: f.sessionNumber, formDueAt: formatLocal(Date.parse(f.dueAt), input.timeZone) }),
           })),
     } satisfies ViewReminderRule);
   }
