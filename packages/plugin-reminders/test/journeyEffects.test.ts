@@ -61,6 +61,24 @@ describe('reminders on journey effects', () => {
     expect(d.host.delivered.filter((m) => m.kind === 'session.upcoming' && m.variables['sessionNumber'] === 2).map((m) => local(m.at))).toEqual(['2027-03-16 09:00']);
   });
 
+  it('at-home sessions: the trusted adult is to be confirmed, the clinic told when it is not, no nasal-spray window', async () => {
+    const { d, id } = await bookedJourney({ route: 'sublingual-home' });
+    const pending = (await pendingReminders(d, id)).filter((p) => / s1(-|\s)/.test(p));
+    expect(pending).toEqual([
+      'session.companionUnconfirmed s1 2027-03-15 05:00',
+      'session.fasting s1 2027-03-14 21:00',
+      'session.trustedAdult s1 2027-03-14 09:00',
+      'session.upcoming s1-24h 2027-03-14 09:00',
+      'session.upcoming s1-2h 2027-03-14 21:00',
+      'session.upcoming s1-48h 2027-03-13 09:00',
+    ]);
+    await d.advanceTo(FIRST_SESSION - HOUR);
+    expect(d.host.ofKind('trustedAdult.confirm').map((m) => `${m.variables['companion']} ${m.variables['setting']}`)).toEqual(['trusted-adult home']);
+    expect(d.host.ofKind('transport.confirm')).toEqual([]);
+    expect(d.host.ofKind('session.fasting')[0]?.variables).toMatchObject({ nasalSteroidOrDecongestantNotAfter: null, noFoodAfter: '2027-03-15 07:00 (Europe/Berlin)' });
+    expect(d.host.ofKind('companion.unconfirmed').map((m) => `${m.audience} ${String(m.variables['companion'])}`)).toEqual(['clinic trusted-adult']);
+  });
+
   it('follows up a lapse of concurrent therapy', async () => {
     const { d, id } = await bookedJourney();
     await d.send(id, 'therapy.linked', { therapistRef: 'therapist-42', modality: 'cbt' }, 'coordinator');

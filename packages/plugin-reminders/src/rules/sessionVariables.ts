@@ -8,7 +8,14 @@ export function routeOf(context: KetamineJourneyContext): KetamineJourneyContext
   return route === undefined ? null : (context.protocol.routes[route] ?? null);
 }
 
-/** Sessions of the schedule still planned (not started, missed, cancelled or done). */
+/**
+ * Sessions of the schedule still planned (not started, missed, cancelled or done).
+ *
+ * @example
+ * ```ts
+ * plannedSessions(context).map((s) => s.dueAt); // the sessions a custom rule may remind of
+ * ```
+ */
 export function plannedSessions(context: KetamineJourneyContext): ScheduledSession[] {
   return context.schedule.filter((s) => s.status === 'planned');
 }
