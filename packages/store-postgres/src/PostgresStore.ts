@@ -219,6 +219,12 @@ export class PostgresStore implements JourneyStore {
     // An idle connection that breaks (a terminated backend, a server restart) is dropped by the
     // pool; without a listener its 'error' event would end the process.
     this.#pool.on('error', (error) => this.#reportConnection('keep an idle connection', undefined, error, true));
+    // pg emits 'error' on a client whose backend dies while it is between owners (borrowed but
+    // not querying, or being discarded); an 'error' event without a listener ends the process.
+    // Queries in flight still fail with the error, and the pool still drops the client.
+    this.#pool.on('connect', (client) => {
+      client.on('error', () => undefined);
+    });
     this.#sql = storeSql(quoteIdent(schema));
     this.#names = Object.fromEntries(Object.keys(this.#sql).map((name) => [name, `cj_${schema}_${name}`])) as Record<StatementName, string>;
   }
@@ -676,13 +682,24 @@ export class PostgresStore implements JourneyStore {
     } catch (error) {
       throw new NotSent(error);
     }
+    // While borrowed, a connection has no pool listener: a socket error between two of its
+    // queries would otherwise be an uncaught 'error' event. The query in flight fails anyway.
+    let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
       const result = await fn(client);
-      client.release();
+      if (broken === undefined) client.off('error', onError);
+      client.release(broken);
       return result;
     } catch (error) {
-      const failure = classifyPgError(error);
-      client.release(failure === 'connection' ? (error as Error) : undefined);
+      const lost = broken ?? (classifyPgError(error) === 'connection' ? (error as Error) : undefined);
+      // A lost connection is discarded, and late socket errors may still arrive on it: keep
+      // the listener so they go nowhere. A healthy one gets the pool's listener back.
+      if (lost === undefined) client.off('error', onError);
+      client.release(lost);
       throw error;
     }
   }
