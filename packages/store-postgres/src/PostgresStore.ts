@@ -18,8 +18,7 @@ import { journeyQuerySql } from './journeyQuerySql.js';
 import { isSchemaName, migrateSchema, quoteIdent } from './migrateSchema.js';
 import { classifyPgError, constraintOf, describePgError } from './pgErrors.js';
 import { corruptRow, readStoredJson } from './readStoredJson.js';
-import { statePaths } from './statePaths.js';
-import { storeSql, type StoreSql } from './storeSql.js';
+import { commitValues, storeSql, type StoreSql } from './storeSql.js';
 
 /** How `PostgresStore` connects and behaves. Every field is optional. */
 export interface PostgresStoreOptions {
@@ -133,7 +132,6 @@ const DEFAULTS = { schema: 'carejourney', poolSize: 10, leaseMs: 30_000, notifyW
 const DELIVERED_FLUSH_MS = 50;
 const DELIVERED_FLUSH_AT = 500;
 
-const toJson = (value: unknown): string | null => (value === undefined ? null : (JSON.stringify(value) ?? null));
 const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -265,7 +263,7 @@ export class PostgresStore implements JourneyStore {
       const delivered = this.#takeDelivered();
       try {
         const { rows } = await this.#withClient((client) =>
-          client.query<{ applied: number }>({ name: this.#names.commit, text: this.#sql.commit, values: this.#commitValues(commit, commitId, delivered) }),
+          client.query<{ applied: number }>({ name: this.#names.commit, text: this.#sql.commit, values: commitValues(commit, { commitId, workerId: this.workerId, leaseMs: this.#leaseMs, delivered, notifyChannel: this.notifyChannel, notifyWithinMs: this.#notifyWithinMs }) }),
         );
         if (rows[0]?.applied === 1) return;
         // An earlier attempt may have landed after all (its connection broke before the reply).
@@ -500,66 +498,6 @@ export class PostgresStore implements JourneyStore {
   }
 
   // ------------------------------------------------------------------ internals
-
-  #commitValues(c: JourneyCommit, commitId: string, delivered: readonly string[]): unknown[] {
-    const j = c.journey;
-    const e = c.entry;
-    // Last write wins for a key set twice; a key both cancelled and set is replaced by the set
-    // (one statement may not touch a row twice).
-    const timers = new Map(c.timersToSet.map((t) => [t.key, t]));
-    const cancel = c.timersToCancel.filter((key) => !timers.has(key));
-    const set = [...timers.values()];
-    const updatedAt = Date.parse(j.updatedAt);
-    const soonest = set.reduce((min, t) => Math.min(min, t.dueAt), Number.POSITIVE_INFINITY);
-    const notify = Number.isFinite(soonest) && Number.isFinite(updatedAt) && soonest <= updatedAt + this.#notifyWithinMs ? String(soonest) : null;
-    return [
-      j.id,
-      c.expectedVersion,
-      j.definitionId,
-      j.definitionVersion,
-      j.patientRef,
-      j.version,
-      j.lastSeq,
-      toJson(j.snapshot),
-      j.state,
-      statePaths(j.state),
-      j.phase,
-      j.status,
-      j.createdAt,
-      j.updatedAt,
-      commitId,
-      e !== undefined,
-      e?.seq ?? null,
-      e?.kind ?? null,
-      e?.type ?? null,
-      e ? toJson(e.payload) : null,
-      e ? toJson(e.actor) : null,
-      e?.at ?? null,
-      e?.recordedAt ?? null,
-      e?.from ?? null,
-      e?.to ?? null,
-      e?.definitionVersion ?? null,
-      e?.idempotencyKey ?? null,
-      e !== undefined && c.idempotencyKey !== undefined ? c.idempotencyKey : null,
-      cancel,
-      set.map((t) => t.key),
-      set.map((t) => t.owner),
-      set.map((t) => t.dueAt),
-      set.map((t) => toJson(t.event)),
-      set.map((t) => toJson(t.payload)),
-      c.outbox.map((o) => o.id),
-      c.outbox.map((o) => o.journeyId),
-      c.outbox.map((o) => o.kind),
-      c.outbox.map((o) => o.type),
-      c.outbox.map((o) => toJson(o.payload)),
-      c.outbox.map((o) => o.createdAt),
-      this.workerId,
-      this.#leaseMs,
-      delivered,
-      this.notifyChannel,
-      notify,
-    ];
-  }
 
   /**
    * After a connection broke during a commit: did it land? Reads the journal row of the entry's

@@ -1,4 +1,6 @@
+import type { JourneyCommit } from '@carejourney/core';
 import { SUMMARY_COLUMNS } from './journeyQuerySql.js';
+import { statePaths } from './statePaths.js';
 
 const TIMER_COLUMNS = 'journey_id, key, owner, due_at, event::text AS event, payload::text AS payload';
 const OUTBOX_COLUMNS = 'seq, id, journey_id, kind, type, payload::text AS payload, created_at';
@@ -131,4 +133,85 @@ function commitSql(s: string): string {
     ),
     notified AS (SELECT pg_notify($44, $45) FROM ok WHERE $45::text IS NOT NULL)
     SELECT (SELECT count(*) FROM ok)::int AS applied, (SELECT count(*) FROM notified)::int AS notified`;
+}
+
+/** What a commit statement needs besides the commit itself. */
+export interface CommitContext {
+  /** A fresh id per commit call, read back after a lost connection. */
+  readonly commitId: string;
+  /** The worker that claims the commit's outbox items while it delivers them. */
+  readonly workerId: string;
+  /** How long that claim lasts (ms). */
+  readonly leaseMs: number;
+  /** Outbox ids delivered since the last commit. */
+  readonly delivered: readonly string[];
+  readonly notifyChannel: string;
+  /** A timer due within this many ms of the commit's time notifies the channel. */
+  readonly notifyWithinMs: number;
+}
+
+const toJson = (value: unknown): string | null => (value === undefined ? null : (JSON.stringify(value) ?? null));
+
+/**
+ * The parameters of the commit statement ({@link storeSql}'s `commit`), in order. JSON values are
+ * serialized here, once per commit.
+ */
+export function commitValues(c: JourneyCommit, ctx: CommitContext): unknown[] {
+  const j = c.journey;
+  const e = c.entry;
+  // Last write wins for a key set twice; a key both cancelled and set is replaced by the set
+  // (one statement may not touch a row twice).
+  const timers = new Map(c.timersToSet.map((t) => [t.key, t]));
+  const cancel = c.timersToCancel.filter((key) => !timers.has(key));
+  const set = [...timers.values()];
+  const updatedAt = Date.parse(j.updatedAt);
+  const soonest = set.reduce((min, t) => Math.min(min, t.dueAt), Number.POSITIVE_INFINITY);
+  const notify = Number.isFinite(soonest) && Number.isFinite(updatedAt) && soonest <= updatedAt + ctx.notifyWithinMs ? String(soonest) : null;
+  return [
+    j.id,
+    c.expectedVersion,
+    j.definitionId,
+    j.definitionVersion,
+    j.patientRef,
+    j.version,
+    j.lastSeq,
+    toJson(j.snapshot),
+    j.state,
+    statePaths(j.state),
+    j.phase,
+    j.status,
+    j.createdAt,
+    j.updatedAt,
+    ctx.commitId,
+    e !== undefined,
+    e?.seq ?? null,
+    e?.kind ?? null,
+    e?.type ?? null,
+    e ? toJson(e.payload) : null,
+    e ? toJson(e.actor) : null,
+    e?.at ?? null,
+    e?.recordedAt ?? null,
+    e?.from ?? null,
+    e?.to ?? null,
+    e?.definitionVersion ?? null,
+    e?.idempotencyKey ?? null,
+    e !== undefined && c.idempotencyKey !== undefined ? c.idempotencyKey : null,
+    cancel,
+    set.map((t) => t.key),
+    set.map((t) => t.owner),
+    set.map((t) => t.dueAt),
+    set.map((t) => toJson(t.event)),
+    set.map((t) => toJson(t.payload)),
+    c.outbox.map((o) => o.id),
+    c.outbox.map((o) => o.journeyId),
+    c.outbox.map((o) => o.kind),
+    c.outbox.map((o) => o.type),
+    c.outbox.map((o) => toJson(o.payload)),
+    c.outbox.map((o) => o.createdAt),
+    ctx.workerId,
+    ctx.leaseMs,
+    ctx.delivered,
+    ctx.notifyChannel,
+    notify,
+  ];
 }
