@@ -19,7 +19,7 @@ const T0 = Date.parse('2026-01-05T09:00:00Z');
 const JOURNEYS = 2_500;
 const TIMERS_EACH = 4;
 const TIMERS = JOURNEYS * TIMERS_EACH;
-const LEASE_MS = 3_000;
+const LEASE_MS = 2_000;
 
 async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
