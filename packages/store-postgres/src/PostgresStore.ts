@@ -18,7 +18,7 @@ import { journeyQuerySql } from './journeyQuerySql.js';
 import { isSchemaName, migrateSchema, quoteIdent } from './migrateSchema.js';
 import { classifyPgError, constraintOf, describePgError } from './pgErrors.js';
 import { corruptRow, readStoredJson } from './readStoredJson.js';
-import { commitValues, storeSql, type StoreSql } from './storeSql.js';
+import { commitValues, firedTimerOf, storeSql, type StoreSql } from './storeSql.js';
 
 /** How `PostgresStore` connects and behaves. Every field is optional. */
 export interface PostgresStoreOptions {
@@ -269,6 +269,14 @@ export class PostgresStore implements JourneyStore {
         // An earlier attempt may have landed after all (its connection broke before the reply).
         if (attempt > 0 && (await this.#commitOutcome(commit, commitId, deadline)) === 'applied') return;
         const current = await this.#query<{ version: number }>('commit', id, 'journeyVersion', [id]);
+        const fired = firedTimerOf(commit);
+        if (fired !== null && current.rows[0]?.version === commit.expectedVersion) {
+          throw new CareJourneyError('CJ_ERR_CONFLICT', `Commit to journey "${id}" refused: timer "${fired}" is no longer pending; another worker fired or cancelled it first.`, {
+            journeyId: id,
+            expectedVersion: commit.expectedVersion,
+            reason: 'timer no longer pending',
+          });
+        }
         throw conflictError(id, commit.expectedVersion, current.rows[0]?.version);
       } catch (error) {
         if (isCareJourneyError(error)) throw error;

@@ -81,14 +81,15 @@ export type StoreSql = ReturnType<typeof storeSql>;
  * $28 the commit's idempotency key; $29 timer keys to cancel;
  * $30-$34 timers to set (keys, owners, due times, event JSON, payload JSON);
  * $35-$40 outbox items (ids, journey ids, kinds, types, payload JSON, created at);
- * $41 this worker, $42 lease in ms; $43 outbox ids delivered; $44 notify channel, $45 notify payload.
+ * $41 this worker, $42 lease in ms; $43 outbox ids delivered; $44 notify channel, $45 notify payload;
+ * $46 the timer this commit fires, which must still be pending (see {@link firedTimerOf}).
  */
 function commitSql(s: string): string {
   return `WITH
     updated AS (
       UPDATE ${s}.journeys SET definition_id = $3, definition_version = $4, patient_ref = $5, version = $6, last_seq = $7,
         snapshot = $8::json, state = $9, state_paths = $10::text[], phase = $11, status = $12, created_at = $13, updated_at = $14, commit_id = $15
-      WHERE id = $1 AND version = $2
+      WHERE id = $1 AND version = $2 AND ($46::text IS NULL OR EXISTS (SELECT 1 FROM ${s}.timers WHERE journey_id = $1 AND key = $46))
       RETURNING id
     ),
     inserted AS (
@@ -213,5 +214,18 @@ export function commitValues(c: JourneyCommit, ctx: CommitContext): unknown[] {
     ctx.delivered,
     ctx.notifyChannel,
     notify,
+    firedTimerOf(c),
   ];
+}
+
+/**
+ * The timer a commit fires: the first key it cancels, when the commit records a firing (a journal
+ * entry of kind `timer`, or a plugin's `timer` outbox item). The commit applies only while that
+ * timer is still pending. The engine reads a timer and loads its journey in two steps, so a worker
+ * whose claim ran out may load the journey just after another worker fired the timer, at the new
+ * version; without this condition its commit would pass the version check and fire the timer twice.
+ */
+export function firedTimerOf(c: JourneyCommit): string | null {
+  const fires = c.entry?.kind === 'timer' || c.outbox.some((o) => o.kind === 'timer');
+  return fires ? (c.timersToCancel[0] ?? null) : null;
 }

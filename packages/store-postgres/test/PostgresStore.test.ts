@@ -248,6 +248,28 @@ describe('PostgresStore claims', () => {
     expect((await other.pendingOutbox(10)).map((o) => o.id)).toEqual(['j2:1:0']);
   });
 
+  it('refuses a commit that fires a timer another worker already fired, even at the current version', async () => {
+    const store = await openStore();
+    await store.commit(createCommit('j1', {}, [due('j1', 1)]));
+    const record = (await store.load('j1'))!;
+    const at = new Date(T0).toISOString();
+    const firing = (version: number): JourneyCommit => ({
+      journey: { ...record, version: version + 1 },
+      expectedVersion: version,
+      timersToSet: [],
+      timersToCancel: ['machine:t1'],
+      outbox: [{ id: `j1:${version + 1}:timer`, journeyId: 'j1', kind: 'timer', type: 'probe', payload: { key: 't1' }, createdAt: at }],
+    });
+    // The first worker fires it; a second one that loaded the journey after that (version 2)
+    // still holds the timer from its earlier read: refused, nothing written.
+    await store.commit(firing(1));
+    const error = await rejection(store.commit(firing(2)));
+    expect(error.code).toBe('CJ_ERR_CONFLICT');
+    expect(error.message).toContain('machine:t1');
+    expect((await store.load('j1'))?.version).toBe(2);
+    expect((await store.pendingOutbox(10, 'j1')).map((o) => o.id)).toEqual(['j1:1:0', 'j1:2:timer']);
+  });
+
   it('carries delivered marks in the next commit, or writes them alone when no commit comes', async () => {
     const store = await openStore();
     const s = `"${store.schema}"`;

@@ -26,7 +26,13 @@ const config = JSON.parse(process.argv[2] ?? '{}') as CrashWorkerConfig;
 const log = openChildLog(config.logPath);
 const random = seededRandom(config.seed);
 const clock = new ManualClock(config.startAt);
-const store = await PostgresStore.open({ connectionString: config.databaseUrl, schema: config.schema, leaseMs: config.leaseMs, poolSize: 2 });
+const store = await PostgresStore.open({
+  connectionString: config.databaseUrl,
+  schema: config.schema,
+  leaseMs: config.leaseMs,
+  poolSize: 2,
+  connection: { application_name: `carejourney-crash-${config.schema}-${config.run}` },
+});
 
 let timersApi: PluginApi['timers'] | undefined;
 const probe = definePlugin({
