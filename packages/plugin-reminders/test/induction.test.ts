@@ -108,10 +108,8 @@ describe('a whole esketamine induction, reminders at local times across daylight
         // Unconfirmed rides: the clinic is told 4 h before the session (staff reminders ignore quiet hours).
         if (s.number % 2 === 1) expected.push(`companion.unconfirmed ${n} ${date} 05:00`);
       }
-      const ctx = await d.context('j-dst');
-      const form2 = ctx.rems.forms.find((f) => f.sessionNumber === 2);
-      expect(form2?.submitted).not.toBeNull();
-      const form2Due = Date.parse(form2?.dueAt ?? '');
+      // Session 2's REMS form is due 7 days (168 hours) after its dose, given at the session's time.
+      const form2Due = Date.parse(schedule[1]?.dueAt ?? '') + 7 * DAY;
       const due = localParts(form2Due, zone);
       expected.push(`rems.formDue s2 ${shiftDate(due.date, -1)} ${due.time}`, `rems.formOverdue s2 ${due.date} ${due.time}`);
       // Induction over, no follow-up assessment yet: the journey asks for one at once (its
