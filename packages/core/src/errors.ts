@@ -1,15 +1,5 @@
 /**
  * Stable error codes. Hosts branch on `code`, never on message text.
- *
- * @example
- * ```ts
- * if (!result.ok) {
- *   switch (result.error.code) {
- *     case 'CJ_ERR_GUARD': // a clinical rule refused the event: show details.reason
- *     case 'CJ_ERR_FORBIDDEN': // the actor's role may not send it
- *   }
- * }
- * ```
  */
 export const ERROR_CODES = [
   'CJ_ERR_INVALID_EVENT',
@@ -27,24 +17,9 @@ export const ERROR_CODES = [
   'CJ_ERR_STORE',
 ] as const;
 
-/**
- * A stable error code: one of {@link ERROR_CODES}.
- *
- * @example
- * ```ts
- * const retryable: CareJourneyErrorCode[] = ['CJ_ERR_CONFLICT'];
- * ```
- */
 export type CareJourneyErrorCode = (typeof ERROR_CODES)[number];
 
-/**
- * One problem with one field of an input, as a path and the rule it broke.
- *
- * @example
- * ```ts
- * if (!result.ok) for (const issue of result.error.details.issues ?? []) form.markInvalid(issue.path, issue.message);
- * ```
- */
+/** One problem with one field of an input, as a path and the rule it broke. */
 export interface FieldIssue {
   /** Where the problem is, e.g. `payload.systolic` or `actor.role`. */
   readonly path: string;
@@ -54,16 +29,6 @@ export interface FieldIssue {
   readonly rule: string;
 }
 
-/**
- * Structured facts about a refusal or failure: which journey, event, field, rule, role or plugin. JSON-safe; never holds submitted values.
- *
- * @example
- * ```ts
- * const { error } = await engine.send(id, { type: 'dose.recorded', ... }, { actor }) as Extract<SendResult, { ok: false }>;
- * error.details.guard; // e.g. 'preDoseChecksPassed'
- * error.details.reason; // what is missing, in words
- * ```
- */
 export interface CareJourneyErrorDetails {
   readonly journeyId?: string;
   readonly eventType?: string;
@@ -116,19 +81,7 @@ export class CareJourneyError extends Error {
   }
 }
 
-/**
- * True when `value` is a `CareJourneyError`, optionally with the given code.
- *
- * @example
- * ```ts
- * try {
- *   await engine.start({ patientRef, actor, input });
- * } catch (error) {
- *   if (isCareJourneyError(error, 'CJ_ERR_STORE')) retryLater();
- *   else throw error;
- * }
- * ```
- */
+/** True when `value` is a `CareJourneyError`, optionally with the given code. */
 export function isCareJourneyError(
   value: unknown,
   code?: CareJourneyErrorCode,

@@ -3,33 +3,10 @@ import type { JourneyView } from '../engine/JourneyView.js';
 import type { SendResult } from '../engine/SendResult.js';
 import type { PluginHooks } from './hooks.js';
 
-/**
- * Registers hooks. Unknown hook names throw `CJ_ERR_PLUGIN` at registration.
- *
- * @example
- * ```ts
- * definePlugin({ name: 'audit', setup(api) { api.hooks.afterCommit(({ entry }) => sink.write(entry.type)); } });
- * ```
- */
+/** Registers hooks. Unknown hook names throw `CJ_ERR_PLUGIN` at registration. */
 export type PluginHookRegistry = { readonly [K in keyof PluginHooks]: (handler: PluginHooks[K]) => void };
 
-/**
- * The scoped capabilities a plugin gets in `setup`.
- *
- * @example
- * ```ts
- * definePlugin({
- *   name: 'session-reminders',
- *   setup(api) {
- *     api.hooks.afterCommit(async ({ journeyId }) => {
- *       const view = await api.get(journeyId);
- *       await api.timers.schedule({ journeyId, key: 'next-session', dueAt: api.now() + 86_400_000 });
- *     });
- *     api.hooks.onTimer(({ journeyId, key }) => notify(journeyId, key));
- *   },
- * });
- * ```
- */
+/** The scoped capabilities a plugin gets in `setup`. */
 export interface PluginApi {
   /** The plugin's own name. */
   readonly name: string;
@@ -37,7 +14,6 @@ export interface PluginApi {
   readonly timers: {
     /** Sets (or replaces) a durable timer of this plugin; `onTimer` gets it when due. */
     schedule(timer: { journeyId: string; key: string; dueAt: number; payload?: unknown }): Promise<void>;
-    /** Cancels a timer of this plugin; an unknown key is ignored. */
     cancel(journeyId: string, key: string): Promise<void>;
     /** This plugin's pending timers of one journey. */
     list(journeyId: string): Promise<Omit<TimerRow, 'owner'>[]>;
@@ -47,21 +23,12 @@ export interface PluginApi {
    * re-entrantly; the promise settles when it has been applied or refused.
    */
   send(journeyId: string, event: { type: string } & Record<string, unknown>, options: { actor: Actor; idempotencyKey?: string }): Promise<SendResult>;
-  /** The journey as `engine.get` returns it. */
   get(journeyId: string): Promise<JourneyView>;
   /** The clock's time, epoch milliseconds. */
   now(): number;
 }
 
-/**
- * A plugin, as given to `createEngine({ plugins })`.
- *
- * @example
- * ```ts
- * const plugins: CareJourneyPlugin[] = [auditTrail({ sink: console.log })];
- * createEngine({ definition: ketamineAnxietyJourney, store, protocol, plugins });
- * ```
- */
+/** A plugin, as given to `createEngine({ plugins })`. */
 export interface CareJourneyPlugin {
   readonly kind: 'carejourney.plugin';
   readonly name: string;
@@ -69,15 +36,6 @@ export interface CareJourneyPlugin {
   readonly setup: (api: PluginApi) => void;
 }
 
-/**
- * What `definePlugin` takes: the plugin's name, the plugins it needs first, and its `setup`.
- *
- * @example
- * ```ts
- * const config: PluginConfig = { name: 'acme/audit', dependencies: [], setup(api) { api.hooks.onEffect(({ type }) => log(type)); } };
- * definePlugin(config);
- * ```
- */
 export interface PluginConfig {
   /** Unique name, e.g. `reminders`. Letters, digits, dashes, dots and `@`/`/` for scoped names. */
   readonly name: string;

@@ -1,14 +1,5 @@
 import { z } from 'zod';
 
-/**
- * Validates a {@link Duration}: finite, non-negative units that add up.
- *
- * @example
- * ```ts
- * durationSchema.parse({ hours: 2, minutes: 30 }); // ok
- * durationSchema.safeParse({ hours: -1 }).success; // false
- * ```
- */
 export const durationSchema = z.strictObject({
   weeks: z.number().finite().nonnegative().optional(),
   days: z.number().finite().nonnegative().optional(),
@@ -18,15 +9,7 @@ export const durationSchema = z.strictObject({
   ms: z.number().finite().nonnegative().optional(),
 });
 
-/**
- * A span of time, e.g. `{ days: 2, hours: 3 }`. Fields add up.
- *
- * @example
- * ```ts
- * const observation: Duration = { hours: 2 };
- * toMillis(observation); // 7_200_000
- * ```
- */
+/** A span of time, e.g. `{ days: 2, hours: 3 }`. Fields add up. */
 export type Duration = z.infer<typeof durationSchema>;
 
 const MS = { weeks: 604_800_000, days: 86_400_000, hours: 3_600_000, minutes: 60_000, seconds: 1000, ms: 1 } as const;

@@ -1,13 +1,6 @@
 import type { FieldIssue } from '../errors.js';
 
-/**
- * Limits applied to every value that enters a journey.
- *
- * @example
- * ```ts
- * createEngine({ definition, store, protocol, limits: { ...DEFAULT_INPUT_LIMITS, maxStringLength: 1024 } });
- * ```
- */
+/** Limits applied to every value that enters a journey. */
 export interface InputLimits {
   /** Longest string accepted anywhere in an event or input. */
   readonly maxStringLength: number;
@@ -17,27 +10,12 @@ export interface InputLimits {
   readonly maxEntries: number;
 }
 
-/**
- * The limits applied when none are given: strings up to 4096 characters, 16 levels deep, 1000 entries per object or array.
- *
- * @example
- * ```ts
- * checkJsonSafe(payload, 'payload', { ...DEFAULT_INPUT_LIMITS, maxDepth: 8 });
- * ```
- */
 export const DEFAULT_INPUT_LIMITS: InputLimits = { maxStringLength: 4096, maxDepth: 16, maxEntries: 1000 };
 
 /**
  * Checks that a value survives a JSON round trip unchanged and within limits: no functions,
  * symbols, bigints, `undefined` values, NaN or Infinity, Dates or other class instances, cycles,
  * oversized strings or structures. Returns the problems found (empty when the value is safe).
- *
- * @example
- * ```ts
- * checkJsonSafe({ at: new Date() }, 'payload');
- * // [{ path: 'payload.at', rule: 'json', message: '...' }]
- * checkJsonSafe({ total: 14 }, 'payload'); // []
- * ```
  */
 export function checkJsonSafe(value: unknown, root: string, limits: InputLimits = DEFAULT_INPUT_LIMITS): FieldIssue[] {
   const issues: FieldIssue[] = [];
