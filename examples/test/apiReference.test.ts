@@ -1,4 +1,4 @@
-// The API reference (`pnpm docs`, TypeDoc with typedoc.json) builds without a warning, and every
+// The API reference (`pnpm run docs`, TypeDoc with typedoc.json) builds without a warning, and every
 // public symbol of the documented packages carries a summary and an @example.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,7 +47,7 @@ describe('API reference', () => {
     const app = await Application.bootstrapWithPlugins({ options: CONFIG }, [new TypeDocReader(), new TSConfigReader()]);
     const logger = new CollectingLogger();
     app.logger = logger;
-    // The strict settings this test relies on live in typedoc.json, where `pnpm docs` reads them too.
+    // The strict settings this test relies on live in typedoc.json, where `pnpm run docs` reads them too.
     expect(app.options.getValue('treatWarningsAsErrors')).toBe(true);
     expect(app.options.getValue('validation').notDocumented).toBe(true);
 
@@ -77,7 +77,7 @@ describe('API reference', () => {
     expect(gaps).toEqual([]);
     expect(modules.reduce((n, m) => n + (m.children?.length ?? 0), 0)).toBeGreaterThan(100);
 
-    // The HTML site renders too (to a scratch directory; `pnpm docs` writes docs/api).
+    // The HTML site renders too (to a scratch directory; `pnpm run docs` writes docs/api).
     const out = mkdtempSync(join(tmpdir(), 'carejourney-api-'));
     try {
       await app.generateDocs(project, out);
