@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateResponse } from '@carejourney/core';
+import { createEngine, evaluateResponse, ketamineAnxietyJourney, MemoryStore } from '@carejourney/core';
 import { SCREENING_PLUGIN_NAME } from '../src/index.js';
 import { actors, Clinic, frequencyAnswers, noContraindications } from './clinic.js';
 
 const PLUGIN_ACTOR = { id: 'screening-plugin', role: 'system' };
+
+function createEngineTwice(clinic: Clinic) {
+  return createEngine({ definition: ketamineAnxietyJourney, store: new MemoryStore(), plugins: [clinic.screening.plugin] });
+}
 
 /** Referral accepted, a consultation, and the baseline GAD-7 and PHQ-9 through the plugin. */
 async function intake(clinic: Clinic, baseline = { gad7: 16, phq9: 11, item9: 0 }): Promise<void> {
@@ -221,6 +225,30 @@ describe('submit', () => {
     expect(first.ok && first.response).toMatchObject({ responseRef: 'host-qr-77', patientRef: 'pt-0001', authored: '2026-03-01T17:30:00.000Z', total: 12 });
     expect(again.ok).toBe(true);
     expect((await clinic.context()).assessments).toHaveLength(1);
+  });
+
+  it('scores a host instrument given with the shipped ones, and refuses bad options', async () => {
+    const { createScreening, defineInstrument, SHIPPED_INSTRUMENTS } = await import('../src/index.js');
+    const wellbeing = defineInstrument({
+      id: 'WB-3',
+      version: '2.1.0',
+      title: 'Clinic well-being check',
+      administeredBy: 'patient',
+      recallPeriod: 'last week',
+      licence: { kind: 'public-domain', notice: 'Written by the clinic, no restrictions.' },
+      citation: 'Clinic protocol QA-12, 2026.',
+      items: ['1', '2'].map((linkId) => ({ linkId, type: 'choice' as const, answers: [0, 1, 2].map((value) => ({ value })) })),
+      scoring: { kind: 'sum', min: 0, max: 4 },
+    });
+    const clinic = new Clinic({ screening: { instruments: [...SHIPPED_INSTRUMENTS, wellbeing] } });
+    await clinic.start();
+    const r = await clinic.screening.submit(clinic.id, { instrument: 'WB-3', answers: { '1': 2, '2': 1 } });
+    expect(r.ok && [r.response.total, r.response.version, r.entry]).toEqual([3, '2.1.0', null]);
+    expect(() => createScreening({ instruments: [wellbeing, wellbeing] })).toThrow(/instrument ids must be unique/);
+    expect(() => createScreening({ instruments: [{ ...wellbeing }] })).toThrow(/defineInstrument/);
+    expect(() => createScreening({ followUp: { afterDays: 0 } })).toThrow(expect.objectContaining({ code: 'CJ_ERR_INVALID_CONFIG' }));
+    // One instance serves one engine.
+    expect(() => createEngineTwice(clinic)).toThrow(/once per engine/);
   });
 
   it('tells the caller to register the plugin first', async () => {
