@@ -57,7 +57,15 @@ export interface OutcomeOptions {
   readonly followUpAfterDays?: number;
 }
 
-/** The first dose of the journey, from its finished sessions and the one in progress. */
+/**
+ * The first dose of the journey (epoch ms), from its finished sessions and the one in progress;
+ * null before any dose.
+ *
+ * @example
+ * ```ts
+ * const first = firstDoseAt((await engine.get(id)).context);
+ * ```
+ */
 export function firstDoseAt(context: KetamineJourneyContext): number | null {
   let first: number | null = null;
   for (const s of [...context.sessions, ...(context.session ? [context.session] : [])]) {
