@@ -212,6 +212,8 @@ export function createScreening(options: ScreeningOptions = {}): Screening {
     if (proposal === null) return;
     const refer = opts.referToPhysicianReview && proposal.outcome !== 'eligible-pending-review' && decided === undefined;
     if (refer) {
+      // Awaited: the record's outbox item is marked delivered only once the referral is applied,
+      // so a crash in between redelivers the record and the idempotency key applies it once.
       const sent = await engineApi().send(
         journeyId,
         { type: 'eligibility.decided', outcome: 'physician-review', reasons: [...proposal.reasons] },
