@@ -31,6 +31,9 @@ type KetamineEvent = JourneyEventFrom<Def>;
 type Payload<K extends KetamineEvent['type']> = Omit<Extract<KetamineEvent, { type: K }>, 'type'>;
 
 const MIN = 60_000;
+
+/** The clinic's protocol settings every test journey uses. */
+export const CLINIC_PROTOCOL = { timeZone: 'Europe/Berlin' } as const satisfies KetamineProtocolInput;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export function noContraindications(): Record<Contraindication, boolean> {
@@ -85,7 +88,7 @@ export class Clinic {
       store: this.store,
       clock: this.clock,
       plugins: [this.screening.plugin],
-      protocol: { timeZone: 'Europe/Berlin', ...options.protocol },
+      protocol: { ...CLINIC_PROTOCOL, ...options.protocol },
     });
     this.engine.on('effect', (n) => this.effects.push(n));
     this.engine.on('plugin.error', (n) => this.pluginErrors.push(n.message));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createEngine, evaluateResponse, ketamineAnxietyJourney, MemoryStore } from '@carejourney/core';
+import { createEngine, evaluateResponse, ketamineAnxietyJourney, ManualClock, MemoryStore } from '@carejourney/core';
 import { SCREENING_PLUGIN_NAME } from '../src/index.js';
-import { actors, Clinic, frequencyAnswers, noContraindications } from './clinic.js';
+import { actors, Clinic, CLINIC_PROTOCOL, frequencyAnswers, noContraindications } from './clinic.js';
 
 const PLUGIN_ACTOR = { id: 'screening-plugin', role: 'system' };
 
@@ -144,6 +144,49 @@ describe('the screening plugin in a full ketamine journey', () => {
     const r = await clinic.screening.recordMedicalHistory(clinic.id, { conditions: noContraindications(), medications: [] }, { actor: actors.nurse });
     expect(r.ok && r.proposal).toMatchObject({ outcome: 'physician-review', suicidality: ['PHQ-9 item 9 above 0 at baseline'] });
     expect(clinic.effectsOf('safety.alert')).toHaveLength(1);
+  });
+});
+
+describe('after a crash', () => {
+  /** A store that loses the "delivered" marks, as when the process dies between commit and delivery. */
+  class CrashingStore extends MemoryStore {
+    crashed = true;
+    override async markDelivered(ids: readonly string[]): Promise<void> {
+      if (!this.crashed) await super.markDelivered(ids);
+    }
+  }
+
+  it('recovery redelivers the screening records to the plugin and the referral is applied once', async () => {
+    const store = new CrashingStore();
+    const clock = new ManualClock('2026-03-02T08:00:00Z');
+    // The first process acknowledged these events and died before any plugin saw them.
+    const first = createEngine({ definition: ketamineAnxietyJourney, store, clock, protocol: CLINIC_PROTOCOL });
+    const { id } = await first.start({ patientRef: 'pt-0001', actor: actors.coordinator, input: { referral: { source: 'professional', indication: 'generalized-anxiety' } } });
+    for (const [event, actor] of [
+      [{ type: 'referral.accepted' }, actors.coordinator],
+      [{ type: 'screening.contraindicationsRecorded', answers: { ...noContraindications(), 'heart-disease': true } }, actors.nurse],
+      [{ type: 'screening.medicationsReviewed', classes: ['stimulant'] }, actors.nurse],
+    ] as const) {
+      const r = await first.send(id, event as never, { actor });
+      expect(r.ok).toBe(true);
+    }
+    expect((await first.history(id)).some((e) => e.type === 'eligibility.decided')).toBe(false);
+
+    store.crashed = false;
+    const after = new Clinic({ store, clock });
+    after.id = id;
+    expect(await after.engine.recover()).toBeGreaterThan(0);
+    expect(await after.engine.recover()).toBe(0);
+    // Both records were redelivered and each asked for the referral: it was applied once.
+    const decisions = (await after.journal()).filter((e) => e.type === 'eligibility.decided');
+    expect(decisions.map((e) => [e.actor, e.payload['outcome']])).toEqual([[PLUGIN_ACTOR, 'physician-review']]);
+    expect(decisions[0]?.payload['reasons']).toEqual([
+      'heart-disease: a relative contraindication that needs a physician review',
+      'stimulant: co-medication to review (raises blood pressure)',
+    ]);
+    expect(after.proposals).toHaveLength(2);
+    expect(new Set(after.proposals.map((p) => p.deliveryId)).size).toBe(2);
+    expect(after.pluginErrors).toEqual([]);
   });
 });
 
