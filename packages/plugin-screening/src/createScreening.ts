@@ -277,7 +277,7 @@ export function createScreening(options: ScreeningOptions = {}): Screening {
   const score = (instrument: string, answers: unknown): Score => {
     const definition = instruments.get(instrument);
     if (!definition) {
-      throw new CareJourneyError('CJ_ERR_INVALID_INPUT', `Unknown instrument "${String(instrument).slice(0, 30)}": known are ${[...instruments.keys()].join(', ')}.`, {
+      throw new CareJourneyError('CJ_ERR_INVALID_INPUT', `The instrument is not one this screening plugin scores: known are ${[...instruments.keys()].join(', ')}.`, {
         issues: [{ path: 'instrument', rule: 'unknown_instrument', message: 'not an instrument of this screening plugin' }],
       });
     }

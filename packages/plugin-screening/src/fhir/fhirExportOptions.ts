@@ -62,7 +62,7 @@ export function checkResponseMatches(definition: InstrumentDefinition, response:
   if (response.instrument !== definition.id || response.version !== definition.version) {
     throw new CareJourneyError(
       'CJ_ERR_INVALID_INPUT',
-      `The response was scored with ${response.instrument.slice(0, 30)} ${response.version.slice(0, 30)}, not ${definition.id} ${definition.version}: export it with its own definition.`,
+      `The response was not scored with ${definition.id} ${definition.version}: export it with the definition and version it was scored with.`,
       { issues: [{ path: 'response.instrument', rule: 'definition_mismatch', message: 'scored with another instrument definition or version' }] },
     );
   }
