@@ -33,7 +33,7 @@ type Payload<K extends KetamineEvent['type']> = Omit<Extract<KetamineEvent, { ty
 const MIN = 60_000;
 
 /** The clinic's protocol settings every test journey uses. */
-export const CLINIC_PROTOCOL = { timeZone: 'Europe/Berlin' } as const satisfies KetamineProtocolInput;
+export const CLINIC_PROTOCOL = { timeZone: 'Europe/Berlin', acceptUnconfirmedDefaults: true } as const satisfies KetamineProtocolInput;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export function noContraindications(): Record<Contraindication, boolean> {
@@ -158,13 +158,17 @@ export class Clinic {
     await this.advance(20);
     await this.send('dose.recorded', { medication: 'racemic-ketamine', amountMg: 35, infusionMinutes: 40, lot: 'LOT-2291', administration: 'staff-administered' }, 'nurse');
     const doseAt = this.clock.now();
-    for (const minute of [10, 25, 40]) {
+    const observation = (await this.context()).session?.observationMinutes ?? 60;
+    // Readings on the IV cadence (every 15 minutes); sedation and dissociation scored by the plugin.
+    for (let minute = 10; minute < observation; minute += 15) {
       await this.advanceTo(doseAt + minute * MIN);
       await this.send('monitoring.vitalsRecorded', { systolic: 134, diastolic: 84, heartRate: 82, spo2: 97 }, 'nurse');
+      if (minute === 10) {
+        await this.submit('MOAA/S', { level: 4 }, 'nurse');
+        await this.submit('CADSS-6', { '1': 2, '2': 1, '6': 1, '7': 0, '15': 1, '22': 0 }, 'nurse');
+      }
     }
-    await this.submit('MOAA/S', { level: 4 }, 'nurse');
-    await this.submit('CADSS-6', { '1': 2, '2': 1, '6': 1, '7': 0, '15': 1, '22': 0 }, 'nurse');
-    await this.advanceTo(doseAt + (context.plan?.observationMinutes ?? 60) * MIN);
+    await this.advanceTo(doseAt + observation * MIN);
     expect((await this.view()).stateLabel).toContain('readyForDischarge');
     await this.send('monitoring.vitalsRecorded', { systolic: 126, diastolic: 80, heartRate: 76, spo2: 98 }, 'nurse');
     await this.submit('MOAA/S', { level: 5 }, 'nurse');

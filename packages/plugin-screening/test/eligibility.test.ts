@@ -51,7 +51,7 @@ describe('eligibility proposal', () => {
 
   it("uses the clinic's classes: psychosis history is a review by default, ineligible where the clinic makes it absolute", () => {
     expect(proposeEligibility({ present: ['psychosis-history'], medications: [], classes }).outcome).toBe('physician-review');
-    const strict = ketamineProtocolSchema.parse({ contraindicationClasses: { 'psychosis-history': 'absolute' } }).contraindicationClasses;
+    const strict = ketamineProtocolSchema.parse({ timeZone: 'UTC', acceptUnconfirmedDefaults: true, contraindicationClasses: { 'psychosis-history': 'absolute' } }).contraindicationClasses;
     expect(proposeEligibility({ present: ['psychosis-history'], medications: [], classes: strict }).outcome).toBe('ineligible');
   });
 

@@ -4,9 +4,11 @@ import { SCREENING_PLUGIN_NAME } from '../src/index.js';
 import { actors, Clinic, CLINIC_PROTOCOL, frequencyAnswers, noContraindications } from './clinic.js';
 
 const PLUGIN_ACTOR = { id: 'screening-plugin', role: 'system' };
+/** 0.5 mg/kg for a 70 kg patient: 35 mg, the dose the session runner records. */
+const IV_PLAN = { summary: 'Racemic ketamine 0.5 mg/kg IV over 40 min', steps: [{ fromSession: 1, amount: 0.5, unit: 'mg/kg' as const, infusionMinutes: 40 }] };
 
 function createEngineTwice(clinic: Clinic) {
-  return createEngine({ definition: ketamineAnxietyJourney, store: new MemoryStore(), plugins: [clinic.screening.plugin] });
+  return createEngine({ definition: ketamineAnxietyJourney, store: new MemoryStore(), protocol: CLINIC_PROTOCOL, plugins: [clinic.screening.plugin] });
 }
 
 /** Referral accepted, a consultation, and the baseline GAD-7 and PHQ-9 through the plugin. */
@@ -49,7 +51,7 @@ describe('the screening plugin in a full ketamine journey', () => {
     await clinic.send('screening.vitalsRecorded', { systolic: 124, diastolic: 80, heartRate: 72, spo2: 98 }, 'nurse');
     await clinic.send('eligibility.decided', { outcome: 'eligible', reasons: ['Glaucoma reviewed with ophthalmology; benzodiazepine tapered'] }, 'physician');
     await clinic.send('consent.recorded', { formVersion: 'KET-CONSENT-3' }, 'physician');
-    await clinic.send('plan.recorded', { route: 'iv', dosePlan: { summary: 'Racemic ketamine 0.5 mg/kg IV over 40 min', steps: [{ fromSession: 1, amount: 0.5, unit: 'mg/kg', infusionMinutes: 40 }] } }, 'physician');
+    await clinic.send('plan.recorded', { route: 'iv', dosePlan: IV_PLAN, weightKg: 70 }, 'physician');
     await clinic.send('induction.started', { firstSessionAt: '2026-03-03T09:00:00Z' }, 'coordinator');
 
     await clinic.runIvSession();
@@ -71,15 +73,19 @@ describe('the screening plugin in a full ketamine journey', () => {
     expect(clinic.effectsOf('safety.alert').slice(alertsBefore).map((e) => e.payload['kind'])).toEqual(['hold']);
     // The plugin adds no safety events of its own.
     expect((await clinic.journal()).filter((e) => e.actor.id === PLUGIN_ACTOR.id).map((e) => e.type)).not.toContain('safety.signalReported');
-    await clinic.send('hold.reviewed', { decision: 'resume', reason: 'Passive thoughts only; safety plan in place, reviewed in person' }, 'physician');
+    const nextSessionAt = held.context.schedule.find((x) => x.status === 'planned')?.dueAt ?? '';
+    await clinic.send('hold.reviewed', { decision: 'resume', reason: 'Passive thoughts only; safety plan in place, reviewed in person', nextSessionAt }, 'physician');
     expect((await clinic.view()).phase).toBe('induction');
 
     for (let i = 0; i < 4; i++) await clinic.runIvSession();
     expect((await clinic.view()).stateLabel).toContain('responseReview.awaitingAssessment');
 
-    // The response review runs on the plugin's GAD-7 follow-up.
+    // The response review runs on the plugin's GAD-7 follow-up: the journey proposes, a physician decides.
     await clinic.submit('GAD-7', frequencyAnswers(7, 6));
-    const reviewed = await clinic.context();
+    const proposed = await clinic.view();
+    expect(proposed.stateLabel).toContain('responseReview.clinicianDecision');
+    expect(clinic.effectsOf('response.proposed').at(-1)?.payload).toMatchObject({ instrument: 'GAD-7', baseline: 16, current: 6, responded: true });
+    const reviewed = proposed.context;
     const outcomes = await clinic.screening.outcomes(clinic.id);
     const gad7 = outcomes.instruments[0];
     expect(outcomes.primaryInstrument).toBe('GAD-7');
@@ -91,6 +97,9 @@ describe('the screening plugin in a full ketamine journey', () => {
     expect(gad7?.response).toMatchObject({ responded: true, remission: false, dropPercent: 62.5 });
     expect(gad7?.points.map((p) => p.responseRef !== null)).toEqual([true, true]);
     expect(outcomes.instruments.map((i) => i.instrument)).toEqual(['GAD-7', 'PHQ-9']);
+
+    await clinic.send('response.decided', { decision: 'maintenance', everyDays: 28, reason: 'Responded (GAD-7 16 to 6); monthly boosters' }, 'physician');
+    expect((await clinic.view()).phase).toBe('maintenance');
 
     // The plugin never decided eligibility itself.
     const decisions = (await clinic.journal()).filter((e) => e.type === 'eligibility.decided');
@@ -311,7 +320,7 @@ describe('follow-up measure', () => {
     await clinic.send('screening.vitalsRecorded', { systolic: 124, diastolic: 80, heartRate: 72, spo2: 98 }, 'nurse');
     await clinic.send('eligibility.decided', { outcome: 'eligible', reasons: [] }, 'physician');
     await clinic.send('consent.recorded', { formVersion: 'KET-CONSENT-3' }, 'physician');
-    await clinic.send('plan.recorded', { route: 'iv', dosePlan: { summary: 'Racemic ketamine 0.5 mg/kg IV over 40 min', steps: [{ fromSession: 1, amount: 0.5, unit: 'mg/kg' }] } }, 'physician');
+    await clinic.send('plan.recorded', { route: 'iv', dosePlan: IV_PLAN, weightKg: 70 }, 'physician');
     await clinic.send('induction.started', { firstSessionAt: '2026-03-03T09:00:00Z' }, 'coordinator');
     await clinic.runIvSession();
     await clinic.runIvSession();
