@@ -101,8 +101,8 @@ export interface ResponseSubmission {
 export interface SubmitOptions {
   /**
    * Who the journey records the event as. Assessments default to the plugin's system actor; MOAA/S
-   * and CADSS results are recorded as the rating clinician (the journey's policy reserves them to
-   * staff), so they need it.
+   * and CADSS results are recorded as whoever rated them in the session (a nurse or physician in
+   * clinic, the patient at home), so they need it.
    */
   readonly actor?: Actor;
   /** Defaults to one derived from the response reference: the same response applies once. */
@@ -162,7 +162,7 @@ const submissionSchema = z.strictObject({
 /**
  * The screening plugin of the ketamine-for-anxiety journey. It scores questionnaire answers with
  * versioned instrument definitions and feeds the results to the journey (`assessment.recorded` as
- * its system actor, MOAA/S and CADSS as the rating clinician), so the journey's own alerts and
+ * its system actor, MOAA/S and CADSS as whoever rated them), so the journey's own alerts and
  * holds apply; it turns medical-history answers into the contraindication checklist and derives an
  * eligibility proposal (referring the journey to a physician review when needed, never deciding
  * eligible or ineligible); it reports outcome series; optionally it refuses typed-in totals and
@@ -316,8 +316,8 @@ export function createScreening(options: ScreeningOptions = {}): Screening {
       if (actor === undefined) {
         return {
           ok: false,
-          error: new CareJourneyError('CJ_ERR_INVALID_INPUT', `A ${definition.id} result is recorded as the clinician who rated it: pass options.actor (a nurse or physician).`, {
-            issues: [{ path: 'options.actor', rule: 'required', message: `${event.type} is recorded by clinic staff` }],
+          error: new CareJourneyError('CJ_ERR_INVALID_INPUT', `A ${definition.id} result is recorded as whoever rated it in the session: pass options.actor (a nurse or physician in clinic).`, {
+            issues: [{ path: 'options.actor', rule: 'required', message: `${event.type} is recorded by whoever rated it` }],
           }),
           response,
         };
