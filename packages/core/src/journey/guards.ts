@@ -130,7 +130,7 @@ export const ketamineJourneyRules = {
     },
   }),
   checkInOpen: guardRule<Ctx, AnyEv>({
-    description: 'A planned session is due and its check-in has opened',
+    description: 'A planned session is due: its check-in has opened and its no-show grace has not passed',
     scope: 'context',
     check: ({ context, event }) => {
       const next = nextPlannedSession(context);
@@ -138,6 +138,10 @@ export const ketamineJourneyRules = {
       const route = routeProtocolOf(context);
       const opens = ms(next.dueAt) - (route?.checkInOpensHoursBefore ?? 0) * 3_600_000;
       if (event.at < opens) return `Session ${next.number} is due ${formatInstant(next.dueAt, context)}; check-in opens ${formatInstant(opens, context)}`;
+      const closes = ms(next.dueAt) + context.protocol.noShowGraceMinutes * 60_000;
+      if (event.at >= closes) {
+        return `Session ${next.number} was due ${formatInstant(next.dueAt, context)}; its ${context.protocol.noShowGraceMinutes}-minute grace has passed, so it is missed: reschedule it`;
+      }
       return join(patientOnlyAtHome(context, event));
     },
   }),
@@ -256,6 +260,8 @@ export const ketamineJourneyRules = {
         if (!event.alertAndOriented) problems.push('The patient is not recorded as alert and oriented');
         if (!event.noDrivingAdviceGiven) problems.push('The no-driving advice (not until the next day, after a restful sleep) is not recorded');
         if (event.readyToLeaveAt !== undefined && ms(event.readyToLeaveAt) > event.at) problems.push('readyToLeaveAt cannot be after the discharge');
+        const dose = context.session?.dose;
+        if (event.readyToLeaveAt !== undefined && dose && ms(event.readyToLeaveAt) < ms(dose.at)) problems.push('readyToLeaveAt cannot be before the dose');
         problems.push(...patientOnlyAtHome(context, event as AnyEv));
       }
       return join(problems);

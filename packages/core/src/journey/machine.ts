@@ -133,7 +133,8 @@ function sessionCycle(phase: 'induction' | 'maintenance') {
             'treatment.discontinued': { actions: ['pendDiscontinuation', 'alertEndingAfterSession'] },
             'journey.withdrawn': { actions: ['pendWithdrawal', 'alertEndingAfterSession'] },
             'session.discharged': { guard: 'dischargeCriteriaMet', target: 'ended', actions: ['dischargeSession', 'fileRemsForms'] },
-            'session.escalated': { target: 'ended', actions: ['escalateSession', 'alertTransfer', 'fileRemsForms'] },
+            // A transfer of care puts treatment on hold until a physician reviews it.
+            'session.escalated': { target: 'ended', actions: ['escalateSession', 'holdForTransfer', 'alertTransfer', 'fileRemsForms'] },
           },
           states: {
             monitoring: {
@@ -392,6 +393,7 @@ export const ketamineAnxietyMachine = setup({
     holdForSeriousAdverseEvent: assign(({ context, event }: Args) => u.placeHold(context, event, 'serious-adverse-event')),
     holdForSuicidality: assign(({ context, event }: Args) => u.placeHold(context, event, 'suicidality')),
     holdForSignal: assign(({ context, event }: Args) => u.placeHold(context, event, event['signal'])),
+    holdForTransfer: assign(({ context, event }: Args) => u.placeHold(context, event, 'transfer-of-care')),
     alertHold: emit(({ context, event }: Args) => {
       const signal = context.hold?.signals[context.hold.signals.length - 1]?.signal ?? 'hold';
       return alertPayload(context, event, 'hold', `Treatment on hold (${signal}): a clinician must review before any further dose`, { signal });

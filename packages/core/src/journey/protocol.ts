@@ -85,6 +85,8 @@ function routeProtocolSchema(d: RouteDefaults) {
         .prefault({}),
       /** Above either value a dose needs a recorded physician override. */
       preDoseBpLimit: bpLimitSchema(140, 90),
+      /** UNCONFIRMED: the last pre-dose blood pressure must be at most this old at the dose ("before every dose"). */
+      preDoseVitalsMaxAgeMinutes: int(5, 240).default(60),
       discharge: z
         .strictObject({
           /** Every reading of the stable window must be within this limit, or within `baselineToleranceMmHg` of the pre-dose reading. */
@@ -239,6 +241,7 @@ const UNCONFIRMED_PER_ROUTE: readonly (readonly string[])[] = [
   ['stopRules', 'heartRate', 'above'],
   ['stopRules', 'heartRate', 'forMinutes'],
   ['minHoursBetweenDoses'],
+  ['preDoseVitalsMaxAgeMinutes'],
 ];
 
 /** Every UNCONFIRMED default, as a path into the protocol input. */

@@ -211,7 +211,9 @@ export function preDoseProblems(context: KetamineJourneyContext, at: number): st
   }
   const vitals = preDose.vitals[preDose.vitals.length - 1];
   if (!vitals) problems.push('No pre-dose blood pressure recorded');
-  else {
+  else if (at - ms(vitals.takenAt) > route.preDoseVitalsMaxAgeMinutes * MIN) {
+    problems.push(`The last pre-dose blood pressure is ${formatMinutes((at - ms(vitals.takenAt)) / MIN)} old: record one within ${formatMinutes(route.preDoseVitalsMaxAgeMinutes)} of the dose`);
+  } else {
     const limit = route.preDoseBpLimit;
     const high = uncoveredHighReadings(session, limit);
     if (high.length > 0) {

@@ -95,7 +95,8 @@ export const adverseEventTermSchema = z.enum(ADVERSE_EVENT_TERMS);
 export type AdverseEventTerm = z.infer<typeof adverseEventTermSchema>;
 
 /** Signals that put treatment on hold until a clinician reviews it. */
-export const HOLD_SIGNALS = ['serious-adverse-event', 'suicidality', 'pregnancy', 'psychotic-symptoms'] as const;
+/** Signals that put treatment on hold until a clinician reviews it; a transfer of care out of a session is one. */
+export const HOLD_SIGNALS = ['serious-adverse-event', 'suicidality', 'pregnancy', 'psychotic-symptoms', 'transfer-of-care'] as const;
 export const holdSignalSchema = z.enum(HOLD_SIGNALS);
 export type HoldSignal = z.infer<typeof holdSignalSchema>;
 
