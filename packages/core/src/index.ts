@@ -128,7 +128,7 @@ export { KETAMINE_RULE_PARAMETERS } from './journey/ruleParameters.js';
 export type { KetamineRuleName } from './journey/guards.js';
 export { ketamineJourneyPolicy, KETAMINE_ROLES } from './journey/policy.js';
 export type { KetamineRole } from './journey/policy.js';
-export { initialKetamineContext, ketamineContextSchema } from './journey/context.js';
+export { initialKetamineContext, ketamineContextSchema, RECENT_SESSIONS } from './journey/context.js';
 export type {
   KetamineJourneyContext,
   KetamineMachineInput,
@@ -140,6 +140,8 @@ export type {
   RemsFormStatus,
   BlockingEvidence,
   SessionStop,
+  SessionSummary,
+  CourseTally,
 } from './journey/context.js';
 export { inductionSchedule, continueSchedule } from './journey/inductionSchedule.js';
 export { onOpenDays, closedDayReason } from './journey/clinicCalendar.js';

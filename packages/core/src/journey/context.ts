@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { JourneyStartInput } from '../engine/defineJourney.js';
 import type { KetamineEventPayload, KetamineJourneyInput } from './events.js';
 import type { KetamineProtocol } from './protocol.js';
+import type { RemsMonitoringForm } from './remsMonitoringForm.js';
 import type { ResponseInstrument, ResponseResult } from './responseReview.js';
 import type {
   AdverseEventTerm,
@@ -188,6 +189,54 @@ export interface SessionRecord {
 }
 
 /**
+ * An ended session as the journey keeps it: the facts later rules, the REMS form and the response
+ * review use. Every record of the session (each reading, each pre-dose record) stays in the
+ * journal; the context keeps the last {@link RECENT_SESSIONS} of these summaries, so its size stays
+ * flat over a years-long course.
+ */
+export interface SessionSummary {
+  readonly number: number;
+  readonly phase: SessionPhase;
+  readonly route: KetamineRoute;
+  readonly setting: 'clinic' | 'home';
+  readonly dueAt: string;
+  readonly checkedInAt: string;
+  readonly dose: {
+    readonly at: string;
+    readonly medication: 'esketamine' | 'racemic-ketamine';
+    readonly amountMg: number;
+    readonly devices: number | null;
+    readonly plannedMg: number | null;
+  } | null;
+  readonly observationMinutes: number;
+  readonly observationElapsedAt: string | null;
+  readonly adverseEvents: readonly { readonly term: AdverseEventTerm; readonly serious: boolean }[];
+  readonly stopped: { readonly kind: SessionStop['kind']; readonly reason: string } | null;
+  readonly discharge: { readonly at: string; readonly releasedTo: 'responsible-adult' | 'trusted-adult-at-home'; readonly readyToLeaveAt: string } | null;
+  readonly transfer: { readonly at: string; readonly destination: 'emergency-department' | 'ems' | 'inpatient-admission'; readonly reference: string } | null;
+  readonly outcome: Exclude<SessionOutcome, 'in-progress'>;
+  readonly ended: Stamp & { readonly reason: string | null };
+}
+
+/** How many ended sessions (and ended schedule entries) the context keeps; older ones are in the journal. */
+export const RECENT_SESSIONS = 12;
+
+/** Counts and instants over the whole course, kept instead of the full history. */
+export interface CourseTally {
+  /** Every session number ever scheduled is below this; the next one gets it. */
+  readonly nextSessionNumber: number;
+  readonly sessionsEnded: number;
+  readonly doses: number;
+  readonly lastDoseAt: string | null;
+  /** When the last induction session began (follow-up assessments from then on count for the response review). */
+  readonly lastInductionCheckInAt: string | null;
+  readonly holds: number;
+  readonly remsFormsSubmitted: number;
+  /** REMS forms exist for every dosed esketamine session up to this number. */
+  readonly remsFiledThroughSession: number;
+}
+
+/**
  * The treatment plan a physician recorded: route, dose plan (as prescribed, never computed), observation, primary instrument and induction schedule.
  *
  * @example
@@ -237,6 +286,8 @@ export interface RemsFormStatus {
   readonly dueAt: string;
   readonly submitted: (Stamp & { readonly submissionRef: string }) | null;
   readonly overdue: boolean;
+  /** The form's data, kept while it is outstanding (see `remsMonitoringForm`). */
+  readonly form: RemsMonitoringForm | null;
 }
 
 /**
@@ -273,13 +324,15 @@ export interface KetamineJourneyContext {
     readonly consent: (Stamp & { readonly formVersion: string }) | null;
     readonly remsEnrolment: (Stamp & { readonly enrolmentRef: string }) | null;
   };
+  /** The latest baseline and the latest follow-up of each instrument, most recent last; every result is in the journal. */
   readonly assessments: readonly AssessmentRecord[];
   readonly plan: TreatmentPlan | null;
   readonly schedule: readonly ScheduledSession[];
   /** The session in progress, if any. */
   readonly session: SessionRecord | null;
-  /** Sessions that ended (completed, cancelled after check-in, or aborted). */
-  readonly sessions: readonly SessionRecord[];
+  /** The most recent sessions that ended (at most {@link RECENT_SESSIONS}), as summaries. */
+  readonly sessions: readonly SessionSummary[];
+  readonly tally: CourseTally;
   /** When induction ended and the response review began. */
   readonly inductionEndedAt: string | null;
   readonly response: (ResponseResult & { readonly at: string }) | null;
@@ -288,12 +341,14 @@ export interface KetamineJourneyContext {
     /** The cadence a physician set (response decision, cadence change, missed-session review). */
     readonly everyDays: number | null;
     readonly startedAt: string | null;
+    /** The most recent clinician check-ins (at most 3). */
     readonly checkIns: readonly Stamp[];
   };
   /** A missed session awaiting the clinician's choice (esketamine). */
   readonly missedSession: { readonly number: number; readonly phase: SessionPhase; readonly at: string } | null;
   /** The hold in effect. Raised during a dosed session, it takes effect when the session ends. */
   readonly hold: HoldRecord | null;
+  /** The most recent reviewed holds (at most 5); `tally.holds` counts them all. */
   readonly holds: readonly HoldRecord[];
   /** A discontinuation or withdrawal sent during a dosed session: it takes effect when the session ends. */
   readonly pendingEnding: (Stamp & { readonly kind: 'discontinued' | 'closed'; readonly reason: string }) | null;
@@ -306,6 +361,7 @@ export interface KetamineJourneyContext {
     readonly lapses: number;
     readonly endedAt: string | null;
   };
+  /** Outstanding REMS forms, and the most recent submitted ones (at most 3); `tally.remsFormsSubmitted` counts them all. */
   readonly rems: { readonly forms: readonly RemsFormStatus[] };
   readonly outcome: (Stamp & { readonly kind: 'completed' | 'discontinued' | 'closed'; readonly reason: string }) | null;
 }
@@ -365,6 +421,16 @@ export function initialKetamineContext(input: KetamineMachineInput): KetamineJou
     schedule: [],
     session: null,
     sessions: [],
+    tally: {
+      nextSessionNumber: 1,
+      sessionsEnded: 0,
+      doses: 0,
+      lastDoseAt: null,
+      lastInductionCheckInAt: null,
+      holds: 0,
+      remsFormsSubmitted: 0,
+      remsFiledThroughSession: 0,
+    },
     inductionEndedAt: null,
     response: null,
     responseDecision: null,

@@ -315,17 +315,15 @@ export const ketamineAnxietyMachine = setup({
     applyPendingEnding: assign(({ context, event }: Args) =>
       context.pendingEnding ? u.endJourney(context, event, context.pendingEnding.kind, context.pendingEnding.reason) : {},
     ),
-    /** Adds the REMS monitoring form of every dosed esketamine session that ended, emits its data and arms its due timer. */
+    /** Announces every REMS form not yet announced (added when its dosed esketamine session ended): emits its data and arms its due timer. */
     fileRemsForms: enqueueActions(({ context, event, enqueue }: Args & { enqueue: any }) => {
-      const update = u.addDueRemsForms(context);
-      if (!update.rems) return;
-      const known = new Set(context.rems.forms.map((f) => f.sessionNumber));
-      enqueue.assign(update);
-      const after = { ...context, ...update } as Ctx;
-      for (const form of update.rems.forms.filter((f) => !known.has(f.sessionNumber))) {
-        enqueue.emit({ type: 'rems.formDue', ...remsMonitoringForm(after, form.sessionNumber) });
+      const fresh = u.unannouncedRemsForms(context);
+      if (fresh.length === 0) return;
+      for (const form of fresh) {
+        enqueue.emit({ type: 'rems.formDue', ...(form.form ?? remsMonitoringForm(context, form.sessionNumber)) });
         enqueue.raise({ type: 'rems.formOverdue', sessionNumber: form.sessionNumber }, { id: `rems-form-${form.sessionNumber}`, delay: later(ms(form.dueAt), event.at) });
       }
+      enqueue.assign({ tally: { ...context.tally, remsFiledThroughSession: Math.max(...fresh.map((f) => f.sessionNumber)) } });
     }),
     submitRemsForm: enqueueActions(({ context, event, enqueue }: Args & { enqueue: any }) => {
       enqueue.assign(u.submitRemsForm(context, event));

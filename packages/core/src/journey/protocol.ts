@@ -395,7 +395,8 @@ const protocolObjectSchema = z
             'HAM-A': int(0, 56).nullable().default(7),
             SPIN: int(0, 68).nullable().default(null),
             LSAS: int(0, 144).nullable().default(null),
-            'Y-BOCS': int(0, 40).nullable().default(7),
+            // Y-BOCS remission is at most 12 with a CGI-S of 2 or less (Mataix-Cols 2016); the journey records the total only.
+          'Y-BOCS': int(0, 40).nullable().default(12),
           })
           .prefault({}),
       })

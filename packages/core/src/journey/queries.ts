@@ -46,13 +46,11 @@ export function plannedSessions(context: KetamineJourneyContext, phase?: 'induct
   return context.schedule.filter((s) => s.status === 'planned' && (phase === undefined || s.phase === phase));
 }
 
-/** The most recent dose of the journey (the current session first). */
+/** The most recent dose of the journey (the current session's, or the tally's). */
 export function lastDoseAt(context: KetamineJourneyContext): number | null {
-  let last: number | null = null;
-  for (const s of [...context.sessions, ...(context.session ? [context.session] : [])]) {
-    if (s.dose && (last === null || ms(s.dose.at) > last)) last = ms(s.dose.at);
-  }
-  return last;
+  const current = context.session?.dose ? ms(context.session.dose.at) : null;
+  const before = context.tally.lastDoseAt === null ? null : ms(context.tally.lastDoseAt);
+  return current === null ? before : before === null ? current : Math.max(current, before);
 }
 
 export function primaryInstrumentOf(context: KetamineJourneyContext): ResponseInstrument {
@@ -152,7 +150,7 @@ export function plannedDoseMg(context: KetamineJourneyContext, sessionNumber: nu
 
 /** True when no earlier session of the journey was dosed. */
 export function isFirstDose(context: KetamineJourneyContext): boolean {
-  return !context.sessions.some((s) => s.dose !== null);
+  return context.tally.doses === 0;
 }
 
 /** What is wrong with a dose of `amountMg` in the current session under the plan and the route's dosing rules. */

@@ -61,8 +61,10 @@ const status = (assessed: boolean, observed: boolean): ObservationStatus => (obs
 const bp = (r: BloodPressure | null | undefined): BloodPressure | null => (r ? { systolic: r.systolic, diastolic: r.diastolic } : null);
 
 /**
- * Derives the REMS monitoring-form data of a dosed esketamine session, or null when the session
- * is unknown or was not dosed.
+ * The REMS monitoring-form data of a dosed esketamine session: of the session in progress, or of
+ * an ended session whose form is outstanding (its data is kept with the form until it is
+ * submitted; the `rems.formDue` effect carries it too). Null when the session is unknown, was not
+ * dosed, or its form was submitted (the journal holds every record of it).
  *
  * @example
  * ```ts
@@ -72,8 +74,13 @@ const bp = (r: BloodPressure | null | undefined): BloodPressure | null => (r ? {
  * ```
  */
 export function remsMonitoringForm(context: KetamineJourneyContext, sessionNumber: number): RemsMonitoringForm | null {
-  const session = [...context.sessions, ...(context.session ? [context.session] : [])].find((s) => s.number === sessionNumber);
-  if (!session?.dose) return null;
+  if (context.session?.number === sessionNumber) return remsFormOf(context, context.session);
+  return context.rems.forms.find((f) => f.sessionNumber === sessionNumber)?.form ?? null;
+}
+
+/** The REMS monitoring-form data of a session from its full record, or null when it was not dosed. */
+export function remsFormOf(context: KetamineJourneyContext, session: SessionRecord): RemsMonitoringForm | null {
+  if (!session.dose) return null;
   const doseAt = ms(session.dose.at);
   const minutesAfter = (instant: string) => Math.round((ms(instant) - doseAt) / 60_000);
   const route = context.protocol.routes[session.route];
