@@ -126,6 +126,11 @@ function formatScore(v: number): string {
   return Number.isInteger(v) ? String(v) : v.toFixed(1);
 }
 
+/** `#3` for a session the view names, `visit 3` (the third check-in) for an older one. */
+export function sessionLabel(s: Pick<BpSession, 'number' | 'visit'>): string {
+  return s.number === null ? `visit ${s.visit}` : `#${s.number}`;
+}
+
 const SLOTS: readonly BpSlot[] = ['pre-dose', 'check', 'pre-discharge'];
 
 /**
@@ -148,7 +153,7 @@ export function bpChart(sessions: readonly BpSession[], limits: BpLimits): Marku
   const y0 = height - M.bottom;
   const y1 = M.top;
   const x = scaleBand<number>()
-    .domain(sessions.map((s) => s.number))
+    .domain(sessions.map((s) => s.visit))
     .range([x0, x1])
     .paddingInner(0.2)
     .paddingOuter(0.1);
@@ -172,12 +177,12 @@ export function bpChart(sessions: readonly BpSession[], limits: BpLimits): Marku
   const point = (s: BpSession, which: BpSlot) => {
     const r = which === 'pre-dose' ? s.preDose : which === 'check' ? s.check : s.preDischarge;
     if (r === null) return null;
-    const cx = (x(s.number) ?? 0) + (slot(which) ?? 0);
+    const cx = (x(s.visit) ?? 0) + (slot(which) ?? 0);
     const when = 'minutesAfterDose' in r ? `${r.minutesAfterDose} min after the dose` : 'before the dose';
     return el(
       'g',
-      { class: `bp-point ${which}`, 'data-session': s.number, 'data-slot': which, 'data-systolic': r.systolic, 'data-diastolic': r.diastolic },
-      el('title', {}, `Session ${s.number}, ${which}: ${r.systolic}/${r.diastolic} at ${r.at.time} (${when})`),
+      { class: `bp-point ${which}`, 'data-session': s.visit, 'data-slot': which, 'data-systolic': r.systolic, 'data-diastolic': r.diastolic },
+      el('title', {}, `${sessionLabel(s)}, ${which}: ${r.systolic}/${r.diastolic} at ${r.at.time} (${when})`),
       el('line', { x1: cx, x2: cx, y1: y(r.diastolic), y2: y(r.systolic) }),
       el('circle', { class: 'systolic', cx, cy: y(r.systolic), r: 4 }),
       el('circle', { class: 'diastolic', cx, cy: y(r.diastolic), r: 4 }),
@@ -200,10 +205,10 @@ export function bpChart(sessions: readonly BpSession[], limits: BpLimits): Marku
     sessions.map((s) =>
       el(
         'g',
-        { class: `bp-session${s.stopped ? ' stopped' : ''}${s.dosed ? '' : ' not-dosed'}`, 'data-session': s.number },
-        el('rect', { class: 'band', x: x(s.number) ?? 0, y: y1, width: x.bandwidth(), height: y0 - y1 }),
-        SLOTS.map((which) => el('text', { class: 'slot', x: (x(s.number) ?? 0) + (slot(which) ?? 0), y: y0 + 14, 'text-anchor': 'middle' }, slotLabel(which))),
-        el('text', { class: 'session', x: (x(s.number) ?? 0) + x.bandwidth() / 2, y: y0 + 30, 'text-anchor': 'middle' }, `#${s.number} ${s.date.slice(5)}`),
+        { class: `bp-session${s.stopped ? ' stopped' : ''}${s.dosed ? '' : ' not-dosed'}`, 'data-session': s.visit, 'data-number': s.number },
+        el('rect', { class: 'band', x: x(s.visit) ?? 0, y: y1, width: x.bandwidth(), height: y0 - y1 }),
+        SLOTS.map((which) => el('text', { class: 'slot', x: (x(s.visit) ?? 0) + (slot(which) ?? 0), y: y0 + 14, 'text-anchor': 'middle' }, slotLabel(which))),
+        el('text', { class: 'session', x: (x(s.visit) ?? 0) + x.bandwidth() / 2, y: y0 + 30, 'text-anchor': 'middle' }, `${sessionLabel(s)} ${s.date.slice(5)}`),
       ),
     ),
     rules,

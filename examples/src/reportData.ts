@@ -1,17 +1,18 @@
-// What the journey report shows, worked out from a journey as the engine's public API returns it:
-// the journal (timeline, state path), the view's context (assessments, sessions, holds, the
-// clinic's protocol) and the delivered effects (alerts). Thresholds and limits come from the
-// journey's protocol and core's `evaluateResponse`, never from numbers copied here.
+// What the journey report shows, worked out from a journey as the engine's public API returns it.
+// The journal is the whole record (the view's context keeps only recent summaries over a long
+// course): timeline, state path, every assessment, every reading of every session and every hold
+// come from it. The view gives the clinic's protocol (thresholds and limits, through core's
+// `evaluateResponse`, never numbers copied here) and names sessions and hold signals where its
+// recent records reach; the delivered effects give the alerts.
 import {
   evaluateResponse,
   localParts,
-  type AssessmentRecord,
   type HoldRecord,
+  type JournalEntry,
   type KetamineJourneyContext,
   type ResponseInstrument,
   type ResponseResult,
   type RouteProtocol,
-  type SessionRecord,
 } from '@carejourney/core';
 import { shortState } from './flagship.js';
 import type { ReportSource } from './reportJourneys.js';
@@ -47,8 +48,9 @@ export interface StateStep {
 export interface ScorePoint {
   readonly at: LocalInstant;
   readonly total: number;
-  readonly phase: AssessmentRecord['phase'];
-  /** Compared with the baseline on the protocol's criteria (null for the baseline itself or without one). */
+  /** `baseline` when recorded during intake. */
+  readonly phase: 'baseline' | 'follow-up';
+  /** Compared with the baseline on the protocol's criteria (null for a baseline, or without one). */
   readonly result: ResponseResult | null;
 }
 
@@ -57,7 +59,7 @@ export interface ScoreSeries {
   readonly instrument: ResponseInstrument;
   readonly primary: boolean;
   readonly points: readonly ScorePoint[];
-  /** The baseline the journey judges response against (the latest baseline-phase total). */
+  /** The baseline the journey judges response against (the latest baseline total). */
   readonly baseline: number | null;
   /** The protocol's response criterion: a drop of at least this percentage from baseline. */
   readonly responseDropPercent: number;
@@ -75,13 +77,17 @@ export interface BpReading {
 
 export type BpSlot = 'pre-dose' | 'check' | 'pre-discharge';
 
-/** Blood pressure of one session: the reading judged before the dose, the post-dose check and the last reading. */
+/** Blood pressure of one session (one check-in): the reading judged before the dose, the post-dose check and the last reading. */
 export interface BpSession {
-  readonly number: number;
-  readonly phase: SessionRecord['phase'];
+  /** Counts check-ins from 1: identifies the session in the page. */
+  readonly visit: number;
+  /** The schedule's session number, where the view's recent sessions name it. */
+  readonly number: number | null;
   readonly date: string;
   readonly dosed: boolean;
-  readonly outcome: SessionRecord['outcome'];
+  /** How the session ended (`completed`, `transferred`, `aborted`, `cancelled`), or `in-progress`. */
+  readonly outcome: string;
+  /** Why a dosed session stopped early, where the view's recent sessions say. */
   readonly stopped: string | null;
   readonly overridden: boolean;
   readonly preDose: BpReading | null;
@@ -104,14 +110,21 @@ export interface AlertItem {
   readonly type: string;
   readonly kind: string;
   readonly reason: string | null;
+  /** The hold signal, for hold alerts. */
+  readonly signal: string | null;
   readonly at: LocalInstant | null;
   readonly sessionNumber: number | null;
 }
 
+/** A stretch of the journey on hold, from the journal's states. */
 export interface HoldItem {
+  /** When treatment went on hold, who sent the event that put it there, and which event. */
   readonly placed: LocalInstant;
   readonly placedBy: string;
+  readonly placedByEvent: string;
+  /** The signals behind the hold (from the view's hold records, else from the hold alerts). */
   readonly signals: readonly string[];
+  /** How the hold ended: a clinician's review, or the journey's ending; null while it lasts. */
   readonly review: { readonly at: LocalInstant; readonly by: string; readonly decision: string; readonly reason: string } | null;
 }
 
@@ -143,32 +156,39 @@ function localInstant(iso: string, timeZone: string): LocalInstant {
   return { iso, date, time };
 }
 
+const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+
+/** The leaves of a journal state (`a.b|c.d`), each as its path segments. */
+const leaves = (state: string | null): string[][] => (state === null ? [] : state.split('|').map((leaf) => leaf.split('.')));
+const inState = (state: string | null, segment: string): boolean => leaves(state).some((path) => path.includes(segment));
+const inIntake = (state: string | null): boolean => (state ?? '').split('|').some((leaf) => leaf.startsWith('care.clinical.intake'));
+
 /** The instrument response is judged on for this journey: the plan's, else the protocol's for the indication. */
 function primaryInstrument(context: KetamineJourneyContext): ResponseInstrument {
   return context.plan?.primaryInstrument ?? context.protocol.response.primaryInstrument[context.referral.indication];
 }
 
-function scoreSeries(context: KetamineJourneyContext, instrument: ResponseInstrument, primary: boolean): ScoreSeries {
+function scoreSeries(journal: readonly JournalEntry[], context: KetamineJourneyContext, instrument: ResponseInstrument, primary: boolean): ScoreSeries {
   const zone = context.protocol.timeZone;
-  const recorded = context.assessments.filter(
-    (a): a is AssessmentRecord & { total: number } => a.instrument === instrument && a.total !== null,
-  );
-  const baselines = recorded.filter((a) => a.phase === 'baseline');
-  // The journey judges response against the latest baseline-phase total (core's currentResponse).
-  const baseline = baselines.reduce<(typeof recorded)[number] | null>((latest, a) => (latest === null || Date.parse(a.at) >= Date.parse(latest.at) ? a : latest), null);
+  // Every recorded total, from the journal: results recorded during intake are baselines.
+  const recorded = journal.flatMap((e) => {
+    const total = num(e.payload['total']);
+    if (e.type !== 'assessment.recorded' || e.payload['instrument'] !== instrument || total === null) return [];
+    return [{ at: e.at, total, phase: inIntake(e.from) ? ('baseline' as const) : ('follow-up' as const) }];
+  });
+  // The journey judges response against the latest baseline (core's currentResponse).
+  const baseline = recorded.filter((a) => a.phase === 'baseline').at(-1)?.total ?? null;
   const criteria = context.protocol.response;
-  const judge = (current: number) => (baseline === null ? null : evaluateResponse({ instrument, baseline: baseline.total, current }, criteria));
-  const points = recorded
-    .map((a) => ({ at: localInstant(a.at, zone), total: a.total, phase: a.phase, result: a.phase === 'follow-up' ? judge(a.total) : null }))
-    .sort((a, b) => Date.parse(a.at.iso) - Date.parse(b.at.iso));
+  const judge = (current: number) => (baseline === null ? null : evaluateResponse({ instrument, baseline, current }, criteria));
   const responseDropPercent = criteria.responseDropPercent[instrument];
   return {
     instrument,
     primary,
-    points,
-    baseline: baseline?.total ?? null,
+    points: recorded.map((a) => ({ at: localInstant(a.at, zone), total: a.total, phase: a.phase, result: a.phase === 'follow-up' ? judge(a.total) : null })),
+    baseline,
     responseDropPercent,
-    responseAtMost: baseline === null ? null : baseline.total * (1 - responseDropPercent / 100),
+    responseAtMost: baseline === null ? null : baseline * (1 - responseDropPercent / 100),
     remissionAtMost: criteria.remissionAtMost[instrument],
   };
 }
@@ -183,55 +203,147 @@ function bpLimits(route: RouteProtocol, name: string): BpLimits {
   };
 }
 
-function bpSession(session: SessionRecord, context: KetamineJourneyContext): BpSession {
+interface Reading {
+  readonly systolic: number;
+  readonly diastolic: number;
+  readonly takenAt: string;
+}
+
+/** One check-in as the journal tells it: from `session.checkedIn` until the journey leaves the session. */
+interface JournalSession {
+  readonly checkedInAt: string;
+  readonly preDose: Reading[];
+  readonly post: Reading[];
+  overridden: boolean;
+  doseAt: string | null;
+  /** The event that ended it and when, or null while it goes on. */
+  end: { readonly type: string; readonly at: string } | null;
+}
+
+const ENDINGS: Readonly<Record<string, string>> = {
+  'session.discharged': 'completed',
+  'session.escalated': 'transferred',
+  'session.aborted': 'aborted',
+  'session.cancelled': 'cancelled',
+  'session.noShow': 'no-show',
+};
+
+function journalSessions(journal: readonly JournalEntry[]): JournalSession[] {
+  const sessions: JournalSession[] = [];
+  const reading = (e: JournalEntry, takenAt: string): Reading | null => {
+    const systolic = num(e.payload['systolic']);
+    const diastolic = num(e.payload['diastolic']);
+    return systolic === null || diastolic === null ? null : { systolic, diastolic, takenAt };
+  };
+  for (const e of journal) {
+    if (e.type === 'session.checkedIn') {
+      sessions.push({ checkedInAt: e.at, preDose: [], post: [], overridden: false, doseAt: null, end: null });
+      continue;
+    }
+    const current = sessions.at(-1);
+    if (!current || current.end !== null) continue;
+    if (e.type === 'predose.vitalsRecorded') {
+      const r = reading(e, e.at);
+      if (r) current.preDose.push(r);
+    } else if (e.type === 'predose.bpOverridden') current.overridden = true;
+    else if (e.type === 'dose.recorded') current.doseAt = e.at;
+    else if (e.type === 'monitoring.vitalsRecorded' && current.doseAt !== null) {
+      // A reading counts at its own time, never later than the event (core's readingTime).
+      const takenAt = text(e.payload['takenAt']);
+      const r = reading(e, takenAt === null ? e.at : new Date(Math.min(Date.parse(takenAt), Date.parse(e.at))).toISOString());
+      if (r) current.post.push(r);
+    }
+    if (!inState(e.to, 'session')) current.end = { type: e.type, at: e.at };
+  }
+  for (const s of sessions) s.post.sort((a, b) => Date.parse(a.takenAt) - Date.parse(b.takenAt));
+  return sessions;
+}
+
+function bpSession(session: JournalSession, visit: number, context: KetamineJourneyContext, route: RouteProtocol | null): BpSession {
   const zone = context.protocol.timeZone;
-  const route = context.protocol.routes[session.route];
-  const reading = (v: { systolic: number; diastolic: number; takenAt: string }): BpReading => ({
-    systolic: v.systolic,
-    diastolic: v.diastolic,
-    at: localInstant(v.takenAt, zone),
-  });
-  const doseAt = session.dose ? Date.parse(session.dose.at) : null;
-  const after = (v: { takenAt: string }) => (doseAt === null ? 0 : Math.round((Date.parse(v.takenAt) - doseAt) / MINUTE));
+  const reading = (v: Reading): BpReading => ({ systolic: v.systolic, diastolic: v.diastolic, at: localInstant(v.takenAt, zone) });
+  const doseAt = session.doseAt === null ? null : Date.parse(session.doseAt);
+  const after = (v: Reading) => (doseAt === null ? 0 : Math.round((Date.parse(v.takenAt) - doseAt) / MINUTE));
+  // The view's recent sessions name the session and say whether it stopped early.
+  const known =
+    context.session?.checkedIn.at === session.checkedInAt
+      ? { number: context.session.number, stopped: context.session.stopped, outcome: context.session.outcome }
+      : context.sessions.find((s) => s.checkedInAt === session.checkedInAt);
   // The pre-dose reading the dose was judged on is the last one recorded.
-  const pre = session.preDose.vitals[session.preDose.vitals.length - 1];
+  const pre = session.preDose.at(-1);
   // The protocol's check window: from `tolerance` before the check to three times as long after it.
-  const checkAt = route.monitoring.bpCheckAtMinutes;
-  const tolerance = route.monitoring.checkToleranceMinutes;
+  const checkAt = route?.monitoring.bpCheckAtMinutes ?? null;
+  const tolerance = route?.monitoring.checkToleranceMinutes ?? 0;
   let check: BpSession['check'] = null;
-  if (doseAt !== null && checkAt !== null) {
-    for (const v of session.vitals) {
+  if (checkAt !== null) {
+    for (const v of session.post) {
       const m = after(v);
       if (m < checkAt - tolerance || m > checkAt + 3 * tolerance) continue;
       if (check === null || Math.abs(m - checkAt) < Math.abs(check.minutesAfterDose - checkAt)) check = { ...reading(v), minutesAfterDose: m };
     }
   }
-  const last = doseAt === null ? undefined : session.vitals[session.vitals.length - 1];
+  const last = session.post.at(-1);
   return {
-    number: session.number,
-    phase: session.phase,
-    date: localParts(Date.parse(session.dose?.at ?? session.checkedIn.at), zone).date,
-    dosed: session.dose !== null,
-    outcome: session.outcome,
-    stopped: session.stopped ? `${session.stopped.kind}: ${session.stopped.reason}` : null,
-    overridden: session.preDose.bpOverrides.length > 0,
+    visit,
+    number: known?.number ?? null,
+    date: localParts(Date.parse(session.doseAt ?? session.checkedInAt), zone).date,
+    dosed: session.doseAt !== null,
+    outcome: known?.outcome ?? (session.end === null ? 'in-progress' : (ENDINGS[session.end.type] ?? `ended by ${session.end.type}`)),
+    stopped: known?.stopped ? `${known.stopped.kind}: ${known.stopped.reason}` : null,
+    overridden: session.overridden,
     preDose: pre ? reading(pre) : null,
     check,
     preDischarge: last ? { ...reading(last), minutesAfterDose: after(last) } : null,
   };
 }
 
+/** Stretches on hold: from the entry that put the clinical state on hold to the one that left it. */
+function holdsFrom(journal: readonly JournalEntry[], context: KetamineJourneyContext, alerts: readonly AlertItem[]): HoldItem[] {
+  const zone = context.protocol.timeZone;
+  const onHold = (state: string | null) => inState(state, 'onHold');
+  const records: HoldRecord[] = [...context.holds, ...(context.hold ? [context.hold] : [])];
+  const holds: HoldItem[] = [];
+  let open: { entry: JournalEntry; since: string } | null = null;
+  let previousEnd = '';
+  for (const e of journal) {
+    if (open === null && onHold(e.to) && !onHold(e.from)) open = { entry: e, since: previousEnd };
+    else if (open !== null && !onHold(e.to)) {
+      holds.push(holdItem(open.entry, open.since, e));
+      previousEnd = e.at;
+      open = null;
+    }
+  }
+  if (open !== null) holds.push(holdItem(open.entry, open.since, null));
+  return holds;
+
+  function holdItem(placed: JournalEntry, since: string, ended: JournalEntry | null): HoldItem {
+    // The view's records of recent holds name their signals; older holds fall back to the hold alerts.
+    const record = ended === null ? context.hold : records.find((h) => h.review?.at === ended.at);
+    const signals =
+      record?.signals.map((s) => s.signal) ??
+      alerts.filter((a) => a.kind === 'hold' && a.signal !== null && a.at !== null && a.at.iso > since && a.at.iso <= placed.at).map((a) => a.signal as string);
+    const reason = ended ? (text(ended.payload['reason']) ?? '') : '';
+    return {
+      placed: localInstant(placed.at, zone),
+      placedBy: placed.actor.role,
+      placedByEvent: placed.type,
+      signals,
+      review: ended
+        ? { at: localInstant(ended.at, zone), by: ended.actor.role, decision: text(ended.payload['decision']) ?? ended.type, reason }
+        : null,
+    };
+  }
+}
+
 function statePath(timeline: readonly TimelineItem[]): StateStep[] {
   const steps: { state: string; from: LocalInstant; entries: number }[] = [];
   for (const item of timeline) {
-    const current = steps[steps.length - 1];
+    const current = steps.at(-1);
     if (current && current.state === item.state) current.entries += 1;
     else steps.push({ state: item.state, from: item.at, entries: 1 });
   }
   return steps;
 }
-
-const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /**
  * Works out the report of one journey.
@@ -257,27 +369,21 @@ export function reportData(source: ReportSource): ReportData {
   }));
   const primary = primaryInstrument(context);
   const instruments: ResponseInstrument[] = primary === 'GAD-7' ? ['GAD-7'] : ['GAD-7', primary];
-  const sessions = [...context.sessions, ...(context.session ? [context.session] : [])].sort((a, b) => a.number - b.number);
-  const routeName = context.plan?.route ?? sessions[sessions.length - 1]?.route ?? null;
+  const routeName = context.plan?.route ?? context.session?.route ?? context.sessions.at(-1)?.route ?? null;
+  const route = routeName === null ? null : context.protocol.routes[routeName];
   const alerts: AlertItem[] = effects
     .filter((e) => e.type.endsWith('.alert'))
     .map((e) => {
       const at = text(e.payload['at']);
-      const sessionNumber = e.payload['sessionNumber'];
       return {
         type: e.type,
         kind: text(e.payload['kind']) ?? e.type,
         reason: text(e.payload['reason']),
+        signal: text(e.payload['signal']),
         at: at === null ? null : localInstant(at, zone),
-        sessionNumber: typeof sessionNumber === 'number' ? sessionNumber : null,
+        sessionNumber: num(e.payload['sessionNumber']),
       };
     });
-  const holdItem = (h: HoldRecord): HoldItem => ({
-    placed: localInstant(h.at, zone),
-    placedBy: h.by.role,
-    signals: h.signals.map((s) => s.signal),
-    review: h.review ? { at: localInstant(h.review.at, zone), by: h.review.by.role, decision: h.review.decision, reason: h.review.reason } : null,
-  });
   const effectCounts: Record<string, number> = {};
   for (const e of effects) effectCounts[e.type] = (effectCounts[e.type] ?? 0) + 1;
   return {
@@ -293,13 +399,13 @@ export function reportData(source: ReportSource): ReportData {
     status: view.status,
     timeline,
     statePath: statePath(timeline),
-    scores: instruments.map((instrument) => scoreSeries(context, instrument, instrument === primary)),
+    scores: instruments.map((instrument) => scoreSeries(journal, context, instrument, instrument === primary)),
     bloodPressure: {
-      limits: routeName === null ? null : bpLimits(context.protocol.routes[routeName], routeName),
-      sessions: sessions.map((s) => bpSession(s, context)),
+      limits: route === null || routeName === null ? null : bpLimits(route, routeName),
+      sessions: journalSessions(journal).map((s, i) => bpSession(s, i + 1, context, route)),
     },
     alerts,
-    holds: [...context.holds, ...(context.hold ? [context.hold] : [])].map(holdItem),
+    holds: holdsFrom(journal, context, alerts),
     effectCounts,
   };
 }

@@ -1,7 +1,7 @@
 // The journey report as one self-contained HTML page: inline styles and inline SVG, no script,
 // and a content security policy that forbids every fetch, so the page works offline and can be
 // attached to an audit as a single file.
-import { bpChart, scoreChart } from './reportCharts.js';
+import { bpChart, scoreChart, sessionLabel } from './reportCharts.js';
 import type { ReportData } from './reportData.js';
 import { el, join, raw, type Markup } from './reportMarkup.js';
 
@@ -147,17 +147,16 @@ function bpSection(d: ReportData): Markup {
     el(
       'table',
       { class: 'bp-table' },
-      el('thead', {}, el('tr', {}, ['Session', 'Date', 'Phase', 'Pre-dose', 'Check', 'Pre-discharge', 'Outcome'].map((h) => el('th', {}, h)))),
+      el('thead', {}, el('tr', {}, ['Session', 'Date', 'Pre-dose', 'Check', 'Pre-discharge', 'Outcome'].map((h) => el('th', {}, h)))),
       el(
         'tbody',
         {},
         sessions.map((s) =>
           el(
             'tr',
-            { 'data-session': s.number },
-            el('td', {}, `#${s.number}`),
+            { 'data-session': s.visit },
+            el('td', {}, sessionLabel(s)),
             el('td', { class: 'time' }, s.date),
-            el('td', {}, s.phase),
             el('td', { class: 'reading' }, reading(s.preDose), s.overridden ? ' ' : '', s.overridden ? el('span', { class: 'badge alert' }, 'override') : ''),
             el('td', { class: 'reading' }, reading(s.check, s.check ? ` at ${s.check.minutesAfterDose} min` : '')),
             el('td', { class: 'reading' }, reading(s.preDischarge, s.preDischarge ? ` at ${s.preDischarge.minutesAfterDose} min` : '')),
@@ -186,7 +185,7 @@ function alertsSection(d: ReportData): Markup {
                 { class: 'alert' },
                 el('td', { class: 'time' }, a.at ? at(a.at) : '—'),
                 el('td', {}, el('span', { class: 'badge alert' }, a.type)),
-                el('td', {}, a.kind),
+                el('td', { class: 'reading' }, a.kind),
                 el('td', {}, a.sessionNumber === null ? '' : `#${a.sessionNumber}`),
                 el('td', {}, a.reason ?? ''),
               ),
@@ -199,7 +198,7 @@ function alertsSection(d: ReportData): Markup {
       : el(
           'table',
           { class: 'holds' },
-          el('thead', {}, el('tr', {}, ['Placed', 'By', 'Signals', 'Review'].map((h) => el('th', {}, h)))),
+          el('thead', {}, el('tr', {}, ['On hold from', 'By', 'Signals', 'Ended'].map((h) => el('th', {}, h)))),
           el(
             'tbody',
             {},
@@ -208,7 +207,7 @@ function alertsSection(d: ReportData): Markup {
                 'tr',
                 { class: 'hold' },
                 el('td', { class: 'time' }, at(h.placed)),
-                el('td', {}, h.placedBy),
+                el('td', {}, `${h.placedBy} (${h.placedByEvent})`),
                 el('td', {}, h.signals.map((s) => join(el('span', { class: 'badge hold' }, s), ' '))),
                 el('td', {}, h.review ? `${h.review.decision} by ${h.review.by} at ${at(h.review.at)}: ${h.review.reason}` : 'awaiting a clinician’s review'),
               ),

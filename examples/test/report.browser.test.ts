@@ -12,7 +12,7 @@ import { launchChromium, type ChromiumSession } from '../src/reportBrowser.js';
 import { reportData } from '../src/reportData.js';
 import { reportHtml } from '../src/reportHtml.js';
 import { reportJourneys, type ReportSource } from '../src/reportJourneys.js';
-import { runEventfulCourse } from './reportScenario.js';
+import { runEventfulCourse, runLongCourse } from './reportScenario.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 
@@ -224,6 +224,32 @@ describe('journey report in Chromium', () => {
       // Local times in the clinic's zone (New York, UTC-4 on that day).
       expect(dom.alerts[0]).toContain('2026-10-26 09:21');
       expect(dom.timelineRows).toBe(journal.length);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
+  it('draws every session of a course longer than the view keeps, from the journal', async () => {
+    const source = await runLongCourse();
+    const { view, journal } = source;
+    // The view keeps the recent sessions only; the journal has all sixteen.
+    expect(view.context.sessions.length).toBeLessThan(16);
+    expect(entriesOf(journal, 'session.checkedIn')).toHaveLength(16);
+    const { page, problems, requests, url } = await openReport(source, 'report-long');
+    try {
+      expect(problems).toEqual([]);
+      expect(requests).toEqual([url]);
+      const dom = await readPage(page);
+      expect(dom.bpSessions).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+      expect(pointsBySession(dom.bpPoints)).toEqual(journalBpPoints(journal, view.context));
+      expect(dom.bpPoints).toHaveLength(48);
+      // Every GAD-7 total, though the view keeps only the latest baseline and follow-up.
+      expect(dom.scoreCharts[0]!.totals).toEqual(journalTotals(journal, 'GAD-7'));
+      expect(dom.scoreCharts[0]!.totals.length).toBeGreaterThan(view.context.assessments.filter((a) => a.instrument === 'GAD-7').length);
+      // Sessions the view still names carry their schedule number; older ones their visit.
+      const labels = await page.locator('table.bp-table tbody tr td:first-child').allTextContents();
+      expect(labels[0]).toBe('visit 1');
+      expect(labels[15]).toBe(`#${view.context.sessions.at(-1)!.number}`);
     } finally {
       await page.close();
     }
