@@ -193,6 +193,13 @@ export interface SessionRecord {
  * review use. Every record of the session (each reading, each pre-dose record) stays in the
  * journal; the context keeps the last {@link RECENT_SESSIONS} of these summaries, so its size stays
  * flat over a years-long course.
+ *
+ * @example
+ * ```ts
+ * const last = view.context.sessions.at(-1); // the most recent ended session
+ * last?.outcome; // 'completed'
+ * last?.dose?.amountMg; // as administered; each reading of it is in engine.history(id)
+ * ```
  */
 export interface SessionSummary {
   readonly number: number;
@@ -218,10 +225,24 @@ export interface SessionSummary {
   readonly ended: Stamp & { readonly reason: string | null };
 }
 
-/** How many ended sessions (and ended schedule entries) the context keeps; older ones are in the journal. */
+/**
+ * How many ended sessions (and ended schedule entries) the context keeps; older ones are in the journal.
+ *
+ * @example
+ * ```ts
+ * view.context.sessions.length <= RECENT_SESSIONS; // always true: older sessions live in the journal
+ * ```
+ */
 export const RECENT_SESSIONS = 12;
 
-/** Counts and instants over the whole course, kept instead of the full history. */
+/**
+ * Counts and instants over the whole course, kept instead of the full history.
+ *
+ * @example
+ * ```ts
+ * const { doses, sessionsEnded, lastDoseAt } = view.context.tally; // over the whole course
+ * ```
+ */
 export interface CourseTally {
   /** Every session number ever scheduled is below this; the next one gets it. */
   readonly nextSessionNumber: number;
