@@ -55,6 +55,18 @@ function patientOnlyAtHome(context: Ctx, event: AnyEv): string[] {
   return routeProtocolOf(context)?.setting === 'home' ? [] : ['In-clinic sessions are recorded by clinic staff, not by the patient'];
 }
 
+/**
+ * The clinical rules of the ketamine-for-anxiety journey, by name: each has a description a clinician can read
+ * and a check that refuses an event with a reason (e.g. no dose without passed pre-dose checks). docs/journey.md
+ * lists them with the protocol settings they read.
+ *
+ * @example
+ * ```ts
+ * ketamineJourneyRules.preDoseChecksPassed.description; // the rule in a clinician's words
+ * const r = await engine.send(id, { type: 'dose.recorded', medication: 'racemic-ketamine', amountMg: 34, lot: 'KX-1', administration: 'staff-administered' }, { actor: nurse });
+ * if (!r.ok && r.error.code === 'CJ_ERR_GUARD') r.error.details.guard; // one of these rule names
+ * ```
+ */
 export const ketamineJourneyRules = {
   eligibleDecisionAllowed: guardRule<Ctx, Ev<'eligibility.decided'>>({
     description: 'A physician finds the patient eligible once screening is complete and nothing rules the patient out',
@@ -345,5 +357,12 @@ export const ketamineJourneyRules = {
   }),
 };
 
-/** The names of the journey's clinical rules. */
+/**
+ * The names of the journey's clinical rules.
+ *
+ * @example
+ * ```ts
+ * const rule: KetamineRuleName = 'dischargeCriteriaMet';
+ * ```
+ */
 export type KetamineRuleName = keyof typeof ketamineJourneyRules;

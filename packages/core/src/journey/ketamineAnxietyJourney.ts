@@ -8,7 +8,15 @@ import { ketamineMigrations } from './migrations.js';
 import { KETAMINE_ROLES, ketamineJourneyPolicy } from './policy.js';
 import { ketamineProtocolSchema } from './protocol.js';
 
-/** Phases a host can query journeys by. */
+/**
+ * Phases a host can query journeys by.
+ *
+ * @example
+ * ```ts
+ * const phase: KetamineJourneyPhase = 'on-hold';
+ * const waiting = await engine.query({ phase }); // journeys waiting for a clinician's review
+ * ```
+ */
 export type KetamineJourneyPhase =
   | 'referral'
   | 'intake'

@@ -175,6 +175,13 @@ function awaitingRemsForms(id: 'discontinuedAwaitingRemsForms' | 'closedAwaiting
  * and [concurrent therapy] → completed | discontinued | closed (a discontinued or closed
  * esketamine journey first waits for its outstanding REMS forms). Timers are delayed raises that
  * the engine makes durable; guards are the clinical rules of `ketamineJourneyRules`.
+ *
+ * @example
+ * ```ts
+ * import { initialTransition } from 'xstate';
+ * const [snapshot] = initialTransition(ketamineAnxietyMachine, startInput); // pure: the engine drives it this way
+ * toMermaid(ketamineAnxietyMachine); // the state diagram
+ * ```
  */
 export const ketamineAnxietyMachine = setup({
   types: {} as { context: Ctx; events: MachineEvent; input: KetamineMachineInput; emitted: Emitted },

@@ -6,6 +6,14 @@ import type { AdverseEventTerm, MedicationClass } from './vocabulary.js';
  * The data of the esketamine REMS patient monitoring form for one outpatient session, derived
  * from the journey. The host files it with the REMS (its own form and credentials); the journey
  * tracks that it is submitted within the protocol's due days.
+ *
+ * @example
+ * ```ts
+ * engine.on('rems.formDue', (notice) => {
+ *   const form = notice.payload as unknown as RemsMonitoringForm;
+ *   hostRems.file(form.sessionNumber, form.bloodPressure, form.sedation); // the host's own REMS filing
+ * });
+ * ```
  */
 export interface RemsMonitoringForm {
   readonly patientRef: string;
@@ -39,6 +47,12 @@ export interface RemsMonitoringForm {
 /**
  * What the session's records say about a sign: `observed`, `not-observed` (assessed, absent), or
  * `not-assessed` (nothing was recorded: the form must not claim it was absent).
+ *
+ * @example
+ * ```ts
+ * const form = remsMonitoringForm(context, 3);
+ * if (form?.sedation.status === 'not-assessed') warn('sedation was not assessed: the form cannot claim it was absent');
+ * ```
  */
 export type ObservationStatus = 'observed' | 'not-observed' | 'not-assessed';
 

@@ -5,6 +5,11 @@ import type { KetamineRoutingConditionName } from './routingConditions.js';
  * The protocol settings each named guard reads: `route.*` paths are per route
  * (`protocol.routes[route]`), the others are top-level protocol fields. docs/journey.md prints
  * them with their values, so every number a rule uses appears in the generated docs.
+ *
+ * @example
+ * ```ts
+ * KETAMINE_RULE_PARAMETERS.checkInOpen; // ['route.checkInOpensHoursBefore', 'noShowGraceMinutes', 'route.setting']
+ * ```
  */
 export const KETAMINE_RULE_PARAMETERS: { readonly [K in KetamineRuleName | KetamineRoutingConditionName]: readonly string[] } = {
   eligibleDecisionAllowed: ['contraindicationClasses'],
