@@ -142,3 +142,18 @@ describe('eventCatalogue', () => {
     for (const e of timers) expect(e.roles).toEqual(['system']);
   });
 });
+
+describe('docs/safety.md', () => {
+  const safety = readFileSync(fileURLToPath(new URL('../../../../docs/safety.md', import.meta.url)), 'utf8');
+
+  it('numbers the invariants S1 to S12', () => {
+    for (let i = 1; i <= 12; i++) expect(safety, `S${i}`).toContain(`**S${i}. `);
+  });
+
+  it('names only rules and conditions the journey has', () => {
+    const named = [...safety.matchAll(/(?:[Rr]ules?|[Cc]ondition) `([a-zA-Z]+)`(?:, `([a-zA-Z]+)`)?/g)].flatMap((m) => [m[1], m[2]]).filter((n): n is string => n !== undefined);
+    expect(named.length).toBeGreaterThan(10);
+    const known = new Set([...Object.keys(ketamineJourneyRules), ...Object.keys(ketamineRoutingConditions)]);
+    expect(named.filter((n) => !known.has(n))).toEqual([]);
+  });
+});

@@ -42,15 +42,24 @@ export interface HarnessOptions {
 
 export class Harness {
   readonly clock: ManualClock;
-  readonly store = new MemoryStore();
+  readonly store: MemoryStore;
   readonly engine: JourneyEngine<Def>;
   readonly effects: EffectNotice[] = [];
   id = '';
 
-  private constructor(options: HarnessOptions) {
-    this.clock = new ManualClock(options.start ?? '2026-03-02T08:00:00Z');
-    this.engine = createEngine({ definition: ketamineAnxietyJourney, store: this.store, clock: this.clock, protocol: { timeZone: 'UTC', acceptUnconfirmedDefaults: true, ...options.protocol } });
+  private constructor(options: HarnessOptions, existing?: { engine: JourneyEngine<Def>; clock: ManualClock; store: MemoryStore; id: string }) {
+    this.clock = existing?.clock ?? new ManualClock(options.start ?? '2026-03-02T08:00:00Z');
+    this.store = existing?.store ?? new MemoryStore();
+    this.engine =
+      existing?.engine ??
+      createEngine({ definition: ketamineAnxietyJourney, store: this.store, clock: this.clock, protocol: { timeZone: 'UTC', acceptUnconfirmedDefaults: true, ...options.protocol } });
+    this.id = existing?.id ?? '';
     this.engine.on('effect', (notice) => this.effects.push(notice));
+  }
+
+  /** Drives a journey that already exists in an engine's store. */
+  static attach(existing: { engine: JourneyEngine<Def>; clock: ManualClock; store: MemoryStore; id: string }): Harness {
+    return new Harness({}, existing);
   }
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
