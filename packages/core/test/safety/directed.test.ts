@@ -137,6 +137,7 @@ describe('issue 7: what was seen, and its safe twin', () => {
     await nasal.advance(20 * MIN);
     refused(await giveDose(nasal), ['CJ_ERR_GUARD']);
     await nasal.advanceTo(sprayAt + 61 * MIN);
+    ok(await nasal.send('predose.vitalsRecorded', { systolic: 124, diastolic: 80, heartRate: 70, spo2: 98 }, 'nurse'), 'a fresh pre-dose reading');
     ok(await giveDose(nasal), 'the dose an hour after the spray');
 
     // A blood pressure above the limit, re-measured in range, still needs the physician's override.
@@ -363,6 +364,9 @@ describe('issue 7: what was seen, and its safe twin', () => {
     refusedFor(withChange(`${esk}.monitoring.bpCheckAtMinutes`, 60), 'bpCheckAtMinutes');
     refusedFor(withChange(`${esk}.monitoring.bpCheckAtMinutes`, 34), 'bpCheckAtMinutes');
     refusedFor(withChange(`${esk}.setting`, 'home'), 'setting');
+    refusedFor(withChange(`${esk}.discharge.requiresDissociationAssessment`, false), 'requiresDissociationAssessment');
+    refusedFor(withChange(`${esk}.dosing.allowedDosesMg`, [56, 84, 112]), 'allowedDosesMg');
+    refusedFor(withChange(`${esk}.dosing.allowedDosesMg`, [56, 70]), 'allowedDosesMg');
     const { timeZone: _zone, ...noZone } = safetyProtocol();
     refusedFor(noZone, 'timeZone');
     refusedFor({ timeZone: 'America/New_York' }, 'acceptUnconfirmedDefaults');
@@ -571,6 +575,19 @@ describe('the clinic calendar (S12) and who may do what (S9)', () => {
     refused(await w.send('session.rescheduled', { sessionNumber: sessions[1]!.number, to: '2027-03-19T13:00:00Z', reason: 'Moved to a closed day' }, 'coordinator'));
     ok(await w.send('session.rescheduled', { sessionNumber: sessions[1]!.number, to: iso(nextOpenSlot(ms(sessions[1]!.dueAt), 1, w.calendar, '11:00')), reason: 'Patient request' }, 'coordinator'));
     expect(violationsOf(w, 'S12', 'S6')).toEqual([]);
+  });
+
+  it('the pre-dose blood pressure is taken shortly before the dose (S2)', async () => {
+    // The suite's protocol: at most 45 minutes between the last pre-dose reading and the dose.
+    const w = await newClinic({ route: 'iv' });
+    await toInduction(w, { route: 'iv' });
+    await checkIn(w);
+    await passChecks(w);
+    await w.advance(46 * MIN);
+    refused(await giveDose(w), ['CJ_ERR_GUARD']);
+    ok(await w.send('predose.vitalsRecorded', { systolic: 124, diastolic: 80, heartRate: 70, spo2: 98 }, 'nurse'));
+    ok(await giveDose(w), 'the dose after a fresh reading');
+    expect(violationsOf(w, 'S2', 'S3')).toEqual([]);
   });
 
   it('a refused actor changes nothing; patients record only their own at-home sessions', async () => {

@@ -27,6 +27,7 @@ import {
   type Episode,
 } from './journal.js';
 import {
+  DAY,
   HOLD_ON_CSSRS,
   HOLD_ON_PHQ9_ITEM9_AT_LEAST,
   HOUR,
@@ -111,7 +112,11 @@ function doseProblems(journal: readonly Entry[], ep: Episode, dose: Entry, sessi
     if (pre.some((e) => e.type === b.type && e.seq > b.seq)) erased(`${message}, only re-recorded`);
     else problems.push(message);
   }
-  if (records.bpReadings.length === 0) problems.push('no pre-dose blood pressure in the session');
+  const lastBp = records.bpReadings.at(-1);
+  if (!lastBp) problems.push('no pre-dose blood pressure in the session');
+  else if (at - ms(lastBp.at) > m.preDoseVitalsMaxAgeMinutes * MIN) {
+    problems.push(`the last pre-dose blood pressure was ${minutes(at - ms(lastBp.at))} min old at the dose (at most ${m.preDoseVitalsMaxAgeMinutes} min)`);
+  }
   if (records.bpUnoverridden) {
     const p = records.bpUnoverridden.payload;
     const rerecorded = records.bpReadings.some((e) => e.seq > records.bpUnoverridden!.seq);
@@ -122,6 +127,10 @@ function doseProblems(journal: readonly Entry[], ep: Episode, dose: Entry, sessi
   const previous = lastBefore(journal, dose.seq, ofType('dose.recorded'));
   if (previous && at - ms(previous.at) < m.minHoursBetweenDoses * HOUR) {
     problems.push(`${minutes(at - ms(previous.at))} min since the previous dose (needs ${m.minHoursBetweenDoses} h)`);
+  }
+  if (previous && m.clinicianCheckInAfterDays !== null && at - ms(previous.at) > m.clinicianCheckInAfterDays * DAY) {
+    const checkedIn = journal.some((e) => e.type === 'checkIn.recorded' && e.seq > previous.seq && e.seq < dose.seq);
+    if (!checkedIn) problems.push(`more than ${m.clinicianCheckInAfterDays} days since the last dose and no clinician check-in since`);
   }
   const p = dose.payload;
   if (p['medication'] !== m.medication) problems.push(`medication ${String(p['medication'])} on a ${plan.route} plan`);

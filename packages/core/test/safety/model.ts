@@ -44,6 +44,10 @@ export interface RouteModel {
     readonly spo2Below: number | null;
   };
   readonly minHoursBetweenDoses: number;
+  /** The last pre-dose blood pressure is at most this old at the dose. */
+  readonly preDoseVitalsMaxAgeMinutes: number;
+  /** A clinician check-in is needed before a dose when the last dose is older than this (days). */
+  readonly clinicianCheckInAfterDays: number | null;
   readonly checkInOpensHoursBefore: number;
   readonly requiresRems: boolean;
   readonly mgPerDevice: number | null;
@@ -71,6 +75,7 @@ const base = {
   preDoseBpLimit: { systolic: 140, diastolic: 90 },
   stopRules,
   minHoursBetweenDoses: 20,
+  preDoseVitalsMaxAgeMinutes: 45,
   checkInOpensHoursBefore: 12,
   checkToleranceMinutes: 5,
 } as const;
@@ -87,6 +92,7 @@ export const ROUTE_MODEL: Readonly<Record<KetamineRoute, RouteModel>> = {
     discharge: discharge(true),
     fasting: { foodHours: 2, liquidMinutes: 30, nasalSteroidOrDecongestantMinutes: 60 },
     requiresRems: true,
+    clinicianCheckInAfterDays: null,
     mgPerDevice: 28,
     dosing: { allowedDosesMg: [56, 84], firstDoseMg: 56, toleranceMg: 0 },
   },
@@ -100,6 +106,7 @@ export const ROUTE_MODEL: Readonly<Record<KetamineRoute, RouteModel>> = {
     discharge: discharge(false),
     fasting: { foodHours: 2, liquidMinutes: 30, nasalSteroidOrDecongestantMinutes: null },
     requiresRems: false,
+    clinicianCheckInAfterDays: null,
     mgPerDevice: null,
     dosing: { allowedDosesMg: null, firstDoseMg: null, toleranceMg: 1 },
   },
@@ -113,6 +120,7 @@ export const ROUTE_MODEL: Readonly<Record<KetamineRoute, RouteModel>> = {
     discharge: discharge(false),
     fasting: { foodHours: 2, liquidMinutes: 30, nasalSteroidOrDecongestantMinutes: null },
     requiresRems: false,
+    clinicianCheckInAfterDays: null,
     mgPerDevice: null,
     dosing: { allowedDosesMg: null, firstDoseMg: null, toleranceMg: 1 },
   },
@@ -126,6 +134,7 @@ export const ROUTE_MODEL: Readonly<Record<KetamineRoute, RouteModel>> = {
     discharge: discharge(false),
     fasting: { foodHours: 2, liquidMinutes: 30, nasalSteroidOrDecongestantMinutes: null },
     requiresRems: false,
+    clinicianCheckInAfterDays: null,
     mgPerDevice: null,
     dosing: { allowedDosesMg: null, firstDoseMg: null, toleranceMg: 1 },
   },
@@ -139,6 +148,7 @@ export const ROUTE_MODEL: Readonly<Record<KetamineRoute, RouteModel>> = {
     discharge: discharge(false),
     fasting: { foodHours: 2, liquidMinutes: 30, nasalSteroidOrDecongestantMinutes: null },
     requiresRems: false,
+    clinicianCheckInAfterDays: 90,
     mgPerDevice: null,
     dosing: { allowedDosesMg: null, firstDoseMg: null, toleranceMg: 1 },
   },
@@ -161,6 +171,8 @@ function routeProtocol(route: KetamineRoute): Record<string, unknown> {
     fasting: { ...m.fasting },
     stopRules: JSON.parse(JSON.stringify(m.stopRules)) as unknown,
     minHoursBetweenDoses: m.minHoursBetweenDoses,
+    preDoseVitalsMaxAgeMinutes: m.preDoseVitalsMaxAgeMinutes,
+    maintenance: { clinicianCheckInAfterDays: m.clinicianCheckInAfterDays },
     checkInOpensHoursBefore: m.checkInOpensHoursBefore,
     dosing: { allowedDosesMg: m.dosing.allowedDosesMg === null ? null : [...m.dosing.allowedDosesMg], firstDoseMg: m.dosing.firstDoseMg, toleranceMg: m.dosing.toleranceMg },
   };

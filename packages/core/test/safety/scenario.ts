@@ -257,7 +257,9 @@ function preDoseStep(w: World, r: Rand): Step {
     missing.push(send('predose.trustedAdultConfirmed', { aged18OrOver: true, presentWholeSession: true, withinVoiceRange: true, canCallCareTeamOrEmergency: true }, 'patient'));
   }
   const normalBp = () => send('predose.vitalsRecorded', { systolic: r.int(112, 136), diastolic: r.int(68, 86), heartRate: r.int(60, 95), spo2: r.int(95, 99) }, staff);
-  if (rec.bpReadings.length === 0) {
+  const lastBp = rec.bpReadings.at(-1);
+  const staleBp = lastBp !== undefined && now - ms(lastBp.at) > (m.preDoseVitalsMaxAgeMinutes - 10) * MIN;
+  if (rec.bpReadings.length === 0 || (staleBp && !rec.bpUnoverridden)) {
     missing.push(
       r.chance(0.15) ? send('predose.vitalsRecorded', { systolic: r.int(142, 165), diastolic: r.int(88, 100), heartRate: r.int(60, 95), spo2: r.int(95, 99) }, staff) : normalBp(),
     );
