@@ -40,7 +40,6 @@ export class World {
   readonly calendar: Calendar;
   /** The route the walk was started for; `route` follows the recorded plan once there is one. */
   readonly startRoute: KetamineRoute;
-  readonly dropped: readonly string[];
   readonly log: string[] = [];
   /** Violations seen (collect mode), with the number of log lines when each was first seen. */
   readonly violations: (Violation & { readonly step: number })[] = [];
@@ -63,7 +62,6 @@ export class World {
     this.#mode = options.mode ?? 'throw';
     this.#built = buildEngine(safetyProtocol(options.protocol), options.start ?? WALK_START);
     this.engine = this.#built.engine;
-    this.dropped = this.#built.dropped;
     this.engine.on('transition', (n) => this.#notices.push({ kind: 'transition', type: n.entry.type, payload: {} }));
     this.engine.on('effect', (n) => this.#notices.push({ kind: 'effect', type: n.type, payload: n.payload }));
   }
@@ -77,7 +75,7 @@ export class World {
     });
     w.id = view.id;
     w.#state = await w.capture();
-    w.log.push(`start ${options.route} ${options.source ?? 'professional'} ${options.indication ?? 'generalized-anxiety'} at ${iso(w.now)}${w.dropped.length ? ` (${w.dropped.length} protocol keys unknown to the journey)` : ''}`);
+    w.log.push(`start ${options.route} ${options.source ?? 'professional'} ${options.indication ?? 'generalized-anxiety'} at ${iso(w.now)}`);
     return w;
   }
 
