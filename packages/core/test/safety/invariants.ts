@@ -391,6 +391,30 @@ export function stepViolations(f: StepFacts, sessionNumbers: ReadonlyMap<number,
     }
   }
 
+  // S3: every record of the open session is kept in the session record, as in the journal.
+  const current = episodes(a.journal).at(-1);
+  const record = a.view.context.session;
+  if (current && current.end === null && record) {
+    const count = (type: string) => current.entries.filter((e) => e.type === type).length;
+    const kept: [string, number][] = [
+      ['predose.fastingConfirmed', record.preDose.fasting.length],
+      ['predose.transportConfirmed', record.preDose.transport.length],
+      ['predose.trustedAdultConfirmed', record.preDose.trustedAdult.length],
+      ['predose.vitalsRecorded', record.preDose.vitals.length],
+      ['predose.bpOverridden', record.preDose.bpOverrides.length],
+      ['predose.contraindicationsChecked', record.preDose.contraindicationChecks.length],
+      ['predose.medicationsConfirmed', record.preDose.medications.length],
+      ['predose.doseDeviationApproved', record.preDose.doseDeviations.length],
+      ['monitoring.vitalsRecorded', record.vitals.length],
+      ['monitoring.sedationRecorded', record.sedation.length],
+      ['monitoring.dissociationRecorded', record.dissociation.length],
+      ['monitoring.adverseEventRecorded', record.adverseEvents.length],
+    ];
+    for (const [type, length] of kept) {
+      if (count(type) !== length) out.push(v('S3', null, `the session record keeps ${length} ${type} record(s), the journal ${count(type)}`));
+    }
+  }
+
   // S1: the observation timer stays armed while dosed.
   const open = episodes(a.journal).at(-1);
   if (open && open.dose && open.end === null && a.view.status === 'active') {

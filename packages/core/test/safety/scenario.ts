@@ -27,7 +27,10 @@ import type { World } from './world.js';
 export type Step =
   | { readonly kind: 'send'; readonly type: string; readonly payload: Record<string, unknown>; readonly actor: ActorName; readonly wellFormed?: boolean; readonly note?: string }
   | { readonly kind: 'advance'; readonly ms: number; readonly note?: string }
-  | { readonly kind: 'resend'; readonly key: string; readonly variant: 'same' | 'payload' | 'actor' | 'type' };
+  | { readonly kind: 'resend'; readonly key: string; readonly variant: 'same' | 'payload' | 'actor' | 'type' }
+  | { readonly kind: 'pair'; readonly first: SendStep; readonly second: SendStep };
+
+type SendStep = Extract<Step, { kind: 'send' }>;
 
 type Ctx = KetamineJourneyContext;
 
@@ -725,13 +728,21 @@ function timeStep(w: World, r: Rand): Step {
 export function nextStep(w: World, r: Rand): Step {
   const ended = w.view.status !== 'active';
   const keys = [...w.keys.keys()];
-  const mode = r.weighted<'plausible' | 'hostile' | 'time' | 'idem'>([
+  const mode = r.weighted<'plausible' | 'hostile' | 'time' | 'idem' | 'pair'>([
     [ended ? 0 : 72, 'plausible'],
     [ended ? 70 : 17, 'hostile'],
     [ended ? 20 : 7, 'time'],
     [keys.length > 0 ? (ended ? 10 : 4) : 0, 'idem'],
+    [ended ? 0 : 2, 'pair'],
   ]);
   switch (mode) {
+    case 'pair': {
+      // Two events at once: what the clinic does next, and a hostile or disruptive one.
+      const first = plausible(w, r);
+      const second = r.chance(0.5) ? disruptive(w, r) : hostile(w, r);
+      if (first.kind !== 'send' || second.kind !== 'send') return first;
+      return { kind: 'pair', first, second };
+    }
     case 'plausible':
       return plausible(w, r);
     case 'hostile':

@@ -30,6 +30,7 @@ export async function walk(r: Rand, options: WalkOptions): Promise<World> {
     const step = nextStep(w, r);
     if (step.kind === 'advance') await w.advance(step.ms, step.note);
     else if (step.kind === 'resend') await w.resend(step.key, step.variant);
+    else if (step.kind === 'pair') await w.sendPair(step.first, step.second);
     else {
       const key = r.chance(0.15) ? `k-${i}` : undefined;
       await w.send(step.type, step.payload, step.actor, {

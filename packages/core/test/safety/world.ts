@@ -142,7 +142,7 @@ export class World {
     );
     this.consecutiveRefusals = result.ok ? 0 : this.consecutiveRefusals + 1;
     if (result.ok) {
-      for (const e of after.journal) if (e.seq > (before.journal.at(-1)?.seq ?? 0) && e.type === 'dose.recorded') this.sessionNumbers.set(e.seq, after.view.context.session?.number ?? null);
+      if (result.entry.type === 'dose.recorded' && !result.duplicate) this.sessionNumbers.set(result.entry.seq, result.view.context.session?.number ?? null);
       if (options.key !== undefined && !result.duplicate) this.keys.set(options.key, { sent: { type, payload, actor }, seq: result.entry.seq });
     }
     const facts: StepFacts = {
@@ -207,6 +207,36 @@ export class World {
     found.push(...stepViolations(facts, this.sessionNumbers), ...journalViolations(after.journal, this.sessionNumbers));
     this.#report(found);
     return result;
+  }
+
+  /**
+   * Sends two events at once (as two clinic workstations would): the engine applies them one after
+   * the other, so each refused one changes nothing and each accepted one adds one journal entry.
+   */
+  async sendPair(first: { type: string; payload: Record<string, unknown>; actor: ActorName }, second: { type: string; payload: Record<string, unknown>; actor: ActorName }): Promise<void> {
+    const before = this.#current;
+    this.#notices = [];
+    const results = (await Promise.all(
+      [first, second].map((e) => this.engine.send(this.id, { type: e.type, ...e.payload } as never, { actor: ACTORS[e.actor] })),
+    )) as SendResult<View>[];
+    const notices = this.#notices;
+    const after = await this.capture();
+    this.#state = after;
+    const accepted = results.filter((r) => r.ok).length;
+    this.log.push(
+      `#${this.log.length} ${iso(this.now).slice(0, 16)} at once: ${[first, second]
+        .map((e, i) => `${ACTORS[e.actor].role} ${e.type} ${short(e.payload)} → ${results[i]?.ok ? 'ok' : `refused ${results[i]?.ok === false ? results[i].error.code : ''}`}`)
+        .join(' | ')} → ${after.view.stateLabel}`,
+    );
+    const found: Violation[] = [];
+    if (after.view.version - before.view.version !== accepted || after.journal.length - before.journal.length !== accepted) {
+      found.push({ inv: 'S10', seq: null, message: `two events sent at once, ${accepted} accepted, moved the version by ${after.view.version - before.view.version} and the journal by ${after.journal.length - before.journal.length}` });
+    }
+    // Each accepted send's own view is the journey right after it: the dose's session number.
+    for (const r of results) if (r.ok && r.entry.type === 'dose.recorded') this.sessionNumbers.set(r.entry.seq, r.view.context.session?.number ?? null);
+    const facts: StepFacts = { before, after, notices, calendar: this.calendar };
+    found.push(...stepViolations(facts, this.sessionNumbers), ...journalViolations(after.journal, this.sessionNumbers));
+    this.#report(found);
   }
 
   /** Moves the clock and fires what is due; checks the invariants. */
