@@ -5,7 +5,7 @@
 // for a long local run), SAFETY_MAX_STEPS the longest walk, SAFETY_SHRINK=1 shrinks a failure.
 import { describe, expect, it } from 'vitest';
 import type { KetamineRoute } from '../../src/index.js';
-import { assertWalks, SEED } from './walk.js';
+import { assertWalks, RUNS_SCALE, SEED } from './walk.js';
 
 /** States (clinical region) every route's walks must reach, and the events they must apply. */
 const MUST_REACH = [
@@ -19,7 +19,7 @@ const MUST_APPLY = ['dose.recorded', 'session.discharged', 'session.observationE
 
 export function describeWalks(route: KetamineRoute, runs: number): void {
   describe(`random walks over the ${route} route (seed ${SEED})`, () => {
-    it(`S1-S7 and S9-S12 hold after every event of ${runs} walks, accepted or refused`, async () => {
+    it(`S1-S7 and S9-S12 hold after every event of ${Math.max(1, Math.round(runs * RUNS_SCALE))} walks, accepted or refused`, async () => {
       const coverage = await assertWalks(route, runs);
       const reached = [...coverage.states.keys()];
       for (const state of MUST_REACH) expect(reached, `walks reached ${state}`).toContain(state);
