@@ -2,8 +2,10 @@
 export { CareJourneyError, isCareJourneyError, ERROR_CODES } from './errors.js';
 export type { CareJourneyErrorCode, CareJourneyErrorDetails, FieldIssue } from './errors.js';
 
-export { createEngine, JourneyEngine } from './engine/createEngine.js';
-export type { EngineOptions, StartOptions, SendOptions, FiredTimer } from './engine/createEngine.js';
+export { createEngine } from './engine/createEngine.js';
+export { JourneyEngine } from './engine/JourneyEngine.js';
+export type { EngineOptions, StartOptions, SendOptions } from './engine/EngineOptions.js';
+export type { FiredTimer } from './engine/timers.js';
 export { defineJourney } from './engine/defineJourney.js';
 export type {
   AnyJourneyDefinition,

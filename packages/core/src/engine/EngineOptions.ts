@@ -1,0 +1,38 @@
+import type { CareJourneyPlugin } from '../plugin/definePlugin.js';
+import type { JourneyStore } from '../store/JourneyStore.js';
+import type { Actor } from '../store/records.js';
+import type { Clock } from '../time/Clock.js';
+import type { InputLimits } from '../validation/checkJsonSafe.js';
+import type { AnyJourneyDefinition, JourneyInputFrom, JourneyProtocolFrom } from './defineJourney.js';
+
+export interface EngineOptions<TDef extends AnyJourneyDefinition> {
+  readonly definition: TDef;
+  readonly store: JourneyStore;
+  /** Defaults to the wall clock. Use `ManualClock` in tests and examples. */
+  readonly clock?: Clock;
+  /** Registered in order; a plugin's dependencies must come before it. */
+  readonly plugins?: readonly CareJourneyPlugin[];
+  /** The clinic's protocol overrides, validated against the definition's protocol schema. */
+  readonly protocol?: JourneyProtocolFrom<TDef>;
+  /** Size limits for every incoming value. */
+  readonly limits?: Partial<InputLimits>;
+  /** How many times a commit is retried on a version conflict (default 5). */
+  readonly maxRetries?: number;
+  /** Journey id generator (default: random UUID). */
+  readonly generateId?: () => string;
+}
+
+export interface StartOptions<TDef extends AnyJourneyDefinition> {
+  /** Opaque reference to the patient in the host system. Never a name or other PHI. */
+  readonly patientRef: string;
+  readonly input: JourneyInputFrom<TDef>;
+  readonly actor: Actor;
+  /** Choose the journey id (e.g. to make the start idempotent); defaults to a random UUID. */
+  readonly journeyId?: string;
+}
+
+export interface SendOptions {
+  readonly actor: Actor;
+  /** The same key sent twice to a journey applies once and returns the first result. */
+  readonly idempotencyKey?: string;
+}
