@@ -1,6 +1,6 @@
 // The public contract of @carejourney/core: named exports only.
-export { CareJourneyError, isCareJourneyError, ERROR_CODES } from './errors.js';
-export type { CareJourneyErrorCode, CareJourneyErrorDetails, FieldIssue } from './errors.js';
+export { CareJourneyError, isCareJourneyError, ERROR_CODES, ERROR_CATALOGUE } from './errors.js';
+export type { CareJourneyErrorCode, CareJourneyErrorDetails, ErrorCodeInfo, FieldIssue } from './errors.js';
 
 export { createEngine } from './engine/createEngine.js';
 export { JourneyEngine } from './engine/JourneyEngine.js';

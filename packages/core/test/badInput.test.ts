@@ -87,7 +87,7 @@ describe('bad input is refused with a clear, typed error and changes nothing', (
     const error = await refusedWithoutChange({ type: 'vitals.recorded', systolic: 120, diastolic: 80 }, { actor: actors.coordinator });
     expect(error.code).toBe('CJ_ERR_FORBIDDEN');
     expect(error.details).toMatchObject({ role: 'coordinator', allowedRoles: ['nurse'] });
-    expect(error.message).toBe('A coordinator may not send "vitals.recorded": it is for nurse.');
+    expect(error.message).toBe('A coordinator may not send "vitals.recorded": it is for nurse. [CJ_ERR_FORBIDDEN]');
   });
 
   it('a missing or malformed actor', async () => {
