@@ -49,15 +49,17 @@ describe('bad input is refused with a clear, typed error and changes nothing', (
   it('an unknown event type, listing the known ones', async () => {
     const error = await refusedWithoutChange({ type: 'dose.doubled' });
     expect(error.code).toBe('CJ_ERR_INVALID_EVENT');
-    expect(error.details.issues?.[0]?.path).toBe('type');
-    expect(error.message).toContain('"dose.doubled" is not an event of "clinic-visit"');
+    expect(error.details.issues?.[0]?.path).toBe('event.type');
+    expect(error.message).toContain('event.type: is not an event of "clinic-visit"');
     expect(error.message).toContain('vitals.recorded');
+    // What the caller sent is not repeated back.
+    expect(error.message).not.toContain('dose.doubled');
   });
 
   it('an event that is not an object, or has no type', async () => {
     expect((await refusedWithoutChange(null)).code).toBe('CJ_ERR_INVALID_EVENT');
     expect((await refusedWithoutChange('vitals.recorded')).code).toBe('CJ_ERR_INVALID_EVENT');
-    expect((await refusedWithoutChange({ systolic: 1 })).details.issues?.[0]?.path).toBe('type');
+    expect((await refusedWithoutChange({ systolic: 1 })).details.issues?.[0]?.path).toBe('event.type');
   });
 
   it('an internal XState event a host must not send', async () => {
@@ -80,7 +82,8 @@ describe('bad input is refused with a clear, typed error and changes nothing', (
   it('an unknown actor role', async () => {
     const error = await refusedWithoutChange({ type: 'vitals.recorded', systolic: 120, diastolic: 80 }, { actor: { id: 'x', role: 'janitor' } });
     expect(error.code).toBe('CJ_ERR_FORBIDDEN');
-    expect(error.message).toContain('"janitor" is not a role');
+    expect(error.message).toContain('The actor\'s role is not a role of journey "clinic-visit"');
+    expect(error.message).not.toContain('janitor');
   });
 
   it('a known role the policy does not allow for the event', async () => {

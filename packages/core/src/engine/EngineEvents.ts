@@ -1,3 +1,4 @@
+import type { CareJourneyErrorCode } from '../errors.js';
 import type { HookName } from '../plugin/hooks.js';
 import type { JournalEntry } from '../store/records.js';
 
@@ -39,6 +40,19 @@ export interface TimerFiredNotice {
   readonly dueAt: string;
 }
 
+/**
+ * Outbox items that were not delivered: after a commit the store failed to mark them (e.g. a
+ * busy write lock), or `recover` found an item it cannot read. The commit stands; the items stay
+ * pending and `recover()` delivers them (a damaged one once it is repaired).
+ */
+export interface DeliveryFailedNotice {
+  readonly journeyId?: string;
+  readonly deliveryIds: readonly string[];
+  readonly code: CareJourneyErrorCode;
+  readonly message: string;
+  readonly error: unknown;
+}
+
 /** The engine's bus. Effect types a journey emits are delivered under their own name as well. */
 export interface EngineEvents {
   transition: (notice: TransitionNotice) => void;
@@ -48,6 +62,7 @@ export interface EngineEvents {
   'plugin.error': (notice: PluginErrorNotice) => void;
   refused: (notice: RefusedNotice) => void;
   'timer.fired': (notice: TimerFiredNotice) => void;
+  'delivery.failed': (notice: DeliveryFailedNotice) => void;
 }
 
 /** Listener type for a bus event name: a built-in one, or an effect type. */

@@ -1,35 +1,39 @@
-import { randomUUID } from 'node:crypto';
-import type { AnyMachineSnapshot } from 'xstate';
-import type { z } from 'zod';
-import { CareJourneyError } from '../errors.js';
-import { PluginHost } from '../plugin/PluginHost.js';
-import type { JourneyQuery, JourneyStore, JourneySummary } from '../store/JourneyStore.js';
-import type { JournalEntry } from '../store/records.js';
+import { z } from 'zod';
+import type { JourneyQuery, JourneySummary } from '../store/JourneyStore.js';
+import { journalEntrySchema, type JournalEntry } from '../store/records.js';
+import type { JourneyStore } from '../store/JourneyStore.js';
 import type { Clock } from '../time/Clock.js';
-import { SystemClock } from '../time/SystemClock.js';
-import { DEFAULT_INPUT_LIMITS } from '../validation/checkJsonSafe.js';
-import { describeIssues, zodIssues } from '../validation/zodIssues.js';
+import { CareJourneyError } from '../errors.js';
+import { identifierSchema } from '../validation/identifierSchema.js';
+import { parseArgument } from '../validation/parseArgument.js';
+import { describeStoredIssues } from '../validation/zodIssues.js';
 import type { AnyJourneyDefinition, JourneyContextFrom, JourneyEventFrom } from './defineJourney.js';
-import { EngineBus } from './EngineBus.js';
-import { settle, type EngineCore } from './EngineCore.js';
+import { createEngineCore, settle, type EngineCore } from './EngineCore.js';
 import type { EngineListener, EngineEvents } from './EngineEvents.js';
 import type { EngineOptions, SendOptions, StartOptions } from './EngineOptions.js';
 import type { JourneyView } from './JourneyView.js';
 import { loadJourney, notFound } from './load.js';
-import { JourneyLocks } from './locks.js';
 import { pluginApi } from './pluginApi.js';
-import { pureTransition } from './pureTransition.js';
+import { querySchema } from './querySchema.js';
 import { recoverOutbox } from './recovery.js';
 import { sendEvent } from './send.js';
 import type { SendResult } from './SendResult.js';
 import { startJourney } from './start.js';
 import { runDueTimers, type FiredTimer } from './timers.js';
-import { readView } from './view.js';
+import { journeyView } from './view.js';
+
+const runDueSchema = z.strictObject({ limit: z.int().min(1).max(1_000_000).optional() }).optional();
+const recoverSchema = z.strictObject({ journeyId: identifierSchema.optional() }).optional();
+const listenerSchema = z.custom<(notice: never) => unknown>((v) => typeof v === 'function', { message: 'must be a function' });
+const busNameSchema = identifierSchema;
 
 /**
  * The durable journey engine. Every event runs: validate → authorize → de-duplicate → load →
  * migrate → XState's pure `transition` → one atomic store commit (snapshot, journal entry, timers,
- * outbox) → dispatch the outbox to plugins and listeners. Each step lives in its own file.
+ * outbox) → deliver the outbox to plugins and listeners. Each step lives in its own file.
+ *
+ * Every method validates its arguments: `send` returns refusals as `{ ok: false, error }`;
+ * the other methods throw `CareJourneyError`. None throws anything else.
  */
 export class JourneyEngine<TDef extends AnyJourneyDefinition> {
   readonly definition: TDef;
@@ -40,54 +44,11 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
   readonly #core: EngineCore;
 
   constructor(options: EngineOptions<TDef>) {
-    const { definition } = options;
-    if (definition === null || typeof definition !== 'object' || definition.kind !== 'carejourney.definition') {
-      throw new CareJourneyError('CJ_ERR_INVALID_CONFIG', 'createEngine needs a definition made with defineJourney().');
-    }
-    if (!options.store || typeof options.store.commit !== 'function') {
-      throw new CareJourneyError('CJ_ERR_INVALID_CONFIG', 'createEngine needs a store implementing JourneyStore (e.g. new MemoryStore()).');
-    }
-    this.definition = definition;
-    this.store = options.store;
-    this.clock = options.clock ?? new SystemClock();
-    if (definition.protocol) {
-      const parsed = definition.protocol.safeParse(options.protocol ?? {});
-      if (!parsed.success) {
-        const issues = zodIssues(parsed.error, 'protocol');
-        throw new CareJourneyError('CJ_ERR_INVALID_CONFIG', `The protocol for "${definition.id}" is invalid: ${describeIssues(issues)}`, { issues });
-      }
-      this.protocol = parsed.data;
-    } else {
-      if (options.protocol !== undefined) {
-        throw new CareJourneyError('CJ_ERR_INVALID_CONFIG', `Journey "${definition.id}" takes no protocol configuration.`);
-      }
-      this.protocol = null;
-    }
-    const clock = this.clock;
-    const core: EngineCore = {
-      definition,
-      store: this.store,
-      clock,
-      protocol: this.protocol,
-      limits: { ...DEFAULT_INPUT_LIMITS, ...options.limits },
-      maxRetries: options.maxRetries ?? 5,
-      generateId: options.generateId ?? randomUUID,
-      bus: new EngineBus(),
-      locks: new JourneyLocks(),
-      pure: pureTransition(definition.machine),
-      eventSchemas: new Map(Object.entries(definition.events).map(([type, schema]) => [type, (schema as z.ZodObject).strict()])),
-      pendingSends: new Set<Promise<unknown>>(),
-      now: () => clock.now(),
-      phase: (snapshot: AnyMachineSnapshot): string => {
-        if (definition.phase) return definition.phase(snapshot as never);
-        const value = snapshot.value;
-        return typeof value === 'string' ? value : (Object.keys(value)[0] ?? '');
-      },
-      // Set just below: plugins get their API (which needs this core) while they register.
-      plugins: undefined as unknown as PluginHost,
-    };
-    this.#core = core;
-    (core as { plugins: PluginHost }).plugins = new PluginHost(options.plugins ?? [], (name, hooks) => pluginApi(core, name, hooks, (id) => this.get(id)));
+    this.#core = createEngineCore(options, (core, name, hooks) => pluginApi(core, name, hooks, (id) => this.get(id)));
+    this.definition = this.#core.definition as TDef;
+    this.store = this.#core.store;
+    this.clock = this.#core.clock;
+    this.protocol = this.#core.protocol;
   }
 
   /**
@@ -106,8 +67,9 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
   }
 
   /**
-   * Applies one event to a journey. Expected refusals come back as `{ ok: false, error }` and
-   * change nothing; only store failures throw.
+   * Applies one event to a journey. Refusals come back as `{ ok: false, error }` and change
+   * nothing. It throws only when the store fails before the commit (nothing applied) or the
+   * configuration is broken; once the event is committed it never throws.
    *
    * @example
    * ```ts
@@ -123,56 +85,82 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
 
   /**
    * The journey now: state, phase, context, the events allowed now and why blocked ones are
-   * blocked. Throws `CJ_ERR_NOT_FOUND`, `CJ_ERR_MIGRATION` or `CJ_ERR_CORRUPT_SNAPSHOT`.
+   * blocked. Throws `CJ_ERR_INVALID_INPUT`, `CJ_ERR_NOT_FOUND`, `CJ_ERR_MIGRATION` or
+   * `CJ_ERR_CORRUPT_SNAPSHOT`.
    */
   async get(journeyId: string): Promise<JourneyView<JourneyContextFrom<TDef>>> {
-    const loaded = await loadJourney(this.#core, journeyId);
+    const id = parseArgument(identifierSchema, journeyId, 'CJ_ERR_INVALID_INPUT', 'The journey id', 'journeyId');
+    const at = this.#core.now();
+    const loaded = await loadJourney(this.#core, id);
     if ('refusal' in loaded) throw loaded.refusal;
-    return (await readView(this.#core, loaded)) as JourneyView<JourneyContextFrom<TDef>>;
+    return journeyView(this.#core, loaded, at) as JourneyView<JourneyContextFrom<TDef>>;
   }
 
-  /** The journal: who did what, when, from which state to which. */
+  /** The journal: who did what, when, from which state to which. Throws `CJ_ERR_NOT_FOUND` for an unknown journey. */
   async history(journeyId: string): Promise<JournalEntry[]> {
-    const journal = await this.store.readJournal(journeyId);
+    const id = parseArgument(identifierSchema, journeyId, 'CJ_ERR_INVALID_INPUT', 'The journey id', 'journeyId');
+    const journal = await this.store.readJournal(id);
     // Every journey has its start entry, so an empty journal means no journey (no snapshot load).
-    if (journal.length === 0) throw notFound(journeyId);
-    return journal;
+    if (journal.length === 0) throw notFound(id);
+    return journal.map((entry, i) => {
+      const parsed = journalEntrySchema.safeParse(entry);
+      if (parsed.success) return parsed.data;
+      throw new CareJourneyError(
+        'CJ_ERR_CORRUPT_SNAPSHOT',
+        `Journey "${id}" cannot be read: journal entry ${i + 1} is malformed (${describeStoredIssues(parsed.error, 'entry')}). It was left untouched.`,
+        { journeyId: id },
+      );
+    });
   }
 
   /** Journeys matching a filter (by patientRef, phase, state, status), without their snapshots. */
   async query(filter: JourneyQuery = {}): Promise<JourneySummary[]> {
-    return this.store.query(filter);
+    return this.store.query(parseArgument(querySchema, filter, 'CJ_ERR_INVALID_INPUT', 'The query', 'filter') as JourneyQuery);
   }
 
   /**
    * Fires every timer due by the clock's time, each once, earliest first: XState `after` delays
    * are applied to their journeys (stamped with their due time); plugin timers go to their
-   * plugin's `onTimer`. Returns what fired.
+   * plugin's `onTimer`. Returns what fired (and what could not).
    */
   async runDue(options: { limit?: number } = {}): Promise<FiredTimer[]> {
-    const fired = await runDueTimers(this.#core, options.limit ?? 10_000);
+    const parsed = parseArgument(runDueSchema, options, 'CJ_ERR_INVALID_INPUT', 'The runDue options', 'options');
+    const fired = await runDueTimers(this.#core, parsed?.limit ?? 10_000);
     await settle(this.#core);
     return fired;
   }
 
   /**
    * Delivers every outbox item not yet marked delivered (after a crash between commit and
-   * dispatch). At least once: handlers de-duplicate on `deliveryId`. Returns how many it delivered.
+   * delivery, or a delivery that failed). At least once: handlers de-duplicate on `deliveryId`.
+   * Returns how many it delivered.
    */
   async recover(options: { journeyId?: string } = {}): Promise<number> {
-    const count = await recoverOutbox(this.#core, options.journeyId);
+    const parsed = parseArgument(recoverSchema, options, 'CJ_ERR_INVALID_INPUT', 'The recover options', 'options');
+    const count = await recoverOutbox(this.#core, parsed?.journeyId);
     await settle(this.#core);
     return count;
   }
 
-  /** Listens on the bus. Returns a function that removes the listener. Listener errors are isolated. */
+  /**
+   * Listens on the bus. Returns a function that removes this registration. A listener that
+   * throws or rejects is reported as `plugin.error` and the others still run.
+   */
   on<K extends keyof EngineEvents | (string & {})>(name: K, listener: EngineListener<K>): () => void {
-    this.#core.bus.on(name, listener as never);
-    return () => this.off(name, listener);
+    const n = parseArgument(busNameSchema, name, 'CJ_ERR_INVALID_INPUT', 'The bus event name', 'name');
+    const l = parseArgument(listenerSchema, listener, 'CJ_ERR_INVALID_INPUT', 'The listener', 'listener');
+    this.#core.bus.on(n, l);
+    let registered = true;
+    return () => {
+      if (registered) this.#core.bus.off(n, l);
+      registered = false;
+    };
   }
 
-  /** Removes one registration of a listener. */
+  /** Removes one registration of a listener (a listener registered twice needs two calls). */
   off<K extends keyof EngineEvents | (string & {})>(name: K, listener: EngineListener<K>): void {
-    this.#core.bus.off(name, listener as never);
+    const n = parseArgument(busNameSchema, name, 'CJ_ERR_INVALID_INPUT', 'The bus event name', 'name');
+    const l = parseArgument(listenerSchema, listener, 'CJ_ERR_INVALID_INPUT', 'The listener', 'listener');
+    this.#core.bus.off(n, l);
   }
 }

@@ -8,13 +8,11 @@ import type { EngineCore } from './EngineCore.js';
  */
 export function authorize(core: EngineCore, actor: Actor, action: string, allowed: readonly string[], journeyId?: string): CareJourneyError | undefined {
   const { definition } = core;
-  const base = { role: actor.role, allowedRoles: allowed, eventType: action, ...(journeyId === undefined ? {} : { journeyId }) };
-  if (!definition.roles.includes(actor.role)) {
-    return new CareJourneyError(
-      'CJ_ERR_FORBIDDEN',
-      `Role "${actor.role.slice(0, 100)}" is not a role of journey "${definition.id}" (roles: ${definition.roles.join(', ')}).`,
-      base,
-    );
+  const known = definition.roles.includes(actor.role);
+  // An unknown role is not repeated in the message or details: it is whatever the caller sent.
+  const base = { allowedRoles: allowed, eventType: action, ...(known ? { role: actor.role } : {}), ...(journeyId === undefined ? {} : { journeyId }) };
+  if (!known) {
+    return new CareJourneyError('CJ_ERR_FORBIDDEN', `The actor's role is not a role of journey "${definition.id}" (roles: ${definition.roles.join(', ')}).`, base);
   }
   if (!allowed.includes(actor.role)) {
     return new CareJourneyError('CJ_ERR_FORBIDDEN', `A ${actor.role} may not send "${action}": it is for ${allowed.length > 0 ? allowed.join(' or ') : 'no role'}.`, base);

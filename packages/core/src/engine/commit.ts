@@ -22,14 +22,14 @@ export async function commitToStore(core: EngineCore, commit: JourneyCommit): Pr
  * The outbox items of a commit: the transition (its journal entry), each effect, and
  * `journey.ended` when the journey reached a final state. Ids are stable: journey, version, index.
  */
-export function outboxFor(record: JourneyRecord, entry: JournalEntry, effects: readonly JourneyEffect[], now: number): OutboxItem[] {
+export function outboxFor(record: JourneyRecord, entry: JournalEntry, effects: readonly JourneyEffect[], now: number, ended = record.status === 'done'): OutboxItem[] {
   const base = `${record.id}:${record.version}`;
   const createdAt = iso(now);
   const items: OutboxItem[] = [{ id: `${base}:0`, journeyId: record.id, kind: 'transition', type: entry.type, payload: entry, createdAt }];
   effects.forEach((effect, i) => {
     items.push({ id: `${base}:${i + 1}`, journeyId: record.id, kind: 'effect', type: effect.type, payload: effect.payload, createdAt });
   });
-  if (record.status === 'done') {
+  if (ended) {
     items.push({
       id: `${base}:end`,
       journeyId: record.id,
@@ -51,4 +51,12 @@ export function bareCommit(core: EngineCore, record: JourneyRecord, cancel: read
     timersToCancel: cancel,
     outbox,
   };
+}
+
+/** A journey's pending timers after a commit: the loaded ones, less the cancelled, plus the set, earliest first. */
+export function timersAfter(timers: readonly TimerRow[], commit: Pick<JourneyCommit, 'timersToCancel' | 'timersToSet'>): TimerRow[] {
+  const byKey = new Map(timers.map((t) => [t.key, t]));
+  for (const key of commit.timersToCancel) byKey.delete(key);
+  for (const t of commit.timersToSet) byKey.set(t.key, t);
+  return [...byKey.values()].sort((a, b) => a.dueAt - b.dueAt || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }

@@ -1,7 +1,7 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import { CareJourneyError } from '../errors.js';
 import type { JourneyCommit } from '../store/JourneyStore.js';
-import type { Actor, JournalEntry, JourneyRecord } from '../store/records.js';
+import { SYSTEM_ACTOR, type Actor, type JournalEntry, type JourneyRecord, type TimerRow } from '../store/records.js';
 import { collectActions } from './collectActions.js';
 import { outboxFor } from './commit.js';
 import { iso, type EngineCore } from './EngineCore.js';
@@ -12,6 +12,23 @@ import type { JourneyStartInput } from './defineJourney.js';
 import type { Loaded } from './load.js';
 import { persistSnapshot } from './snapshotCodec.js';
 import type { Refusal } from './validate.js';
+
+/**
+ * Runs the machine. A machine that throws (an action or guard with a bug) is a broken
+ * definition: the event is not applied and the error says so, with the machine's error as cause.
+ */
+function pure<T>(core: EngineCore, journeyId: string, type: string, where: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    throw new CareJourneyError(
+      'CJ_ERR_INVALID_CONFIG',
+      `Journey definition "${core.definition.id}" threw while applying "${type}" in ${where === 'the start' ? where : `state ${where}`} of journey "${journeyId}"; nothing was applied. The machine has a bug: see the cause.`,
+      { journeyId, eventType: type },
+      { cause: error },
+    );
+  }
+}
 
 /** A transition that applies: the next snapshot and the commit that records it. */
 export interface Step {
@@ -48,7 +65,7 @@ export function step(core: EngineCore, loaded: Loaded, event: StampedEvent, kind
       ),
     };
   }
-  const [next, actions] = core.pure.next(snapshot, event);
+  const [next, actions] = pure(core, journeyId, event.type, from, () => core.pure.next(snapshot, event));
   // XState hands back the same snapshot when no transition was enabled; a taken transition
   // that changes nothing (e.g. only `emit`s) still returns actions, and an empty one is
   // confirmed with getTransitionData.
@@ -115,7 +132,7 @@ export function startStep(core: EngineCore, journeyId: string, patientRef: strin
   const { definition } = core;
   const at = core.now();
   const startInput: JourneyStartInput = { patientRef, startedAt: at, actor, data: input, protocol: core.protocol };
-  const [snapshot, actions] = core.pure.initial(startInput);
+  const [snapshot, actions] = pure(core, journeyId, 'journey.start', 'the start', () => core.pure.initial(startInput));
   const collected = collectActions(actions, journeyId, at);
   const state = flattenState(snapshot.value);
   const record: JourneyRecord = {
@@ -149,4 +166,31 @@ export function startStep(core: EngineCore, journeyId: string, patientRef: strin
     next: snapshot,
     commit: { journey: record, expectedVersion: 0, entry, timersToSet: collected.timersToSet, timersToCancel: [], outbox: outboxFor(record, entry, collected.effects, at) },
   };
+}
+
+/**
+ * The commit for a machine timer whose event no longer applies when it fires (its transition is
+ * refused): the timer is deleted and the journal records that it was skipped and why, so the
+ * journey's version never rises without a journal entry. The state does not change.
+ */
+export function skippedTimerStep(core: EngineCore, loaded: Loaded, timer: TimerRow, refusal: CareJourneyError): JourneyCommit & { readonly entry: JournalEntry } {
+  const { record } = loaded;
+  const now = core.now();
+  const { type, ...fields } = timer.event ?? {};
+  const reason = refusal.details.reason ?? refusal.message;
+  const entry: JournalEntry = {
+    journeyId: record.id,
+    seq: record.lastSeq + 1,
+    kind: 'timer',
+    type: typeof type === 'string' ? type : timer.key,
+    payload: { ...fields, skipped: true, code: refusal.code, reason },
+    actor: SYSTEM_ACTOR,
+    at: iso(timer.dueAt),
+    recordedAt: iso(now),
+    from: record.state,
+    to: record.state,
+    definitionVersion: record.definitionVersion,
+  };
+  const journey: JourneyRecord = { ...record, version: record.version + 1, lastSeq: entry.seq, updatedAt: iso(now) };
+  return { journey, expectedVersion: record.version, entry, timersToSet: [], timersToCancel: [timer.key], outbox: outboxFor(journey, entry, [], now, false) };
 }

@@ -1,4 +1,4 @@
-import { SYSTEM_ACTOR, type JourneyRecord, type TimerRow } from '../store/records.js';
+import { SYSTEM_ACTOR, type JourneyRecord } from '../store/records.js';
 import { iso, type EngineCore } from './EngineCore.js';
 import { explainEvents } from './explainEvents.js';
 import { flattenState } from './flattenState.js';
@@ -6,9 +6,13 @@ import type { StampedEvent } from './guardRule.js';
 import type { JourneyView } from './JourneyView.js';
 import type { Loaded } from './load.js';
 
-/** The journey as the host sees it: state, phase, context, what is allowed now and why not. */
-export function journeyView(core: EngineCore, { record, snapshot }: Loaded, timers: readonly TimerRow[]): JourneyView {
-  const probe = { type: '', at: core.now(), actor: SYSTEM_ACTOR } as StampedEvent;
+/**
+ * The journey as the host sees it: state, phase, context, what is allowed now and why not,
+ * judged at `at`. Pure: reads no store and no clock, so it can be built after a commit without
+ * anything left that could fail.
+ */
+export function journeyView(core: EngineCore, { record, snapshot, timers }: Loaded, at: number): JourneyView {
+  const probe = { type: '', at, actor: SYSTEM_ACTOR } as StampedEvent;
   const { allowed, blocked } = explainEvents(core.definition, snapshot, probe);
   return {
     id: record.id,
@@ -29,9 +33,4 @@ export function journeyView(core: EngineCore, { record, snapshot }: Loaded, time
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };
-}
-
-/** Reads the journey's timers and builds its view. */
-export async function readView(core: EngineCore, loaded: Loaded): Promise<JourneyView> {
-  return journeyView(core, loaded, await core.store.listTimers(loaded.record.id));
 }

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { Actor, TimerRow } from '../store/records.js';
+import { parseArgument } from '../validation/parseArgument.js';
 import type { JourneyView } from '../engine/JourneyView.js';
 import type { SendResult } from '../engine/SendResult.js';
 import type { PluginHooks } from './hooks.js';
@@ -45,6 +47,12 @@ export interface PluginConfig {
   readonly setup: (api: PluginApi) => void;
 }
 
+const pluginConfigSchema = z.object({
+  name: z.string().min(1).max(214),
+  dependencies: z.array(z.string().max(214)).max(100).optional(),
+  setup: z.custom<(api: PluginApi) => void>((v) => typeof v === 'function', { message: 'must be a function' }),
+});
+
 /**
  * Declares a plugin. Options are validated by the plugin's own factory, typically with zod.
  *
@@ -60,6 +68,7 @@ export interface PluginConfig {
  * ```
  */
 export function definePlugin(config: PluginConfig): CareJourneyPlugin {
+  parseArgument(pluginConfigSchema, config, 'CJ_ERR_PLUGIN', 'The plugin definition', 'config');
   return Object.freeze({
     kind: 'carejourney.plugin' as const,
     name: config.name,
