@@ -30,6 +30,7 @@ export type { JourneyEffect } from './engine/collectActions.js';
 export type {
   EngineEvents,
   EngineListener,
+  DeliveryFailedNotice,
   EffectNotice,
   PluginErrorNotice,
   RefusedNotice,

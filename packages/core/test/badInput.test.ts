@@ -282,3 +282,80 @@ describe('refusal reasons skip branches whose plain routing guard does not apply
     expect(!eligible.ok && eligible.error.details).toMatchObject({ guard: 'physicianReviewed', reason: 'A physician review is needed first.' });
   });
 });
+
+describe('every public call refuses bad arguments with a CareJourneyError', () => {
+  const LONE = 'pt-\uD800';
+
+  it('refuses lone surrogates in ids, refs, keys, payload strings and payload keys, storing nothing', async () => {
+    const { engine, store } = visitEngine();
+    await expect(engine.start({ patientRef: LONE, input: {}, actor: actors.coordinator })).rejects.toMatchObject({ code: 'CJ_ERR_INVALID_INPUT' });
+    await expect(engine.start({ patientRef: 'pt-1', input: {}, actor: actors.coordinator, journeyId: 'j-\uDC00' })).rejects.toMatchObject({ code: 'CJ_ERR_INVALID_INPUT' });
+    await expect(engine.start({ patientRef: 'pt-1', input: { note: 'ok \uD83D' }, actor: actors.coordinator })).rejects.toMatchObject({ code: 'CJ_ERR_INVALID_INPUT' });
+    await expect(engine.start({ patientRef: 'pt-1', input: {}, actor: { id: 'c-\uD800', role: 'coordinator' } })).rejects.toMatchObject({ code: 'CJ_ERR_INVALID_INPUT' });
+    expect(await store.query({})).toEqual([]);
+    // A well-formed surrogate pair is fine.
+    await engine.start({ patientRef: 'pt-😀', input: { note: 'Zoë 😀' }, actor: actors.coordinator });
+
+    expect((await refusedWithoutChange({ type: 'dose.given', mg: 40, lot: 'L\uDFFF' })).details.issues?.[0]).toMatchObject({ path: 'event.lot', rule: 'unicode' });
+    expect((await refusedWithoutChange({ type: 'dose.given', mg: 40, lot: 'L1', ['\uD800']: 1 })).code).toBe('CJ_ERR_INVALID_EVENT');
+    expect((await refusedWithoutChange({ type: 'patient.arrived' }, { actor: actors.nurse, idempotencyKey: `k${'\uD800'}` })).details.issues?.[0]?.path).toBe('options.idempotencyKey');
+    expect((await refusedWithoutChange({ type: 'patient.arrived' }, { actor: actors.nurse }, LONE)).details.issues?.[0]?.path).toBe('journeyId');
+  });
+
+  it('refuses ids with control characters, too long, or empty', async () => {
+    for (const journeyId of ['a\nb', 'tab\there', 'nul\u0000', '', 'x'.repeat(201)]) {
+      const error = await refusedWithoutChange({ type: 'patient.arrived' }, { actor: actors.nurse }, journeyId);
+      expect(error.code, JSON.stringify(journeyId)).toBe('CJ_ERR_INVALID_EVENT');
+    }
+  });
+
+  it('get, history, query, runDue and recover throw CJ_ERR_INVALID_INPUT for bad arguments', async () => {
+    const { engine } = visitEngine();
+    const proxy = new Proxy({}, { ownKeys: () => { throw new Error('trap'); }, get: () => { throw new Error('trap'); } });
+    const calls: [string, () => Promise<unknown>][] = [];
+    for (const bad of [undefined, null, 42, '', LONE, 'a\nb', {}, [], Symbol('id'), 10n, proxy]) {
+      calls.push([`get(${typeof bad})`, () => engine.get(bad as never)]);
+      calls.push([`history(${typeof bad})`, () => engine.history(bad as never)]);
+    }
+    for (const bad of [null, 42, 'all', [], { phase: 5 }, { state: '' }, { state: 'a|b' }, { limit: -1 }, { limit: Number.NaN }, { status: 'asleep' }, { patientRef: LONE }, { unknown: 1 }, proxy]) {
+      calls.push([`query(${bad === proxy ? 'proxy' : JSON.stringify(bad)})`, () => engine.query(bad as never)]);
+    }
+    for (const bad of [null, 5, { limit: 0 }, { limit: Number.POSITIVE_INFINITY }, { limit: 1.5 }, { max: 1 }, proxy]) {
+      calls.push([`runDue(${bad === proxy ? 'proxy' : JSON.stringify(bad)})`, () => engine.runDue(bad as never)]);
+    }
+    for (const bad of [null, 'j-1', { journeyId: 5 }, { journeyId: LONE }, { all: true }, proxy]) {
+      calls.push([`recover(${bad === proxy ? 'proxy' : JSON.stringify(bad)})`, () => engine.recover(bad as never)]);
+    }
+    for (const [label, call] of calls) {
+      const error = await call().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error, label).toBeInstanceOf(Error);
+      expect((error as CareJourneyError).code, label).toBe('CJ_ERR_INVALID_INPUT');
+      expect((error as CareJourneyError).message, label).toMatch(/\[CJ_ERR_INVALID_INPUT\]$/);
+    }
+  });
+
+  it('refuses hostile event and option values on send as refusals, never throwing', async () => {
+    const nullProto = Object.assign(Object.create(null) as object, { type: 'vitals.recorded', systolic: 120, diastolic: 80 });
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const throwingGetter = { type: 'vitals.recorded', get systolic(): number { throw new Error('getter'); }, diastolic: 80 };
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const symbolKeyed = { type: 'vitals.recorded', systolic: 120, diastolic: 80, [Symbol('x')]: 1 };
+    for (const event of [deep, { type: 'dose.given', mg: 40, lot: deep }, throwingGetter, revoked.proxy, symbolKeyed, Symbol('e'), 10n, Number.NaN]) {
+      const error = await refusedWithoutChange(event);
+      expect(error.code).toBe('CJ_ERR_INVALID_EVENT');
+    }
+    for (const options of [null, deep, throwingGetter, revoked.proxy, { actor: nullProto }, { actor: actors.nurse, extra: deep }]) {
+      expect((await refusedWithoutChange({ type: 'patient.arrived' }, options)).code).toBe('CJ_ERR_INVALID_EVENT');
+    }
+    // A null-prototype object is a plain JSON value and is accepted.
+    const { engine } = visitEngine();
+    const id = await checkedInVisit(engine);
+    expect((await engine.send(id, nullProto as never, { actor: actors.nurse })).ok).toBe(true);
+    expect(Object.prototype).not.toHaveProperty('type');
+  });
+});

@@ -33,6 +33,16 @@ export interface StartOptions<TDef extends AnyJourneyDefinition> {
 
 export interface SendOptions {
   readonly actor: Actor;
-  /** The same key sent twice to a journey applies once and returns the first result. */
+  /**
+   * The same key sent twice to a journey with the same event (type, payload, actor) applies it
+   * once and returns the first result (`duplicate: true`); the key with a different event is
+   * refused with `CJ_ERR_IDEMPOTENCY_MISMATCH`. 1-200 characters, no control characters.
+   */
   readonly idempotencyKey?: string;
+  /**
+   * The journey's version the caller's screen showed (`view.version`). When the journey has
+   * moved on since, the event is refused with `CJ_ERR_CONFLICT` and nothing is applied, so a
+   * form filled in on an old view is never applied to a newer journey.
+   */
+  readonly expectedVersion?: number;
 }

@@ -66,6 +66,16 @@ function check<T>(schema: z.ZodType<T>, value: unknown, root: string): { data: T
  * safety, its payload against its schema; then the authorize step. Never throws.
  */
 export function validateSend(core: EngineCore, journeyId: unknown, event: unknown, options: unknown): ValidEvent | Refusal {
+  try {
+    return validateUnsafe(core, journeyId, event, options);
+  } catch (error) {
+    if (error instanceof CareJourneyError) return { refusal: error };
+    // Only a hostile argument gets here (a revoked proxy, a trap that throws): name it, not its content.
+    return { refusal: invalid('CJ_ERR_INVALID_EVENT', 'The send arguments', [unreadable('(arguments)')]) };
+  }
+}
+
+function validateUnsafe(core: EngineCore, journeyId: unknown, event: unknown, options: unknown): ValidEvent | Refusal {
   const id = check(identifierSchema, journeyId, 'journeyId');
   if ('issues' in id) return { refusal: invalid('CJ_ERR_INVALID_EVENT', 'The journey id', id.issues) };
   const opts = check(sendOptionsSchema, options, 'options');
