@@ -87,8 +87,9 @@ export async function runFlagship(options: { plugins?: readonly CareJourneyPlugi
     definition: ketamineAnxietyJourney,
     store: new MemoryStore(),
     clock,
-    // The clinic's protocol: only what differs from the defaults.
-    protocol: { therapy: { lapseAfterDays: 21 } },
+    // The clinic's protocol: its zone, what differs from the defaults, and its acceptance of the
+    // defaults marked UNCONFIRMED that it does not set (journaled with every journey).
+    protocol: { timeZone: 'Europe/Berlin', acceptUnconfirmedDefaults: true, therapy: { lapseAfterDays: 21 } },
     plugins: options.plugins ?? [],
   });
   const effects: EffectNotice[] = [];
@@ -158,6 +159,7 @@ export async function runFlagship(options: { plugins?: readonly CareJourneyPlugi
       type: 'plan.recorded',
       route: 'iv',
       dosePlan: { summary: 'Racemic ketamine 0.5 mg/kg IV over 40 minutes', steps: [{ fromSession: 1, amount: 0.5, unit: 'mg/kg', infusionMinutes: 40 }] },
+      weightKg: 68,
       therapyModality: 'cbt',
     },
     staff.physician,
@@ -176,15 +178,19 @@ export async function runFlagship(options: { plugins?: readonly CareJourneyPlugi
     await send({ type: 'predose.transportConfirmed', responsibleAdultConfirmed: true, mode: 'car-driven-by-adult' }, staff.nurse);
     await send({ type: 'predose.vitalsRecorded', systolic: 124, diastolic: 80, heartRate: 72, spo2: 98 }, staff.nurse);
     await send({ type: 'predose.contraindicationsChecked', newFindings: [] }, staff.nurse);
+    await send({ type: 'predose.medicationsConfirmed', classes: ['antidepressant'], changedSinceLastSession: false }, staff.nurse);
     await at(due);
     await send(
       { type: 'dose.recorded', medication: 'racemic-ketamine', amountMg: 34, infusionMinutes: 40, lot: 'KX-24-0917', administration: 'staff-administered' },
       staff.nurse,
     );
-    await at(due + 20 * MIN);
+    // Vitals every 15 minutes (the IV cadence), the 40-minute check among them.
+    await at(due + 15 * MIN);
     await send({ type: 'monitoring.vitalsRecorded', systolic: 134, diastolic: 84, heartRate: 82, spo2: 97 }, staff.nurse);
     await send({ type: 'monitoring.dissociationRecorded', score: 9, form: 'CADSS-6' }, staff.nurse);
-    await at(due + 40 * MIN);
+    await at(due + 30 * MIN);
+    await send({ type: 'monitoring.vitalsRecorded', systolic: 136, diastolic: 86, heartRate: 80, spo2: 97 }, staff.nurse);
+    await at(due + 42 * MIN);
     await send({ type: 'monitoring.vitalsRecorded', systolic: 138, diastolic: 86, heartRate: 80, spo2: 97 }, staff.nurse);
     await send({ type: 'monitoring.sedationRecorded', moaas: 4 }, staff.nurse);
     await at(due + 55 * MIN);
@@ -203,6 +209,8 @@ export async function runFlagship(options: { plugins?: readonly CareJourneyPlugi
     }
     await runInfusion(n === 6 ? 7 : undefined);
   }
+  // The review proposes (GAD-7 17 → 7: a response); the physician decides maintenance and its cadence.
+  await send({ type: 'response.decided', decision: 'maintenance', reason: 'Responder: boosters every four weeks', everyDays: 28 }, staff.physician);
   await at('2026-04-02T16:00:00Z');
   await send({ type: 'therapy.sessionAttended', attendedAt: '2026-04-02T15:00:00Z' }, staff.therapist);
   await runInfusion();

@@ -19,16 +19,18 @@ describe('flagship example: an IV ketamine course for generalized anxiety', () =
       [7, 'maintenance', 'completed'],
     ]);
     expect(context.response).toMatchObject({ instrument: 'GAD-7', baseline: 17, current: 7, responded: true });
-    expect(context.schedule.find((s) => s.status === 'planned')).toMatchObject({ number: 8, phase: 'maintenance', dueAt: '2026-05-15T09:00:00.000Z' });
+    expect(context.schedule.find((s) => s.status === 'planned')).toMatchObject({ number: 8, phase: 'maintenance', dueAt: '2026-05-15T08:00:00.000Z' }); // 10:00 in Berlin, summer time
     expect(context.therapy).toMatchObject({ therapistRef: 'therapist-204', sessionsAttended: 3, lapses: 0 });
     expect(effects.some((e) => e.type === 'safety.alert')).toBe(false);
 
     // The timeline: when, who, what, and the resulting state.
     expect(timeline[0]).toEqual({ at: '2026-03-02 08:30', actor: 'coordinator coord-ana', event: 'journey.start', state: 'referral' });
     expect(timeline.filter((r) => r.event === '⏱ session.observationElapsed')).toHaveLength(7);
+    expect(timeline.find((r) => r.event === 'response.decided')).toMatchObject({ actor: 'physician md-chen', state: 'maintenance › waiting · therapy: active' });
+    expect(effects.filter((e) => e.type === 'care.alert')).toEqual([]);
     expect(timeline.find((r) => r.event === 'induction.started')?.state).toBe('induction › waiting · therapy: active');
     expect(timeline[timeline.length - 1]).toEqual({
-      at: '2026-04-17 10:00',
+      at: '2026-04-17 09:00',
       actor: 'nurse rn-bo',
       event: 'session.discharged',
       state: 'maintenance › waiting · therapy: active',

@@ -88,7 +88,7 @@ export type { InputLimits } from './validation/checkJsonSafe.js';
 export { ketamineAnxietyJourney, ketamineJourneyPhase } from './journey/ketamineAnxietyJourney.js';
 export type { KetamineJourneyPhase } from './journey/ketamineAnxietyJourney.js';
 export { ketamineAnxietyMachine } from './journey/machine.js';
-export { ketamineProtocolSchema, defaultKetamineProtocol, scheduleBlockSchema } from './journey/protocol.js';
+export { ketamineProtocolSchema, defaultKetamineProtocol, scheduleBlockSchema, UNCONFIRMED_DEFAULTS } from './journey/protocol.js';
 export type { KetamineProtocol, KetamineProtocolInput, RouteProtocol, ScheduleBlock } from './journey/protocol.js';
 export {
   ketamineJourneyEvents,
@@ -98,6 +98,9 @@ export {
 } from './journey/events.js';
 export type { KetamineEventPayload, KetamineEventType, KetamineJourneyInput, KetamineTimerEventType } from './journey/events.js';
 export { ketamineJourneyRules } from './journey/guards.js';
+export { ketamineRoutingConditions } from './journey/routingConditions.js';
+export type { RoutingCondition, KetamineRoutingConditionName } from './journey/routingConditions.js';
+export { KETAMINE_RULE_PARAMETERS } from './journey/ruleParameters.js';
 export type { KetamineRuleName } from './journey/guards.js';
 export { ketamineJourneyPolicy, KETAMINE_ROLES } from './journey/policy.js';
 export type { KetamineRole } from './journey/policy.js';
@@ -111,15 +114,19 @@ export type {
   TreatmentPlan,
   HoldRecord,
   RemsFormStatus,
+  BlockingEvidence,
+  SessionStop,
 } from './journey/context.js';
 export { inductionSchedule, continueSchedule } from './journey/inductionSchedule.js';
+export { onOpenDays, closedDayReason } from './journey/clinicCalendar.js';
+export type { ClinicCalendar } from './journey/clinicCalendar.js';
 export type { ScheduledDate } from './journey/inductionSchedule.js';
 export { evaluateResponse } from './journey/responseReview.js';
 export type { ResponseResult, ResponseInstrument } from './journey/responseReview.js';
 export { stopRuleHit } from './journey/stopRules.js';
 export type { StopRuleReading } from './journey/stopRules.js';
 export { remsMonitoringForm } from './journey/remsMonitoringForm.js';
-export type { RemsMonitoringForm } from './journey/remsMonitoringForm.js';
+export type { RemsMonitoringForm, ObservationStatus } from './journey/remsMonitoringForm.js';
 export {
   ROUTES,
   INDICATIONS,

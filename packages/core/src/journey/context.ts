@@ -55,7 +55,7 @@ export interface AssessmentRecord extends Stamp {
 }
 
 export type SessionPhase = 'induction' | 'maintenance';
-export type ScheduledStatus = 'planned' | 'in-progress' | 'completed' | 'missed' | 'cancelled' | 'aborted';
+export type ScheduledStatus = 'planned' | 'in-progress' | 'completed' | 'missed' | 'cancelled' | 'aborted' | 'transferred';
 
 /** One session of the schedule. */
 export interface ScheduledSession {
@@ -67,9 +67,23 @@ export interface ScheduledSession {
   readonly status: ScheduledStatus;
 }
 
-export type SessionOutcome = 'in-progress' | 'completed' | 'cancelled' | 'aborted';
+export type SessionOutcome = 'in-progress' | 'completed' | 'cancelled' | 'aborted' | 'transferred';
 
-/** Everything recorded in one session, from check-in to its end. */
+/** A pre-dose record that blocks dosing until a physician clears it (`predose.findingCleared`). */
+export interface BlockingEvidence extends Stamp {
+  readonly kind: 'new-finding' | 'no-responsible-adult' | 'trusted-adult-incomplete';
+  /** What was recorded, in words (the finding, or the conditions the trusted adult did not meet). */
+  readonly detail: string;
+  readonly cleared: (Stamp & { readonly reason: string }) | null;
+}
+
+/** Why a dosed session stopped early; monitoring goes on until discharge or transfer. */
+export interface SessionStop extends Stamp {
+  readonly kind: 'stop-rule' | 'aborted' | 'serious-adverse-event' | 'hold' | 'discontinued' | 'withdrawn';
+  readonly reason: string;
+}
+
+/** Everything recorded in one session, from check-in to its end. Pre-dose records are append-only. */
 export interface SessionRecord {
   readonly number: number;
   readonly phase: SessionPhase;
@@ -78,13 +92,18 @@ export interface SessionRecord {
   readonly dueAt: string;
   readonly checkedIn: Stamp;
   readonly preDose: {
-    readonly fasting: (Stamp & { readonly lastFoodAt: string; readonly lastLiquidAt: string; readonly lastNasalSteroidOrDecongestantAt: string | null }) | null;
-    readonly transport: (Stamp & { readonly responsibleAdultConfirmed: boolean; readonly mode: string }) | null;
-    readonly trustedAdult: (Stamp & { readonly confirmed: boolean }) | null;
-    readonly vitals: (Stamp & VitalsReading) | null;
-    readonly bpOverride: (Stamp & { readonly reason: string; readonly reading: BloodPressure }) | null;
-    readonly contraindicationCheck: (Stamp & { readonly newFindings: readonly PreDoseFinding[] }) | null;
-    readonly findingCleared: (Stamp & { readonly reason: string }) | null;
+    readonly fasting: readonly (Stamp & { readonly lastFoodAt: string; readonly lastLiquidAt: string; readonly lastNasalSteroidOrDecongestantAt: string | null })[];
+    readonly transport: readonly (Stamp & { readonly responsibleAdultConfirmed: boolean; readonly mode: string })[];
+    readonly trustedAdult: readonly (Stamp & { readonly confirmed: boolean; readonly missing: readonly string[] })[];
+    /** Pre-dose readings, in the order they were recorded. */
+    readonly vitals: readonly (Stamp & VitalsReading)[];
+    /** Each override covers the readings recorded before it (`coversReadings` of them). */
+    readonly bpOverrides: readonly (Stamp & { readonly reason: string; readonly reading: BloodPressure; readonly coversReadings: number })[];
+    readonly contraindicationChecks: readonly (Stamp & { readonly newFindings: readonly PreDoseFinding[] })[];
+    readonly medications: readonly (Stamp & { readonly classes: readonly MedicationClass[]; readonly changedSinceLastSession: boolean })[];
+    readonly doseDeviations: readonly (Stamp & { readonly amountMg: number; readonly reason: string })[];
+    /** Records that block dosing until a physician clears them. */
+    readonly blocking: readonly BlockingEvidence[];
   };
   readonly dose:
     | (Stamp & {
@@ -94,8 +113,13 @@ export interface SessionRecord {
         readonly infusionMinutes: number | null;
         readonly lot: string;
         readonly administration: string;
+        /** The plan's amount for this session (mg), when it could be worked out. */
+        readonly plannedMg: number | null;
+        /** The approved deviation the dose relied on, if any. */
+        readonly deviationReason: string | null;
       })
     | null;
+  /** Readings after the dose, in `takenAt` order. */
   readonly vitals: readonly (VitalsReading & { readonly by: ActorRef })[];
   readonly sedation: readonly { readonly moaas: number; readonly takenAt: string }[];
   readonly dissociation: readonly { readonly score: number; readonly form: 'CADSS' | 'CADSS-6'; readonly takenAt: string }[];
@@ -104,6 +128,10 @@ export interface SessionRecord {
   readonly observationMinutes: number;
   readonly observationElapsedAt: string | null;
   readonly bpChecksDue: readonly number[];
+  /** When a vitals reading became overdue (cleared by the next reading). */
+  readonly vitalsOverdueSince: string | null;
+  /** Set when the session stopped early (no further dosing); the patient stays monitored. */
+  readonly stopped: SessionStop | null;
   readonly discharge:
     | (Stamp & {
         readonly releasedTo: 'responsible-adult' | 'trusted-adult-at-home';
@@ -112,6 +140,8 @@ export interface SessionRecord {
         readonly readyToLeaveAt: string;
       })
     | null;
+  /** A recorded transfer of care (emergency department, EMS, admission). */
+  readonly transfer: (Stamp & { readonly destination: 'emergency-department' | 'ems' | 'inpatient-admission'; readonly reference: string; readonly reason: string }) | null;
   readonly outcome: SessionOutcome;
   readonly ended: (Stamp & { readonly reason: string | null }) | null;
 }
@@ -119,6 +149,8 @@ export interface SessionRecord {
 export interface TreatmentPlan extends Stamp {
   readonly route: KetamineRoute;
   readonly dosePlan: KetamineEventPayload<'plan.recorded'>['dosePlan'];
+  /** The weight mg/kg steps are worked out with. */
+  readonly weightKg: number | null;
   readonly observationMinutes: number;
   readonly primaryInstrument: ResponseInstrument;
   readonly inductionSchedule: KetamineProtocol['routes'][KetamineRoute]['induction'];
@@ -172,16 +204,20 @@ export interface KetamineJourneyContext {
   /** When induction ended and the response review began. */
   readonly inductionEndedAt: string | null;
   readonly response: (ResponseResult & { readonly at: string }) | null;
-  readonly responseDecision: (Stamp & { readonly decision: 'maintenance' | 'extend-induction' | 'discontinue'; readonly reason: string }) | null;
+  readonly responseDecision: (Stamp & { readonly decision: 'maintenance' | 'extend-induction' | 'discontinue'; readonly reason: string; readonly everyDays: number | null }) | null;
   readonly maintenance: {
+    /** The cadence a physician set (response decision, cadence change, missed-session review). */
     readonly everyDays: number | null;
     readonly startedAt: string | null;
     readonly checkIns: readonly Stamp[];
   };
   /** A missed session awaiting the clinician's choice (esketamine). */
   readonly missedSession: { readonly number: number; readonly phase: SessionPhase; readonly at: string } | null;
+  /** The hold in effect. Raised during a dosed session, it takes effect when the session ends. */
   readonly hold: HoldRecord | null;
   readonly holds: readonly HoldRecord[];
+  /** A discontinuation or withdrawal sent during a dosed session: it takes effect when the session ends. */
+  readonly pendingEnding: (Stamp & { readonly kind: 'discontinued' | 'closed'; readonly reason: string }) | null;
   readonly therapy: {
     readonly therapistRef: string | null;
     readonly modality: string | null;
@@ -236,6 +272,7 @@ export function initialKetamineContext(input: KetamineMachineInput): KetamineJou
     missedSession: null,
     hold: null,
     holds: [],
+    pendingEnding: null,
     therapy: { therapistRef: null, modality: null, linkedAt: null, lastAttendedAt: null, sessionsAttended: 0, lapses: 0, endedAt: null },
     rems: { forms: [] },
     outcome: null,

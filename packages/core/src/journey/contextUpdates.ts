@@ -3,7 +3,9 @@
 import type { StampedEvent } from '../engine/guardRule.js';
 import type {
   AssessmentRecord,
+  BlockingEvidence,
   HoldRecord,
+  SessionStop,
   KetamineJourneyContext,
   ScheduledSession,
   ScheduledStatus,
@@ -12,8 +14,11 @@ import type {
 } from './context.js';
 import type { KetamineEventPayload, KetamineEventType } from './events.js';
 import { addLocalDays } from '../time/addLocalDays.js';
+import { localParts } from '../time/localParts.js';
 import { continueSchedule, inductionSchedule } from './inductionSchedule.js';
-import { iso, latestAssessment, ms, nextPlannedSession, outstandingRemsForms, primaryInstrumentOf, routeProtocolOf } from './queries.js';
+import { calendarOf, iso, latestAssessment, ms, nextPlannedSession, outstandingRemsForms, plannedDoseMg, primaryInstrumentOf, routeProtocolOf, uncoveredHighReadings } from './queries.js';
+import { onOpenDays } from './clinicCalendar.js';
+import { stopRuleHit } from './stopRules.js';
 import { evaluateResponse, type ResponseResult } from './responseReview.js';
 import type { HoldSignal } from './vocabulary.js';
 
@@ -112,13 +117,14 @@ export const recordPlan = (c: Ctx, e: MachineEvent): Update => {
       primaryInstrument: p.primaryInstrument ?? c.protocol.response.primaryInstrument[c.referral.indication],
       inductionSchedule: (p.inductionSchedule ?? route.induction).map((b) => ({ weeks: b.weeks, days: [...b.days] })),
       therapyModality: p.therapyModality ?? null,
+      weightKg: p.weightKg ?? null,
     },
   };
 };
 
 export const startInduction = (c: Ctx, e: MachineEvent): Update => {
   const first = ms(as<'induction.started'>(e).firstSessionAt);
-  const dates = inductionSchedule(c.plan?.inductionSchedule ?? [], first, c.protocol.timeZone);
+  const dates = inductionSchedule(c.plan?.inductionSchedule ?? [], first, c.protocol.timeZone, calendarOf(c));
   return {
     schedule: dates.map((d, i) => ({ number: i + 1, phase: 'induction', block: d.block, dueAt: iso(d.dueAt), status: 'planned' })),
   };
@@ -131,19 +137,20 @@ export const reschedule = (c: Ctx, e: MachineEvent): Update => {
   return { schedule: c.schedule.map((s) => (s.number === p.sessionNumber ? { ...s, dueAt: iso(ms(p.to)) } : s)) };
 };
 
-export const cancelPlannedSession = (c: Ctx): Update => {
+/** A cancelled esketamine session is a missed treatment session: it goes to the missed-session review. */
+function missedForReview(c: Ctx, number: number, phase: ScheduledSession['phase'], e: MachineEvent): Update {
+  return routeProtocolOf(c)?.medication === 'esketamine' ? { missedSession: { number, phase, at: iso(e.at) } } : {};
+}
+
+export const cancelPlannedSession = (c: Ctx, e: MachineEvent): Update => {
   const next = nextPlannedSession(c);
-  return next ? { schedule: setStatus(c.schedule, next.number, 'cancelled') } : {};
+  return next ? { schedule: setStatus(c.schedule, next.number, 'cancelled'), ...missedForReview(c, next.number, next.phase, e) } : {};
 };
 
 export const markNoShow = (c: Ctx, e: MachineEvent): Update => {
   const next = nextPlannedSession(c);
   if (!next) return {};
-  const esketamine = routeProtocolOf(c)?.medication === 'esketamine';
-  return {
-    schedule: setStatus(c.schedule, next.number, 'missed'),
-    ...(esketamine ? { missedSession: { number: next.number, phase: next.phase, at: iso(e.at) } } : {}),
-  };
+  return { schedule: setStatus(c.schedule, next.number, 'missed'), ...missedForReview(c, next.number, next.phase, e) };
 };
 
 /** After a missed esketamine session: keep the schedule, or return to the previous, more frequent one. */
@@ -153,8 +160,7 @@ export const applyMissedReview = (c: Ctx, e: MachineEvent): Update => {
   if (p.decision === 'keep-schedule' || !missed || p.nextSessionAt === undefined || !c.plan) return { missedSession: null };
   const start = ms(p.nextSessionAt);
   if (missed.phase === 'maintenance') {
-    const route = routeProtocolOf(c);
-    const everyDays = route?.maintenance.moreFrequentEveryDays ?? c.maintenance.everyDays;
+    const everyDays = p.everyDays ?? c.maintenance.everyDays;
     const planned = c.schedule.filter((s) => s.phase === 'maintenance' && s.status === 'planned');
     const schedule =
       planned.length > 0
@@ -167,7 +173,7 @@ export const applyMissedReview = (c: Ctx, e: MachineEvent): Update => {
   const block = c.plan.inductionSchedule[previous];
   const remaining = c.schedule.filter((s) => s.phase === 'induction' && s.status === 'planned').sort((a, b) => a.number - b.number);
   if (!block || remaining.length === 0) return { missedSession: null };
-  const dates = continueSchedule(block, previous, remaining.length, start, c.protocol.timeZone);
+  const dates = continueSchedule(block, previous, remaining.length, start, c.protocol.timeZone, calendarOf(c));
   const byNumber = new Map(remaining.map((s, i) => [s.number, dates[i]]));
   return {
     missedSession: null,
@@ -191,7 +197,17 @@ export const openSession = (c: Ctx, e: MachineEvent): Update => {
     setting: route.setting,
     dueAt: next.dueAt,
     checkedIn: stamp(e),
-    preDose: { fasting: null, transport: null, trustedAdult: null, vitals: null, bpOverride: null, contraindicationCheck: null, findingCleared: null },
+    preDose: {
+      fasting: [],
+      transport: [],
+      trustedAdult: [],
+      vitals: [],
+      bpOverrides: [],
+      contraindicationChecks: [],
+      medications: [],
+      doseDeviations: [],
+      blocking: [],
+    },
     dose: null,
     vitals: [],
     sedation: [],
@@ -200,68 +216,137 @@ export const openSession = (c: Ctx, e: MachineEvent): Update => {
     observationMinutes: c.plan.observationMinutes,
     observationElapsedAt: null,
     bpChecksDue: [],
+    vitalsOverdueSince: null,
+    stopped: null,
     discharge: null,
+    transfer: null,
     outcome: 'in-progress',
     ended: null,
   };
   return { session, schedule: setStatus(c.schedule, next.number, 'in-progress') };
 };
 
+type PreDose = SessionRecord['preDose'];
+
+/** Appends to the session's pre-dose records: nothing recorded before is replaced. */
+function appendPreDose<K extends keyof PreDose>(c: Ctx, key: K, record: PreDose[K][number], blocking?: Omit<BlockingEvidence, 'cleared'>): Update {
+  return withSession(c, (s) => ({
+    ...s,
+    preDose: {
+      ...s.preDose,
+      [key]: [...s.preDose[key], record],
+      ...(blocking ? { blocking: [...s.preDose.blocking, { ...blocking, cleared: null }] } : {}),
+    },
+  }));
+}
+
 export const recordFasting = (c: Ctx, e: MachineEvent): Update => {
   const p = as<'predose.fastingConfirmed'>(e);
-  return preDose(c, {
-    fasting: {
-      ...stamp(e),
-      lastFoodAt: iso(ms(p.lastFoodAt)),
-      lastLiquidAt: iso(ms(p.lastLiquidAt)),
-      lastNasalSteroidOrDecongestantAt: p.lastNasalSteroidOrDecongestantAt === undefined ? null : iso(ms(p.lastNasalSteroidOrDecongestantAt)),
-    },
+  return appendPreDose(c, 'fasting', {
+    ...stamp(e),
+    lastFoodAt: iso(ms(p.lastFoodAt)),
+    lastLiquidAt: iso(ms(p.lastLiquidAt)),
+    lastNasalSteroidOrDecongestantAt: p.lastNasalSteroidOrDecongestantAt === undefined ? null : iso(ms(p.lastNasalSteroidOrDecongestantAt)),
   });
 };
 
 export const recordTransport = (c: Ctx, e: MachineEvent): Update => {
   const p = as<'predose.transportConfirmed'>(e);
-  return preDose(c, { transport: { ...stamp(e), responsibleAdultConfirmed: p.responsibleAdultConfirmed, mode: p.mode } });
+  const record = { ...stamp(e), responsibleAdultConfirmed: p.responsibleAdultConfirmed, mode: p.mode };
+  return appendPreDose(c, 'transport', record, p.responsibleAdultConfirmed ? undefined : { ...stamp(e), kind: 'no-responsible-adult', detail: 'The ride home is not with a responsible adult' });
 };
 
-export const recordTrustedAdult = (c: Ctx, e: MachineEvent): Update => preDose(c, { trustedAdult: { ...stamp(e), confirmed: true } });
+/** The conditions a trusted adult did not meet, in words. */
+export function trustedAdultMissing(p: KetamineEventPayload<'predose.trustedAdultConfirmed'>): string[] {
+  const missing: string[] = [];
+  if (!p.aged18OrOver) missing.push('aged 18 or over');
+  if (!p.presentWholeSession) missing.push('present for the whole session');
+  if (!p.withinVoiceRange) missing.push('within voice range');
+  if (!p.canCallCareTeamOrEmergency) missing.push('able to call the care team or emergency services');
+  return missing;
+}
 
-/** A new pre-dose reading replaces the last one, and with it any override of the last one. */
+export const recordTrustedAdult = (c: Ctx, e: MachineEvent): Update => {
+  const missing = trustedAdultMissing(as<'predose.trustedAdultConfirmed'>(e));
+  const record = { ...stamp(e), confirmed: missing.length === 0, missing };
+  return appendPreDose(c, 'trustedAdult', record, missing.length === 0 ? undefined : { ...stamp(e), kind: 'trusted-adult-incomplete', detail: `The trusted adult is not ${missing.join(', ')}` });
+};
+
 export const recordPreDoseVitals = (c: Ctx, e: MachineEvent): Update => {
   const p = as<'predose.vitalsRecorded'>(e);
-  return preDose(c, {
-    vitals: { ...stamp(e), systolic: p.systolic, diastolic: p.diastolic, heartRate: p.heartRate, spo2: p.spo2 ?? null, takenAt: iso(e.at) },
-    bpOverride: null,
+  return appendPreDose(c, 'vitals', { ...stamp(e), systolic: p.systolic, diastolic: p.diastolic, heartRate: p.heartRate, spo2: p.spo2 ?? null, takenAt: iso(e.at) });
+};
+
+/** A physician's override covers every pre-dose reading recorded before it; a later high reading needs a new one. */
+export const recordBpOverride = (c: Ctx, e: MachineEvent): Update => {
+  const session = c.session;
+  const route = routeProtocolOf(c);
+  if (!session || !route) return {};
+  const high = uncoveredHighReadings(session, route.preDoseBpLimit);
+  const reading = high[high.length - 1] ?? session.preDose.vitals[session.preDose.vitals.length - 1];
+  if (!reading) return {};
+  return appendPreDose(c, 'bpOverrides', {
+    ...stamp(e),
+    reason: as<'predose.bpOverridden'>(e).reason,
+    reading: { systolic: reading.systolic, diastolic: reading.diastolic },
+    coversReadings: session.preDose.vitals.length,
   });
 };
 
-export const recordBpOverride = (c: Ctx, e: MachineEvent): Update => {
-  const vitals = c.session?.preDose.vitals;
-  if (!vitals) return {};
-  return preDose(c, { bpOverride: { ...stamp(e), reason: as<'predose.bpOverridden'>(e).reason, reading: { systolic: vitals.systolic, diastolic: vitals.diastolic } } });
+export const recordContraindicationCheck = (c: Ctx, e: MachineEvent): Update => {
+  const findings = [...as<'predose.contraindicationsChecked'>(e).newFindings];
+  const update = appendPreDose(c, 'contraindicationChecks', { ...stamp(e), newFindings: findings });
+  if (findings.length === 0 || !update.session) return update;
+  const blocking = findings.map((f) => ({ ...stamp(e), kind: 'new-finding' as const, detail: `New since the last session: ${f}`, cleared: null }));
+  return { session: { ...update.session, preDose: { ...update.session.preDose, blocking: [...update.session.preDose.blocking, ...blocking] } } };
 };
 
-/** A new check replaces the last one, and with it any clearance of the last one. */
-export const recordContraindicationCheck = (c: Ctx, e: MachineEvent): Update =>
-  preDose(c, { contraindicationCheck: { ...stamp(e), newFindings: [...as<'predose.contraindicationsChecked'>(e).newFindings] }, findingCleared: null });
+/** A physician clears every blocking record outstanding in the session. */
+export const clearFinding = (c: Ctx, e: MachineEvent): Update => {
+  const cleared = { ...stamp(e), reason: as<'predose.findingCleared'>(e).reason };
+  return withSession(c, (s) => ({ ...s, preDose: { ...s.preDose, blocking: s.preDose.blocking.map((b) => (b.cleared === null ? { ...b, cleared } : b)) } }));
+};
 
-export const clearFinding = (c: Ctx, e: MachineEvent): Update => preDose(c, { findingCleared: { ...stamp(e), reason: as<'predose.findingCleared'>(e).reason } });
+export const recordMedicationsConfirmed = (c: Ctx, e: MachineEvent): Update => {
+  const p = as<'predose.medicationsConfirmed'>(e);
+  return appendPreDose(c, 'medications', { ...stamp(e), classes: [...p.classes], changedSinceLastSession: p.changedSinceLastSession });
+};
+
+export const recordDoseDeviation = (c: Ctx, e: MachineEvent): Update => {
+  const p = as<'predose.doseDeviationApproved'>(e);
+  return appendPreDose(c, 'doseDeviations', { ...stamp(e), amountMg: p.amountMg, reason: p.reason });
+};
 
 export const recordDose = (c: Ctx, e: MachineEvent): Update => {
   const p = as<'dose.recorded'>(e);
-  return withSession(c, (s) => ({
-    ...s,
-    dose: {
-      ...stamp(e),
-      medication: p.medication,
-      amountMg: p.amountMg,
-      devices: p.devices ?? null,
-      infusionMinutes: p.infusionMinutes ?? null,
-      lot: p.lot,
-      administration: p.administration,
+  const session = c.session;
+  if (!session) return {};
+  const route = routeProtocolOf(c);
+  const planned = plannedDoseMg(c, session.number);
+  const tolerance = route?.dosing.toleranceMg ?? 0;
+  const deviation = planned !== null && Math.abs(planned - p.amountMg) <= tolerance ? undefined : session.preDose.doseDeviations.find((d) => Math.abs(d.amountMg - p.amountMg) <= tolerance);
+  return {
+    session: {
+      ...session,
+      dose: {
+        ...stamp(e),
+        medication: p.medication,
+        amountMg: p.amountMg,
+        devices: p.devices ?? null,
+        infusionMinutes: p.infusionMinutes ?? null,
+        lot: p.lot,
+        administration: p.administration,
+        plannedMg: planned,
+        deviationReason: deviation?.reason ?? null,
+      },
     },
-  }));
+  };
 };
+
+/** The instant a reading was taken: its own `takenAt`, never later than the event (a device clock ahead by the allowed skew). */
+export function readingTime(takenAt: string | undefined, e: MachineEvent): string {
+  return iso(takenAt === undefined ? e.at : Math.min(ms(takenAt), e.at));
+}
 
 export const recordMonitoringVitals = (c: Ctx, e: MachineEvent): Update => {
   const p = as<'monitoring.vitalsRecorded'>(e);
@@ -270,22 +355,22 @@ export const recordMonitoringVitals = (c: Ctx, e: MachineEvent): Update => {
     diastolic: p.diastolic,
     heartRate: p.heartRate,
     spo2: p.spo2 ?? null,
-    takenAt: iso(p.takenAt === undefined ? e.at : Math.min(ms(p.takenAt), e.at)),
+    takenAt: readingTime(p.takenAt, e),
     by: stamp(e).by,
   };
-  return withSession(c, (s) => ({ ...s, vitals: [...s.vitals, reading].sort((a, b) => ms(a.takenAt) - ms(b.takenAt)) }));
+  return withSession(c, (s) => ({ ...s, vitalsOverdueSince: null, vitals: [...s.vitals, reading].sort((a, b) => ms(a.takenAt) - ms(b.takenAt)) }));
 };
 
 export const recordSedation = (c: Ctx, e: MachineEvent): Update => {
   const p = as<'monitoring.sedationRecorded'>(e);
-  const takenAt = iso(p.takenAt === undefined ? e.at : Math.min(ms(p.takenAt), e.at));
+  const takenAt = readingTime(p.takenAt, e);
   return withSession(c, (s) => ({ ...s, sedation: [...s.sedation, { moaas: p.moaas, takenAt }].sort((a, b) => ms(a.takenAt) - ms(b.takenAt)) }));
 };
 
 export const recordDissociation = (c: Ctx, e: MachineEvent): Update => {
   const p = as<'monitoring.dissociationRecorded'>(e);
-  const takenAt = iso(p.takenAt === undefined ? e.at : Math.min(ms(p.takenAt), e.at));
-  return withSession(c, (s) => ({ ...s, dissociation: [...s.dissociation, { score: p.score, form: p.form, takenAt }] }));
+  const takenAt = readingTime(p.takenAt, e);
+  return withSession(c, (s) => ({ ...s, dissociation: [...s.dissociation, { score: p.score, form: p.form, takenAt }].sort((a, b) => ms(a.takenAt) - ms(b.takenAt)) }));
 };
 
 export const recordAdverseEvent = (c: Ctx, e: MachineEvent): Update => {
@@ -295,11 +380,31 @@ export const recordAdverseEvent = (c: Ctx, e: MachineEvent): Update => {
 
 export const markObservationElapsed = (c: Ctx, e: MachineEvent): Update => withSession(c, (s) => ({ ...s, observationElapsedAt: iso(e.at) }));
 
+export const markVitalsOverdue = (c: Ctx, e: MachineEvent): Update => withSession(c, (s) => ({ ...s, vitalsOverdueSince: s.vitalsOverdueSince ?? iso(e.at) }));
+
+/** Marks the session stopped (no further dosing); the first stop's reason is kept. Monitoring goes on. */
+export function stopSession(c: Ctx, e: MachineEvent, kind: SessionStop['kind'], reason: string): Update {
+  return withSession(c, (s) => (s.stopped ? s : { ...s, stopped: { ...stamp(e), kind, reason } }));
+}
+
+/** The stop rule the session's readings hit, if any. */
+export function sessionStopRule(c: Ctx): string | null {
+  const route = routeProtocolOf(c);
+  return route && c.session ? stopRuleHit(c.session.vitals, route.stopRules) : null;
+}
+
 export const markBpCheckDue = (c: Ctx, e: MachineEvent): Update =>
   withSession(c, (s) => ({ ...s, bpChecksDue: [...s.bpChecksDue, typeof e['minute'] === 'number' ? e['minute'] : 0] }));
 
+/** Cancels the current session before the dose (an esketamine session goes to the missed-session review). */
+export const cancelCurrentSession = (c: Ctx, e: MachineEvent): Update => {
+  const s = c.session;
+  if (!s || s.dose) return {};
+  return { ...endSession(c, e, 'cancelled', String(e['reason'] ?? 'cancelled')), ...missedForReview(c, s.number, s.phase, e) };
+};
+
 /** Ends the current session with an outcome: moves it to the log and updates the schedule. */
-export function endSession(c: Ctx, e: MachineEvent, outcome: 'completed' | 'cancelled' | 'aborted', reason: string | null): Update {
+export function endSession(c: Ctx, e: MachineEvent, outcome: 'completed' | 'cancelled' | 'aborted' | 'transferred', reason: string | null): Update {
   const s = c.session;
   if (!s) return {};
   const ended: SessionRecord = { ...s, outcome, ended: { ...stamp(e), reason } };
@@ -323,13 +428,24 @@ export const dischargeSession = (c: Ctx, e: MachineEvent): Update => {
         },
       }
     : c;
-  return endSession(withDischarge, e, 'completed', null);
+  // A session stopped early and observed to discharge ends as aborted, with the stop's reason.
+  const stopped = c.session?.stopped ?? null;
+  return endSession(withDischarge, e, stopped ? 'aborted' : 'completed', stopped ? stopped.reason : null);
 };
 
-/** Closes a session left open by a hold, a discontinuation or a withdrawal. */
+/** A recorded transfer of care ends a dosed session. */
+export const escalateSession = (c: Ctx, e: MachineEvent): Update => {
+  const p = as<'session.escalated'>(e);
+  const session = c.session;
+  if (!session) return {};
+  const withTransfer: Ctx = { ...c, session: { ...session, transfer: { ...stamp(e), destination: p.destination, reference: p.reference, reason: p.reason } } };
+  return endSession(withTransfer, e, 'transferred', `transferred to ${p.destination}: ${p.reason}`);
+};
+
+/** Closes a session not yet dosed, left open by a hold, a discontinuation or a withdrawal. A dosed session is never closed this way. */
 export function closeOpenSession(c: Ctx, e: MachineEvent, reason: string): Update {
-  if (!c.session) return {};
-  return endSession(c, e, c.session.dose ? 'aborted' : 'cancelled', reason);
+  if (!c.session || c.session.dose) return {};
+  return endSession(c, e, 'cancelled', reason);
 }
 
 /** Adds a REMS form for every dosed esketamine session that has none yet. */
@@ -387,7 +503,7 @@ export const recordResponse = (c: Ctx, e: MachineEvent): Update => {
 
 export const recordResponseDecision = (_c: Ctx, e: MachineEvent): Update => {
   const p = as<'response.decided'>(e);
-  return { responseDecision: { ...stamp(e), decision: p.decision, reason: p.reason } };
+  return { responseDecision: { ...stamp(e), decision: p.decision, reason: p.reason, everyDays: p.everyDays ?? null } };
 };
 
 export const extendInduction = (c: Ctx, e: MachineEvent): Update => {
@@ -396,31 +512,33 @@ export const extendInduction = (c: Ctx, e: MachineEvent): Update => {
   const lastIndex = blocks.length - 1;
   const block = blocks[lastIndex];
   if (!block || p.additionalSessions === undefined || p.firstSessionAt === undefined) return {};
-  const dates = continueSchedule(block, lastIndex, p.additionalSessions, ms(p.firstSessionAt), c.protocol.timeZone);
+  const dates = continueSchedule(block, lastIndex, p.additionalSessions, ms(p.firstSessionAt), c.protocol.timeZone, calendarOf(c));
   const base = c.schedule.length;
   return {
     schedule: [...c.schedule, ...dates.map((d, i) => ({ number: base + i + 1, phase: 'induction' as const, block: d.block, dueAt: iso(d.dueAt), status: 'planned' as const }))],
   };
 };
 
+/** Maintenance starts on the cadence the physician's response decision gave (there is no default cadence). */
 export const startMaintenance = (c: Ctx, e: MachineEvent): Update => ({
   maintenance: {
     ...c.maintenance,
     startedAt: c.maintenance.startedAt ?? iso(e.at),
-    everyDays: c.maintenance.everyDays ?? routeProtocolOf(c)?.maintenance.everyDays ?? 28,
+    everyDays: c.maintenance.everyDays ?? c.responseDecision?.everyDays ?? null,
   },
 });
 
-/** Plans the next maintenance session on the cadence, unless one is planned. */
+/** Plans the next maintenance session on the physician's cadence, on an open clinic day, unless one is planned. */
 export const planNextMaintenanceSession = (c: Ctx, e: MachineEvent): Update => {
-  if (c.schedule.some((s) => s.status === 'planned')) return {};
-  const everyDays = c.maintenance.everyDays ?? routeProtocolOf(c)?.maintenance.everyDays ?? 28;
+  const everyDays = c.maintenance.everyDays;
+  if (everyDays === null || c.schedule.some((s) => s.status === 'planned')) return {};
   const last = c.schedule.reduce<ScheduledSession | undefined>((a, s) => (!a || ms(s.dueAt) > ms(a.dueAt) ? s : a), undefined);
   const zone = c.protocol.timeZone;
   let due = addLocalDays(last ? ms(last.dueAt) : e.at, everyDays, zone);
-  // After a long pause (a hold), keep the local time of day and move to the next day ahead.
+  // After a long pause, keep the local time of day and move to the next day ahead.
   while (due < e.at) due = addLocalDays(due, 1, zone);
-  return { schedule: [...c.schedule, { number: c.schedule.length + 1, phase: 'maintenance', block: null, dueAt: iso(due), status: 'planned' }] };
+  const [placed] = onOpenDays([due], calendarOf(c), last ? ms(last.dueAt) : null);
+  return { schedule: [...c.schedule, { number: c.schedule.length + 1, phase: 'maintenance', block: null, dueAt: iso(placed ?? due), status: 'planned' }] };
 };
 
 export const changeCadence = (c: Ctx, e: MachineEvent): Update => {
@@ -431,7 +549,8 @@ export const changeCadence = (c: Ctx, e: MachineEvent): Update => {
   if (planned && previous) {
     let due = addLocalDays(ms(previous.dueAt), everyDays, c.protocol.timeZone);
     while (due < e.at) due = addLocalDays(due, 1, c.protocol.timeZone);
-    schedule = c.schedule.map((s) => (s.number === planned.number ? { ...s, dueAt: iso(due) } : s));
+    const [placed] = onOpenDays([due], calendarOf(c), ms(previous.dueAt));
+    schedule = c.schedule.map((s) => (s.number === planned.number ? { ...s, dueAt: iso(placed ?? due) } : s));
   }
   return { maintenance: { ...c.maintenance, everyDays }, schedule };
 };
@@ -440,22 +559,62 @@ export const recordCheckIn = (c: Ctx, e: MachineEvent): Update => ({ maintenance
 
 // ---------------------------------------------------------------- holds and endings
 
+/**
+ * Places treatment on hold. A session not yet dosed is cancelled; a dosed session stays open and
+ * is marked stopped: the patient stays under observation until discharge or transfer, and the
+ * hold takes effect when the session ends.
+ */
 export function placeHold(c: Ctx, e: MachineEvent, signal: HoldSignal): Update {
-  const closed = closeOpenSession(c, e, `treatment on hold: ${signal}`);
+  const dosed = c.session?.dose ? c.session : null;
+  const closed = dosed ? stopSession(c, e, signal === 'serious-adverse-event' ? 'serious-adverse-event' : 'hold', `treatment on hold: ${signal}`) : closeOpenSession(c, e, `treatment on hold: ${signal}`);
   const base: HoldRecord = c.hold ?? { ...stamp(e), signals: [], review: null };
   return { ...closed, hold: { ...base, signals: [...base.signals, { ...stamp(e), signal }] } };
 }
 
+/** A discontinuation or withdrawal during a dosed session: recorded now, applied when the session ends. */
+export function pendEnding(c: Ctx, e: MachineEvent, kind: 'discontinued' | 'closed'): Update {
+  const reason = kind === 'closed' ? `withdrew${e['reason'] ? `: ${String(e['reason'])}` : ''}` : String(e['reason'] ?? 'discontinued');
+  return {
+    ...stopSession(c, e, kind === 'closed' ? 'withdrawn' : 'discontinued', kind === 'closed' ? 'the patient withdrew' : 'treatment discontinued'),
+    pendingEnding: c.pendingEnding ?? { ...stamp(e), kind, reason },
+  };
+}
+
+/**
+ * Resolves the hold. On resume, the remaining planned sessions are re-planned from the
+ * physician's `nextSessionAt`, keeping their spacing in local days and landing on open clinic
+ * days; in maintenance with nothing planned, the next session is booked at `nextSessionAt`.
+ */
 export const resolveHold = (c: Ctx, e: MachineEvent): Update => {
   const p = as<'hold.reviewed'>(e);
   if (!c.hold) return {};
-  return { hold: null, holds: [...c.holds, { ...c.hold, review: { ...stamp(e), decision: p.decision, reason: p.reason } }] };
+  const resolved: Update = { hold: null, holds: [...c.holds, { ...c.hold, review: { ...stamp(e), decision: p.decision, reason: p.reason } }] };
+  if (p.decision !== 'resume' || p.nextSessionAt === undefined) return resolved;
+  return { ...resolved, schedule: replanFrom(c, ms(p.nextSessionAt)) };
 };
+
+function replanFrom(c: Ctx, start: number): ScheduledSession[] {
+  const zone = c.protocol.timeZone;
+  const planned = c.schedule.filter((s) => s.status === 'planned').sort((a, b) => ms(a.dueAt) - ms(b.dueAt));
+  const first = planned[0];
+  if (!first) {
+    if (c.maintenance.startedAt === null) return [...c.schedule];
+    return [...c.schedule, { number: c.schedule.length + 1, phase: 'maintenance', block: null, dueAt: iso(start), status: 'planned' }];
+  }
+  const dayIndex = (instant: number) => Math.round(ms(localParts(instant, zone).date + 'T00:00:00Z') / DAY);
+  const shifted = planned.map((s) => addLocalDays(start, dayIndex(ms(s.dueAt)) - dayIndex(ms(first.dueAt)), zone));
+  const placed = onOpenDays(shifted, calendarOf(c));
+  const byNumber = new Map(planned.map((s, i) => [s.number, placed[i] ?? ms(s.dueAt)]));
+  return c.schedule.map((s) => {
+    const due = byNumber.get(s.number);
+    return due === undefined ? s : { ...s, dueAt: iso(due) };
+  });
+}
 
 export function endJourney(c: Ctx, e: MachineEvent, kind: 'completed' | 'discontinued' | 'closed', reason: string): Update {
   const closed = closeOpenSession(c, e, `journey ${kind}: ${reason}`);
   const cancelled = (closed.schedule ?? c.schedule).map((s) => (s.status === 'planned' ? { ...s, status: 'cancelled' as const } : s));
-  return { ...closed, schedule: cancelled, outcome: { ...stamp(e), kind, reason } };
+  return { ...closed, schedule: cancelled, outcome: { ...stamp(e), kind, reason }, pendingEnding: null };
 }
 
 // ---------------------------------------------------------------- concurrent therapy

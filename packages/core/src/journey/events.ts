@@ -152,7 +152,8 @@ export const ketamineJourneyEvents = {
   // Consent and plan
   'consent.recorded': z.strictObject({ formVersion: z.string().trim().min(1).max(50) }),
   'rems.enrolled': z.strictObject({ enrolmentRef: opaqueRef }),
-  'plan.recorded': z.strictObject({
+  'plan.recorded': z
+    .strictObject({
     route: routeSchema,
     /** The prescriber's dose plan, recorded as given: the journey never computes a dose. */
     dosePlan: z.strictObject({
@@ -166,6 +167,12 @@ export const ketamineJourneyEvents = {
     /** An induction schedule for this patient instead of the route's default. */
     inductionSchedule: z.array(scheduleBlockSchema).min(1).max(12).optional(),
     therapyModality: z.enum(['cbt', 'act', 'psychodynamic', 'ketamine-assisted-psychotherapy', 'other']).optional(),
+    /** The patient's weight in kg, which mg/kg steps are worked out with (required when a step is in mg/kg). */
+    weightKg: z.number().min(20).max(350).optional(),
+  })
+  .refine((p) => p.weightKg !== undefined || p.dosePlan.steps.every((s) => s.unit === 'mg'), {
+    message: 'a dose plan in mg/kg needs the patient\'s weight (weightKg)',
+    path: ['weightKg'],
   }),
   'induction.started': z.strictObject({ firstSessionAt: isoInstant }),
 
@@ -178,6 +185,8 @@ export const ketamineJourneyEvents = {
       decision: z.enum(['keep-schedule', 'return-to-previous-schedule']),
       /** When returning to the previous schedule: the first session of it. */
       nextSessionAt: isoInstant.optional(),
+      /** Maintenance: the more frequent cadence (days) to return to. */
+      everyDays: z.number().int().min(1).max(365).optional(),
       note: note.optional(),
     })
     .refine((e) => e.decision === 'keep-schedule' || e.nextSessionAt !== undefined, {
@@ -212,6 +221,16 @@ export const ketamineJourneyEvents = {
     note: note.optional(),
   }),
   'predose.findingCleared': z.strictObject({ reason }),
+  'predose.medicationsConfirmed': z.strictObject({
+    /** Current co-medication classes today; empty when none. */
+    classes: uniqueArray(medicationClassSchema, 8),
+    changedSinceLastSession: z.boolean(),
+  }),
+  'predose.doseDeviationApproved': z.strictObject({
+    /** The amount the physician approves for this session's dose instead of the plan's. */
+    amountMg: z.number().positive().max(1000),
+    reason,
+  }),
 
   // Dose and monitoring
   'dose.recorded': z.strictObject({
@@ -249,6 +268,13 @@ export const ketamineJourneyEvents = {
     readyToLeaveAt: isoInstant.optional(),
   }),
   'session.aborted': z.strictObject({ reason }),
+  'session.escalated': z.strictObject({
+    /** Where care was handed over. */
+    destination: z.enum(['emergency-department', 'ems', 'inpatient-admission']),
+    /** The receiving service's reference (e.g. an EMS run number or ED encounter id). */
+    reference: opaqueRef,
+    reason,
+  }),
 
   // Response review and maintenance
   'response.decided': z
@@ -257,10 +283,16 @@ export const ketamineJourneyEvents = {
       reason,
       additionalSessions: z.number().int().min(1).max(12).optional(),
       firstSessionAt: isoInstant.optional(),
+      /** Maintenance: days from one session to the next (the least frequent that holds the response). */
+      everyDays: z.number().int().min(1).max(365).optional(),
     })
     .refine((e) => e.decision !== 'extend-induction' || (e.additionalSessions !== undefined && e.firstSessionAt !== undefined), {
       message: 'extending induction needs additionalSessions and firstSessionAt',
       path: ['additionalSessions'],
+    })
+    .refine((e) => e.decision !== 'maintenance' || e.everyDays !== undefined, {
+      message: 'entering maintenance needs the cadence a physician chose (everyDays)',
+      path: ['everyDays'],
     }),
   'maintenance.cadenceChanged': z.strictObject({ everyDays: z.number().int().min(1).max(365), reason }),
   'checkIn.recorded': z.strictObject({ mode: z.enum(['in-person', 'video', 'phone']), note: note.optional() }),
@@ -268,7 +300,12 @@ export const ketamineJourneyEvents = {
 
   // Holds and endings
   'safety.signalReported': z.strictObject({ signal: holdSignalSchema, note: note.optional() }),
-  'hold.reviewed': z.strictObject({ decision: z.enum(['resume', 'discontinue']), reason }),
+  'hold.reviewed': z.strictObject({
+    decision: z.enum(['resume', 'discontinue']),
+    reason,
+    /** Resume: the next session; the remaining planned sessions are re-planned from it, keeping their spacing. */
+    nextSessionAt: isoInstant.optional(),
+  }),
   'treatment.discontinued': z.strictObject({ reason }),
   'journey.withdrawn': z.strictObject({ reason: reason.optional() }),
 
@@ -296,6 +333,7 @@ export const KETAMINE_TIMER_EVENTS = {
   'session.noShow': 'The booked session passed its no-show grace period without a check-in.',
   'session.observationElapsed': 'The minimum observation after the dose has elapsed.',
   'monitoring.bpCheckDue': 'The post-dose blood-pressure check (about 40 minutes for esketamine) is due.',
+  'monitoring.vitalsOverdue': 'A vitals reading is overdue on the route’s cadence (`vitalsEveryMinutes`).',
   'therapy.lapsed': 'No concurrent-therapy session was attended within the configured gap.',
   'rems.formOverdue': 'An esketamine REMS monitoring form was not submitted within its due days.',
   'maintenance.reassessmentDue': 'A maintenance re-assessment is due.',
@@ -322,25 +360,28 @@ export const ketamineEventDescriptions: { readonly [K in KetamineEventType]: str
   'session.missedReviewed': 'After a missed esketamine session: keep the schedule, or return to the more frequent one for worsening.',
   'session.checkedIn': 'The patient arrived for the next planned session (at-home: the session begins).',
   'predose.fastingConfirmed': 'When the patient last ate and drank (and used a nasal steroid or decongestant).',
-  'predose.transportConfirmed': 'In-clinic: a confirmed ride home with a responsible adult.',
-  'predose.trustedAdultConfirmed': 'At home: the trusted adult is present for the whole session.',
+  'predose.transportConfirmed': 'In-clinic: the ride home; without a responsible adult it blocks the dose until a physician clears it.',
+  'predose.trustedAdultConfirmed': 'At home: the trusted adult; one not meeting every condition blocks the dose until a physician clears it.',
   'predose.vitalsRecorded': 'Blood pressure and heart rate before the dose.',
   'predose.bpOverridden': 'A physician weighed risk and benefit and allows dosing above the pre-dose limit.',
   'predose.contraindicationsChecked': 'New contraindications since the last session; pregnancy or psychotic symptoms put treatment on hold.',
-  'predose.findingCleared': 'A physician clears a new finding (e.g. a new medication) for this session.',
+  'predose.findingCleared': 'A physician clears every record that blocks the dose (a new finding, a ride or trusted adult not confirmed) for this session.',
+  'predose.medicationsConfirmed': 'Today’s co-medications (needed before a dose on REMS routes; the REMS form reports them).',
+  'predose.doseDeviationApproved': 'A physician approves a dose that differs from the plan for this session.',
   'dose.recorded': 'The dose given: what, how much, by whom, lot. Only after passed pre-dose checks.',
   'monitoring.vitalsRecorded': 'BP, heart rate and SpO2 after the dose; a stop-rule hit aborts the session.',
   'monitoring.sedationRecorded': 'MOAA/S sedation level.',
   'monitoring.dissociationRecorded': 'CADSS dissociation score.',
   'monitoring.adverseEventRecorded': 'An adverse event with severity; a serious one aborts the session and holds treatment.',
   'session.discharged': 'Discharge after the minimum observation, with acceptable vitals, alert, to the responsible adult, with no-driving advice.',
-  'session.aborted': 'Stops a session after the dose.',
-  'response.decided': 'A clinician decides after a non-response (or in its place): maintenance, extend induction, or discontinue.',
+  'session.aborted': 'Stops a session after the dose: no further dosing, monitoring goes on until discharge or transfer.',
+  'session.escalated': 'Hands a dosed patient over to an emergency department, EMS or an admission, with the receiving service’s reference.',
+  'response.decided': 'A physician decides after the response review: maintenance (with its cadence), extend induction, or discontinue.',
   'maintenance.cadenceChanged': 'Sets the maintenance interval (the least frequent that holds the response).',
   'checkIn.recorded': 'A clinician check-in (needed before an at-home dose after a long gap).',
   'maintenance.ended': 'Ends maintenance: the journey is completed.',
   'safety.signalReported': 'A serious adverse event, suicidality, pregnancy or psychotic symptoms: treatment goes on hold.',
-  'hold.reviewed': 'A physician reviews a hold: resume or discontinue.',
+  'hold.reviewed': 'A physician reviews a hold: resume (with the next session; the schedule is re-planned from it) or discontinue.',
   'treatment.discontinued': 'A physician discontinues treatment (an esketamine journey ends once its outstanding REMS forms are submitted).',
   'journey.withdrawn': 'The patient withdraws; the journey closes (an esketamine journey once its outstanding REMS forms are submitted).',
   'therapy.linked': 'The concurrent therapist is linked (or changed).',

@@ -1,17 +1,23 @@
 import { guardRule, type StampedEvent } from '../engine/guardRule.js';
 import type { KetamineJourneyContext } from './context.js';
 import type { KetamineEventPayload, KetamineEventType } from './events.js';
+import { closedDayReason } from './clinicCalendar.js';
 import {
+  calendarOf,
   dischargeProblems,
+  doseProblems,
   excludingContraindications,
   formatInstant,
   formatMinutes,
   ms,
   nextPlannedSession,
+  outstandingBlocking,
   outstandingRemsForms,
+  plannedSessions,
   preDoseProblems,
   routeProtocolOf,
   screeningGaps,
+  uncoveredHighReadings,
 } from './queries.js';
 
 // The clinical rules of the journey, used as the machine's named guards. A rule returns true, or
@@ -32,6 +38,16 @@ type AnyEv = StampedEvent & Record<string, unknown>;
 
 const join = (problems: readonly string[]): true | string => (problems.length === 0 ? true : problems.join('; '));
 const hasPayload = (event: AnyEv, key: string): boolean => Object.hasOwn(event, key);
+
+/** Problems with an explicitly booked session time: it must lie ahead and on an open clinic day. */
+function bookingProblems(context: Ctx, at: number, instant: string, what: string): string[] {
+  const t = ms(instant);
+  const problems: string[] = [];
+  if (t <= at) problems.push(`${what} ${formatInstant(t, context)} is not ahead: book a future time`);
+  const closed = closedDayReason(t, calendarOf(context));
+  if (closed !== null) problems.push(`${what} ${formatInstant(t, context)}: ${closed}`);
+  return problems;
+}
 
 /** Patients record only their own at-home sessions; in-clinic sessions are recorded by staff. */
 function patientOnlyAtHome(context: Ctx, event: AnyEv): string[] {
@@ -68,14 +84,29 @@ export const ketamineJourneyRules = {
         : 'The physician review needs a decision by a physician',
   }),
   planWithinProtocol: guardRule<Ctx, Ev<'plan.recorded'>>({
-    description: 'The plan keeps at least the protocol’s minimum observation for its route',
+    description: 'The plan keeps at least the route’s minimum observation, and its doses are the route’s allowed doses (esketamine: 56 or 84 mg, 56 mg first, whole 28 mg devices)',
     scope: 'event',
     check: ({ context, event }) => {
       const route = context.protocol.routes[event.route];
+      const problems: string[] = [];
       if (event.observationMinutes !== undefined && event.observationMinutes < route.observationMinutes) {
-        return `${event.observationMinutes} min of observation is below the protocol's minimum of ${route.observationMinutes} min for the ${event.route} route`;
+        problems.push(`${event.observationMinutes} min of observation is below the protocol's minimum of ${route.observationMinutes} min for the ${event.route} route`);
       }
-      return true;
+      const { allowedDosesMg, firstDoseMg } = route.dosing;
+      for (const step of event.dosePlan.steps) {
+        if (allowedDosesMg !== null && (step.unit !== 'mg' || !allowedDosesMg.includes(step.amount))) {
+          problems.push(`Session ${step.fromSession} on: ${step.amount} ${step.unit} is not an allowed dose on the ${event.route} route (${allowedDosesMg.map((d) => `${d} mg`).join(' or ')})`);
+        }
+        if (route.mgPerDevice !== null && step.devices !== undefined && step.unit === 'mg' && step.devices * route.mgPerDevice !== step.amount) {
+          problems.push(`Session ${step.fromSession} on: ${step.devices} device(s) of ${route.mgPerDevice} mg make ${step.devices * route.mgPerDevice} mg, not ${step.amount} mg`);
+        }
+      }
+      const first = [...event.dosePlan.steps].filter((s) => s.fromSession <= 1).sort((a, b) => b.fromSession - a.fromSession)[0];
+      if (!first) problems.push('The dose plan gives no dose for session 1');
+      else if (firstDoseMg !== null && (first.unit !== 'mg' || first.amount !== firstDoseMg)) {
+        problems.push(`The first dose on the ${event.route} route is ${firstDoseMg} mg; the plan gives ${first.amount} ${first.unit}`);
+      }
+      return join(problems);
     },
   }),
   readyForInduction: guardRule<Ctx, AnyEv>({
@@ -89,8 +120,11 @@ export const ketamineJourneyRules = {
       else if (routeProtocolOf(context)?.requiresRems && !context.intake.remsEnrolment) {
         problems.push('The patient is not enrolled in the esketamine REMS');
       }
-      if (hasPayload(event, 'firstSessionAt') && ms(event['firstSessionAt'] as string) < event.at - 24 * 3_600_000) {
-        problems.push('The first session cannot be booked more than a day in the past');
+      if (hasPayload(event, 'firstSessionAt')) {
+        const first = ms(event['firstSessionAt'] as string);
+        if (first < event.at - 24 * 3_600_000) problems.push('The first session cannot be booked more than a day in the past');
+        const closed = closedDayReason(first, calendarOf(context));
+        if (closed !== null) problems.push(`The first session ${formatInstant(first, context)}: ${closed}`);
       }
       return join(problems);
     },
@@ -103,29 +137,29 @@ export const ketamineJourneyRules = {
       if (!next) return 'No session is planned';
       const route = routeProtocolOf(context);
       const opens = ms(next.dueAt) - (route?.checkInOpensHoursBefore ?? 0) * 3_600_000;
-      if (event.at < opens) return `Session ${next.number} is due ${formatInstant(next.dueAt)}; check-in opens ${formatInstant(opens)}`;
+      if (event.at < opens) return `Session ${next.number} is due ${formatInstant(next.dueAt, context)}; check-in opens ${formatInstant(opens, context)}`;
       return join(patientOnlyAtHome(context, event));
     },
   }),
   rescheduleValid: guardRule<Ctx, Ev<'session.rescheduled'>>({
-    description: 'Only a planned session moves, and only to a time ahead',
+    description: 'Only a planned session moves, and only to a time ahead on an open clinic day',
     scope: 'event',
     check: ({ context, event }) => {
       const target = context.schedule.find((s) => s.number === event.sessionNumber);
       if (!target) return `There is no session ${event.sessionNumber}`;
       if (target.status !== 'planned') return `Session ${event.sessionNumber} is ${target.status}; only a planned session can be rescheduled`;
-      if (ms(event.to) <= event.at) return `${formatInstant(event.to)} is not ahead: reschedule to a future time`;
-      return true;
+      return join(bookingProblems(context, event.at, event.to, 'The new time'));
     },
   }),
   missedReviewValid: guardRule<Ctx, Ev<'session.missedReviewed'>>({
-    description: 'Return to the previous, more frequent schedule only for worsening symptoms',
+    description: 'Return to the previous, more frequent schedule only for worsening symptoms, from a session ahead on an open day (maintenance: with the cadence)',
     scope: 'event',
-    check: ({ event }) => {
+    check: ({ context, event }) => {
       if (event.decision === 'keep-schedule') return true;
       if (!event.worsening) return 'Returning to the previous schedule is for worsening symptoms; with no worsening, keep the schedule';
-      if (event.nextSessionAt !== undefined && ms(event.nextSessionAt) <= event.at) return 'The next session must be ahead';
-      return true;
+      const problems = event.nextSessionAt === undefined ? [] : bookingProblems(context, event.at, event.nextSessionAt, 'The next session');
+      if (context.missedSession?.phase === 'maintenance' && event.everyDays === undefined) problems.push('Returning to a more frequent maintenance schedule needs its cadence (everyDays)');
+      return join(problems);
     },
   }),
   recordedBySessionStaff: guardRule<Ctx, AnyEv>({
@@ -141,50 +175,47 @@ export const ketamineJourneyRules = {
       return join(patientOnlyAtHome(context, event));
     },
   }),
-  homeSessionTrustedAdult: guardRule<Ctx, Ev<'predose.trustedAdultConfirmed'>>({
-    description: 'A trusted adult is confirmed for at-home sessions, meeting every condition',
+  homeSessionTrustedAdult: guardRule<Ctx, AnyEv>({
+    description: 'A trusted adult is recorded for at-home sessions (one not meeting every condition blocks the dose)',
     scope: 'context',
     check: ({ context, event }) => {
       if (routeProtocolOf(context)?.setting !== 'home') return 'This is an in-clinic session: confirm the ride home with a responsible adult instead';
-      if (!hasPayload(event as AnyEv, 'aged18OrOver')) return true;
-      const missing: string[] = [];
-      if (!event.aged18OrOver) missing.push('aged 18 or over');
-      if (!event.presentWholeSession) missing.push('present for the whole session');
-      if (!event.withinVoiceRange) missing.push('within voice range');
-      if (!event.canCallCareTeamOrEmergency) missing.push('able to call the care team or emergency services');
-      return missing.length === 0 || `The trusted adult must be ${missing.join(', ')}`;
+      return join(patientOnlyAtHome(context, event));
     },
   }),
   bpOverrideApplies: guardRule<Ctx, AnyEv>({
-    description: 'An override applies to a pre-dose blood pressure above the limit',
+    description: 'An override applies to a pre-dose blood pressure above the limit that no override covers yet',
     scope: 'context',
     check: ({ context }) => {
-      const vitals = context.session?.preDose.vitals;
+      const session = context.session;
       const route = routeProtocolOf(context);
-      if (!vitals || !route) return 'No pre-dose blood pressure is recorded';
+      const last = session?.preDose.vitals[session.preDose.vitals.length - 1];
+      if (!session || !route || !last) return 'No pre-dose blood pressure is recorded';
       const limit = route.preDoseBpLimit;
-      if (vitals.systolic <= limit.systolic && vitals.diastolic <= limit.diastolic) {
-        return `BP ${vitals.systolic}/${vitals.diastolic} is within the ${limit.systolic}/${limit.diastolic} pre-dose limit: no override is needed`;
+      if (uncoveredHighReadings(session, limit).length === 0) {
+        return `No pre-dose reading above the ${limit.systolic}/${limit.diastolic} limit is waiting for an override (last ${last.systolic}/${last.diastolic})`;
       }
-      return context.session?.preDose.bpOverride ? 'This reading has already been overridden' : true;
+      return true;
     },
   }),
   findingToClear: guardRule<Ctx, AnyEv>({
-    description: 'A new finding at the pre-dose check is waiting for a physician',
+    description: 'A record that blocks the dose (a new finding, a ride or trusted adult not confirmed) is waiting for a physician',
     scope: 'context',
     check: ({ context }) => {
-      const check = context.session?.preDose.contraindicationCheck;
-      if (!check || check.newFindings.length === 0) return 'No new finding is waiting to be cleared';
-      return context.session?.preDose.findingCleared ? 'The finding has already been cleared' : true;
+      const session = context.session;
+      if (!session) return 'No session is in progress';
+      return outstandingBlocking(session).length > 0 || 'Nothing that blocks the dose is waiting to be cleared';
     },
   }),
   preDoseChecksPassed: guardRule<Ctx, Ev<'dose.recorded'>>({
-    description: 'No dose without passed pre-dose checks: fasting, transport or trusted adult, blood pressure in range or overridden, no new contraindication',
+    description:
+      'No dose without passed pre-dose checks: eligibility, consent, REMS enrolment (esketamine), fasting, ride home or trusted adult, blood pressure in range or overridden, the contraindication check with every blocking record cleared, co-medications (REMS routes), the interval since the last dose, and the dose as planned or an approved deviation',
     scope: 'context',
     check: ({ context, event }) => {
       const problems = preDoseProblems(context, event.at);
       const route = routeProtocolOf(context);
       if (route && hasPayload(event as AnyEv, 'medication')) {
+        problems.push(...doseProblems(context, event.amountMg));
         if (event.medication !== route.medication) problems.push(`The plan's route uses ${route.medication}; the dose records ${event.medication}`);
         if (route.mgPerDevice !== null) {
           if (event.devices === undefined) problems.push(`Record the number of ${route.mgPerDevice} mg devices used`);
@@ -214,7 +245,7 @@ export const ketamineJourneyRules = {
   }),
   dischargeCriteriaMet: guardRule<Ctx, Ev<'session.discharged'>>({
     description:
-      'Discharge only after the minimum observation, with acceptable vitals, alert, released to the responsible adult (at home: the trusted adult), with the no-driving advice recorded',
+      'Discharge only after the minimum observation, with the BP check done, no vitals overdue, readings of the stable window within limits and not rising, SpO2 and sedation at the discharge marks (esketamine: dissociation assessed), alert, released to the responsible adult (at home: the trusted adult), with the no-driving advice recorded',
     scope: 'context',
     check: ({ context, event }) => {
       const problems = dischargeProblems(context, event.at);
@@ -238,7 +269,7 @@ export const ketamineJourneyRules = {
       if (!next) return 'No session is planned';
       if (hasPayload(event, 'sessionNumber') && event['sessionNumber'] !== next.number) return 'The timer belongs to another session';
       const due = ms(next.dueAt) + context.protocol.noShowGraceMinutes * 60_000;
-      return event.at >= due || `Session ${next.number} is not a no-show before ${formatInstant(due)}`;
+      return event.at >= due || `Session ${next.number} is not a no-show before ${formatInstant(due, context)}`;
     },
   }),
   remsFormPending: guardRule<Ctx, Ev<'rems.formSubmitted'>>({
@@ -266,6 +297,39 @@ export const ketamineJourneyRules = {
     check: ({ context }) => {
       const outstanding = outstandingRemsForms(context);
       return outstanding.length === 0 || `REMS monitoring forms outstanding for session(s) ${outstanding.join(', ')}: the journey ends once they are submitted`;
+    },
+  }),
+  readingTimeValid: guardRule<Ctx, AnyEv>({
+    description: 'A reading is judged in the time it was taken: never later than now (beyond the allowed device-clock skew), never before the dose',
+    scope: 'event',
+    check: ({ context, event }) => {
+      if (!hasPayload(event, 'takenAt') || typeof event['takenAt'] !== 'string') return true;
+      const takenAt = ms(event['takenAt']);
+      const skew = context.protocol.readingClockSkewMinutes;
+      if (takenAt > event.at + skew * 60_000) {
+        return `The reading is dated ${formatInstant(takenAt, context)}, after now (${formatInstant(event.at, context)}): readings from the future are refused (device clocks may run ${skew} min ahead at most)`;
+      }
+      const dose = context.session?.dose;
+      if (dose && takenAt < ms(dose.at)) return `The reading was taken ${formatInstant(takenAt, context)}, before the dose at ${formatInstant(dose.at, context)}: record it as a pre-dose reading`;
+      return true;
+    },
+  }),
+  resumePlanValid: guardRule<Ctx, Ev<'hold.reviewed'>>({
+    description: 'Resuming after a hold re-plans the schedule from the next session a physician books, ahead on an open day',
+    scope: 'event',
+    check: ({ context, event }) => {
+      if (event.decision !== 'resume') return true;
+      const needsDate = plannedSessions(context).length > 0 || context.maintenance.startedAt !== null;
+      if (event.nextSessionAt === undefined) return needsDate ? 'Resuming needs the next session (nextSessionAt): the remaining sessions are re-planned from it' : true;
+      return join(bookingProblems(context, event.at, event.nextSessionAt, 'The next session'));
+    },
+  }),
+  responseDecisionValid: guardRule<Ctx, Ev<'response.decided'>>({
+    description: 'Extending induction books its first session ahead on an open clinic day',
+    scope: 'event',
+    check: ({ context, event }) => {
+      if (event.decision !== 'extend-induction' || event.firstSessionAt === undefined) return true;
+      return join(bookingProblems(context, event.at, event.firstSessionAt, 'The first added session'));
     },
   }),
   therapySessionNotInFuture: guardRule<Ctx, Ev<'therapy.sessionAttended'>>({

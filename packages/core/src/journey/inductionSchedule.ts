@@ -1,4 +1,5 @@
 import { addLocalDays } from '../time/addLocalDays.js';
+import { onOpenDays, type ClinicCalendar } from './clinicCalendar.js';
 import type { ScheduleBlock } from './protocol.js';
 
 /** One session of a generated schedule. */
@@ -11,9 +12,11 @@ export interface ScheduledDate {
 
 /**
  * The induction sessions of a route's schedule, due from the first session on: each block runs
- * its weeks with a session on each of its days, blocks one after the other. Days are calendar days
+ * its weeks with a session on each of its days, blocks one after the other. `days` are calendar-day
+ * offsets within each week counted from the first session's day (0 = the first session's weekday),
  * in the clinic's time zone, so every session keeps the first session's local time of day, across
- * daylight-saving changes too.
+ * daylight-saving changes too. With a clinic calendar, a date on a closed day moves to the next
+ * open day, keeping the minimum interval to the sessions after it.
  *
  * @example
  * ```ts
@@ -21,7 +24,7 @@ export interface ScheduledDate {
  * inductionSchedule([{ weeks: 4, days: [0, 3] }, { weeks: 4, days: [0] }], Date.parse('2026-03-02T09:00:00Z'));
  * ```
  */
-export function inductionSchedule(blocks: readonly ScheduleBlock[], firstSessionAt: number, timeZone: string): ScheduledDate[] {
+export function inductionSchedule(blocks: readonly ScheduleBlock[], firstSessionAt: number, timeZone: string, calendar?: ClinicCalendar): ScheduledDate[] {
   const out: ScheduledDate[] = [];
   // Day offsets from the first session: the first block's first day is day 0.
   let blockStart = -(blocks[0]?.days[0] ?? 0);
@@ -31,7 +34,16 @@ export function inductionSchedule(blocks: readonly ScheduleBlock[], firstSession
     }
     blockStart += block.weeks * 7;
   });
-  return out;
+  return calendar ? placed(out, calendar) : out;
+}
+
+function placed(dates: ScheduledDate[], calendar: ClinicCalendar, previous: number | null = null): ScheduledDate[] {
+  const times = onOpenDays(
+    dates.map((d) => d.dueAt),
+    calendar,
+    previous,
+  );
+  return dates.map((d, i) => ({ ...d, dueAt: times[i] ?? d.dueAt }));
 }
 
 /**
@@ -43,7 +55,15 @@ export function inductionSchedule(blocks: readonly ScheduleBlock[], firstSession
  * continueSchedule({ weeks: 1, days: [0, 3] }, 1, 3, Date.parse('2026-04-06T09:00:00Z')); // days 0, 3, 7
  * ```
  */
-export function continueSchedule(block: ScheduleBlock, blockIndex: number, count: number, startAt: number, timeZone: string): ScheduledDate[] {
+export function continueSchedule(
+  block: ScheduleBlock,
+  blockIndex: number,
+  count: number,
+  startAt: number,
+  timeZone: string,
+  calendar?: ClinicCalendar,
+  previous: number | null = null,
+): ScheduledDate[] {
   const out: ScheduledDate[] = [];
   const first = block.days[0] ?? 0;
   for (let week = 0; out.length < count; week++) {
@@ -52,5 +72,5 @@ export function continueSchedule(block: ScheduleBlock, blockIndex: number, count
       out.push({ dueAt: addLocalDays(startAt, week * 7 + day - first, timeZone), block: blockIndex });
     }
   }
-  return out;
+  return calendar ? placed(out, calendar, previous) : out;
 }

@@ -4,6 +4,7 @@ import { ketamineContextSchema } from './context.js';
 import { KETAMINE_TIMER_EVENTS, ketamineEventDescriptions, ketamineJourneyEvents, ketamineJourneyInputSchema } from './events.js';
 import { ketamineJourneyRules } from './guards.js';
 import { ketamineAnxietyMachine } from './machine.js';
+import { ketamineMigrations } from './migrations.js';
 import { KETAMINE_ROLES, ketamineJourneyPolicy } from './policy.js';
 import { ketamineProtocolSchema } from './protocol.js';
 
@@ -67,7 +68,8 @@ export function ketamineJourneyPhase(snapshot: SnapshotFrom<typeof ketamineAnxie
  */
 export const ketamineAnxietyJourney = defineJourney({
   id: 'ketamine-anxiety',
-  version: 1,
+  version: 2,
+  migrations: ketamineMigrations,
   machine: ketamineAnxietyMachine,
   events: ketamineJourneyEvents,
   timerEvents: Object.keys(KETAMINE_TIMER_EVENTS),

@@ -1,17 +1,20 @@
 import { eventCatalogue, type CatalogueEntry } from './eventCatalogue.js';
 import { KETAMINE_TIMER_EVENTS } from './events.js';
 import { ketamineAnxietyJourney } from './ketamineAnxietyJourney.js';
-import { defaultKetamineProtocol, type ScheduleBlock } from './protocol.js';
+import { defaultKetamineProtocol, UNCONFIRMED_DEFAULTS, type KetamineProtocol, type ScheduleBlock } from './protocol.js';
+import { ketamineRoutingConditions } from './routingConditions.js';
+import { KETAMINE_RULE_PARAMETERS } from './ruleParameters.js';
 import { toMermaid } from './toMermaid.js';
 import { ROUTES } from './vocabulary.js';
 
 /** Effects the journey emits on the engine bus (durable outbox items, delivered at least once). */
 const EFFECTS: readonly [string, string][] = [
-  ['safety.alert', 'A hold (serious adverse event, suicidality, pregnancy, psychotic symptoms), a stop-rule hit, an aborted session, or a positive suicidality screen at intake. `kind`, `reason`, `sessionNumber` when in a session.'],
-  ['care.alert', 'A missed session (`needsClinicianReview` for esketamine), a concurrent-therapy lapse, an overdue REMS form, or a response not held in maintenance.'],
+  ['safety.alert', 'A hold (serious adverse event, suicidality, pregnancy, psychotic symptoms), a stop-rule hit, a stopped session, a transfer of care, or a positive suicidality screen at intake. `kind`, `reason`, `sessionNumber` when in a session.'],
+  ['care.alert', 'A missed session (`needsClinicianReview` for esketamine), an overdue vitals reading, an ending recorded during a dosed session (`ending-after-session`), a concurrent-therapy lapse, an overdue REMS form, or a response not held in maintenance.'],
+  ['response.proposed', 'The response review’s proposal (response, remission, drop from baseline) for the physician’s decision.'],
   ['rems.formDue', 'The esketamine REMS monitoring-form data of a dosed session (see `remsMonitoringForm`), due 7 days after the session by default.'],
   ['monitoring.checkDue', 'The post-dose blood-pressure check of the route is due (40 minutes for esketamine and IV by default).'],
-  ['assessment.due', 'A maintenance re-assessment of the primary instrument is due.'],
+  ['assessment.due', 'The primary instrument is due: for the response review (`reason: response-review`) or a maintenance re-assessment.'],
   ['journey.ended', 'Emitted by the engine when the journey reaches completed, discontinued or closed: for a discontinued or closed esketamine journey with REMS forms outstanding, when the last form is submitted.'],
 ];
 
@@ -29,6 +32,54 @@ function transitionLine(e: CatalogueEntry): string[] {
     const to = t.target === null ? 'records, no state change' : `→ ${code(t.target)}`;
     return `  - ${where}${t.guard ? ` if ${code(t.guard)}` : ''}: ${to}`;
   });
+}
+
+/** A protocol value as the settings table shows it. */
+export function formatSetting(value: unknown): string {
+  if (value === null) return 'none';
+  if (Array.isArray(value)) return value.length === 0 ? '(none)' : value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(', ');
+  return String(value);
+}
+
+function leaves(value: unknown, prefix: string[] = []): [string, unknown][] {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return Object.entries(value).flatMap(([k, v]) => leaves(v, [...prefix, k]));
+  return [[prefix.join('.'), value]];
+}
+
+const unconfirmed = new Set(UNCONFIRMED_DEFAULTS.map((p) => p.join('.')));
+
+/** Every protocol setting with its default, per route for route settings, marked UNCONFIRMED where it is a placeholder. */
+function protocolSettings(protocol: KetamineProtocol): string[] {
+  const usedBy = (path: string) =>
+    Object.entries(KETAMINE_RULE_PARAMETERS)
+      .filter(([, paths]) => paths.includes(path))
+      .map(([name]) => code(name))
+      .join(', ') || '-';
+  const out = ['## Protocol settings', '', 'Every setting with its default (`createEngine({ protocol })` overrides any of them). `UNCONFIRMED` marks a placeholder the clinic must set or accept.', ''];
+  out.push(`| Setting | ${ROUTES.map(code).join(' | ')} | Read by |`, `|---|${ROUTES.map(() => '---|').join('')}---|`);
+  const routeLeaves = leaves(protocol.routes['esketamine-nasal']).map(([path]) => path);
+  for (const path of routeLeaves) {
+    const cells = ROUTES.map((route) => {
+      const value = leaves(protocol.routes[route]).find(([p]) => p === path)?.[1];
+      const mark = [...unconfirmed].some((u) => `routes.${route}.${path}` === u || `routes.${route}.${path}`.startsWith(`${u}.`)) ? ' (UNCONFIRMED)' : '';
+      return `${formatSetting(value)}${mark}`;
+    });
+    out.push(`| ${code(`route.${path}`)} | ${cells.join(' | ')} | ${usedBy(`route.${path}`)} |`);
+  }
+  const { routes: _routes, ...rest } = protocol;
+  out.push('', '| Setting | Default | Read by |', '|---|---|---|');
+  // The docs read the defaults with placeholders accepted; a clinic's engine starts from false and has no default zone.
+  const shown: Record<string, string> = { timeZone: 'required (no default)', acceptUnconfirmedDefaults: 'false' };
+  for (const [path, value] of leaves(rest)) {
+    const mark = unconfirmed.has(path) ? ' (UNCONFIRMED)' : '';
+    if (shown[path] !== undefined) {
+      out.push(`| ${code(path)} | ${shown[path]} | ${usedBy(path)} |`);
+      continue;
+    }
+    const top = path.split('.')[0] ?? path;
+    out.push(`| ${code(path)} | ${formatSetting(value)}${mark} | ${usedBy(path) === '-' ? usedBy(top) : usedBy(path)} |`);
+  }
+  return out;
 }
 
 /**
@@ -49,7 +100,9 @@ export function ketamineJourneyDocs(): string {
     `Definition ${code(definition.id)}, version ${definition.version}. carejourney records and enforces a clinic's protocol; it gives no`,
     'medical advice. Doses are the prescriber’s, recorded as given, never computed. Esketamine is labelled for treatment-resistant',
     'depression and depression with acute suicidal ideation only: every anxiety use, and every racemic-ketamine use here, is off-label.',
-    'Defaults marked UNCONFIRMED in the protocol schema are placeholders a clinic must set.',
+    'Defaults marked UNCONFIRMED are placeholders: a clinic sets them, or accepts them explicitly (`acceptUnconfirmedDefaults: true`,',
+    'journaled with the protocol); an engine refuses a protocol that leaves one in effect silently. The safety model, the',
+    'invariants that hold on every path, is in [safety.md](safety.md).',
     '',
     '## Using it',
     '',
@@ -59,7 +112,7 @@ export function ketamineJourneyDocs(): string {
     'const engine = createEngine({',
     '  definition: ketamineAnxietyJourney,',
     '  store: new MemoryStore(),',
-    "  protocol: { routes: { iv: { observationMinutes: 90 } } }, // only what the clinic changes",
+    "  protocol: { timeZone: 'Europe/Berlin', acceptUnconfirmedDefaults: true, routes: { iv: { observationMinutes: 90 } } },",
     '});',
     'const coordinator = { id: \'coord-1\', role: \'coordinator\' };',
     'const { id } = await engine.start({',
@@ -112,26 +165,25 @@ export function ketamineJourneyDocs(): string {
   for (const e of catalogue.filter((x) => x.timer)) {
     out.push(`### ${e.type}`, '', e.description, '', '- Allowed in:', ...transitionLine(e), '');
   }
-  out.push('## Clinical rules', '', 'The machine’s named guards. Rules checked on the context are explained ahead of time in `engine.get` (`blockedEvents`).', '');
-  out.push('| Rule | Checked on | Enforces |', '|---|---|---|');
-  for (const [name, rule] of Object.entries(definition.guards)) out.push(`| ${code(name)} | ${rule.scope === 'context' ? 'context' : 'event payload'} | ${rule.description} |`);
+  out.push('## Clinical rules', '', 'The machine’s named guards that refuse events. Rules checked on the context are explained ahead of time in `engine.get` (`blockedEvents`).', 'The protocol settings each rule reads are listed with their values under [Protocol settings](#protocol-settings).', '');
+  out.push('| Rule | Checked on | Enforces | Protocol settings |', '|---|---|---|---|');
+  const params = (name: string) => (KETAMINE_RULE_PARAMETERS as Record<string, readonly string[]>)[name] ?? [];
+  const paramList = (name: string) => (params(name).length === 0 ? '-' : params(name).map(code).join(', '));
+  for (const [name, rule] of Object.entries(definition.guards)) out.push(`| ${code(name)} | ${rule.scope === 'context' ? 'context' : 'event payload'} | ${rule.description} | ${paramList(name)} |`);
+  out.push('', '## Routing conditions', '', 'The machine’s other named guards: they choose a branch (which decision, whether a hold or an ending is pending), they never refuse an event on their own.', '');
+  out.push('| Condition | Means | Protocol settings |', '|---|---|---|');
+  for (const [name, condition] of Object.entries(ketamineRoutingConditions)) out.push(`| ${code(name)} | ${condition.description} | ${paramList(name)} |`);
   out.push('', '## Effects', '', 'Delivered on the engine bus under their own name and to plugins’ `onEffect`, at least once, each with a stable `deliveryId`.', '');
   out.push('| Effect | When |', '|---|---|');
   for (const [type, when] of EFFECTS) out.push(`| ${code(type)} | ${when} |`);
   out.push('', '## Protocol defaults per route', '', 'From DOMAIN.md; every value is overridable in `createEngine({ protocol })` (`ketamineProtocolSchema`).', '');
-  out.push('| Route | Setting | Induction | Maintenance every | Observation | BP check | Pre-dose BP limit | REMS |', '|---|---|---|---|---|---|---|---|');
+  out.push('| Route | Setting | Induction | Observation | BP check | Pre-dose BP limit | REMS |', '|---|---|---|---|---|---|---|');
   for (const route of ROUTES) {
     const r = protocol.routes[route];
     out.push(
-      `| ${code(route)} | ${r.setting} | ${schedule(r.induction)} | ${r.maintenance.everyDays} days | ${r.observationMinutes} min | ${r.monitoring.bpCheckAtMinutes === null ? '-' : `${r.monitoring.bpCheckAtMinutes} min`} | ${r.preDoseBpLimit.systolic}/${r.preDoseBpLimit.diastolic} | ${r.requiresRems ? 'yes' : 'no'} |`,
+      `| ${code(route)} | ${r.setting} | ${schedule(r.induction)} | ${r.observationMinutes} min | ${r.monitoring.bpCheckAtMinutes === null ? '-' : `${r.monitoring.bpCheckAtMinutes} min`} | ${r.preDoseBpLimit.systolic}/${r.preDoseBpLimit.diastolic} | ${r.requiresRems ? 'yes' : 'no'} |`,
     );
   }
-  out.push(
-    '',
-    `No-show after ${protocol.noShowGraceMinutes} min without check-in; therapy lapse after ${protocol.therapy.lapseAfterDays} days (UNCONFIRMED);`,
-    `REMS form due ${protocol.rems.formDueDays} days after an esketamine session. Fasting: ${protocol.routes.iv.fasting.foodHours} h food, ${protocol.routes.iv.fasting.liquidMinutes} min liquids.`,
-    'Stop rules (UNCONFIRMED): BP above 180/110 twice 5 min apart, above 200/120 once, heart rate above 120 for 5 min.',
-    '',
-  );
+  out.push(...protocolSettings(protocol), '');
   return out.join('\n');
 }

@@ -5,9 +5,9 @@ import { initialKetamineContext } from './context.js';
 import * as u from './contextUpdates.js';
 import type { MachineEvent } from './contextUpdates.js';
 import { ketamineJourneyRules } from './guards.js';
-import { iso, ms, nextPlannedSession, plannedSessions, primaryInstrumentOf, routeProtocolOf } from './queries.js';
+import { ketamineRoutingConditions, vitalsDueAt } from './routingConditions.js';
+import { iso, ms, nextPlannedSession, primaryInstrumentOf, routeProtocolOf } from './queries.js';
 import { remsMonitoringForm } from './remsMonitoringForm.js';
-import { stopRuleHit } from './stopRules.js';
 
 type Ctx = KetamineJourneyContext;
 type Args = { context: Ctx; event: MachineEvent };
@@ -33,30 +33,32 @@ const screeningRecords = {
   'screening.selfReferralReviewed': { actions: 'recordExtraScreening' },
 } as const;
 
+/** The routing conditions as XState guard implementations. */
+const routingGuards = Object.fromEntries(Object.entries(ketamineRoutingConditions).map(([name, c]) => [name, ({ context, event }: Args) => c.check(context, event)])) as {
+  [K in keyof typeof ketamineRoutingConditions]: (args: Args) => boolean;
+};
+
 const timerEvent = (type: string, payload: Record<string, unknown> = {}): MachineEvent => ({ type, ...payload }) as unknown as MachineEvent;
-
-function suicidalityForHold(c: Ctx, e: MachineEvent): boolean {
-  const { holdOnPhq9Item9AtLeast, holdOnCssrsRisk } = c.protocol.suicidality;
-  if (e['instrument'] === 'PHQ-9' && holdOnPhq9Item9AtLeast !== null && typeof e['item9'] === 'number') return e['item9'] >= holdOnPhq9Item9AtLeast;
-  if (e['instrument'] === 'C-SSRS') return holdOnCssrsRisk.includes(e['risk']);
-  return false;
-}
-
-function suicidalityScreenPositive(e: MachineEvent): boolean {
-  if (e['instrument'] === 'PHQ-9') return typeof e['item9'] === 'number' && e['item9'] > 0;
-  if (e['instrument'] === 'C-SSRS') return e['risk'] === 'moderate' || e['risk'] === 'high';
-  return false;
-}
 
 function alertPayload(c: Ctx, e: MachineEvent, kind: string, reason: string, extra: Record<string, unknown> = {}): Emitted {
   return { type: 'safety.alert', kind, reason, patientRef: c.patientRef, at: iso(e.at), ...(c.session ? { sessionNumber: c.session.number } : {}), ...extra };
 }
 
+/** Routes an ending (withdrawal, discontinuation) to a wait for outstanding REMS forms, or to its final state. */
+const afterPendingEnding = [
+  { guard: and(['pendingDiscontinuation', 'remsFormOutstanding']), target: '#discontinuedAwaitingRemsForms', actions: 'applyPendingEnding' },
+  { guard: 'pendingDiscontinuation', target: '#discontinued', actions: 'applyPendingEnding' },
+  { guard: and(['pendingWithdrawal', 'remsFormOutstanding']), target: '#closedAwaitingRemsForms', actions: 'applyPendingEnding' },
+  { guard: 'pendingWithdrawal', target: '#closed', actions: 'applyPendingEnding' },
+] as const;
+
 /** The session cycle of a phase: waiting for the next planned session, the session itself, a missed-session review. */
 function sessionCycle(phase: 'induction' | 'maintenance') {
   const next = `#${phase}.next`;
+  const ending = phase === 'maintenance' ? { 'maintenance.ended': { guard: 'remsFormsSubmitted', target: '#completed', actions: 'completeJourney' } as const } : {};
   return {
     waiting: {
+      // Every change of the schedule re-enters this state, so the no-show timer always belongs to the next planned session.
       entry: 'armNoShowTimer',
       exit: 'cancelNoShowTimer',
       on: {
@@ -64,13 +66,14 @@ function sessionCycle(phase: 'induction' | 'maintenance') {
         'session.rescheduled': { guard: 'rescheduleValid', target: 'waiting', reenter: true, actions: 'reschedule' },
         'session.cancelled': { target: 'next', actions: ['cancelPlannedSession'] },
         'session.noShow': { guard: 'noShowApplies', target: 'next', actions: ['markNoShow', 'alertMissedSession'] },
-        ...(phase === 'maintenance' ? { 'maintenance.ended': { guard: 'remsFormsSubmitted', target: '#completed', actions: 'completeJourney' } as const } : {}),
+        ...(phase === 'maintenance' ? { 'maintenance.cadenceChanged': { target: 'waiting', reenter: true, actions: 'changeCadence' } as const } : {}),
+        ...ending,
       },
     },
     missedReview: {
       on: {
         'session.missedReviewed': { guard: 'missedReviewValid', target: 'next', actions: 'applyMissedReview' },
-        ...(phase === 'maintenance' ? { 'maintenance.ended': { guard: 'remsFormsSubmitted', target: '#completed', actions: 'completeJourney' } as const } : {}),
+        ...ending,
       },
     },
     session: {
@@ -92,36 +95,45 @@ function sessionCycle(phase: 'induction' | 'maintenance') {
               { guard: 'recordedBySessionStaff', actions: 'recordContraindicationCheck' },
             ],
             'predose.findingCleared': { guard: 'findingToClear', actions: 'clearFinding' },
+            'predose.medicationsConfirmed': { guard: 'recordedBySessionStaff', actions: 'recordMedicationsConfirmed' },
+            'predose.doseDeviationApproved': { actions: 'recordDoseDeviation' },
             'dose.recorded': { guard: 'preDoseChecksPassed', target: 'dosed', actions: 'recordDose' },
             'session.cancelled': { target: next, actions: 'cancelCurrentSession' },
           },
         },
+        // From the dose on, the patient stays here, observed, until discharge or a recorded
+        // transfer, whatever else happens: stops, holds and endings are recorded and take effect
+        // when the session ends.
         dosed: {
           initial: 'monitoring',
-          entry: ['armObservationTimer', 'armBpCheckTimer'],
-          exit: ['cancelObservationTimer', 'cancelBpCheckTimer'],
+          entry: ['armObservationTimer', 'armBpCheckTimer', 'armVitalsTimer'],
+          exit: ['cancelObservationTimer', 'cancelBpCheckTimer', 'cancelVitalsTimer'],
           on: {
             'monitoring.vitalsRecorded': [
               {
-                guard: and(['recordedBySessionStaff', 'stopRuleHitByReading']),
-                target: next,
-                actions: ['recordMonitoringVitals', 'alertStopRule', 'abortForStopRule', 'fileRemsForms'],
+                guard: and(['recordedBySessionStaff', 'readingTimeValid', 'stopRuleHitByReading']),
+                actions: ['recordMonitoringVitals', 'armVitalsTimer', 'stopForStopRule', 'alertStopRule'],
               },
-              { guard: 'recordedBySessionStaff', actions: 'recordMonitoringVitals' },
+              { guard: and(['recordedBySessionStaff', 'readingTimeValid']), actions: ['recordMonitoringVitals', 'armVitalsTimer'] },
             ],
-            'monitoring.sedationRecorded': { actions: 'recordSedation' },
-            'monitoring.dissociationRecorded': { actions: 'recordDissociation' },
+            'monitoring.vitalsOverdue': { guard: 'vitalsOverdueApplies', actions: ['markVitalsOverdue', 'alertVitalsOverdue'] },
+            'monitoring.sedationRecorded': { guard: and(['recordedBySessionStaff', 'readingTimeValid']), actions: 'recordSedation' },
+            'monitoring.dissociationRecorded': { guard: and(['recordedBySessionStaff', 'readingTimeValid']), actions: 'recordDissociation' },
             'monitoring.adverseEventRecorded': [
-              {
-                guard: and(['recordedBySessionStaff', 'seriousAdverseEvent']),
-                target: '#onHold',
-                actions: ['recordAdverseEvent', 'holdForSeriousAdverseEvent', 'alertHold', 'fileRemsForms'],
-              },
+              { guard: and(['recordedBySessionStaff', 'seriousAdverseEvent']), actions: ['recordAdverseEvent', 'holdForSeriousAdverseEvent', 'alertHold'] },
               { guard: 'recordedBySessionStaff', actions: 'recordAdverseEvent' },
             ],
             'monitoring.bpCheckDue': { actions: ['markBpCheckDue', 'remindBpCheck'] },
-            'session.discharged': { guard: 'dischargeCriteriaMet', target: next, actions: ['dischargeSession', 'fileRemsForms'] },
-            'session.aborted': { target: next, actions: ['alertSessionAborted', 'abortCurrentSession', 'fileRemsForms'] },
+            'session.aborted': { actions: ['stopAborted', 'alertSessionAborted'] },
+            'safety.signalReported': { actions: ['holdForSignal', 'alertHold'] },
+            'assessment.recorded': [
+              { guard: 'suicidalityForHold', actions: ['addFollowUpAssessment', 'holdForSuicidality', 'alertHold'] },
+              { actions: ['addFollowUpAssessment', 'reviewResponseHeld'] },
+            ],
+            'treatment.discontinued': { actions: ['pendDiscontinuation', 'alertEndingAfterSession'] },
+            'journey.withdrawn': { actions: ['pendWithdrawal', 'alertEndingAfterSession'] },
+            'session.discharged': { guard: 'dischargeCriteriaMet', target: 'ended', actions: ['dischargeSession', 'fileRemsForms'] },
+            'session.escalated': { target: 'ended', actions: ['escalateSession', 'alertTransfer', 'fileRemsForms'] },
           },
           states: {
             monitoring: {
@@ -129,6 +141,10 @@ function sessionCycle(phase: 'induction' | 'maintenance') {
             },
             readyForDischarge: {},
           },
+        },
+        // The session has ended: an ending or a hold recorded during it takes effect now.
+        ended: {
+          always: [...afterPendingEnding, { guard: 'holdInEffect', target: '#onHold' }, { target: next }],
         },
       },
     },
@@ -163,34 +179,7 @@ export const ketamineAnxietyMachine = setup({
   types: {} as { context: Ctx; events: MachineEvent; input: KetamineMachineInput; emitted: Emitted },
   guards: {
     ...guardsFrom(ketamineJourneyRules),
-    outcomeEligible: ({ event }: Args) => event['outcome'] === 'eligible',
-    outcomePhysicianReview: ({ event }: Args) => event['outcome'] === 'physician-review',
-    outcomeIneligible: ({ event }: Args) => event['outcome'] === 'ineligible',
-    holdFindingReported: ({ event }: Args) =>
-      Array.isArray(event['newFindings']) && (event['newFindings'].includes('pregnancy') || event['newFindings'].includes('psychotic-symptoms')),
-    stopRuleHitByReading: ({ context, event }: Args) => {
-      const route = routeProtocolOf(context);
-      if (!route || !context.session) return false;
-      return stopRuleHit(u.recordMonitoringVitals(context, event).session?.vitals ?? [], route.stopRules) !== null;
-    },
-    seriousAdverseEvent: ({ event }: Args) => event['serious'] === true,
-    suicidalityForHold: ({ context, event }: Args) => suicidalityForHold(context, event),
-    suicidalityScreenPositive: ({ event }: Args) => suicidalityScreenPositive(event),
-    missedReviewPending: ({ context }: Args) => context.missedSession !== null,
-    inductionSessionPlanned: ({ context }: Args) => plannedSessions(context, 'induction').length > 0,
-    responderAssessed: ({ context }: Args) => u.currentResponse(context, u.reviewWindowStart(context))?.responded === true,
-    primaryFollowUpRecorded: ({ context }: Args) =>
-      context.assessments.some((a) => a.phase === 'follow-up' && a.instrument === primaryInstrumentOf(context) && ms(a.at) >= u.reviewWindowStart(context)),
-    decisionIsMaintenance: ({ event }: Args) => event['decision'] === 'maintenance',
-    decisionIsExtend: ({ event }: Args) => event['decision'] === 'extend-induction',
-    decisionIsResume: ({ event }: Args) => event['decision'] === 'resume',
-    // Routes an ending (withdrawal, discontinuation) to a wait for REMS forms. It counts the form
-    // the ending's own `fileRemsForms` adds for a dosed session it closes, so every ending files forms.
-    remsFormsOutstandingAtEnd: ({ context, event }: Args) => u.remsFormsOutstandingAfterEnding(context, event).length > 0,
-    therapyLapseDue: ({ context, event }: Args) => {
-      const due = u.therapyLapseDueAt(context);
-      return due !== null && event.at >= due;
-    },
+    ...routingGuards,
   },
   actions: {
     // referral and intake
@@ -215,15 +204,16 @@ export const ketamineAnxietyMachine = setup({
 
     // the schedule
     reschedule: update(u.reschedule),
-    cancelPlannedSession: assign(({ context }: Args) => u.cancelPlannedSession(context)),
+    cancelPlannedSession: update(u.cancelPlannedSession),
     markNoShow: update(u.markNoShow),
     applyMissedReview: update(u.applyMissedReview),
-    armNoShowTimer: raise(({ context }: Args) => timerEvent('session.noShow', { sessionNumber: nextPlannedSession(context)?.number ?? 0 }), {
-      id: 'session-no-show',
-      delay: ({ context, event }: Args) => {
-        const next = nextPlannedSession(context);
-        return next ? later(ms(next.dueAt) + context.protocol.noShowGraceMinutes * MIN, event.at) : 0;
-      },
+    armNoShowTimer: enqueueActions(({ context, event, enqueue }: Args & { enqueue: any }) => {
+      const next = nextPlannedSession(context);
+      if (!next) return;
+      enqueue.raise(timerEvent('session.noShow', { sessionNumber: next.number }), {
+        id: 'session-no-show',
+        delay: later(ms(next.dueAt) + context.protocol.noShowGraceMinutes * MIN, event.at),
+      });
     }),
     cancelNoShowTimer: cancel('session-no-show'),
     alertMissedSession: emit(({ context, event }: Args) => ({
@@ -244,8 +234,10 @@ export const ketamineAnxietyMachine = setup({
     recordBpOverride: update(u.recordBpOverride),
     recordContraindicationCheck: update(u.recordContraindicationCheck),
     clearFinding: update(u.clearFinding),
+    recordMedicationsConfirmed: update(u.recordMedicationsConfirmed),
+    recordDoseDeviation: update(u.recordDoseDeviation),
     recordDose: update(u.recordDose),
-    cancelCurrentSession: assign(({ context, event }: Args) => u.endSession(context, event, 'cancelled', String(event['reason'] ?? 'cancelled'))),
+    cancelCurrentSession: update(u.cancelCurrentSession),
     armObservationTimer: raise(({ context }: Args) => timerEvent('session.observationElapsed', { sessionNumber: context.session?.number ?? 0 }), {
       id: 'session-observation',
       delay: ({ context }: Args) => (context.session?.observationMinutes ?? 0) * MIN,
@@ -253,10 +245,26 @@ export const ketamineAnxietyMachine = setup({
     cancelObservationTimer: cancel('session-observation'),
     armBpCheckTimer: enqueueActions(({ context, enqueue }: Args & { enqueue: any }) => {
       const minute = routeProtocolOf(context)?.monitoring.bpCheckAtMinutes;
-      if (minute === null || minute === undefined || !routeProtocolOf(context)?.monitoring.clinicMonitoring) return;
+      if (minute === null || minute === undefined) return;
       enqueue.raise({ type: 'monitoring.bpCheckDue', sessionNumber: context.session?.number ?? 0, minute }, { id: 'session-bp-check', delay: minute * MIN });
     }),
     cancelBpCheckTimer: cancel('session-bp-check'),
+    // Re-armed after every reading: due one cadence (plus the check tolerance) after the latest reading, or the dose.
+    armVitalsTimer: enqueueActions(({ context, event, enqueue }: Args & { enqueue: any }) => {
+      const every = routeProtocolOf(context)?.monitoring.vitalsEveryMinutes;
+      if (every === null || every === undefined || !context.session?.dose) return;
+      enqueue.raise(timerEvent('monitoring.vitalsOverdue', { sessionNumber: context.session.number }), { id: 'session-vitals', delay: later(vitalsDueAt(context), event.at) });
+    }),
+    cancelVitalsTimer: cancel('session-vitals'),
+    markVitalsOverdue: update(u.markVitalsOverdue),
+    alertVitalsOverdue: emit(({ context, event }: Args) => ({
+      type: 'care.alert',
+      kind: 'vitals-overdue',
+      patientRef: context.patientRef,
+      sessionNumber: event['sessionNumber'],
+      everyMinutes: routeProtocolOf(context)?.monitoring.vitalsEveryMinutes ?? null,
+      at: iso(event.at),
+    })),
     markBpCheckDue: update(u.markBpCheckDue),
     remindBpCheck: emit(({ context, event }: Args) => ({
       type: 'monitoring.checkDue',
@@ -272,18 +280,33 @@ export const ketamineAnxietyMachine = setup({
     markObservationElapsed: update(u.markObservationElapsed),
     dischargeSession: update(u.dischargeSession),
     // The reading is already recorded when these run.
-    alertStopRule: emit(({ context, event }: Args) => {
-      const route = routeProtocolOf(context);
-      const reason = route ? stopRuleHit(context.session?.vitals ?? [], route.stopRules) : null;
-      return alertPayload(context, event, 'stop-rule', `Session aborted: ${reason ?? 'a stop rule was hit'}`);
-    }),
-    abortForStopRule: assign(({ context, event }: Args) => {
-      const route = routeProtocolOf(context);
-      const reason = route ? stopRuleHit(context.session?.vitals ?? [], route.stopRules) : null;
-      return u.endSession(context, event, 'aborted', `stop rule: ${reason ?? 'hit'}`);
-    }),
-    alertSessionAborted: emit(({ context, event }: Args) => alertPayload(context, event, 'session-aborted', String(event['reason']))),
-    abortCurrentSession: assign(({ context, event }: Args) => u.endSession(context, event, 'aborted', String(event['reason']))),
+    stopForStopRule: assign(({ context, event }: Args) => u.stopSession(context, event, 'stop-rule', `stop rule: ${u.sessionStopRule(context) ?? 'hit'}`)),
+    alertStopRule: emit(({ context, event }: Args) =>
+      alertPayload(context, event, 'stop-rule', `Session stopped: ${u.sessionStopRule(context) ?? 'a stop rule was hit'}. No further dosing; keep monitoring until discharge or transfer`),
+    ),
+    stopAborted: assign(({ context, event }: Args) => u.stopSession(context, event, 'aborted', String(event['reason']))),
+    alertSessionAborted: emit(({ context, event }: Args) =>
+      alertPayload(context, event, 'session-aborted', `Session stopped: ${String(event['reason'])}. No further dosing; keep monitoring until discharge or transfer`),
+    ),
+    escalateSession: update(u.escalateSession),
+    alertTransfer: emit(({ context, event }: Args) =>
+      alertPayload(context, event, 'transfer', `Patient transferred to ${String(event['destination'])} (${String(event['reference'])})`, {
+        sessionNumber: event['sessionNumber'] ?? context.sessions[context.sessions.length - 1]?.number,
+      }),
+    ),
+    pendDiscontinuation: assign(({ context, event }: Args) => u.pendEnding(context, event, 'discontinued')),
+    pendWithdrawal: assign(({ context, event }: Args) => u.pendEnding(context, event, 'closed')),
+    alertEndingAfterSession: emit(({ context, event }: Args) => ({
+      type: 'care.alert',
+      kind: 'ending-after-session',
+      patientRef: context.patientRef,
+      sessionNumber: context.session?.number ?? null,
+      ending: context.pendingEnding?.kind ?? null,
+      at: iso(event.at),
+    })),
+    applyPendingEnding: assign(({ context, event }: Args) =>
+      context.pendingEnding ? u.endJourney(context, event, context.pendingEnding.kind, context.pendingEnding.reason) : {},
+    ),
     /** Adds the REMS monitoring form of every dosed esketamine session that ended, emits its data and arms its due timer. */
     fileRemsForms: enqueueActions(({ context, event, enqueue }: Args & { enqueue: any }) => {
       const update = u.addDueRemsForms(context);
@@ -312,6 +335,19 @@ export const ketamineAnxietyMachine = setup({
     // response and maintenance
     markInductionEnded: update(u.markInductionEnded),
     recordResponse: update(u.recordResponse),
+    proposeResponse: emit(({ context, event }: Args) => ({
+      type: 'response.proposed',
+      patientRef: context.patientRef,
+      ...(context.response ?? {}),
+      at: iso(event.at),
+    })),
+    remindResponseAssessment: emit(({ context, event }: Args) => ({
+      type: 'assessment.due',
+      patientRef: context.patientRef,
+      instrument: primaryInstrumentOf(context),
+      reason: 'response-review',
+      at: iso(event.at),
+    })),
     recordResponseDecision: update(u.recordResponseDecision),
     extendInduction: update(u.extendInduction),
     startMaintenance: update(u.startMaintenance),
@@ -327,6 +363,7 @@ export const ketamineAnxietyMachine = setup({
       type: 'assessment.due',
       patientRef: context.patientRef,
       instrument: primaryInstrumentOf(context),
+      reason: 'maintenance-reassessment',
       at: iso(event.at),
     })),
     /** During maintenance, a primary-instrument result is compared with baseline; a lost response raises an alert. */
@@ -491,11 +528,11 @@ export const ketamineAnxietyMachine = setup({
                       id: 'responseReview',
                       initial: 'evaluating',
                       states: {
+                        // The library proposes (context.response); a physician decides.
                         evaluating: {
                           always: [
-                            { guard: 'responderAssessed', target: '#maintenance', actions: 'recordResponse' },
-                            { guard: 'primaryFollowUpRecorded', target: 'clinicianDecision', actions: 'recordResponse' },
-                            { target: 'awaitingAssessment' },
+                            { guard: 'primaryFollowUpRecorded', target: 'clinicianDecision', actions: ['recordResponse', 'proposeResponse'] },
+                            { target: 'awaitingAssessment', actions: 'remindResponseAssessment' },
                           ],
                         },
                         awaitingAssessment: {
@@ -508,15 +545,20 @@ export const ketamineAnxietyMachine = setup({
                         },
                         clinicianDecision: {
                           on: {
+                            'assessment.recorded': [
+                              { guard: 'suicidalityForHold', target: '#onHold', actions: ['addFollowUpAssessment', 'holdForSuicidality', 'alertHold'] },
+                              { actions: ['addFollowUpAssessment', 'recordResponse', 'proposeResponse'] },
+                            ],
                             'response.decided': [
                               { guard: 'decisionIsMaintenance', target: '#maintenance', actions: 'recordResponseDecision' },
-                              { guard: 'decisionIsExtend', target: '#induction', actions: ['recordResponseDecision', 'extendInduction'] },
+                              { guard: and(['decisionIsExtend', 'responseDecisionValid']), target: '#induction', actions: ['recordResponseDecision', 'extendInduction'] },
+                              // Only an explicit discontinue ends treatment: a refused resume or extension never falls through to it.
                               {
-                                guard: 'remsFormsOutstandingAtEnd',
+                                guard: and(['decisionIsDiscontinue', 'remsFormsOutstandingAtEnd']),
                                 target: '#discontinuedAwaitingRemsForms',
                                 actions: ['recordResponseDecision', 'discontinue', 'fileRemsForms'],
                               },
-                              { target: '#discontinued', actions: ['recordResponseDecision', 'discontinue', 'fileRemsForms'] },
+                              { guard: 'decisionIsDiscontinue', target: '#discontinued', actions: ['recordResponseDecision', 'discontinue', 'fileRemsForms'] },
                             ],
                           },
                         },
@@ -549,9 +591,13 @@ export const ketamineAnxietyMachine = setup({
                     'assessment.recorded': { actions: 'addFollowUpAssessment' },
                     'checkIn.recorded': { actions: 'recordCheckIn' },
                     'hold.reviewed': [
-                      { guard: 'decisionIsResume', target: '#course.resume', actions: 'resolveHold' },
-                      { guard: 'remsFormsOutstandingAtEnd', target: '#discontinuedAwaitingRemsForms', actions: ['resolveHold', 'discontinue', 'fileRemsForms'] },
-                      { target: '#discontinued', actions: ['resolveHold', 'discontinue', 'fileRemsForms'] },
+                      { guard: and(['decisionIsResume', 'resumePlanValid']), target: '#course.resume', actions: 'resolveHold' },
+                      {
+                        guard: and(['decisionIsDiscontinue', 'remsFormsOutstandingAtEnd']),
+                        target: '#discontinuedAwaitingRemsForms',
+                        actions: ['resolveHold', 'discontinue', 'fileRemsForms'],
+                      },
+                      { guard: 'decisionIsDiscontinue', target: '#discontinued', actions: ['resolveHold', 'discontinue', 'fileRemsForms'] },
                     ],
                     'treatment.discontinued': [
                       { guard: 'remsFormsOutstandingAtEnd', target: '#discontinuedAwaitingRemsForms', actions: ['resolveHold', 'discontinue', 'fileRemsForms'] },

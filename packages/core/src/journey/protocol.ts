@@ -9,6 +9,7 @@ import {
   instrumentSchema,
   type Contraindication,
   type ContraindicationClass,
+  ROUTES,
   type KetamineRoute,
 } from './vocabulary.js';
 
@@ -38,15 +39,16 @@ interface RouteDefaults {
   readonly setting: 'clinic' | 'home';
   readonly medication: 'esketamine' | 'racemic-ketamine';
   readonly induction: readonly ScheduleBlock[];
-  readonly maintenanceEveryDays: number;
-  readonly maintenanceMoreFrequentEveryDays: number;
   readonly clinicianCheckInAfterDays: number | null;
   readonly observationMinutes: number;
   readonly bpCheckAtMinutes: number | null;
   readonly vitalsEveryMinutes: number | null;
-  readonly clinicMonitoring: boolean;
   readonly requiresRems: boolean;
   readonly mgPerDevice: number | null;
+  readonly allowedDosesMg: readonly number[] | null;
+  readonly firstDoseMg: number | null;
+  readonly doseToleranceMg: number;
+  readonly requiresDissociationAssessment: boolean;
 }
 
 function routeProtocolSchema(d: RouteDefaults) {
@@ -55,14 +57,14 @@ function routeProtocolSchema(d: RouteDefaults) {
       /** `clinic`: dosed and monitored on site. `home`: self-administered with a trusted adult present. */
       setting: z.enum(['clinic', 'home']).default(d.setting),
       medication: z.enum(['esketamine', 'racemic-ketamine']).default(d.medication),
-      /** Induction schedule, generated into due dates from the first session. */
+      /**
+       * Induction schedule, generated into due dates from the first session. `days` are calendar-day
+       * offsets within each week counted from the first session's day (0 = the weekday of the first
+       * session); a date that falls on a day the clinic is closed moves to the next open day.
+       */
       induction: z.array(scheduleBlockSchema).min(1).max(12).default(() => d.induction.map((b) => ({ weeks: b.weeks, days: [...b.days] }))),
       maintenance: z
         .strictObject({
-          /** Days from one maintenance session to the next. */
-          everyDays: int(1, 365).default(d.maintenanceEveryDays),
-          /** The more frequent cadence a clinician may return to after a missed session with worsening. */
-          moreFrequentEveryDays: int(1, 365).default(d.maintenanceMoreFrequentEveryDays),
           /** Re-assessment cadence during maintenance. UNCONFIRMED: 4 weeks is a placeholder. */
           reassessEveryWeeks: int(1, 52).default(4),
           /** A clinician check-in is needed before a dose when the last dose is older than this. */
@@ -77,26 +79,28 @@ function routeProtocolSchema(d: RouteDefaults) {
           bpCheckAtMinutes: int(5, 240).nullable().default(d.bpCheckAtMinutes),
           /** A reading counts as the check from this many minutes before its time to three times as many after (35-55 min by default). */
           checkToleranceMinutes: int(0, 30).default(5),
-          /** Vitals cadence while monitored (IV practice: every 15 min after the infusion); null: as warranted. */
+          /** Vitals cadence after the dose (IV practice: every 15 min after the infusion); null: as warranted. A reading overdue by the check tolerance raises an alert and blocks discharge. */
           vitalsEveryMinutes: int(1, 120).nullable().default(d.vitalsEveryMinutes),
-          /** Clinic staff record vitals, SpO2 and sedation in the session (false for at-home sessions). */
-          clinicMonitoring: z.boolean().default(d.clinicMonitoring),
         })
         .prefault({}),
       /** Above either value a dose needs a recorded physician override. */
       preDoseBpLimit: bpLimitSchema(140, 90),
       discharge: z
         .strictObject({
-          /** The last reading must be within this limit, or within `baselineToleranceMmHg` of the pre-dose reading. */
+          /** Every reading of the stable window must be within this limit, or within `baselineToleranceMmHg` of the pre-dose reading. */
           bpLimit: bpLimitSchema(140, 90),
           /** UNCONFIRMED: how close to the pre-dose reading counts as "back near baseline". */
           baselineToleranceMmHg: int(0, 60).default(10),
-          /** The last vitals reading must be at most this old at discharge. */
-          vitalsMaxAgeMinutes: int(1, 240).default(30),
+          /** Readings taken in this many minutes before discharge are judged; there must be at least one. */
+          stableWindowMinutes: int(5, 240).default(30),
+          /** UNCONFIRMED: BP counts as rising (label: discharge when "decreasing and clinically stable") when the latest reading is above the one before by more than this. */
+          riseToleranceMmHg: int(0, 40).default(5),
           /** UNCONFIRMED: lowest acceptable SpO2 at discharge, and the respiratory-depression mark on the REMS form. */
           minSpO2: int(70, 100).default(92),
           /** MOAA/S needed at discharge (5 = responds readily to name spoken in normal tone). */
           sedationScore: int(0, 5).default(5),
+          /** A dissociation (CADSS) assessment is recorded before discharge (always for esketamine: the REMS form reports it). */
+          requiresDissociationAssessment: z.boolean().default(d.requiresDissociationAssessment),
         })
         .prefault({}),
       fasting: z
@@ -107,7 +111,7 @@ function routeProtocolSchema(d: RouteDefaults) {
           nasalSteroidOrDecongestantMinutes: int(0, 24 * 60).nullable().default(d.medication === 'esketamine' ? 60 : null),
         })
         .prefault({}),
-      /** UNCONFIRMED stop rules used in practice; any hit aborts the session. */
+      /** UNCONFIRMED stop rules used in practice; any hit stops the session (monitoring continues). */
       stopRules: z
         .strictObject({
           repeatedBp: z
@@ -119,7 +123,7 @@ function routeProtocolSchema(d: RouteDefaults) {
           spo2Below: int(50, 100).nullable().default(null),
         })
         .prefault({}),
-      /** UNCONFIRMED: minimum hours from one dose to the next. */
+      /** UNCONFIRMED: minimum hours from one dose to the next (also kept between generated sessions). */
       minHoursBetweenDoses: int(0, 24 * 14).default(20),
       /** Check-in opens this many hours before a session's due time (catches the wrong session or day). */
       checkInOpensHoursBefore: int(0, 24 * 14).default(12),
@@ -127,103 +131,131 @@ function routeProtocolSchema(d: RouteDefaults) {
       requiresRems: z.boolean().default(d.requiresRems),
       /** Milligrams per nasal device (esketamine: 28 mg); doses must be whole devices. Null for other routes. */
       mgPerDevice: z.number().positive().max(1000).nullable().default(d.mgPerDevice),
+      dosing: z
+        .strictObject({
+          /** Doses a plan may prescribe, in mg (esketamine label: 56 or 84 mg); null: any. */
+          allowedDosesMg: z.array(z.number().positive().max(1000)).min(1).max(12).nullable().default(() => (d.allowedDosesMg ? [...d.allowedDosesMg] : null)),
+          /** The dose of the first session (esketamine label: 56 mg on day 1); null: as planned. */
+          firstDoseMg: z.number().positive().max(1000).nullable().default(d.firstDoseMg),
+          /** UNCONFIRMED: how far a recorded dose may differ from the plan (mg, or mg/kg × weight) before it needs a physician's approved deviation. */
+          toleranceMg: z.number().min(0).max(50).default(d.doseToleranceMg),
+        })
+        .prefault({}),
     })
-    .prefault({})
-    .refine((r) => !(r.medication === 'esketamine' && r.setting === 'home'), {
-      message: 'esketamine is given in a certified clinic only, never at home',
-      path: ['setting'],
-    });
+    .prefault({});
 }
 
-/** Esketamine: weeks 1-4 twice weekly, weeks 5-8 weekly; maintenance every 2 weeks (or weekly). */
-const esketamineNasal = routeProtocolSchema({
+/** Esketamine: weeks 1-4 twice weekly, weeks 5-8 weekly; maintenance cadence decided by the physician. */
+const ESKETAMINE_NASAL: RouteDefaults = {
   setting: 'clinic',
   medication: 'esketamine',
   induction: [
     { weeks: 4, days: [0, 3] },
     { weeks: 4, days: [0] },
   ],
-  maintenanceEveryDays: 14,
-  maintenanceMoreFrequentEveryDays: 7,
   clinicianCheckInAfterDays: null,
   observationMinutes: 120,
   bpCheckAtMinutes: 40,
   vitalsEveryMinutes: null,
-  clinicMonitoring: true,
   requiresRems: true,
   mgPerDevice: 28,
-});
+  allowedDosesMg: [56, 84],
+  firstDoseMg: 56,
+  doseToleranceMg: 0,
+  requiresDissociationAssessment: true,
+};
 
 /** IV racemic ketamine: 6 infusions, 3 a week over about 12 days; boosters individual. */
-const iv = routeProtocolSchema({
+const IV: RouteDefaults = {
   setting: 'clinic',
   medication: 'racemic-ketamine',
   induction: [{ weeks: 2, days: [0, 2, 4] }],
-  // UNCONFIRMED: boosters are individual ("before the effect of the last wears off"); 28 days is a placeholder.
-  maintenanceEveryDays: 28,
-  maintenanceMoreFrequentEveryDays: 14,
   clinicianCheckInAfterDays: null,
   // "Until vitals back at baseline and alert; typically 1-2 h": 60 min is the minimum here.
   observationMinutes: 60,
   bpCheckAtMinutes: 40,
   vitalsEveryMinutes: 15,
-  clinicMonitoring: true,
   requiresRems: false,
   mgPerDevice: null,
-});
+  allowedDosesMg: null,
+  firstDoseMg: null,
+  doseToleranceMg: 1,
+  requiresDissociationAssessment: false,
+};
 
 /** IM racemic ketamine: often weekly. */
-const im = routeProtocolSchema({
-  setting: 'clinic',
-  medication: 'racemic-ketamine',
+const IM: RouteDefaults = {
+  ...IV,
   // UNCONFIRMED: "often weekly"; six weekly sessions is a placeholder.
   induction: [{ weeks: 6, days: [0] }],
-  maintenanceEveryDays: 28,
-  maintenanceMoreFrequentEveryDays: 14,
-  clinicianCheckInAfterDays: null,
-  observationMinutes: 60,
-  bpCheckAtMinutes: 40,
-  vitalsEveryMinutes: 15,
-  clinicMonitoring: true,
-  requiresRems: false,
-  mgPerDevice: null,
-});
+};
 
-/** SC racemic ketamine: dose escalation about a week apart (2017 study); maintenance once or twice weekly. */
-const sc = routeProtocolSchema({
-  setting: 'clinic',
-  medication: 'racemic-ketamine',
+/** SC racemic ketamine: dose escalation about a week apart (2017 study). */
+const SC: RouteDefaults = {
+  ...IV,
   // Three escalation sessions about a week apart (0.25, 0.5, 1 mg/kg in the study; the dose plan is the prescriber's).
   induction: [{ weeks: 3, days: [0] }],
-  maintenanceEveryDays: 7,
-  maintenanceMoreFrequentEveryDays: 3,
-  clinicianCheckInAfterDays: null,
   // UNCONFIRMED: the trial monitored BP at 30 min and saw the effect within 1 h.
-  observationMinutes: 60,
   bpCheckAtMinutes: 30,
   vitalsEveryMinutes: null,
-  clinicMonitoring: true,
-  requiresRems: false,
-  mgPerDevice: null,
-});
+};
 
 /** Sublingual or oral ketamine at home, after in-clinic screening, with a trusted adult present. */
-const sublingualHome = routeProtocolSchema({
+const SUBLINGUAL_HOME: RouteDefaults = {
+  ...IV,
   setting: 'home',
-  medication: 'racemic-ketamine',
   // UNCONFIRMED: "e.g. 6 sessions"; twice weekly for three weeks is a placeholder.
   induction: [{ weeks: 3, days: [0, 3] }],
-  maintenanceEveryDays: 14,
-  maintenanceMoreFrequentEveryDays: 7,
   clinicianCheckInAfterDays: 90,
   // UNCONFIRMED: how long the trusted adult stays after the dose.
   observationMinutes: 120,
   bpCheckAtMinutes: null,
   vitalsEveryMinutes: null,
-  clinicMonitoring: false,
-  requiresRems: false,
-  mgPerDevice: null,
-});
+};
+
+const ROUTE_DEFAULTS: Readonly<Record<KetamineRoute, RouteDefaults>> = {
+  'esketamine-nasal': ESKETAMINE_NASAL,
+  iv: IV,
+  im: IM,
+  sc: SC,
+  'sublingual-home': SUBLINGUAL_HOME,
+};
+
+/**
+ * Placeholder defaults that are practice conventions or guesses, not label or DOMAIN facts. A
+ * clinic sets each one, or accepts them all with `acceptUnconfirmedDefaults: true`; an engine
+ * refuses a protocol that leaves one in effect silently. Paths are into the protocol input.
+ */
+const UNCONFIRMED_PER_ROUTE: readonly (readonly string[])[] = [
+  ['maintenance', 'reassessEveryWeeks'],
+  ['discharge', 'baselineToleranceMmHg'],
+  ['discharge', 'riseToleranceMmHg'],
+  ['discharge', 'minSpO2'],
+  ['stopRules', 'repeatedBp', 'systolic'],
+  ['stopRules', 'repeatedBp', 'diastolic'],
+  ['stopRules', 'repeatedBp', 'minutesApart'],
+  ['stopRules', 'singleBp', 'systolic'],
+  ['stopRules', 'singleBp', 'diastolic'],
+  ['stopRules', 'heartRate', 'above'],
+  ['stopRules', 'heartRate', 'forMinutes'],
+  ['minHoursBetweenDoses'],
+];
+
+/** Every UNCONFIRMED default, as a path into the protocol input. */
+export const UNCONFIRMED_DEFAULTS: readonly (readonly string[])[] = [
+  ...ROUTES.flatMap((route) => [
+    ...UNCONFIRMED_PER_ROUTE.map((p) => ['routes', route, ...p]),
+    ...(route === 'esketamine-nasal' ? [] : [['routes', route, 'dosing', 'toleranceMg']]),
+  ]),
+  ['routes', 'im', 'induction'],
+  ['routes', 'sc', 'observationMinutes'],
+  ['routes', 'sc', 'monitoring', 'bpCheckAtMinutes'],
+  ['routes', 'sublingual-home', 'induction'],
+  ['routes', 'sublingual-home', 'observationMinutes'],
+  ['therapy', 'lapseAfterDays'],
+  ['suicidality', 'holdOnPhq9Item9AtLeast'],
+  ['suicidality', 'holdOnCssrsRisk'],
+];
 
 const DEFAULT_CONTRAINDICATION_CLASSES: Record<Contraindication, ContraindicationClass> = {
   'aneurysmal-vascular-disease': 'absolute',
@@ -263,91 +295,173 @@ const primaryInstrumentSchema = z
 
 const percent = z.number().min(1).max(100);
 
+const isoDate = z.iso.date();
+
+const protocolObjectSchema = z
+  .strictObject({
+    /**
+     * The clinic's IANA time zone (required: there is no silent UTC default). Session schedules step
+     * in calendar days in this zone, so a 09:00 session stays at 09:00 local time across
+     * daylight-saving changes; refusal messages show times in it.
+     */
+    timeZone: z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as "Europe/Berlin" or "America/New_York"' }),
+    /**
+     * The clinic reviewed the defaults marked UNCONFIRMED and accepts those it does not override.
+     * Without it, an engine refuses a protocol that leaves any of them in effect. Journaled with
+     * the protocol in every journey's start entry.
+     */
+    acceptUnconfirmedDefaults: z.boolean().default(false),
+    /** The clinic's open days, ISO weekdays (1 = Monday ... 7 = Sunday): generated sessions land on them. */
+    clinicDays: z
+      .array(int(1, 7))
+      .min(1)
+      .max(7)
+      .refine((d) => new Set(d).size === d.length, { message: 'must not repeat a day' })
+      .default(() => [1, 2, 3, 4, 5]),
+    /** Dates the clinic is closed (`YYYY-MM-DD` in the clinic's zone), e.g. public holidays. */
+    closedDates: z.array(isoDate).max(1000).default(() => []),
+    /** A reading may carry a `takenAt` at most this many minutes after the event's time (device clocks drift); later ones are refused. */
+    readingClockSkewMinutes: int(0, 15).default(2),
+    routes: z
+      .strictObject({
+        'esketamine-nasal': routeProtocolSchema(ESKETAMINE_NASAL),
+        iv: routeProtocolSchema(IV),
+        im: routeProtocolSchema(IM),
+        sc: routeProtocolSchema(SC),
+        'sublingual-home': routeProtocolSchema(SUBLINGUAL_HOME),
+      })
+      .prefault({}),
+    /** A booked session with no check-in this long after its time becomes a no-show (a durable timer). */
+    noShowGraceMinutes: int(0, 24 * 60).default(30),
+    therapy: z
+      .strictObject({
+        /** UNCONFIRMED: days without an attended therapy session before a lapse alert. */
+        lapseAfterDays: int(1, 365).default(30),
+      })
+      .prefault({}),
+    rems: z
+      .strictObject({
+        /** The esketamine REMS monitoring form is due this many days after the session (the REMS: within 7 days). */
+        formDueDays: int(1, 7).default(7),
+      })
+      .prefault({}),
+    response: z
+      .strictObject({
+        /** The instrument response is judged on, per indication. */
+        primaryInstrument: primaryInstrumentSchema,
+        /** Percent drop from baseline that counts as response (50% by default; 35% on LSAS and Y-BOCS in ketamine trials). */
+        responseDropPercent: z
+          .strictObject({
+            'GAD-7': percent.default(50),
+            'PHQ-9': percent.default(50),
+            'HAM-A': percent.default(50),
+            SPIN: percent.default(50),
+            LSAS: percent.default(35),
+            'Y-BOCS': percent.default(35),
+          })
+          .prefault({}),
+        /** Remission: total at or below (GAD-7 < 5 is common practice, not a formal standard). */
+        remissionAtMost: z
+          .strictObject({
+            'GAD-7': int(0, 21).nullable().default(4),
+            'PHQ-9': int(0, 27).nullable().default(4),
+            'HAM-A': int(0, 56).nullable().default(7),
+            SPIN: int(0, 68).nullable().default(null),
+            LSAS: int(0, 144).nullable().default(null),
+            'Y-BOCS': int(0, 40).nullable().default(7),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
+    suicidality: z
+      .strictObject({
+        /** UNCONFIRMED: during treatment, a PHQ-9 item 9 at or above this puts treatment on hold; null: never. */
+        holdOnPhq9Item9AtLeast: int(1, 3).nullable().default(1),
+        /** UNCONFIRMED: C-SSRS screener risk levels that put treatment on hold. */
+        holdOnCssrsRisk: z.array(cssrsRiskSchema).max(CSSRS_RISKS.length).default(() => ['high' as const]),
+      })
+      .prefault({}),
+    /** How each contraindication affects eligibility (a clinic may treat psychosis history as absolute). */
+    contraindicationClasses: contraindicationClassesSchema,
+  })
+  .superRefine((p, ctx) => {
+    for (const route of ROUTES) {
+      const r = p.routes[route];
+      const at = (...path: (string | number)[]) => ['routes', route, ...path];
+      const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+      if (r.medication === 'esketamine') {
+        // Label and REMS minimums: regulatory, not clinic preferences.
+        if (r.setting !== 'clinic') issue(at('setting'), 'esketamine is given in a certified clinic only, never at home');
+        if (r.observationMinutes < 120) issue(at('observationMinutes'), 'the esketamine label requires at least 120 min (2 h) of observation after the dose');
+        if (!r.requiresRems) issue(at('requiresRems'), 'the esketamine REMS requires enrolment before the first dose');
+        const check = r.monitoring.bpCheckAtMinutes;
+        if (check === null || check < 35 || check > 45) issue(at('monitoring', 'bpCheckAtMinutes'), 'the esketamine label requires a blood-pressure re-check at about 40 min after the dose (35-45)');
+        if (r.monitoring.checkToleranceMinutes > 5) issue(at('monitoring', 'checkToleranceMinutes'), 'the 40-minute check of esketamine tolerates at most 5 min early (35-55 min)');
+        if (!r.discharge.requiresDissociationAssessment) issue(at('discharge', 'requiresDissociationAssessment'), 'the esketamine REMS form reports dissociation: it must be assessed before discharge');
+        if (r.mgPerDevice === null) issue(at('mgPerDevice'), 'esketamine doses are whole nasal devices: give the mg per device (28)');
+        for (const [i, dose] of (r.dosing.allowedDosesMg ?? []).entries()) {
+          if (dose > 84) issue(at('dosing', 'allowedDosesMg', i), 'the esketamine label doses at most 84 mg per session');
+          if (r.mgPerDevice !== null && Math.abs(dose / r.mgPerDevice - Math.round(dose / r.mgPerDevice)) > 1e-9) {
+            issue(at('dosing', 'allowedDosesMg', i), `esketamine doses are whole ${r.mgPerDevice} mg devices`);
+          }
+        }
+        if (r.dosing.allowedDosesMg === null) issue(at('dosing', 'allowedDosesMg'), 'esketamine doses are limited to the label doses (56 or 84 mg)');
+      }
+      const { firstDoseMg, allowedDosesMg } = r.dosing;
+      if (firstDoseMg !== null && allowedDosesMg !== null && !allowedDosesMg.includes(firstDoseMg)) {
+        issue(at('dosing', 'firstDoseMg'), 'the first dose must be one of the allowed doses');
+      }
+    }
+  });
+
+/** The protocol as a clinic passes it: every field but `timeZone` optional. */
+type ProtocolInputShape = z.input<typeof protocolObjectSchema>;
+
+function readPath(value: unknown, path: readonly string[]): unknown {
+  let v = value;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, key)) return undefined;
+    v = (v as Record<string, unknown>)[key];
+  }
+  return v;
+}
+
 /**
  * The clinic's protocol for the ketamine-for-anxiety journey: one entry per route with its
- * schedule, observation, blood-pressure limits, fasting windows and stop rules, plus the
- * response criteria, contraindication classes and concurrent-therapy lapse gap. Every field has
- * a default from DOMAIN.md; pass only what the clinic changes.
+ * schedule, observation, blood-pressure limits, fasting windows, dosing limits and stop rules,
+ * plus the clinic's time zone and calendar, the response criteria, contraindication classes and
+ * concurrent-therapy lapse gap. Every field but `timeZone` has a default from DOMAIN.md; pass what
+ * the clinic changes. Defaults marked UNCONFIRMED (see {@link UNCONFIRMED_DEFAULTS}) must be set or
+ * accepted explicitly with `acceptUnconfirmedDefaults: true`. Esketamine label and REMS minimums
+ * cannot be configured away.
  *
  * @example
  * ```ts
  * const engine = createEngine({
  *   definition: ketamineAnxietyJourney, store, clock,
- *   protocol: { routes: { iv: { observationMinutes: 90 } }, therapy: { lapseAfterDays: 21 } },
+ *   protocol: { timeZone: 'Europe/Berlin', acceptUnconfirmedDefaults: true, routes: { iv: { observationMinutes: 90 } } },
  * });
  * ```
  */
-export const ketamineProtocolSchema = z.strictObject({
-  /**
-   * The clinic's IANA time zone. Session schedules step in calendar days in this zone, so a
-   * 09:00 session stays at 09:00 local time across daylight-saving changes.
-   */
-  timeZone: z
-    .string()
-    .refine(isTimeZone, { message: 'must be an IANA time zone such as "Europe/Berlin" or "America/New_York"' })
-    .default('UTC'),
-  routes: z
-    .strictObject({
-      'esketamine-nasal': esketamineNasal,
-      iv,
-      im,
-      sc,
-      'sublingual-home': sublingualHome,
-    })
-    .prefault({}),
-  /** A booked session with no check-in this long after its time becomes a no-show (a durable timer). */
-  noShowGraceMinutes: int(0, 24 * 60).default(30),
-  therapy: z
-    .strictObject({
-      /** UNCONFIRMED: days without an attended therapy session before a lapse alert. */
-      lapseAfterDays: int(1, 365).default(30),
-    })
-    .prefault({}),
-  rems: z
-    .strictObject({
-      /** The esketamine REMS monitoring form is due this many days after the session. */
-      formDueDays: int(1, 30).default(7),
-    })
-    .prefault({}),
-  response: z
-    .strictObject({
-      /** The instrument response is judged on, per indication. */
-      primaryInstrument: primaryInstrumentSchema,
-      /** Percent drop from baseline that counts as response (50% by default; 35% on LSAS and Y-BOCS in ketamine trials). */
-      responseDropPercent: z
-        .strictObject({
-          'GAD-7': percent.default(50),
-          'PHQ-9': percent.default(50),
-          'HAM-A': percent.default(50),
-          SPIN: percent.default(50),
-          LSAS: percent.default(35),
-          'Y-BOCS': percent.default(35),
-        })
-        .prefault({}),
-      /** Remission: total at or below (GAD-7 < 5 is common practice, not a formal standard). */
-      remissionAtMost: z
-        .strictObject({
-          'GAD-7': int(0, 21).nullable().default(4),
-          'PHQ-9': int(0, 27).nullable().default(4),
-          'HAM-A': int(0, 56).nullable().default(7),
-          SPIN: int(0, 68).nullable().default(null),
-          LSAS: int(0, 144).nullable().default(null),
-          'Y-BOCS': int(0, 40).nullable().default(7),
-        })
-        .prefault({}),
-    })
-    .prefault({}),
-  suicidality: z
-    .strictObject({
-      /** UNCONFIRMED: during treatment, a PHQ-9 item 9 at or above this puts treatment on hold; null: never. */
-      holdOnPhq9Item9AtLeast: int(1, 3).nullable().default(1),
-      /** UNCONFIRMED: C-SSRS screener risk levels that put treatment on hold. */
-      holdOnCssrsRisk: z.array(cssrsRiskSchema).max(CSSRS_RISKS.length).default(() => ['high' as const]),
-    })
-    .prefault({}),
-  /** How each contraindication affects eligibility (a clinic may treat psychosis history as absolute). */
-  contraindicationClasses: contraindicationClassesSchema,
-});
+export const ketamineProtocolSchema = z
+  .custom<ProtocolInputShape>()
+  .superRefine((raw, ctx) => {
+    // Only a protocol that is otherwise valid is checked for silent placeholders, so the clinic
+    // first sees what is wrong, then what it has to confirm.
+    if (!protocolObjectSchema.safeParse(raw).success) return;
+    if (readPath(raw, ['acceptUnconfirmedDefaults']) === true) return;
+    const unset = UNCONFIRMED_DEFAULTS.filter((path) => readPath(raw, path) === undefined);
+    if (unset.length === 0) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['acceptUnconfirmedDefaults'],
+      message: `${unset.length} UNCONFIRMED placeholder default(s) would apply (${unset
+        .slice(0, 5)
+        .map((p) => p.join('.'))
+        .join(', ')}${unset.length > 5 ? ', ...' : ''}): set each, or review them and pass acceptUnconfirmedDefaults: true`,
+    });
+  })
+  .pipe(protocolObjectSchema);
 
 /** A validated protocol, with every default filled in. */
 export type KetamineProtocol = z.output<typeof ketamineProtocolSchema>;
@@ -357,13 +471,14 @@ export type KetamineProtocolInput = z.input<typeof ketamineProtocolSchema>;
 export type RouteProtocol = KetamineProtocol['routes'][KetamineRoute];
 
 /**
- * The protocol with every default, as a clinic would start from.
+ * The protocol with every default, for reading them (docs, host screens). It accepts the
+ * UNCONFIRMED placeholders, so an engine given it says so in its journal; a clinic passes its own.
  *
  * @example
  * ```ts
  * defaultKetamineProtocol().routes['esketamine-nasal'].observationMinutes; // 120
  * ```
  */
-export function defaultKetamineProtocol(): KetamineProtocol {
-  return ketamineProtocolSchema.parse({});
+export function defaultKetamineProtocol(timeZone = 'UTC'): KetamineProtocol {
+  return ketamineProtocolSchema.parse({ timeZone, acceptUnconfirmedDefaults: true });
 }

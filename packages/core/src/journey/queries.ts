@@ -2,6 +2,8 @@
 import type { AssessmentRecord, KetamineJourneyContext, ScheduledSession, SessionRecord } from './context.js';
 import type { RouteProtocol } from './protocol.js';
 import type { ResponseInstrument } from './responseReview.js';
+import { formatLocal } from '../time/formatLocal.js';
+import type { ClinicCalendar } from './clinicCalendar.js';
 
 const MIN = 60_000;
 
@@ -17,10 +19,9 @@ export function formatMinutes(minutes: number): string {
   return rest === 0 ? `${h} h` : `${h} h ${String(rest).padStart(2, '0')} min`;
 }
 
-/** "2026-03-02 09:00 UTC". */
-export function formatInstant(instant: string | number): string {
-  const d = typeof instant === 'number' ? new Date(instant) : new Date(instant);
-  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** An instant in the clinic's time zone, as refusal messages show it: "2027-03-15 09:00 (America/New_York)". */
+export function formatInstant(instant: string | number, context: { readonly protocol: { readonly timeZone: string } }): string {
+  return formatLocal(instant, context.protocol.timeZone);
 }
 
 /** The protocol of the planned route, or null before a plan. */
@@ -101,6 +102,82 @@ export function minutesSinceDose(session: SessionRecord, at: number): number | n
   return session.dose ? (at - ms(session.dose.at)) / MIN : null;
 }
 
+/** The clinic calendar generated sessions are placed on (the planned route's dose interval). */
+export function calendarOf(context: KetamineJourneyContext): ClinicCalendar {
+  const { protocol } = context;
+  return {
+    timeZone: protocol.timeZone,
+    clinicDays: protocol.clinicDays,
+    closedDates: protocol.closedDates,
+    minHoursBetween: routeProtocolOf(context)?.minHoursBetweenDoses ?? 0,
+  };
+}
+
+/** The latest of each consumption time across every fasting record of the session (records never erase one another). */
+export function effectiveFasting(session: SessionRecord): { lastFoodAt: number; lastLiquidAt: number; lastNasalAt: number | null } | null {
+  const records = session.preDose.fasting;
+  if (records.length === 0) return null;
+  let lastFoodAt = -Infinity;
+  let lastLiquidAt = -Infinity;
+  let lastNasalAt: number | null = null;
+  for (const r of records) {
+    lastFoodAt = Math.max(lastFoodAt, ms(r.lastFoodAt));
+    lastLiquidAt = Math.max(lastLiquidAt, ms(r.lastLiquidAt));
+    if (r.lastNasalSteroidOrDecongestantAt !== null) lastNasalAt = Math.max(lastNasalAt ?? -Infinity, ms(r.lastNasalSteroidOrDecongestantAt));
+  }
+  return { lastFoodAt, lastLiquidAt, lastNasalAt };
+}
+
+/** Pre-dose readings above the limit that no later physician override covers. */
+export function uncoveredHighReadings(session: SessionRecord, limit: RouteProtocol['preDoseBpLimit']): SessionRecord['preDose']['vitals'] {
+  const covered = session.preDose.bpOverrides.reduce((n, o) => Math.max(n, o.coversReadings), 0);
+  return session.preDose.vitals.filter((v, i) => i >= covered && (v.systolic > limit.systolic || v.diastolic > limit.diastolic));
+}
+
+/** Blocking records not yet cleared by a physician. */
+export function outstandingBlocking(session: SessionRecord): SessionRecord['preDose']['blocking'] {
+  return session.preDose.blocking.filter((b) => b.cleared === null);
+}
+
+/** The plan's amount in mg for a session number, or null when it cannot be worked out. */
+export function plannedDoseMg(context: KetamineJourneyContext, sessionNumber: number): number | null {
+  const plan = context.plan;
+  if (!plan) return null;
+  let step: (typeof plan.dosePlan.steps)[number] | undefined;
+  for (const s of plan.dosePlan.steps) if (s.fromSession <= sessionNumber && (!step || s.fromSession >= step.fromSession)) step = s;
+  if (!step) return null;
+  if (step.unit === 'mg') return step.amount;
+  return plan.weightKg === null ? null : Math.round(step.amount * plan.weightKg * 100) / 100;
+}
+
+/** True when no earlier session of the journey was dosed. */
+export function isFirstDose(context: KetamineJourneyContext): boolean {
+  return !context.sessions.some((s) => s.dose !== null);
+}
+
+/** What is wrong with a dose of `amountMg` in the current session under the plan and the route's dosing rules. */
+export function doseProblems(context: KetamineJourneyContext, amountMg: number): string[] {
+  const session = context.session;
+  const route = routeProtocolOf(context);
+  if (!session || !route) return [];
+  const problems: string[] = [];
+  const { allowedDosesMg, firstDoseMg, toleranceMg } = route.dosing;
+  if (allowedDosesMg !== null && !allowedDosesMg.includes(amountMg)) {
+    problems.push(`${amountMg} mg is not an allowed dose on this route (${allowedDosesMg.map((d) => `${d} mg`).join(' or ')})`);
+  }
+  if (firstDoseMg !== null && isFirstDose(context) && amountMg !== firstDoseMg) {
+    problems.push(`The first dose is ${firstDoseMg} mg on this route; ${amountMg} mg was recorded`);
+  }
+  const planned = plannedDoseMg(context, session.number);
+  const approved = session.preDose.doseDeviations.some((d) => Math.abs(d.amountMg - amountMg) <= toleranceMg);
+  if (planned === null) {
+    if (!approved) problems.push(`The plan gives no amount for session ${session.number}: a physician must approve the dose given`);
+  } else if (Math.abs(planned - amountMg) > toleranceMg && !approved) {
+    problems.push(`${amountMg} mg differs from the plan's ${planned} mg for session ${session.number}: a physician must approve the deviation first`);
+  }
+  return problems;
+}
+
 /** What still stands between the current session and a dose at `at`, in words a clinician reads. */
 export function preDoseProblems(context: KetamineJourneyContext, at: number): string[] {
   const session = context.session;
@@ -112,40 +189,40 @@ export function preDoseProblems(context: KetamineJourneyContext, at: number): st
   if (intake.eligibility?.outcome !== 'eligible') problems.push('The patient has not been found eligible');
   if (!intake.consent) problems.push('Consent has not been recorded');
   if (route.requiresRems && !intake.remsEnrolment) problems.push('REMS enrolment is not recorded: esketamine cannot be dosed before it');
-  if (!preDose.fasting) problems.push('Fasting has not been confirmed');
+  const fasting = effectiveFasting(session);
+  if (!fasting) problems.push('Fasting has not been confirmed');
   else {
     const { foodHours, liquidMinutes, nasalSteroidOrDecongestantMinutes } = route.fasting;
-    const sinceFood = (at - ms(preDose.fasting.lastFoodAt)) / MIN;
-    const sinceLiquid = (at - ms(preDose.fasting.lastLiquidAt)) / MIN;
+    const sinceFood = (at - fasting.lastFoodAt) / MIN;
+    const sinceLiquid = (at - fasting.lastLiquidAt) / MIN;
     if (sinceFood < foodHours * 60) problems.push(`Last food ${formatMinutes(sinceFood)} ago: the protocol needs ${formatMinutes(foodHours * 60)} without food`);
     if (sinceLiquid < liquidMinutes) problems.push(`Last liquid ${formatMinutes(sinceLiquid)} ago: the protocol needs ${formatMinutes(liquidMinutes)} without liquids`);
-    const nasal = preDose.fasting.lastNasalSteroidOrDecongestantAt;
-    if (nasal !== null && nasalSteroidOrDecongestantMinutes !== null) {
-      const sinceNasal = (at - ms(nasal)) / MIN;
+    if (fasting.lastNasalAt !== null && nasalSteroidOrDecongestantMinutes !== null) {
+      const sinceNasal = (at - fasting.lastNasalAt) / MIN;
       if (sinceNasal < nasalSteroidOrDecongestantMinutes) {
         problems.push(`Nasal steroid or decongestant ${formatMinutes(sinceNasal)} ago: the protocol needs ${formatMinutes(nasalSteroidOrDecongestantMinutes)}`);
       }
     }
   }
   if (route.setting === 'clinic') {
-    if (!preDose.transport) problems.push('No ride home with a responsible adult is confirmed');
-    else if (!preDose.transport.responsibleAdultConfirmed) problems.push('The ride home is not with a responsible adult');
-  } else if (!preDose.trustedAdult?.confirmed) {
+    if (!preDose.transport.some((t) => t.responsibleAdultConfirmed)) problems.push('No ride home with a responsible adult is confirmed');
+  } else if (!preDose.trustedAdult.some((t) => t.confirmed)) {
     problems.push('The trusted adult (18 or over, present the whole session, within voice range, able to call for help) is not confirmed');
   }
-  const vitals = preDose.vitals;
+  const vitals = preDose.vitals[preDose.vitals.length - 1];
   if (!vitals) problems.push('No pre-dose blood pressure recorded');
   else {
     const limit = route.preDoseBpLimit;
-    if ((vitals.systolic > limit.systolic || vitals.diastolic > limit.diastolic) && !preDose.bpOverride) {
-      problems.push(`BP ${vitals.systolic}/${vitals.diastolic} is above the ${limit.systolic}/${limit.diastolic} pre-dose limit: a physician override is needed`);
+    const high = uncoveredHighReadings(session, limit);
+    if (high.length > 0) {
+      const shown = high.map((v) => `${v.systolic}/${v.diastolic}`).join(', ');
+      problems.push(`BP ${shown} is above the ${limit.systolic}/${limit.diastolic} pre-dose limit: a physician override is needed`);
     }
   }
-  const check = preDose.contraindicationCheck;
-  if (!check) problems.push('The pre-dose check for new contraindications is not recorded');
-  else if (check.newFindings.length > 0 && !preDose.findingCleared) {
-    problems.push(`New since the last session: ${check.newFindings.join(', ')}: a physician must clear it before dosing`);
-  }
+  if (preDose.contraindicationChecks.length === 0) problems.push('The pre-dose check for new contraindications is not recorded');
+  const blocking = outstandingBlocking(session);
+  if (blocking.length > 0) problems.push(`${blocking.map((b) => b.detail).join('; ')}: a physician must clear it before dosing`);
+  if (route.requiresRems && preDose.medications.length === 0) problems.push('Today’s co-medications are not confirmed (the REMS form reports them)');
   const last = lastDoseAt(context);
   if (last !== null && at - last < route.minHoursBetweenDoses * 60 * MIN) {
     problems.push(`The last dose was ${formatMinutes((at - last) / MIN)} ago: the protocol needs ${route.minHoursBetweenDoses} h between doses`);
@@ -158,47 +235,65 @@ export function preDoseProblems(context: KetamineJourneyContext, at: number): st
   return problems;
 }
 
+const aboveLimit = (r: { systolic: number; diastolic: number }, limit: { systolic: number; diastolic: number }, pre: { systolic: number; diastolic: number } | null, tolerance: number): boolean => {
+  const sysOk = r.systolic <= limit.systolic || (pre !== null && r.systolic <= pre.systolic + tolerance);
+  const diaOk = r.diastolic <= limit.diastolic || (pre !== null && r.diastolic <= pre.diastolic + tolerance);
+  return !sysOk || !diaOk;
+};
+
 /** What stands between the current session and discharge at `at` (context only). */
 export function dischargeProblems(context: KetamineJourneyContext, at: number): string[] {
   const session = context.session;
   const route = routeProtocolOf(context);
   if (!session || !route || !session.dose) return ['No dosed session is in progress'];
   const problems: string[] = [];
-  const since = (at - ms(session.dose.at)) / MIN;
+  const doseAt = ms(session.dose.at);
+  const since = (at - doseAt) / MIN;
   if (session.observationElapsedAt === null || since < session.observationMinutes) {
     problems.push(`The minimum observation of ${formatMinutes(session.observationMinutes)} has not elapsed (${formatMinutes(since)} since the dose)`);
   }
-  if (route.monitoring.clinicMonitoring) {
-    const doseAt = ms(session.dose.at);
-    const { bpCheckAtMinutes, checkToleranceMinutes } = route.monitoring;
-    const inCheckWindow = (check: number, takenAt: string) => {
+  // Only readings taken by now count: a reading is never judged from the future.
+  const readings = session.vitals.filter((v) => ms(v.takenAt) <= at);
+  const { bpCheckAtMinutes, checkToleranceMinutes, vitalsEveryMinutes } = route.monitoring;
+  if (bpCheckAtMinutes !== null) {
+    const inWindow = (takenAt: string) => {
       const m = (ms(takenAt) - doseAt) / MIN;
-      return m >= check - checkToleranceMinutes && m <= check + 3 * checkToleranceMinutes;
+      return m >= bpCheckAtMinutes - checkToleranceMinutes && m <= bpCheckAtMinutes + 3 * checkToleranceMinutes;
     };
-    if (bpCheckAtMinutes !== null && !session.vitals.some((v) => inCheckWindow(bpCheckAtMinutes, v.takenAt))) {
-      problems.push(`The ${bpCheckAtMinutes}-minute blood-pressure check has not been recorded`);
-    }
-    const last = session.vitals[session.vitals.length - 1];
-    const { bpLimit, baselineToleranceMmHg, vitalsMaxAgeMinutes, minSpO2, sedationScore } = route.discharge;
-    if (!last || at - ms(last.takenAt) > vitalsMaxAgeMinutes * MIN) {
-      problems.push(`No vitals recorded in the last ${formatMinutes(vitalsMaxAgeMinutes)}`);
-    } else {
-      const pre = session.preDose.vitals;
-      const sysOk = last.systolic <= bpLimit.systolic || (pre !== null && last.systolic <= pre.systolic + baselineToleranceMmHg);
-      const diaOk = last.diastolic <= bpLimit.diastolic || (pre !== null && last.diastolic <= pre.diastolic + baselineToleranceMmHg);
-      if (!sysOk || !diaOk) {
-        problems.push(
-          `BP ${last.systolic}/${last.diastolic} is not back near baseline (limit ${bpLimit.systolic}/${bpLimit.diastolic}${pre ? `, pre-dose ${pre.systolic}/${pre.diastolic}` : ''})`,
-        );
-      }
-    }
-    const withSpo2 = session.vitals.filter((v) => v.spo2 !== null);
-    const lastSpo2 = withSpo2[withSpo2.length - 1];
-    if (!lastSpo2) problems.push('No SpO2 recorded this session');
-    else if ((lastSpo2.spo2 ?? 0) < minSpO2) problems.push(`SpO2 ${lastSpo2.spo2}% is below ${minSpO2}%`);
-    const lastSedation = session.sedation[session.sedation.length - 1];
-    if (!lastSedation) problems.push('No sedation level (MOAA/S) recorded this session');
-    else if (lastSedation.moaas < sedationScore) problems.push(`The last MOAA/S is ${lastSedation.moaas}: discharge needs ${sedationScore}`);
+    if (!readings.some((v) => inWindow(v.takenAt))) problems.push(`The ${bpCheckAtMinutes}-minute blood-pressure check has not been recorded`);
   }
+  const latest = readings[readings.length - 1];
+  if (vitalsEveryMinutes !== null) {
+    const lastAt = latest ? ms(latest.takenAt) : doseAt;
+    if (at - lastAt >= (vitalsEveryMinutes + checkToleranceMinutes) * MIN) {
+      problems.push(`A vitals reading is overdue: the route records vitals every ${formatMinutes(vitalsEveryMinutes)} (last ${formatMinutes((at - lastAt) / MIN)} ago)`);
+    }
+  }
+  const { bpLimit, baselineToleranceMmHg, stableWindowMinutes, riseToleranceMmHg, minSpO2, sedationScore, requiresDissociationAssessment } = route.discharge;
+  const windowReadings = readings.filter((v) => at - ms(v.takenAt) <= stableWindowMinutes * MIN);
+  const pre = session.preDose.vitals[session.preDose.vitals.length - 1] ?? null;
+  if (windowReadings.length === 0) {
+    problems.push(`No vitals recorded in the last ${formatMinutes(stableWindowMinutes)}`);
+  } else {
+    const high = windowReadings.filter((v) => aboveLimit(v, bpLimit, pre, baselineToleranceMmHg));
+    if (high.length > 0) {
+      problems.push(
+        `BP ${high.map((v) => `${v.systolic}/${v.diastolic}`).join(', ')} in the last ${formatMinutes(stableWindowMinutes)} is not back near baseline (limit ${bpLimit.systolic}/${bpLimit.diastolic}${pre ? `, pre-dose ${pre.systolic}/${pre.diastolic} + ${baselineToleranceMmHg}` : ''})`,
+      );
+    }
+    const previous = readings[readings.length - 2];
+    if (latest && previous && (latest.systolic > previous.systolic + riseToleranceMmHg || latest.diastolic > previous.diastolic + riseToleranceMmHg)) {
+      problems.push(`BP is rising (${previous.systolic}/${previous.diastolic}, then ${latest.systolic}/${latest.diastolic}): discharge when it is decreasing and stable`);
+    }
+  }
+  const withSpo2 = readings.filter((v) => v.spo2 !== null);
+  const lastSpo2 = withSpo2[withSpo2.length - 1];
+  if (!lastSpo2) problems.push('No SpO2 recorded this session');
+  else if ((lastSpo2.spo2 ?? 0) < minSpO2) problems.push(`SpO2 ${lastSpo2.spo2}% is below ${minSpO2}%`);
+  const sedation = session.sedation.filter((s) => ms(s.takenAt) <= at);
+  const lastSedation = sedation[sedation.length - 1];
+  if (!lastSedation) problems.push('No sedation level (MOAA/S) recorded this session');
+  else if (lastSedation.moaas < sedationScore) problems.push(`The last MOAA/S is ${lastSedation.moaas}: discharge needs ${sedationScore}`);
+  if (requiresDissociationAssessment && session.dissociation.length === 0) problems.push('No dissociation (CADSS) assessment recorded this session');
   return problems;
 }

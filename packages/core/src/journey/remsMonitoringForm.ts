@@ -27,12 +27,22 @@ export interface RemsMonitoringForm {
     readonly at40Minutes: (BloodPressure & { readonly minutesAfterDose: number }) | null;
     readonly preDischarge: BloodPressure | null;
   };
-  readonly sedation: { readonly observed: boolean; readonly lowestMoaas: number | null };
-  readonly dissociation: { readonly observed: boolean; readonly highestScore: number | null };
-  readonly respiratoryDepression: { readonly observed: boolean; readonly lowestSpO2: number | null };
+  readonly sedation: { readonly status: ObservationStatus; readonly lowestMoaas: number | null };
+  readonly dissociation: { readonly status: ObservationStatus; readonly highestScore: number | null };
+  readonly respiratoryDepression: { readonly status: ObservationStatus; readonly lowestSpO2: number | null };
   readonly adverseEvents: readonly AdverseEventTerm[];
   readonly sessionOutcome: SessionRecord['outcome'];
+  /** Where care was handed over, when the session ended in a transfer. */
+  readonly transfer: { readonly destination: string; readonly reference: string } | null;
 }
+
+/**
+ * What the session's records say about a sign: `observed`, `not-observed` (assessed, absent), or
+ * `not-assessed` (nothing was recorded: the form must not claim it was absent).
+ */
+export type ObservationStatus = 'observed' | 'not-observed' | 'not-assessed';
+
+const status = (assessed: boolean, observed: boolean): ObservationStatus => (observed ? 'observed' : assessed ? 'not-observed' : 'not-assessed');
 
 const bp = (r: BloodPressure | null | undefined): BloodPressure | null => (r ? { systolic: r.systolic, diastolic: r.diastolic } : null);
 
@@ -71,26 +81,28 @@ export function remsMonitoringForm(context: KetamineJourneyContext, sessionNumbe
     sessionPhase: session.phase,
     sessionDate: session.dose.at,
     dueAt: iso(doseAt + context.protocol.rems.formDueDays * 86_400_000),
-    coMedications: context.intake.medications?.classes ?? [],
+    // The session's own confirmation; the intake review when none was recorded this session.
+    coMedications: session.preDose.medications[session.preDose.medications.length - 1]?.classes ?? context.intake.medications?.classes ?? [],
     dose: { amountMg: session.dose.amountMg, devices: session.dose.devices, administeredAt: session.dose.at, lot: session.dose.lot },
     totalMonitoringMinutes: endAt === null ? null : minutesAfter(endAt),
     readyToLeaveAt,
     readyToLeaveMinutesAfterDose: readyToLeaveAt === null ? null : minutesAfter(readyToLeaveAt),
     bloodPressure: {
-      preDose: bp(session.preDose.vitals),
+      preDose: bp(session.preDose.vitals[session.preDose.vitals.length - 1]),
       at40Minutes: at40,
       preDischarge: bp(session.vitals[session.vitals.length - 1]),
     },
-    sedation: { observed: moaas.some((m) => m < 5), lowestMoaas: moaas.length > 0 ? Math.min(...moaas) : null },
+    sedation: { status: status(moaas.length > 0, moaas.some((m) => m < 5) || terms.includes('sleepiness')), lowestMoaas: moaas.length > 0 ? Math.min(...moaas) : null },
     dissociation: {
-      observed: cadss.some((c) => c > 0) || terms.includes('dissociation'),
+      status: status(cadss.length > 0, cadss.some((c) => c > 0) || terms.includes('dissociation')),
       highestScore: cadss.length > 0 ? Math.max(...cadss) : null,
     },
     respiratoryDepression: {
-      observed: terms.includes('respiratory-depression') || (lowestSpO2 !== null && lowestSpO2 < route.discharge.minSpO2),
+      status: status(lowestSpO2 !== null, terms.includes('respiratory-depression') || (lowestSpO2 !== null && lowestSpO2 < route.discharge.minSpO2)),
       lowestSpO2,
     },
     adverseEvents: terms,
     sessionOutcome: session.outcome,
+    transfer: session.transfer ? { destination: session.transfer.destination, reference: session.transfer.reference } : null,
   };
 }

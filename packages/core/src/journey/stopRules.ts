@@ -11,10 +11,11 @@ export interface StopRuleReading {
 }
 
 /**
- * Checks the route's stop rules against a session's post-dose readings, the newest last: a
- * single reading above the single-reading limit, two readings above the repeated limit at least
- * `minutesApart` apart, a heart rate above its limit for `forMinutes`, or (when configured) SpO2
- * below its limit. Returns the rule hit, in words, or null.
+ * Checks the route's stop rules against all of a session's post-dose readings, whatever order they
+ * were recorded in (they are judged in `takenAt` order): any reading above the single-reading
+ * limit, two readings above the repeated limit at least `minutesApart` apart, heart rate above its
+ * limit in consecutive readings spanning `forMinutes`, or (when configured) SpO2 below its limit.
+ * Returns the first rule hit, in words, or null.
  *
  * @example
  * ```ts
@@ -23,33 +24,29 @@ export interface StopRuleReading {
  * ```
  */
 export function stopRuleHit(readings: readonly StopRuleReading[], rules: RouteProtocol['stopRules']): string | null {
-  const latest = readings[readings.length - 1];
-  if (!latest) return null;
   const t = (r: StopRuleReading) => Date.parse(r.takenAt);
+  const sorted = [...readings].sort((a, b) => t(a) - t(b));
   const { singleBp, repeatedBp, heartRate, spo2Below } = rules;
-  if (latest.systolic > singleBp.systolic || latest.diastolic > singleBp.diastolic) {
-    return `BP ${latest.systolic}/${latest.diastolic} is above the single-reading stop limit of ${singleBp.systolic}/${singleBp.diastolic}`;
+  const single = sorted.find((r) => r.systolic > singleBp.systolic || r.diastolic > singleBp.diastolic);
+  if (single) return `BP ${single.systolic}/${single.diastolic} is above the single-reading stop limit of ${singleBp.systolic}/${singleBp.diastolic}`;
+  const high = sorted.filter((r) => r.systolic > repeatedBp.systolic || r.diastolic > repeatedBp.diastolic);
+  const first = high[0];
+  const apart = first ? high.find((r) => t(r) - t(first) >= repeatedBp.minutesApart * 60_000) : undefined;
+  if (first && apart) {
+    return `BP above ${repeatedBp.systolic}/${repeatedBp.diastolic} twice at least ${repeatedBp.minutesApart} min apart (${first.systolic}/${first.diastolic}, then ${apart.systolic}/${apart.diastolic})`;
   }
-  const aboveRepeated = (r: StopRuleReading) => r.systolic > repeatedBp.systolic || r.diastolic > repeatedBp.diastolic;
-  if (aboveRepeated(latest)) {
-    const earlier = readings.slice(0, -1).find((r) => aboveRepeated(r) && t(latest) - t(r) >= repeatedBp.minutesApart * 60_000);
-    if (earlier) {
-      return `BP above ${repeatedBp.systolic}/${repeatedBp.diastolic} twice at least ${repeatedBp.minutesApart} min apart (${earlier.systolic}/${earlier.diastolic}, then ${latest.systolic}/${latest.diastolic})`;
+  let runStart: StopRuleReading | null = null;
+  for (const r of sorted) {
+    if (r.heartRate <= heartRate.above) {
+      runStart = null;
+      continue;
+    }
+    runStart ??= r;
+    if (t(r) - t(runStart) >= heartRate.forMinutes * 60_000) {
+      return `Heart rate above ${heartRate.above} for at least ${heartRate.forMinutes} min (${r.heartRate} at the end)`;
     }
   }
-  if (latest.heartRate > heartRate.above) {
-    let runStart = latest;
-    for (let i = readings.length - 2; i >= 0; i--) {
-      const r = readings[i];
-      if (!r || r.heartRate <= heartRate.above) break;
-      runStart = r;
-    }
-    if (t(latest) - t(runStart) >= heartRate.forMinutes * 60_000) {
-      return `Heart rate above ${heartRate.above} for at least ${heartRate.forMinutes} min (now ${latest.heartRate})`;
-    }
-  }
-  if (spo2Below !== null && latest.spo2 !== null && latest.spo2 < spo2Below) {
-    return `SpO2 ${latest.spo2}% is below the stop limit of ${spo2Below}%`;
-  }
+  const low = spo2Below === null ? undefined : sorted.find((r) => r.spo2 !== null && r.spo2 < spo2Below);
+  if (low) return `SpO2 ${low.spo2}% is below the stop limit of ${spo2Below}%`;
   return null;
 }

@@ -53,9 +53,9 @@ describe('esketamine nasal spray journey, end to end over a ManualClock', () => 
       totalMonitoringMinutes: 120,
       readyToLeaveMinutesAfterDose: 120,
       bloodPressure: { preDose: { systolic: 126, diastolic: 82 }, at40Minutes: { systolic: 138, diastolic: 86, minutesAfterDose: 40 }, preDischarge: { systolic: 128, diastolic: 80 } },
-      sedation: { observed: true, lowestMoaas: 4 },
-      dissociation: { observed: true, highestScore: 8 },
-      respiratoryDepression: { observed: false, lowestSpO2: 97 },
+      sedation: { status: 'observed', lowestMoaas: 4 },
+      dissociation: { status: 'observed', highestScore: 8 },
+      respiratoryDepression: { status: 'not-observed', lowestSpO2: 97 },
     });
     expect(due[0]?.payload).toMatchObject({ sessionNumber: 1, dueAt: form?.dueAt });
 
@@ -87,23 +87,26 @@ describe('esketamine nasal spray journey, end to end over a ManualClock', () => 
     expect(!noWorsening.ok && noWorsening.error.message).toContain('Returning to the previous schedule is for worsening symptoms');
     await h.send('session.missedReviewed', { worsening: true, decision: 'return-to-previous-schedule', nextSessionAt: '2026-04-15T09:00:00Z' }, 'physician');
     const reverted = await h.context();
-    // Sessions 11 and 12 return to the twice-weekly pattern of block 1.
+    // Sessions 11 and 12 return to the twice-weekly pattern of block 1; day 3 falls on a Saturday,
+    // when the clinic is closed, so session 12 moves to Monday.
     expect(reverted.schedule.slice(9).map((s) => [s.number, s.status, s.dueAt, s.block])).toEqual([
       [10, 'missed', s10?.dueAt, 1],
       [11, 'planned', '2026-04-15T09:00:00.000Z', 0],
-      [12, 'planned', '2026-04-18T09:00:00.000Z', 0],
+      [12, 'planned', '2026-04-20T09:00:00.000Z', 0],
     ]);
     expect(await h.state()).toBe('care.clinical.treatment.course.induction.waiting|care.therapy.active');
 
     await runSession(h, { route: 'esketamine-nasal', amountMg: 84, devices: 3 });
     await submitPendingForms(h);
     await runSession(h, { route: 'esketamine-nasal', amountMg: 84, devices: 3, assessment: { instrument: 'GAD-7', total: 8 } });
-    // 18 → 8 is a 55.6% drop: response; maintenance every two weeks.
+    // 18 → 8 is a 55.6% drop: the review proposes response; the physician chooses maintenance every two weeks.
+    expect((await h.view()).phase).toBe('response-review');
+    expect((await h.context()).response).toMatchObject({ baseline: 18, current: 8, responded: true });
+    await h.send('response.decided', { decision: 'maintenance', reason: 'Responder: every two weeks, the least frequent that holds', everyDays: 14 }, 'physician');
     expect((await h.view()).phase).toBe('maintenance');
     const m = await h.context();
-    expect(m.response).toMatchObject({ baseline: 18, current: 8, responded: true });
     expect(m.maintenance.everyDays).toBe(14);
-    expect(m.schedule.at(-1)).toMatchObject({ number: 13, phase: 'maintenance', dueAt: '2026-05-02T09:00:00.000Z', status: 'planned' });
+    expect(m.schedule.at(-1)).toMatchObject({ number: 13, phase: 'maintenance', dueAt: '2026-05-04T09:00:00.000Z', status: 'planned' });
 
     // Maintenance cannot end while a REMS form is outstanding.
     const early = await h.trySend('maintenance.ended', { reason: 'Stable' }, 'physician');
@@ -128,6 +131,12 @@ describe('esketamine nasal spray journey, end to end over a ManualClock', () => 
     await h.send('predose.transportConfirmed', { responsibleAdultConfirmed: true, mode: 'taxi-with-adult' }, 'nurse');
     await h.send('predose.vitalsRecorded', { systolic: 120, diastolic: 78, heartRate: 70 }, 'nurse');
     await h.send('predose.contraindicationsChecked', { newFindings: [] }, 'nurse');
+    expect((await h.view()).blockedEvents.find((b) => b.type === 'dose.recorded')?.reason).toBe(
+      'Nasal steroid or decongestant 10 min ago: the protocol needs 1 h; Today’s co-medications are not confirmed (the REMS form reports them)',
+    );
+    await h.send('predose.medicationsConfirmed', { classes: ['antidepressant'], changedSinceLastSession: false }, 'nurse');
+    // A later fasting record without the nasal spray does not erase it.
+    await h.send('predose.fastingConfirmed', { lastFoodAt: '2026-03-09T05:00:00Z', lastLiquidAt: '2026-03-09T07:00:00Z' }, 'nurse');
     const view = await h.view();
     expect(view.blockedEvents).toContainEqual({
       type: 'dose.recorded',

@@ -16,7 +16,7 @@ export const eventSamples: Samples = {
   'eligibility.decided': { outcome: 'eligible', reasons: [] },
   'consent.recorded': { formVersion: 'v1' },
   'rems.enrolled': { enrolmentRef: 'REMS-1' },
-  'plan.recorded': { route: 'iv', dosePlan: { summary: '0.5 mg/kg over 40 min', steps: [{ fromSession: 1, amount: 0.5, unit: 'mg/kg' }] } },
+  'plan.recorded': { route: 'iv', weightKg: 70, dosePlan: { summary: '0.5 mg/kg over 40 min', steps: [{ fromSession: 1, amount: 0.5, unit: 'mg/kg' }] } },
   'induction.started': { firstSessionAt: '2026-03-09T09:00:00Z' },
   'session.rescheduled': { sessionNumber: 1, to: '2026-03-10T09:00:00Z', reason: 'Patient request' },
   'session.cancelled': { reason: 'Patient unwell' },
@@ -29,6 +29,8 @@ export const eventSamples: Samples = {
   'predose.bpOverridden': { reason: 'Weighed risk and benefit' },
   'predose.contraindicationsChecked': { newFindings: [] },
   'predose.findingCleared': { reason: 'No interaction' },
+  'predose.medicationsConfirmed': { classes: [], changedSinceLastSession: false },
+  'predose.doseDeviationApproved': { amountMg: 30, reason: 'Lower dose after nausea last session' },
   'dose.recorded': { medication: 'racemic-ketamine', amountMg: 35, lot: 'L-1', administration: 'staff-administered' },
   'monitoring.vitalsRecorded': { systolic: 130, diastolic: 84, heartRate: 80, spo2: 97 },
   'monitoring.sedationRecorded': { moaas: 5 },
@@ -36,7 +38,8 @@ export const eventSamples: Samples = {
   'monitoring.adverseEventRecorded': { term: 'nausea', severity: 'mild', serious: false },
   'session.discharged': { releasedTo: 'responsible-adult', alertAndOriented: true, noDrivingAdviceGiven: true },
   'session.aborted': { reason: 'Patient request' },
-  'response.decided': { decision: 'maintenance', reason: 'Partial response' },
+  'session.escalated': { destination: 'emergency-department', reference: 'ED-20931', reason: 'Persistent hypertension' },
+  'response.decided': { decision: 'maintenance', reason: 'Partial response', everyDays: 28 },
   'maintenance.cadenceChanged': { everyDays: 21, reason: 'Response holds' },
   'checkIn.recorded': { mode: 'video' },
   'maintenance.ended': { reason: 'Response held' },
@@ -55,7 +58,7 @@ export function roleFor(type: KetamineEventType): 'coordinator' | 'nurse' | 'phy
   if (['therapy.sessionAttended', 'therapy.ended'].includes(type)) return 'therapist';
   if (['referral.accepted', 'referral.declined', 'induction.started', 'rems.enrolled', 'therapy.linked', 'session.rescheduled', 'session.checkedIn', 'journey.withdrawn'].includes(type)) return 'coordinator';
   if (['predose.transportConfirmed'].includes(type)) return 'nurse';
-  return ['consultation.recorded', 'assessment.recorded', 'screening.contraindicationsRecorded', 'screening.vitalsRecorded', 'predose.fastingConfirmed', 'predose.trustedAdultConfirmed', 'predose.vitalsRecorded', 'predose.contraindicationsChecked', 'dose.recorded', 'monitoring.vitalsRecorded', 'monitoring.sedationRecorded', 'monitoring.dissociationRecorded', 'monitoring.adverseEventRecorded', 'session.discharged', 'session.aborted', 'checkIn.recorded', 'safety.signalReported', 'rems.formSubmitted', 'session.cancelled', 'screening.medicationsReviewed', 'screening.selfReferralReviewed'].includes(type)
+  return ['consultation.recorded', 'assessment.recorded', 'screening.contraindicationsRecorded', 'screening.vitalsRecorded', 'predose.fastingConfirmed', 'predose.trustedAdultConfirmed', 'predose.vitalsRecorded', 'predose.contraindicationsChecked', 'dose.recorded', 'monitoring.vitalsRecorded', 'monitoring.sedationRecorded', 'monitoring.dissociationRecorded', 'monitoring.adverseEventRecorded', 'session.discharged', 'session.aborted', 'session.escalated', 'predose.medicationsConfirmed', 'checkIn.recorded', 'safety.signalReported', 'rems.formSubmitted', 'session.cancelled', 'screening.medicationsReviewed', 'screening.selfReferralReviewed'].includes(type)
     ? 'nurse'
     : 'physician';
 }

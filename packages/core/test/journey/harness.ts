@@ -34,22 +34,32 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 export interface HarnessOptions {
   readonly start?: string;
-  readonly protocol?: KetamineProtocolInput;
+  /** Overrides of the harness's protocol (UTC, placeholders accepted). */
+  readonly protocol?: Omit<KetamineProtocolInput, 'timeZone'> & { readonly timeZone?: string };
   readonly source?: 'professional' | 'self';
   readonly indication?: 'generalized-anxiety' | 'social-anxiety' | 'panic' | 'ocd' | 'ptsd' | 'other-anxiety';
 }
 
 export class Harness {
   readonly clock: ManualClock;
-  readonly store = new MemoryStore();
+  readonly store: MemoryStore;
   readonly engine: JourneyEngine<Def>;
   readonly effects: EffectNotice[] = [];
   id = '';
 
-  private constructor(options: HarnessOptions) {
-    this.clock = new ManualClock(options.start ?? '2026-03-02T08:00:00Z');
-    this.engine = createEngine({ definition: ketamineAnxietyJourney, store: this.store, clock: this.clock, protocol: options.protocol ?? {} });
+  private constructor(options: HarnessOptions, existing?: { engine: JourneyEngine<Def>; clock: ManualClock; store: MemoryStore; id: string }) {
+    this.clock = existing?.clock ?? new ManualClock(options.start ?? '2026-03-02T08:00:00Z');
+    this.store = existing?.store ?? new MemoryStore();
+    this.engine =
+      existing?.engine ??
+      createEngine({ definition: ketamineAnxietyJourney, store: this.store, clock: this.clock, protocol: { timeZone: 'UTC', acceptUnconfirmedDefaults: true, ...options.protocol } });
+    this.id = existing?.id ?? '';
     this.engine.on('effect', (notice) => this.effects.push(notice));
+  }
+
+  /** Drives a journey that already exists in an engine's store. */
+  static attach(existing: { engine: JourneyEngine<Def>; clock: ManualClock; store: MemoryStore; id: string }): Harness {
+    return new Harness({}, existing);
   }
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
@@ -141,6 +151,17 @@ export function noContraindications() {
   };
 }
 
+/** The weight mg/kg plans are recorded with. */
+export const PATIENT_WEIGHT_KG = 70;
+
+/** The plan's amount for a session, as the prescriber's plan gives it (mg/kg × the recorded weight). */
+export function plannedAmountMg(context: KetamineJourneyContext, sessionNumber: number): number {
+  const steps = context.plan?.dosePlan.steps ?? [];
+  const step = [...steps].filter((s) => s.fromSession <= sessionNumber).sort((a, b) => b.fromSession - a.fromSession)[0];
+  if (!step) throw new Error(`no plan step for session ${sessionNumber}`);
+  return step.unit === 'mg' ? step.amount : Math.round(step.amount * (context.plan?.weightKg ?? PATIENT_WEIGHT_KG) * 100) / 100;
+}
+
 export const DOSE_PLANS: Record<KetamineRoute, Payload<'plan.recorded'>['dosePlan']> = {
   'esketamine-nasal': { summary: 'Esketamine 56 mg session 1, then 56 or 84 mg as prescribed', steps: [{ fromSession: 1, amount: 56, unit: 'mg', devices: 2 }] },
   iv: { summary: 'Racemic ketamine 0.5 mg/kg IV over 40 min', steps: [{ fromSession: 1, amount: 0.5, unit: 'mg/kg', infusionMinutes: 40 }] },
@@ -161,7 +182,7 @@ export async function planAndStart(h: Harness, route: KetamineRoute, firstSessio
   await h.send('eligibility.decided', { outcome: 'eligible', reasons: [] }, 'physician');
   await h.send('consent.recorded', { formVersion: 'KET-CONSENT-3' }, 'physician');
   if (route === 'esketamine-nasal') await h.send('rems.enrolled', { enrolmentRef: 'REMS-55120' }, 'coordinator');
-  await h.send('plan.recorded', { route, dosePlan: DOSE_PLANS[route] }, 'physician');
+  await h.send('plan.recorded', { route, dosePlan: DOSE_PLANS[route], ...(DOSE_PLANS[route].steps.some((s) => s.unit === 'mg/kg') ? { weightKg: PATIENT_WEIGHT_KG } : {}) }, 'physician');
   return h.send('induction.started', { firstSessionAt }, 'coordinator');
 }
 
@@ -175,12 +196,12 @@ export interface SessionOptions {
   readonly assessment?: { instrument: 'GAD-7' | 'LSAS' | 'Y-BOCS'; total: number };
 }
 
-const DOSES: Record<KetamineRoute, { medication: 'esketamine' | 'racemic-ketamine'; amountMg: number; devices?: number; infusionMinutes?: number }> = {
-  'esketamine-nasal': { medication: 'esketamine', amountMg: 56, devices: 2 },
-  iv: { medication: 'racemic-ketamine', amountMg: 35, infusionMinutes: 40 },
-  im: { medication: 'racemic-ketamine', amountMg: 35 },
-  sc: { medication: 'racemic-ketamine', amountMg: 50 },
-  'sublingual-home': { medication: 'racemic-ketamine', amountMg: 100 },
+const DOSES: Record<KetamineRoute, { medication: 'esketamine' | 'racemic-ketamine'; devices?: number; infusionMinutes?: number }> = {
+  'esketamine-nasal': { medication: 'esketamine', devices: 2 },
+  iv: { medication: 'racemic-ketamine', infusionMinutes: 40 },
+  im: { medication: 'racemic-ketamine' },
+  sc: { medication: 'racemic-ketamine' },
+  'sublingual-home': { medication: 'racemic-ketamine' },
 };
 
 /** Runs the next planned session from check-in to discharge, durable timers included. */
@@ -205,43 +226,58 @@ export async function runSession(h: Harness, options: SessionOptions): Promise<K
     await h.send('predose.bpOverridden', { reason: 'Long-standing white-coat hypertension; benefit outweighs risk' }, 'physician');
   }
   await h.send('predose.contraindicationsChecked', { newFindings: [] }, staff);
+  await h.send('predose.medicationsConfirmed', { classes: ['antidepressant'], changedSinceLastSession: false }, staff);
   await h.advance(20);
   const dose = DOSES[options.route];
   await h.send(
     'dose.recorded',
     {
       ...dose,
-      ...(options.amountMg === undefined ? {} : { amountMg: options.amountMg }),
+      amountMg: options.amountMg ?? plannedAmountMg(before, next.number),
       ...(options.devices === undefined ? {} : { devices: options.devices }),
       lot: 'LOT-2291',
       administration: home ? 'self-administered-at-home' : options.route === 'esketamine-nasal' ? 'self-administered-supervised' : 'staff-administered',
     },
     staff,
   );
-  const doseAt = h.now;
-  if (!home) {
-    for (const minute of [10, 25, 40]) {
-      await h.advanceTo(doseAt + minute * MIN);
-      await h.send('monitoring.vitalsRecorded', { systolic: 138, diastolic: 86, heartRate: 84, spo2: 97 }, 'nurse');
-    }
-    await h.send('monitoring.sedationRecorded', { moaas: 4 }, 'nurse');
-    await h.send('monitoring.dissociationRecorded', { score: 8, form: 'CADSS-6' }, 'nurse');
-  }
   if (options.assessment) await h.send('assessment.recorded', options.assessment, 'patient');
-  const route = before.protocol.routes[options.route];
-  const observation = before.plan?.observationMinutes ?? route.observationMinutes;
-  await h.advanceTo(doseAt + observation * MIN);
-  expect(await h.state()).toContain('session.dosed.readyForDischarge');
-  if (!home) {
-    await h.send('monitoring.vitalsRecorded', { systolic: 128, diastolic: 80, heartRate: 76, spo2: 98 }, 'nurse');
-    await h.send('monitoring.sedationRecorded', { moaas: 5 }, 'nurse');
+  await observeAndDischarge(h);
+  return h.context();
+}
+
+/**
+ * From a dosed session: readings every 15 minutes (the IV cadence) with sedation and dissociation,
+ * the observation timer, a last reading, and discharge to the right adult. Returns the discharge view.
+ */
+export async function observeAndDischarge(h: Harness): Promise<JourneyView<KetamineJourneyContext>> {
+  const ctx = await h.context();
+  const session = ctx.session;
+  if (!session?.dose) throw new Error('no dosed session');
+  const home = session.setting === 'home';
+  const staff: ActorName = home ? 'patient' : 'nurse';
+  const doseAt = Date.parse(session.dose.at);
+  const observation = session.observationMinutes;
+  const recorded = new Set(session.vitals.map((v) => Date.parse(v.takenAt)));
+  for (let minute = 10; minute < observation; minute += 15) {
+    const at = doseAt + minute * MIN;
+    if (at < h.now || recorded.has(at)) continue;
+    await h.advanceTo(at);
+    await h.send('monitoring.vitalsRecorded', { systolic: 138, diastolic: 86, heartRate: 84, spo2: 97 }, staff);
+    if (minute === 10) {
+      await h.send('monitoring.sedationRecorded', { moaas: 4 }, staff);
+      await h.send('monitoring.dissociationRecorded', { score: 8, form: 'CADSS-6' }, staff);
+    }
   }
-  await h.send(
+  if (h.now < doseAt + observation * MIN) await h.advanceTo(doseAt + observation * MIN);
+  expect(await h.state()).toContain('session.dosed.readyForDischarge');
+  await h.send('monitoring.vitalsRecorded', { systolic: 128, diastolic: 80, heartRate: 76, spo2: 98 }, staff);
+  await h.send('monitoring.sedationRecorded', { moaas: 5 }, staff);
+  if ((await h.context()).session?.dissociation.length === 0) await h.send('monitoring.dissociationRecorded', { score: 2, form: 'CADSS-6' }, staff);
+  return h.send(
     'session.discharged',
     { releasedTo: home ? 'trusted-adult-at-home' : 'responsible-adult', alertAndOriented: true, noDrivingAdviceGiven: true },
     staff,
   );
-  return h.context();
 }
 
 /** Therapy linked and attended weekly up to `until`. */

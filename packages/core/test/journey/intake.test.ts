@@ -95,7 +95,9 @@ describe('referral and intake', () => {
     });
     const shortObservation = await h.trySend('plan.recorded', { route: 'esketamine-nasal', dosePlan: DOSE_PLANS['esketamine-nasal'], observationMinutes: 60 }, 'physician');
     expect(!shortObservation.ok && shortObservation.error.message).toContain("60 min of observation is below the protocol's minimum of 120 min for the esketamine-nasal route");
-    await h.send('plan.recorded', { route: 'iv', dosePlan: DOSE_PLANS.iv, observationMinutes: 90 }, 'physician');
+    const noWeight = await h.trySend('plan.recorded', { route: 'iv', dosePlan: DOSE_PLANS.iv, observationMinutes: 90 }, 'physician');
+    expect(!noWeight.ok && noWeight.error.message).toContain("event.weightKg: a dose plan in mg/kg needs the patient's weight (weightKg)");
+    await h.send('plan.recorded', { route: 'iv', dosePlan: DOSE_PLANS.iv, observationMinutes: 90, weightKg: 70 }, 'physician');
     await h.send('consent.recorded', { formVersion: 'v3' }, 'physician');
     const started = await h.send('induction.started', { firstSessionAt: '2026-03-09T09:00:00Z' }, 'coordinator');
     expect(started.phase).toBe('induction');

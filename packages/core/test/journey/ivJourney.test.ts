@@ -41,11 +41,19 @@ describe('IV ketamine journey, end to end over a ManualClock', () => {
       expect(last?.discharge?.releasedTo).toBe('responsible-adult');
     }
 
+    // The review proposes; a physician decides maintenance and its cadence.
+    const review = await h.view();
+    expect(review.stateLabel).toBe('care.clinical.treatment.course.responseReview.clinicianDecision|care.therapy.active');
+    expect(review.context.response).toMatchObject({ instrument: 'GAD-7', baseline: 16, current: 6, dropPercent: 62.5, responded: true, remission: false });
+    expect(h.effectsOf('response.proposed').map((e) => e.payload['responded'])).toEqual([true]);
+    expect(review.context.schedule.some((s) => s.phase === 'maintenance')).toBe(false);
+    await h.send('response.decided', { decision: 'maintenance', reason: 'Responder: boosters every four weeks', everyDays: 28 }, 'physician');
+
     const view = await h.view();
     expect(view.stateLabel).toBe('care.clinical.treatment.course.maintenance.waiting|care.therapy.active');
     expect(view.phase).toBe('maintenance');
     const ctx = await h.context();
-    expect(ctx.response).toMatchObject({ instrument: 'GAD-7', baseline: 16, current: 6, dropPercent: 62.5, responded: true, remission: false });
+    expect(ctx.maintenance.everyDays).toBe(28);
     const maintenanceSession = ctx.schedule.find((s) => s.phase === 'maintenance');
     expect(maintenanceSession).toMatchObject({ number: 7, status: 'planned', dueAt: new Date(Date.parse('2026-03-20T09:00:00Z') + 28 * DAY).toISOString() });
     expect(view.timers.map((t) => t.key).sort()).toEqual(['machine:maintenance-reassessment', 'machine:session-no-show', 'machine:therapy-lapse']);

@@ -18,8 +18,13 @@ type Snap = Omit<AnyMachineSnapshot, 'context'> & { context: KetamineJourneyCont
 
 // A small protocol keeps the graph bounded: two induction sessions per route.
 const protocol = ketamineProtocolSchema.parse({
+  timeZone: 'UTC',
+  acceptUnconfirmedDefaults: true,
+  // Every day open, so generated dates stay where the samples expect them.
+  clinicDays: [1, 2, 3, 4, 5, 6, 7],
   routes: {
-    iv: { induction: [{ weeks: 1, days: [0, 2] }] },
+    // The vitals cadence has its own tests; here it would only multiply the states.
+    iv: { induction: [{ weeks: 1, days: [0, 2] }], monitoring: { vitalsEveryMinutes: null } },
     'esketamine-nasal': { induction: [{ weeks: 1, days: [0] }, { weeks: 1, days: [0] }] },
     'sublingual-home': { induction: [{ weeks: 1, days: [0] }] },
   },
@@ -99,13 +104,18 @@ function samples(s: Snap, routes: readonly KetamineRoute[]): Ev[] {
   add('eligibility.decided', 'nurse', t, { outcome: 'physician-review', reasons: ['relative contraindication'] });
   add('eligibility.decided', 'physician', t, { outcome: 'ineligible', reasons: ['absolute contraindication'] });
   if (!c.intake.consent) add('consent.recorded', 'physician', t, { formVersion: 'v1' });
-  else if (!c.plan) for (const r of routes) add('plan.recorded', 'physician', t, { route: r, dosePlan: { summary: 'as prescribed', steps: [{ fromSession: 1, amount: 1, unit: 'mg' }] } });
+  else if (!c.plan) for (const r of routes) add('plan.recorded', 'physician', t, { route: r, dosePlan: planFor(r) });
   else if (!c.intake.remsEnrolment && c.plan.route === 'esketamine-nasal') add('rems.enrolled', 'coordinator', t, { enrolmentRef: 'REMS-1' });
   add('induction.started', 'coordinator', t, { firstSessionAt: iso(now + 7 * DAY) });
   add('journey.withdrawn', 'patient', t);
 
   // Treatment. One irregular event per path: a hold, a missed, cancelled or aborted session.
-  const irregular = c.holds.length > 0 || c.hold !== null || c.schedule.some((x) => ['missed', 'cancelled', 'aborted'].includes(x.status));
+  const irregular =
+    c.holds.length > 0 ||
+    c.hold !== null ||
+    c.pendingEnding !== null ||
+    (c.session?.stopped ?? null) !== null ||
+    c.schedule.some((x) => ['missed', 'cancelled', 'aborted', 'transferred'].includes(x.status));
   const next = c.schedule.filter((x) => x.status === 'planned').sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt))[0];
   const session = c.session;
   if (next) {
@@ -118,6 +128,7 @@ function samples(s: Snap, routes: readonly KetamineRoute[]): Ev[] {
     add('safety.signalReported', 'therapist', t, { signal: 'psychotic-symptoms' });
     if (session) add('session.cancelled', 'coordinator', t, { reason: 'patient unwell' });
   }
+  add('hold.reviewed', 'physician', t, { decision: 'resume', reason: 'reviewed', nextSessionAt: iso(now + 2 * DAY) });
   add('hold.reviewed', 'physician', t, { decision: 'resume', reason: 'reviewed' });
   add('hold.reviewed', 'physician', t, { decision: 'discontinue', reason: 'reviewed' });
   add('session.missedReviewed', 'physician', t, { worsening: false, decision: 'keep-schedule' });
@@ -127,7 +138,7 @@ function samples(s: Snap, routes: readonly KetamineRoute[]): Ev[] {
     add('assessment.recorded', 'patient', t, { instrument: 'GAD-7', total: 14 });
     if (!irregular) add('assessment.recorded', 'physician', t, { instrument: 'C-SSRS', risk: 'high' });
   }
-  add('response.decided', 'physician', t, { decision: 'maintenance', reason: 'partial response' });
+  add('response.decided', 'physician', t, { decision: 'maintenance', reason: 'partial response', everyDays: 14 });
   if (c.schedule.length < 3) add('response.decided', 'physician', t, { decision: 'extend-induction', reason: 'partial', additionalSessions: 1, firstSessionAt: iso(now + 3 * DAY) });
   add('response.decided', 'physician', t, { decision: 'discontinue', reason: 'no response' });
   add('maintenance.ended', 'physician', t, { reason: 'completed' });
@@ -144,34 +155,38 @@ function samples(s: Snap, routes: readonly KetamineRoute[]): Ev[] {
     // Pre-dose checks in order, each with a bad variant (at most one bad choice per session);
     // a dose is offered at every step and must be refused until every check has passed.
     const pd = session.preDose;
-    const fastingOk = pd.fasting !== null && Date.parse(session.checkedIn.at) - Date.parse(pd.fasting.lastFoodAt) > HOUR;
+    const fasting = pd.fasting.at(-1);
+    const fastingOk = fasting !== undefined && Date.parse(session.checkedIn.at) - Date.parse(fasting.lastFoodAt) > HOUR;
     const bad =
-      (pd.fasting !== null && !fastingOk) ||
-      pd.transport?.responsibleAdultConfirmed === false ||
-      (pd.vitals !== null && pd.vitals.systolic > 140) ||
-      (pd.contraindicationCheck?.newFindings.length ?? 0) > 0;
+      (fasting !== undefined && !fastingOk) ||
+      pd.blocking.length > 0 ||
+      pd.vitals.some((v) => v.systolic > 140);
     const good = (type: string, role: string, payload: Record<string, unknown>) => add(type, role, t, payload);
     const worse = (type: string, role: string, payload: Record<string, unknown>) => {
       if (!bad) add(type, role, t, payload);
     };
-    if (!pd.fasting) {
+    if (pd.fasting.length === 0) {
       good('predose.fastingConfirmed', staff, { lastFoodAt: iso(now - 5 * HOUR), lastLiquidAt: iso(now - 2 * HOUR) });
       worse('predose.fastingConfirmed', staff, { lastFoodAt: iso(now - 30 * MIN), lastLiquidAt: iso(now - 10 * MIN) });
-    } else if (!pd.transport && !pd.trustedAdult) {
+    } else if (pd.transport.length === 0 && pd.trustedAdult.length === 0) {
       good('predose.transportConfirmed', 'nurse', { responsibleAdultConfirmed: true, mode: 'car-driven-by-adult' });
       worse('predose.transportConfirmed', 'nurse', { responsibleAdultConfirmed: false, mode: 'public-transport-with-adult' });
       good('predose.trustedAdultConfirmed', 'patient', { aged18OrOver: true, presentWholeSession: true, withinVoiceRange: true, canCallCareTeamOrEmergency: true });
-      good('predose.trustedAdultConfirmed', 'patient', { aged18OrOver: true, presentWholeSession: false, withinVoiceRange: true, canCallCareTeamOrEmergency: true });
-    } else if (!pd.vitals) {
+      worse('predose.trustedAdultConfirmed', 'patient', { aged18OrOver: true, presentWholeSession: false, withinVoiceRange: true, canCallCareTeamOrEmergency: true });
+    } else if (pd.vitals.length === 0) {
       good('predose.vitalsRecorded', staff, { systolic: 124, diastolic: 80, heartRate: 70 });
       worse('predose.vitalsRecorded', staff, { systolic: 152, diastolic: 96, heartRate: 70 });
-    } else if (!pd.contraindicationCheck) {
+    } else if (pd.contraindicationChecks.length === 0) {
       good('predose.bpOverridden', 'physician', { reason: 'weighed risk and benefit' });
       good('predose.contraindicationsChecked', staff, { newFindings: [] });
       worse('predose.contraindicationsChecked', staff, { newFindings: ['new-medication'] });
       if (!irregular) good('predose.contraindicationsChecked', staff, { newFindings: ['pregnancy'] });
+    } else if (pd.medications.length === 0 && route === 'esketamine-nasal') {
+      good('predose.medicationsConfirmed', staff, { classes: [], changedSinceLastSession: false });
     } else {
       good('predose.findingCleared', 'physician', { reason: 'no interaction' });
+      // Re-recording a check never lifts what blocks the dose.
+      if (pd.blocking.some((b) => b.cleared === null)) good('predose.contraindicationsChecked', staff, { newFindings: [] });
     }
     add('dose.recorded', staff, t, doseFor(route));
   }
@@ -182,13 +197,19 @@ function samples(s: Snap, routes: readonly KetamineRoute[]): Ev[] {
     const afterObs = Math.max(now, doseAt + obs * MIN);
     const readings = session.vitals.length;
     if (readings === 0 && !home) add('monitoring.vitalsRecorded', staff, Math.max(now, doseAt + 40 * MIN), { systolic: 130, diastolic: 84, heartRate: 80, spo2: 97 });
-    if (session.observationElapsedAt !== null && readings < 2 && !home) add('monitoring.vitalsRecorded', staff, afterObs, { systolic: 126, diastolic: 80, heartRate: 76, spo2: 98 });
-    if (session.observationElapsedAt !== null && session.sedation.length === 0 && !home) add('monitoring.sedationRecorded', 'nurse', afterObs, { moaas: 5 });
+    if (session.observationElapsedAt !== null && readings < 2) add('monitoring.vitalsRecorded', staff, afterObs, { systolic: 126, diastolic: 80, heartRate: 76, spo2: 98 });
+    if (session.observationElapsedAt !== null && session.sedation.length === 0) add('monitoring.sedationRecorded', staff, afterObs, { moaas: 5 });
+    if (session.observationElapsedAt !== null && session.dissociation.length === 0) add('monitoring.dissociationRecorded', staff, afterObs, { score: 2, form: 'CADSS-6' });
+    // A reading from the future is never accepted.
+    add('monitoring.vitalsRecorded', staff, t, { systolic: 120, diastolic: 80, heartRate: 70, spo2: 98, takenAt: iso(t + 10 * MIN) });
     if (!irregular) {
       add('monitoring.vitalsRecorded', staff, t, { systolic: 210, diastolic: 125, heartRate: 90, spo2: 97 });
       add('monitoring.adverseEventRecorded', staff, t, { term: 'respiratory-depression', severity: 'severe', serious: true });
       add('session.aborted', 'physician', t, { reason: 'patient request' });
+      add('treatment.discontinued', 'physician', t, { reason: 'stop treatment' });
+      add('journey.withdrawn', 'patient', t, { reason: 'leaving' });
     }
+    if (session.stopped !== null) add('session.escalated', 'physician', t, { destination: 'emergency-department', reference: 'ED-1', reason: 'not settling' });
     if (session.bpChecksDue.length === 0 && !home) add('monitoring.bpCheckDue', 'system', doseAt + 40 * MIN, { sessionNumber: session.number, minute: 40 });
     if (session.observationElapsedAt === null) {
       add('session.observationElapsed', 'system', doseAt + obs * MIN, { sessionNumber: session.number });
@@ -201,6 +222,12 @@ function samples(s: Snap, routes: readonly KetamineRoute[]): Ev[] {
     add('session.discharged', staff, afterObs + MIN, { releasedTo, alertAndOriented: false, noDrivingAdviceGiven: false });
   }
   return out.filter((e) => types.has(e.type));
+}
+
+function planFor(route: KetamineRoute): Record<string, unknown> {
+  if (route === 'esketamine-nasal') return { summary: '56 mg', steps: [{ fromSession: 1, amount: 56, unit: 'mg', devices: 2 }] };
+  if (route === 'sublingual-home') return { summary: '100 mg', steps: [{ fromSession: 1, amount: 100, unit: 'mg' }] };
+  return { summary: '35 mg', steps: [{ fromSession: 1, amount: 35, unit: 'mg' }] };
 }
 
 /** Events of the concurrent-therapy region only. */
@@ -255,15 +282,25 @@ function abstractState(s: Snap): string {
       ? session.dose === null
         ? [
             session.phase,
-            pd?.fasting ? Date.parse(session.checkedIn.at) - Date.parse(pd.fasting.lastFoodAt) > HOUR : null,
-            pd?.transport?.responsibleAdultConfirmed ?? pd?.trustedAdult?.confirmed ?? null,
-            pd?.vitals ? pd.vitals.systolic > 140 : null,
-            pd?.bpOverride !== null,
-            pd?.contraindicationCheck?.newFindings.join() ?? null,
-            pd?.findingCleared !== null,
+            pd?.fasting.at(-1) ? Date.parse(session.checkedIn.at) - Date.parse(pd.fasting.at(-1)?.lastFoodAt ?? '') > HOUR : null,
+            pd?.transport.at(-1)?.responsibleAdultConfirmed ?? pd?.trustedAdult.at(-1)?.confirmed ?? null,
+            pd?.vitals.at(-1) ? (pd.vitals.at(-1)?.systolic ?? 0) > 140 : null,
+            cap(pd?.bpOverrides.length ?? 0, 1),
+            cap(pd?.contraindicationChecks.length ?? 0, 1),
+            pd?.blocking.map((b) => `${b.kind}:${b.cleared !== null}`).join() ?? null,
+            cap(pd?.medications.length ?? 0, 1),
           ]
-        : [session.phase, cap(session.vitals.length, 2), session.sedation.length > 0, session.observationElapsedAt !== null, session.bpChecksDue.length]
+        : [
+            session.phase,
+            cap(session.vitals.length, 2),
+            session.sedation.length > 0,
+            session.dissociation.length > 0,
+            session.observationElapsedAt !== null,
+            session.bpChecksDue.length,
+            session.stopped?.kind ?? null,
+          ]
       : null,
+    pending: c.pendingEnding?.kind ?? null,
     missed: c.missedSession !== null,
     hold: c.hold === null ? null : cap(c.hold.signals.length, 2),
     holds: cap(c.holds.length, 1),
@@ -316,17 +353,28 @@ function preDoseViolations(c: KetamineJourneyContext, at: number, wasOnHold: boo
   if (!route || !pd) return [...v, 'dosed outside a session'];
   if (c.intake.eligibility?.outcome !== 'eligible' || !c.intake.consent) v.push('dosed without eligibility and consent');
   if (route.requiresRems && !c.intake.remsEnrolment) v.push('esketamine dosed without REMS enrolment');
-  if (!pd.fasting || at - Date.parse(pd.fasting.lastFoodAt) < route.fasting.foodHours * HOUR || at - Date.parse(pd.fasting.lastLiquidAt) < route.fasting.liquidMinutes * MIN) {
-    v.push('dosed without the fasting window');
-  }
-  if (route.setting === 'clinic' ? pd.transport?.responsibleAdultConfirmed !== true : pd.trustedAdult?.confirmed !== true) v.push('dosed without transport / trusted adult');
-  if (!pd.vitals) v.push('dosed without a pre-dose blood pressure');
-  else if ((pd.vitals.systolic > route.preDoseBpLimit.systolic || pd.vitals.diastolic > route.preDoseBpLimit.diastolic) && !pd.bpOverride) {
-    v.push('dosed above the BP limit without an override');
-  }
-  if (!pd.contraindicationCheck) v.push('dosed without the contraindication check');
-  else if (pd.contraindicationCheck.newFindings.length > 0 && !pd.findingCleared) v.push('dosed with an uncleared new finding');
+  const lastFood = Math.max(...pd.fasting.map((f) => Date.parse(f.lastFoodAt)));
+  const lastLiquid = Math.max(...pd.fasting.map((f) => Date.parse(f.lastLiquidAt)));
+  if (pd.fasting.length === 0 || at - lastFood < route.fasting.foodHours * HOUR || at - lastLiquid < route.fasting.liquidMinutes * MIN) v.push('dosed without the fasting window');
+  if (route.setting === 'clinic' ? !pd.transport.some((x) => x.responsibleAdultConfirmed) : !pd.trustedAdult.some((x) => x.confirmed)) v.push('dosed without transport / trusted adult');
+  if (pd.vitals.length === 0) v.push('dosed without a pre-dose blood pressure');
+  const covered = Math.max(0, ...pd.bpOverrides.map((o) => o.coversReadings));
+  if (pd.vitals.some((x, i) => i >= covered && (x.systolic > route.preDoseBpLimit.systolic || x.diastolic > route.preDoseBpLimit.diastolic))) v.push('dosed above the BP limit without an override');
+  if (pd.contraindicationChecks.length === 0) v.push('dosed without the contraindication check');
+  // Every finding or negative confirmation ever recorded in the session was cleared by a physician.
+  const negatives = pd.contraindicationChecks.flatMap((x) => x.newFindings).length + pd.transport.filter((x) => !x.responsibleAdultConfirmed).length + pd.trustedAdult.filter((x) => !x.confirmed).length;
+  if (negatives !== pd.blocking.length) v.push('a blocking record was not kept');
+  if (pd.blocking.some((b) => b.cleared === null || b.cleared.by.role !== 'physician')) v.push('dosed with blocking evidence not cleared by a physician');
+  if (route.requiresRems && pd.medications.length === 0) v.push('esketamine dosed without co-medications confirmed');
   return v;
+}
+
+/** A dosed session ends only by discharge or a recorded transfer. */
+function endedDosedSessionViolations(prev: KetamineJourneyContext, next: Snap, e: Ev): string[] {
+  const was = prev.session;
+  if (!was?.dose) return [];
+  if (next.context.session?.number === was.number) return [];
+  return e.type === 'session.discharged' || e.type === 'session.escalated' ? [] : [`a dosed session ended by ${e.type}`];
 }
 
 /** Never discharged from the clinic before the minimum observation or without the responsible adult. */
@@ -337,8 +385,10 @@ function dischargeViolations(c: KetamineJourneyContext, e: Ev): string[] {
   if (!session?.dose || !route) return ['discharged without a dose'];
   if (e.at - Date.parse(session.dose.at) < session.observationMinutes * MIN || session.observationElapsedAt === null) v.push('discharged before the minimum observation');
   if (session.observationMinutes < route.observationMinutes) v.push('observation shorter than the protocol');
+  if (session.vitals.some((r) => Date.parse(r.takenAt) > e.at)) v.push('a reading from the future was kept');
+  if (session.sedation.length === 0 || (session.sedation.at(-1)?.moaas ?? 0) < route.discharge.sedationScore) v.push('discharged without the sedation mark');
   if (route.setting === 'clinic') {
-    if (e['releasedTo'] !== 'responsible-adult' || session.preDose.transport?.responsibleAdultConfirmed !== true) v.push('discharged without the responsible adult');
+    if (e['releasedTo'] !== 'responsible-adult' || !session.preDose.transport.some((x) => x.responsibleAdultConfirmed)) v.push('discharged without the responsible adult');
   } else if (e['releasedTo'] !== 'trusted-adult-at-home') v.push('home session ended without the trusted adult');
   if (e['alertAndOriented'] !== true || e['noDrivingAdviceGiven'] !== true) v.push('discharged not alert or without the no-driving advice');
   return v;
@@ -363,13 +413,20 @@ function stateViolations(s: Snap): string[] {
       const d = session.discharge;
       if (!session.dose || !d || Date.parse(d.at) - Date.parse(session.dose.at) < session.observationMinutes * MIN) v.push('a completed session was discharged early');
     }
+    if (session.dose && !session.discharge && !session.transfer) v.push('a dosed session ended without discharge or transfer');
   }
+  if (s.status === 'done' && c.session?.dose) v.push('the journey ended with a dosed session open');
+  if (c.session?.dose && !s.matches({ care: { clinical: { treatment: 'course' } } })) v.push('a dosed session outside the course');
+  if (s.matches({ care: { clinical: { treatment: { course: 'maintenance' } } } }) && c.responseDecision?.decision !== 'maintenance') v.push('maintenance without a physician’s decision');
   const withdrawal = ev('journey.withdrawn', 'patient', clock(c) + MIN);
   if (s.status === 'active' && !awaitingRemsForms(s)) {
-    // Withdrawal is accepted until the journey ends; it closes at once unless REMS forms are outstanding.
+    // Withdrawal is accepted until the journey ends; it closes at once unless REMS forms are
+    // outstanding, or a dosed session is open: then it is recorded and applied after the session.
     const [next] = transition(machine, s as never, withdrawal as never);
     const outstanding = outstandingForms((next as Snap).context).length > 0;
-    if (!next.matches(outstanding ? 'closedAwaitingRemsForms' : 'closed')) v.push('withdrawal is not accepted');
+    if (c.session?.dose) {
+      if ((next as Snap).context.pendingEnding === null || (next as Snap).context.session?.number !== c.session.number) v.push('withdrawal during a dosed session is not kept pending');
+    } else if (!next.matches(outstanding ? 'closedAwaitingRemsForms' : 'closed')) v.push('withdrawal is not accepted');
   }
   if (awaitingRemsForms(s)) {
     if (s.status !== 'active') v.push('a journey waiting for REMS forms is not active');
@@ -405,6 +462,7 @@ function traverse(options: { from: Snap; routes: readonly KetamineRoute[]; stopW
       if (taken && event.type === 'session.discharged') {
         for (const rule of dischargeViolations(prev.context, event)) violations.push({ rule, event: event.type, state: JSON.stringify(prev.value) });
       }
+      for (const rule of endedDosedSessionViolations(prev.context, state, event)) violations.push({ rule, event: event.type, state: JSON.stringify(prev.value) });
     }
     if (!snapshots.has(key)) {
       snapshots.set(key, state);
@@ -453,7 +511,7 @@ function treatmentStart(route: KetamineRoute): Snap {
     ev('eligibility.decided', 'physician', at(), { outcome: 'eligible', reasons: [] }),
     ev('consent.recorded', 'physician', at(), { formVersion: 'v1' }),
     ...(route === 'esketamine-nasal' ? [ev('rems.enrolled', 'coordinator', at(), { enrolmentRef: 'R-1' })] : []),
-    ev('plan.recorded', 'physician', at(), { route, dosePlan: { summary: 'as prescribed', steps: [{ fromSession: 1, amount: 1, unit: 'mg' }] } }),
+    ev('plan.recorded', 'physician', at(), { route, dosePlan: planFor(route) }),
     ev('induction.started', 'coordinator', at(), { firstSessionAt: iso(T0 + 7 * DAY) }),
   ]);
 }
@@ -491,7 +549,7 @@ describe('model-based: the statechart under xstate/graph', () => {
   });
 
   for (const route of ['iv', 'esketamine-nasal', 'sublingual-home'] as const) {
-    it(`${route}: never dosed without passed checks, never discharged early or without the adult, no dose on hold`, () => {
+    it(`${route}: never dosed without passed checks, never discharged early or without the adult, no dose on hold`, { timeout: 90_000 }, () => {
       const t = traverse({
         from: treatmentStart(route),
         routes: [route],
@@ -554,8 +612,10 @@ describe('model-based: the statechart under xstate/graph', () => {
     expect(ALL_STATES.length).toBeGreaterThan(30);
     expect(TRANSIENT_STATES).toEqual([
       'care.clinical.treatment.course.induction.next',
+      'care.clinical.treatment.course.induction.session.ended',
       'care.clinical.treatment.course.responseReview.evaluating',
       'care.clinical.treatment.course.maintenance.next',
+      'care.clinical.treatment.course.maintenance.session.ended',
     ]);
   });
 });

@@ -10,7 +10,15 @@ import {
   ketamineProtocolSchema,
   MemoryStore,
   stopRuleHit,
+  UNCONFIRMED_DEFAULTS,
 } from '../../src/index.js';
+
+/** The default at a protocol path, read from the defaults. */
+function readDefault(path: readonly string[]): unknown {
+  let v: unknown = defaultKetamineProtocol();
+  for (const key of path) v = (v as Record<string, unknown>)[key];
+  return v;
+}
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-03-02T09:00:00Z');
@@ -46,7 +54,13 @@ describe('protocol', () => {
   });
 
   it('takes a clinic’s partial overrides and keeps the other defaults', () => {
-    const p = ketamineProtocolSchema.parse({ routes: { iv: { observationMinutes: 90, preDoseBpLimit: { systolic: 150 } } }, therapy: { lapseAfterDays: 21 } });
+    const p = ketamineProtocolSchema.parse({
+      timeZone: 'Europe/Berlin',
+      acceptUnconfirmedDefaults: true,
+      routes: { iv: { observationMinutes: 90, preDoseBpLimit: { systolic: 150 } } },
+      therapy: { lapseAfterDays: 21 },
+    });
+    expect(p.timeZone).toBe('Europe/Berlin');
     expect(p.routes.iv.observationMinutes).toBe(90);
     expect(p.routes.iv.preDoseBpLimit).toEqual({ systolic: 150, diastolic: 90 });
     expect(p.routes.iv.induction).toEqual([{ weeks: 2, days: [0, 2, 4] }]);
@@ -55,11 +69,63 @@ describe('protocol', () => {
   });
 
   it('refuses an invalid protocol at engine creation, naming the field', () => {
-    const make = (protocol: unknown) => () => createEngine({ definition: ketamineAnxietyJourney, store: new MemoryStore(), protocol: protocol as never });
+    const make = (protocol: Record<string, unknown>) => () =>
+      createEngine({ definition: ketamineAnxietyJourney, store: new MemoryStore(), protocol: { timeZone: 'UTC', acceptUnconfirmedDefaults: true, ...protocol } as never });
     expect(make({ routes: { 'esketamine-nasal': { setting: 'home' } } })).toThrow(/esketamine is given in a certified clinic only, never at home/);
     expect(make({ routes: { iv: { induction: [{ weeks: 2, days: [4, 2] }] } } })).toThrow(/strictly increasing/);
     expect(make({ routes: { iv: { observationMinutes: 5 } } })).toThrow(/protocol.routes.iv.observationMinutes/);
     expect(make({ unknownKey: 1 })).toThrow(/CJ_ERR_INVALID_CONFIG|invalid/);
+    expect(make({ timeZone: 'Mars/Olympus' })).toThrow(/protocol.timeZone: must be an IANA time zone/);
+    expect(make({ clinicDays: [1, 1] })).toThrow(/protocol.clinicDays: must not repeat a day/);
+    expect(make({ closedDates: ['2027-13-01'] })).toThrow(/protocol.closedDates/);
+  });
+
+  it('has no silent time zone: an engine needs the clinic’s zone', () => {
+    const make = (protocol: unknown) => () => createEngine({ definition: ketamineAnxietyJourney, store: new MemoryStore(), protocol: protocol as never });
+    expect(make({ acceptUnconfirmedDefaults: true })).toThrow(/protocol.timeZone: Invalid input: expected string/);
+    expect(make(undefined)).toThrow(/protocol.timeZone/);
+    expect(make({ timeZone: 'America/New_York', acceptUnconfirmedDefaults: true })).not.toThrow();
+  });
+
+  it('UNCONFIRMED placeholders apply only when set or explicitly accepted (journaled)', async () => {
+    const store = new MemoryStore();
+    const make = (protocol: unknown) => () => createEngine({ definition: ketamineAnxietyJourney, store, protocol: protocol as never });
+    expect(make({ timeZone: 'UTC' })).toThrow(
+      /protocol.acceptUnconfirmedDefaults: \d+ UNCONFIRMED placeholder default\(s\) would apply \(routes\.esketamine-nasal\.maintenance\.reassessEveryWeeks, .*set each, or review them and pass acceptUnconfirmedDefaults: true/,
+    );
+    // Setting every one is as good as accepting them.
+    const every: Record<string, unknown> = { timeZone: 'UTC' };
+    for (const path of UNCONFIRMED_DEFAULTS) {
+      let node = every;
+      path.slice(0, -1).forEach((key) => (node = (node[key] ??= {}) as Record<string, unknown>));
+      const leaf = path[path.length - 1] as string;
+      node[leaf] = readDefault(path);
+    }
+    expect(make(every)).not.toThrow();
+    // The acceptance travels with the protocol into every journey's start entry.
+    const engine = createEngine({ definition: ketamineAnxietyJourney, store, protocol: { timeZone: 'UTC', acceptUnconfirmedDefaults: true } });
+    const { id } = await engine.start({ patientRef: 'pt-1', actor: { id: 'c', role: 'coordinator' }, input: { referral: { source: 'professional', indication: 'panic' } } });
+    const [start] = await engine.history(id);
+    expect(start?.payload['protocol']).toMatchObject({ acceptUnconfirmedDefaults: true, timeZone: 'UTC' });
+  });
+
+  it('cannot configure the esketamine label and REMS minimums away', () => {
+    const make = (route: Record<string, unknown>, extra: Record<string, unknown> = {}) => () =>
+      createEngine({
+        definition: ketamineAnxietyJourney,
+        store: new MemoryStore(),
+        protocol: { timeZone: 'UTC', acceptUnconfirmedDefaults: true, routes: { 'esketamine-nasal': route }, ...extra } as never,
+      });
+    expect(make({ observationMinutes: 60 })).toThrow(/routes.esketamine-nasal.observationMinutes: the esketamine label requires at least 120 min/);
+    expect(make({ requiresRems: false })).toThrow(/routes.esketamine-nasal.requiresRems: the esketamine REMS requires enrolment/);
+    expect(make({ monitoring: { bpCheckAtMinutes: null } })).toThrow(/bpCheckAtMinutes: the esketamine label requires a blood-pressure re-check at about 40 min/);
+    expect(make({ monitoring: { bpCheckAtMinutes: 60 } })).toThrow(/about 40 min/);
+    expect(make({ discharge: { requiresDissociationAssessment: false } })).toThrow(/dissociation/);
+    expect(make({ dosing: { allowedDosesMg: [56, 112] } })).toThrow(/routes.esketamine-nasal.dosing.allowedDosesMg\[1\]: the esketamine label doses at most 84 mg/);
+    expect(make({ dosing: { allowedDosesMg: [50] } })).toThrow(/whole 28 mg devices/);
+    expect(make({}, { rems: { formDueDays: 30 } })).toThrow(/protocol.rems.formDueDays/);
+    // The safe twins: stricter than the label is the clinic's choice.
+    expect(make({ observationMinutes: 150, monitoring: { bpCheckAtMinutes: 40 }, dosing: { allowedDosesMg: [56] } }, { rems: { formDueDays: 5 } })).not.toThrow();
   });
 });
 
@@ -119,9 +185,18 @@ describe('stopRuleHit', () => {
     expect(stopRuleHit([r(10, 185, 90), r(13, 185, 90)], rules)).toBeNull();
     expect(stopRuleHit([r(10, 185, 90), r(15, 150, 112)], rules)).toContain('twice at least 5 min apart');
     expect(stopRuleHit([r(10, 150, 90, 125), r(13, 150, 90, 130)], rules)).toBeNull();
-    expect(stopRuleHit([r(10, 150, 90, 125), r(15, 150, 90, 130)], rules)).toBe('Heart rate above 120 for at least 5 min (now 130)');
+    expect(stopRuleHit([r(10, 150, 90, 125), r(15, 150, 90, 130)], rules)).toBe('Heart rate above 120 for at least 5 min (130 at the end)');
     expect(stopRuleHit([r(10, 150, 90, 125), r(12, 150, 90, 100), r(15, 150, 90, 130)], rules)).toBeNull();
     expect(stopRuleHit([r(10, 150, 90, 80, 85)], rules)).toBeNull();
     expect(stopRuleHit([r(10, 150, 90, 80, 85)], { ...rules, spo2Below: 90 })).toBe('SpO2 85% is below the stop limit of 90%');
+  });
+
+  it('judges every reading whatever order it arrives in: a back-dated high reading still stops', () => {
+    // A 210/125 taken at minute 10, recorded after a normal reading from minute 20.
+    expect(stopRuleHit([r(20, 128, 80), r(10, 210, 125)], rules)).toBe('BP 210/125 is above the single-reading stop limit of 200/120');
+    expect(stopRuleHit([r(20, 185, 90), r(10, 150, 115)], rules)).toContain('twice at least 5 min apart (150/115, then 185/90)');
+    // A heart-rate run is judged in time order.
+    expect(stopRuleHit([r(15, 150, 90, 130), r(10, 150, 90, 125)], rules)).toContain('Heart rate above 120');
+    expect(stopRuleHit([r(15, 150, 90, 130), r(12, 150, 90, 90), r(10, 150, 90, 125)], rules)).toBeNull();
   });
 });

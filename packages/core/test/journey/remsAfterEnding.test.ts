@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ketamineJourneyEvents, type KetamineEventType } from '../../src/index.js';
 import { eventSamples, roleFor } from './eventSamples.js';
-import { completeScreening, Harness, planAndStart, runSession } from './harness.js';
+import { completeScreening, Harness, observeAndDischarge, planAndStart, runSession } from './harness.js';
 
 const DAY = 86_400_000;
 
@@ -22,6 +22,7 @@ async function doseFirstSession(h: Harness): Promise<void> {
   await h.send('predose.transportConfirmed', { responsibleAdultConfirmed: true, mode: 'taxi-with-adult' }, 'nurse');
   await h.send('predose.vitalsRecorded', { systolic: 120, diastolic: 78, heartRate: 70 }, 'nurse');
   await h.send('predose.contraindicationsChecked', { newFindings: [] }, 'nurse');
+  await h.send('predose.medicationsConfirmed', { classes: [], changedSinceLastSession: false }, 'nurse');
   await h.send('dose.recorded', { medication: 'esketamine', amountMg: 56, devices: 2, lot: 'L1', administration: 'self-administered-supervised' }, 'nurse');
   await h.advance(30);
 }
@@ -74,17 +75,24 @@ describe('REMS forms outstanding when an esketamine journey is withdrawn or disc
     expect(last).toMatchObject({ type: 'rems.formSubmitted', from: 'closedAwaitingRemsForms', to: 'closed' });
   });
 
-  it('a journey discontinued during a dosed session files the form of the aborted session and waits for it', async () => {
+  it('a journey discontinued during a dosed session keeps the patient observed, then files the session’s form and waits for it', async () => {
     const h = await esketamineJourney();
     await doseFirstSession(h);
     expect((await h.state()).startsWith('care.clinical.treatment.course.induction.session.dosed')).toBe(true);
     expect(h.effectsOf('rems.formDue')).toHaveLength(0);
 
-    const waiting = await h.send('treatment.discontinued', { reason: 'Persistent dissociation, patient preference' }, 'physician');
+    // The discontinuation is recorded; the dosed patient stays under observation until discharge.
+    const pending = await h.send('treatment.discontinued', { reason: 'Persistent dissociation, patient preference' }, 'physician');
+    expect(pending.stateLabel).toBe('care.clinical.treatment.course.induction.session.dosed.monitoring|care.therapy.notLinked');
+    expect(pending.context.pendingEnding).toMatchObject({ kind: 'discontinued', by: { role: 'physician' } });
+    expect(pending.context.session?.stopped).toMatchObject({ kind: 'discontinued' });
+    expect(pending.timers.map((t) => t.key)).toContain('machine:session-observation');
+    expect(h.effectsOf('care.alert').map((e) => e.payload)).toContainEqual(expect.objectContaining({ kind: 'ending-after-session', ending: 'discontinued', sessionNumber: 1 }));
+    const waiting = await observeAndDischarge(h);
     expect(waiting).toMatchObject({ stateLabel: 'discontinuedAwaitingRemsForms', status: 'active', phase: 'discontinued' });
     expect(waiting.allowedEvents).toEqual(['rems.formSubmitted']);
     const ctx = await h.context();
-    expect(ctx.sessions[0]).toMatchObject({ number: 1, outcome: 'aborted' });
+    expect(ctx.sessions[0]).toMatchObject({ number: 1, outcome: 'aborted', discharge: { releasedTo: 'responsible-adult' } });
     expect(ctx.rems.forms).toEqual([{ sessionNumber: 1, dueAt: new Date(Date.parse('2026-03-09T08:40:00Z') + 7 * DAY).toISOString(), submitted: null, overdue: false }]);
     expect(h.effectsOf('rems.formDue').map((e) => e.payload)).toEqual([expect.objectContaining({ sessionNumber: 1, sessionOutcome: 'aborted' })]);
 
@@ -105,8 +113,13 @@ describe('REMS forms outstanding when an esketamine journey is withdrawn or disc
     const h = await esketamineJourney();
     await doseFirstSession(h);
     await h.send('monitoring.adverseEventRecorded', { term: 'respiratory-depression', severity: 'severe', serious: true }, 'nurse');
-    expect(await h.state()).toBe('care.clinical.treatment.onHold|care.therapy.notLinked');
-    expect(h.effectsOf('rems.formDue')).toHaveLength(1);
+    // The hold takes effect when the observed patient is handed over to the emergency department.
+    expect(await h.state()).toBe('care.clinical.treatment.course.induction.session.dosed.monitoring|care.therapy.notLinked');
+    expect((await h.context()).hold?.signals.map((x) => x.signal)).toEqual(['serious-adverse-event']);
+    const transferred = await h.send('session.escalated', { destination: 'emergency-department', reference: 'ED-4471', reason: 'Respiratory depression' }, 'physician');
+    expect(transferred.stateLabel).toBe('care.clinical.treatment.onHold|care.therapy.notLinked');
+    expect(transferred.context.sessions[0]).toMatchObject({ outcome: 'transferred', transfer: { destination: 'emergency-department', reference: 'ED-4471' } });
+    expect(h.effectsOf('rems.formDue').map((e) => e.payload)).toEqual([expect.objectContaining({ sessionOutcome: 'transferred', transfer: { destination: 'emergency-department', reference: 'ED-4471' } })]);
     const waiting = await h.send('hold.reviewed', { decision: 'discontinue', reason: 'Serious adverse event' }, 'physician');
     expect(waiting).toMatchObject({ stateLabel: 'discontinuedAwaitingRemsForms', status: 'active', phase: 'discontinued' });
     const done = await h.send('rems.formSubmitted', { sessionNumber: 1, submissionRef: 'REMS-F-1' }, 'nurse');

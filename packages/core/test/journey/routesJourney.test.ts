@@ -14,7 +14,8 @@ describe('IM ketamine journey, end to end', () => {
     for (let n = 1; n <= 6; n++) {
       await runSession(h, { route: 'im', ...(n === 6 ? { assessment: { instrument: 'GAD-7' as const, total: 7 } } : {}) });
     }
-    const view = await h.view();
+    expect((await h.view()).phase).toBe('response-review');
+    const view = await h.send('response.decided', { decision: 'maintenance', reason: 'Responder; boosters every four weeks', everyDays: 28 }, 'physician');
     expect(view.phase).toBe('maintenance');
     const ctx = await h.context();
     expect(ctx.sessions.map((s) => s.observationMinutes)).toEqual([60, 60, 60, 60, 60, 60]);
@@ -35,15 +36,18 @@ describe('SC ketamine journey for social anxiety, end to end', () => {
     expect(plan?.primaryInstrument).toBe('LSAS');
     const ctx0 = await h.context();
     expect(daysFrom('2026-03-09T10:00:00Z', ctx0.schedule.map((s) => s.dueAt))).toEqual([0, 7, 14]);
-    await runSession(h, { route: 'sc', amountMg: 18 });
-    await runSession(h, { route: 'sc', amountMg: 36 });
-    const last = await runSession(h, { route: 'sc', amountMg: 72, assessment: { instrument: 'LSAS', total: 55 } });
+    // 0.25, 0.5 and 1 mg/kg of the recorded 70 kg.
+    await runSession(h, { route: 'sc', amountMg: 17.5 });
+    await runSession(h, { route: 'sc', amountMg: 35 });
+    const last = await runSession(h, { route: 'sc', amountMg: 70, assessment: { instrument: 'LSAS', total: 55 } });
     // The SC route checks blood pressure at 30 minutes.
     expect(last.sessions.map((s) => s.bpChecksDue)).toEqual([[30], [30], [30]]);
     expect(last.response).toMatchObject({ instrument: 'LSAS', baseline: 90, current: 55, dropPercent: 38.9, thresholdPercent: 35, responded: true, remission: null });
+    expect((await h.view()).phase).toBe('response-review');
+    await h.send('response.decided', { decision: 'maintenance', reason: 'Responder on LSAS; weekly boosters (2018 study)', everyDays: 7 }, 'physician');
     expect((await h.view()).phase).toBe('maintenance');
-    expect(last.schedule.at(-1)).toMatchObject({ number: 4, dueAt: '2026-03-30T10:00:00.000Z' });
-    await runSession(h, { route: 'sc', amountMg: 72 });
+    expect((await h.context()).schedule.at(-1)).toMatchObject({ number: 4, dueAt: '2026-03-30T10:00:00.000Z' });
+    await runSession(h, { route: 'sc', amountMg: 70 });
     const ctx = await h.context();
     expect(ctx.schedule.at(-1)).toMatchObject({ number: 5, dueAt: '2026-04-06T10:00:00.000Z', status: 'planned' });
 
@@ -83,7 +87,10 @@ describe('SC ketamine journey for social anxiety, end to end', () => {
     // No new LSAS since the last induction session started: the review waits for one.
     expect(await h.state()).toBe('care.clinical.treatment.course.responseReview.awaitingAssessment|care.therapy.notLinked');
     const done = await h.send('assessment.recorded', { instrument: 'LSAS', total: 50 }, 'nurse');
-    expect(done.phase).toBe('maintenance');
+    expect(done.stateLabel).toBe('care.clinical.treatment.course.responseReview.clinicianDecision|care.therapy.notLinked');
+    expect(done.context.response).toMatchObject({ current: 50, responded: true });
+    const maintenance = await h.send('response.decided', { decision: 'maintenance', reason: 'Responder after the extension', everyDays: 7 }, 'physician');
+    expect(maintenance.phase).toBe('maintenance');
   });
 });
 
@@ -101,13 +108,14 @@ describe('sublingual ketamine at home, end to end', () => {
       expect(s?.dose?.by.role).toBe('patient');
       expect(s?.discharge?.releasedTo).toBe('trusted-adult-at-home');
     }
-    expect((await h.view()).phase).toBe('maintenance');
     expect((await h.context()).response).toMatchObject({ instrument: 'Y-BOCS', responded: true });
+    await h.send('response.decided', { decision: 'maintenance', reason: 'Responder on Y-BOCS', everyDays: 14 }, 'physician');
+    expect((await h.view()).phase).toBe('maintenance');
     await runSession(h, { route: 'sublingual-home' });
 
-    // The next maintenance session is moved 100 days out: a clinician check-in is due first.
+    // The next maintenance session is moved 102 days out (to a Monday): a clinician check-in is due first.
     const next = (await h.context()).schedule.find((s) => s.status === 'planned');
-    const later = new Date(Date.parse(next?.dueAt ?? '') + 100 * DAY).toISOString();
+    const later = new Date(Date.parse(next?.dueAt ?? '') + 102 * DAY).toISOString();
     await h.send('session.rescheduled', { sessionNumber: next?.number ?? 0, to: later, reason: 'Patient travelling' }, 'coordinator');
     await h.advanceTo(Date.parse(later) - 30 * 60_000);
     await h.send('session.checkedIn', {}, 'patient');
@@ -115,6 +123,7 @@ describe('sublingual ketamine at home, end to end', () => {
     await h.send('predose.trustedAdultConfirmed', { aged18OrOver: true, presentWholeSession: true, withinVoiceRange: true, canCallCareTeamOrEmergency: true }, 'patient');
     await h.send('predose.vitalsRecorded', { systolic: 118, diastolic: 76, heartRate: 68 }, 'patient');
     await h.send('predose.contraindicationsChecked', { newFindings: [] }, 'patient');
+    await h.send('predose.medicationsConfirmed', { classes: [], changedSinceLastSession: false }, 'patient');
     const blocked = (await h.view()).blockedEvents.find((b) => b.type === 'dose.recorded');
     expect(blocked?.reason).toBe('More than 90 days since the last dose: a clinician check-in is needed first');
     await h.send('checkIn.recorded', { mode: 'video' }, 'physician');
@@ -130,8 +139,18 @@ describe('sublingual ketamine at home, end to end', () => {
     await h.send('session.checkedIn', {}, 'patient');
     const transport = await h.trySend('predose.transportConfirmed', { responsibleAdultConfirmed: true, mode: 'car-driven-by-adult' }, 'nurse');
     expect(!transport.ok && transport.error.message).toContain('This is an at-home session: confirm the trusted adult instead');
-    const partial = await h.trySend('predose.trustedAdultConfirmed', { aged18OrOver: true, presentWholeSession: false, withinVoiceRange: true, canCallCareTeamOrEmergency: false }, 'patient');
-    expect(!partial.ok && partial.error.message).toContain('The trusted adult must be present for the whole session, able to call the care team or emergency services');
+    // A trusted adult who does not meet every condition is recorded, and blocks the dose until a physician clears it.
+    await h.send('predose.trustedAdultConfirmed', { aged18OrOver: true, presentWholeSession: false, withinVoiceRange: true, canCallCareTeamOrEmergency: false }, 'patient');
+    await h.send('predose.trustedAdultConfirmed', { aged18OrOver: true, presentWholeSession: true, withinVoiceRange: true, canCallCareTeamOrEmergency: true }, 'patient');
+    const blockedBy = () => h.view().then((v) => v.blockedEvents.find((b) => b.type === 'dose.recorded')?.reason ?? '');
+    expect(await blockedBy()).toContain(
+      'The trusted adult is not present for the whole session, able to call the care team or emergency services: a physician must clear it before dosing',
+    );
+    expect((await h.context()).session?.preDose.trustedAdult.map((t) => t.confirmed)).toEqual([false, true]);
+    const byPatient = await h.trySend('predose.findingCleared', { reason: 'She is staying now' }, 'patient');
+    expect(!byPatient.ok && byPatient.error.code).toBe('CJ_ERR_FORBIDDEN');
+    await h.send('predose.findingCleared', { reason: 'Spoke to the trusted adult: present all evening, phone at hand' }, 'physician');
+    expect(await blockedBy()).not.toContain('trusted adult');
     const override = await h.trySend('predose.bpOverridden', { reason: 'no reading yet' }, 'patient');
     expect(!override.ok && override.error.code).toBe('CJ_ERR_FORBIDDEN');
   });

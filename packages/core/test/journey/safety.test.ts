@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completeScreening, Harness, linkTherapy, planAndStart, runSession } from './harness.js';
+import { completeScreening, Harness, linkTherapy, observeAndDischarge, planAndStart, runSession } from './harness.js';
 
 const MIN = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -61,10 +61,14 @@ describe('pre-dose checks', () => {
     const noReason = await h.trySend('predose.bpOverridden', { reason: '' }, 'physician');
     expect(!noReason.ok && noReason.error.code).toBe('CJ_ERR_INVALID_EVENT');
     await h.send('predose.bpOverridden', { reason: 'Known white-coat hypertension; benefit outweighs risk' }, 'physician');
-    expect((await h.context()).session?.preDose.bpOverride).toMatchObject({ reading: { systolic: 152, diastolic: 96 }, by: { role: 'physician' } });
+    expect((await h.context()).session?.preDose.bpOverrides).toMatchObject([{ reading: { systolic: 152, diastolic: 96 }, coversReadings: 1, by: { role: 'physician' } }]);
     // A new, higher reading needs a new override.
     await h.send('predose.vitalsRecorded', { systolic: 158, diastolic: 98, heartRate: 72 }, 'nurse');
-    expect((await h.view()).blockedEvents.find((b) => b.type === 'dose.recorded')?.reason).toContain('BP 158/98 is above the 140/90 pre-dose limit');
+    expect((await h.view()).blockedEvents.find((b) => b.type === 'dose.recorded')?.reason).toBe('BP 158/98 is above the 140/90 pre-dose limit: a physician override is needed');
+    // Re-measuring lower does not lift a high reading: only the physician's override does.
+    await h.send('predose.vitalsRecorded', { systolic: 128, diastolic: 82, heartRate: 70 }, 'nurse');
+    expect((await h.view()).blockedEvents.find((b) => b.type === 'dose.recorded')?.reason).toBe('BP 158/98 is above the 140/90 pre-dose limit: a physician override is needed');
+    expect((await h.context()).session?.preDose.vitals.map((v) => v.systolic)).toEqual([152, 158, 128]);
     await h.send('predose.bpOverridden', { reason: 'Re-checked after rest; physician accepts' }, 'physician');
     const ok = await h.send('dose.recorded', IV_DOSE, 'nurse');
     expect(ok.stateLabel).toContain('session.dosed.monitoring');
@@ -74,7 +78,7 @@ describe('pre-dose checks', () => {
     const h = await checkedIn();
     await passChecks(h);
     const r = await h.trySend('predose.bpOverridden', { reason: 'Just in case' }, 'physician');
-    expect(!r.ok && r.error.message).toContain('BP 124/80 is within the 140/90 pre-dose limit: no override is needed');
+    expect(!r.ok && r.error.message).toContain('No pre-dose reading above the 140/90 limit is waiting for an override (last 124/80)');
   });
 
   it('fasting windows are measured to the dose, with the clinic’s protocol', async () => {
@@ -96,8 +100,46 @@ describe('pre-dose checks', () => {
     expect((await h.view()).blockedEvents.find((b) => b.type === 'dose.recorded')?.reason).toBe(
       'New since the last session: new-medication: a physician must clear it before dosing',
     );
+    // Re-recording the check as empty does not erase the finding.
+    await h.send('predose.contraindicationsChecked', { newFindings: [] }, 'nurse');
+    expect((await h.view()).blockedEvents.find((b) => b.type === 'dose.recorded')?.reason).toBe(
+      'New since the last session: new-medication: a physician must clear it before dosing',
+    );
+    const byNurse = await h.trySend('predose.findingCleared', { reason: 'Looks fine' }, 'nurse');
+    expect(!byNurse.ok && byNurse.error.code).toBe('CJ_ERR_FORBIDDEN');
     await h.send('predose.findingCleared', { reason: 'Sertraline dose change; no interaction concern' }, 'physician');
     expect((await h.view()).allowedEvents).toContain('dose.recorded');
+    const session = (await h.context()).session;
+    expect(session?.preDose.contraindicationChecks.map((c) => c.newFindings)).toEqual([[], ['new-medication'], []]);
+    expect(session?.preDose.blocking).toMatchObject([{ kind: 'new-finding', cleared: { by: { role: 'physician' } } }]);
+  });
+
+  it('a ride home without a responsible adult blocks the dose until a physician clears it', async () => {
+    const h = await checkedIn();
+    await passChecks(h);
+    await h.send('predose.transportConfirmed', { responsibleAdultConfirmed: false, mode: 'taxi-with-adult' }, 'nurse');
+    await h.send('predose.transportConfirmed', { responsibleAdultConfirmed: true, mode: 'car-driven-by-adult' }, 'nurse');
+    expect((await h.view()).blockedEvents.find((b) => b.type === 'dose.recorded')?.reason).toBe(
+      'The ride home is not with a responsible adult: a physician must clear it before dosing',
+    );
+    await h.send('predose.findingCleared', { reason: 'Sister confirmed by phone; she collects the patient' }, 'physician');
+    await h.advanceTo('2026-03-09T09:00:00Z');
+    expect((await h.send('dose.recorded', IV_DOSE, 'nurse')).stateLabel).toContain('session.dosed');
+  });
+
+  it('the dose given matches the plan, or carries a physician’s approved deviation', async () => {
+    const h = await checkedIn();
+    await passChecks(h);
+    await h.advanceTo('2026-03-09T09:00:00Z');
+    // The plan: 0.5 mg/kg of the recorded 70 kg = 35 mg; the IV tolerance is 1 mg.
+    const off = await h.trySend('dose.recorded', { ...IV_DOSE, amountMg: 45 }, 'nurse');
+    expect(!off.ok && off.error.details.reason).toBe("45 mg differs from the plan's 35 mg for session 1: a physician must approve the deviation first");
+    expect((await h.trySend('predose.doseDeviationApproved', { amountMg: 30, reason: 'Nausea last time' }, 'nurse')).ok).toBe(false);
+    await h.send('predose.doseDeviationApproved', { amountMg: 30, reason: 'Nausea at the last session: lower dose' }, 'physician');
+    const stillOff = await h.trySend('dose.recorded', { ...IV_DOSE, amountMg: 45 }, 'nurse');
+    expect(!stillOff.ok && stillOff.error.code).toBe('CJ_ERR_GUARD');
+    const view = await h.send('dose.recorded', { ...IV_DOSE, amountMg: 30 }, 'nurse');
+    expect(view.context.session?.dose).toMatchObject({ amountMg: 30, plannedMg: 35, deviationReason: 'Nausea at the last session: lower dose' });
   });
 
   it('pregnancy or psychotic symptoms at the pre-dose check put treatment on hold', async () => {
@@ -144,7 +186,12 @@ describe('monitoring and discharge', () => {
     const fired = await h.advanceTo('2026-03-09T10:00:00Z');
     expect(fired).toContain('machine:session-observation');
     expect(await h.state()).toContain('session.dosed.readyForDischarge');
-    // The last vitals are 20 minutes old: fine (30 allowed).
+    // The last vitals are 20 minutes old: overdue on the IV cadence (every 15 min, 5 min tolerance).
+    expect((await h.view()).blockedEvents.find((b) => b.type === 'session.discharged')?.reason).toBe(
+      'A vitals reading is overdue: the route records vitals every 15 min (last 20 min ago)',
+    );
+    expect(h.effectsOf('care.alert').map((e) => e.payload)).toContainEqual(expect.objectContaining({ kind: 'vitals-overdue', sessionNumber: 1, everyMinutes: 15 }));
+    await h.send('monitoring.vitalsRecorded', { systolic: 130, diastolic: 82, heartRate: 78, spo2: 97 }, 'nurse');
     const view = await h.send('session.discharged', discharge, 'nurse');
     expect(view.stateLabel).toBe('care.clinical.treatment.course.induction.waiting|care.therapy.notLinked');
   });
@@ -171,51 +218,125 @@ describe('monitoring and discharge', () => {
     await h.advanceTo('2026-03-09T09:40:00Z');
     await h.send('monitoring.vitalsRecorded', { systolic: 150, diastolic: 92, heartRate: 90, spo2: 96 }, 'nurse');
     await h.send('monitoring.sedationRecorded', { moaas: 4 }, 'nurse');
+    await h.advanceTo('2026-03-09T09:55:00Z');
+    await h.send('monitoring.vitalsRecorded', { systolic: 138, diastolic: 86, heartRate: 84, spo2: 97 }, 'nurse');
     await h.advanceTo('2026-03-09T10:00:00Z');
+    // 09:40 is within the 30-minute window: that reading still counts.
     expect((await h.view()).blockedEvents.find((b) => b.type === 'session.discharged')?.reason).toBe(
-      'BP 150/92 is not back near baseline (limit 140/90, pre-dose 124/80); The last MOAA/S is 4: discharge needs 5',
+      'BP 150/92 in the last 30 min is not back near baseline (limit 140/90, pre-dose 124/80 + 10); The last MOAA/S is 4: discharge needs 5',
     );
   });
 
-  it('a stop rule (BP above 200/120 once) aborts the session and raises a safety alert', async () => {
+  it('discharge looks at BP settling, not at one reading: a rise holds it', async () => {
+    const h = await dosed();
+    for (const [at, systolic] of [['09:40', 128], ['09:55', 120], ['10:00', 136]] as const) {
+      await h.advanceTo(`2026-03-09T${at}:00Z`);
+      await h.send('monitoring.vitalsRecorded', { systolic, diastolic: 80, heartRate: 80, spo2: 97 }, 'nurse');
+    }
+    await h.send('monitoring.sedationRecorded', { moaas: 5 }, 'nurse');
+    const discharge = { releasedTo: 'responsible-adult', alertAndOriented: true, noDrivingAdviceGiven: true } as const;
+    const rising = await h.trySend('session.discharged', discharge, 'nurse');
+    expect(!rising.ok && rising.error.details.reason).toBe('BP is rising (120/80, then 136/80): discharge when it is decreasing and stable');
+    await h.advance(10);
+    await h.send('monitoring.vitalsRecorded', { systolic: 126, diastolic: 80, heartRate: 78, spo2: 97 }, 'nurse');
+    expect((await h.send('session.discharged', discharge, 'nurse')).stateLabel).toContain('induction.waiting');
+  });
+
+  it('readings from the future are refused; a back-dated reading is judged at its time', async () => {
+    const h = await dosed();
+    await h.advanceTo('2026-03-09T09:40:00Z');
+    const before = { view: await h.view(), history: await h.engine.history(h.id) };
+    const future = await h.trySend('monitoring.vitalsRecorded', { systolic: 120, diastolic: 78, heartRate: 70, spo2: 98, takenAt: '2026-03-09T09:43:00Z' }, 'nurse');
+    expect(!future.ok && future.error.details.guard).toBe('readingTimeValid');
+    expect(!future.ok && future.error.details.reason).toContain('readings from the future are refused (device clocks may run 2 min ahead at most)');
+    const beforeDose = await h.trySend('monitoring.sedationRecorded', { moaas: 5, takenAt: '2026-03-09T08:59:00Z' }, 'nurse');
+    expect(!beforeDose.ok && beforeDose.error.details.reason).toContain('before the dose');
+    expect(await h.view()).toEqual(before.view);
+    expect(await h.engine.history(h.id)).toEqual(before.history);
+    // Its safe twin: a device clock one minute ahead is within the skew, kept at the event's time.
+    const skewed = await h.send('monitoring.vitalsRecorded', { systolic: 132, diastolic: 84, heartRate: 80, spo2: 97, takenAt: '2026-03-09T09:41:00Z' }, 'nurse');
+    expect(skewed.context.session?.vitals.at(-1)?.takenAt).toBe('2026-03-09T09:40:00.000Z');
+    // A 210/125 back-dated before the normal reading still stops the session.
+    const late = await h.send('monitoring.vitalsRecorded', { systolic: 210, diastolic: 125, heartRate: 96, spo2: 97, takenAt: '2026-03-09T09:20:00Z' }, 'nurse');
+    expect(late.context.session?.vitals.map((v) => v.systolic)).toEqual([210, 132]);
+    expect(late.context.session?.stopped).toMatchObject({ kind: 'stop-rule', reason: 'stop rule: BP 210/125 is above the single-reading stop limit of 200/120' });
+  });
+
+  it('a stop rule (BP above 200/120 once) stops the session and alerts; the patient stays observed until discharge', async () => {
     const h = await dosed();
     await h.advanceTo('2026-03-09T09:20:00Z');
     const view = await h.send('monitoring.vitalsRecorded', { systolic: 204, diastolic: 112, heartRate: 96, spo2: 97 }, 'nurse');
-    expect(view.stateLabel).toBe('care.clinical.treatment.course.induction.waiting|care.therapy.notLinked');
-    const ctx = await h.context();
-    expect(ctx.sessions[0]).toMatchObject({ outcome: 'aborted', ended: { reason: 'stop rule: BP 204/112 is above the single-reading stop limit of 200/120' } });
-    expect(ctx.schedule[0]?.status).toBe('aborted');
+    expect(view.stateLabel).toBe('care.clinical.treatment.course.induction.session.dosed.monitoring|care.therapy.notLinked');
+    expect(view.context.session?.stopped).toMatchObject({ kind: 'stop-rule', reason: 'stop rule: BP 204/112 is above the single-reading stop limit of 200/120' });
     expect(h.effectsOf('safety.alert').map((e) => e.payload)).toEqual([
-      expect.objectContaining({ kind: 'stop-rule', sessionNumber: 1, reason: 'Session aborted: BP 204/112 is above the single-reading stop limit of 200/120' }),
+      expect.objectContaining({
+        kind: 'stop-rule',
+        sessionNumber: 1,
+        reason: 'Session stopped: BP 204/112 is above the single-reading stop limit of 200/120. No further dosing; keep monitoring until discharge or transfer',
+      }),
     ]);
-    expect(view.timers.map((t) => t.key)).toEqual(['machine:session-no-show']);
+    expect(view.timers.map((t) => t.key)).toContain('machine:session-observation');
+    // A second high reading does not alert again; monitoring goes on.
+    await h.advance(5);
+    await h.send('monitoring.vitalsRecorded', { systolic: 206, diastolic: 110, heartRate: 94, spo2: 97 }, 'nurse');
+    expect(h.effectsOf('safety.alert')).toHaveLength(1);
+    const discharged = await observeAndDischarge(h);
+    expect(discharged.stateLabel).toBe('care.clinical.treatment.course.induction.waiting|care.therapy.notLinked');
+    const ctx = discharged.context;
+    expect(ctx.sessions[0]).toMatchObject({ outcome: 'aborted', ended: { reason: 'stop rule: BP 204/112 is above the single-reading stop limit of 200/120' }, discharge: { releasedTo: 'responsible-adult' } });
+    expect(ctx.schedule[0]?.status).toBe('aborted');
   });
 
-  it('a stop rule (above 180/110 twice, 5 minutes apart) aborts the session', async () => {
+  it('a stop rule (above 180/110 twice, 5 minutes apart) stops the session; a transfer ends it', async () => {
     const h = await dosed();
     await h.advanceTo('2026-03-09T09:20:00Z');
     await h.send('monitoring.vitalsRecorded', { systolic: 184, diastolic: 100, heartRate: 90, spo2: 97 }, 'nurse');
     await h.advance(3);
     await h.send('monitoring.vitalsRecorded', { systolic: 186, diastolic: 104, heartRate: 90, spo2: 97 }, 'nurse');
-    expect(await h.state()).toContain('session.dosed');
+    expect((await h.context()).session?.stopped).toBeNull();
     await h.advance(2);
     await h.send('monitoring.vitalsRecorded', { systolic: 182, diastolic: 100, heartRate: 90, spo2: 97 }, 'nurse');
-    expect((await h.context()).sessions[0]?.ended?.reason).toBe('stop rule: BP above 180/110 twice at least 5 min apart (184/100, then 182/100)');
+    expect((await h.context()).session?.stopped?.reason).toBe('stop rule: BP above 180/110 twice at least 5 min apart (184/100, then 182/100)');
+    const coordinator = await h.trySend('session.escalated', { destination: 'ems', reference: 'EMS-1', reason: 'BP not settling' }, 'coordinator');
+    expect(!coordinator.ok && coordinator.error.code).toBe('CJ_ERR_FORBIDDEN');
+    const transferred = await h.send('session.escalated', { destination: 'ems', reference: 'EMS-99812', reason: 'BP not settling after 30 min' }, 'physician');
+    expect(transferred.stateLabel).toBe('care.clinical.treatment.course.induction.waiting|care.therapy.notLinked');
+    expect(transferred.context.sessions[0]).toMatchObject({ outcome: 'transferred', transfer: { destination: 'ems', reference: 'EMS-99812' } });
+    expect(transferred.timers.map((t) => t.key)).toEqual(['machine:session-no-show']);
+    expect(h.effectsOf('safety.alert').map((e) => e.payload['kind'])).toEqual(['stop-rule', 'transfer']);
   });
 
-  it('a serious adverse event aborts the session and holds treatment until a physician reviews it', async () => {
+  it('session.aborted after the dose stops further dosing, not monitoring', async () => {
+    const h = await dosed();
+    await h.advanceTo('2026-03-09T09:10:00Z');
+    const aborted = await h.send('session.aborted', { reason: 'Infusion stopped: patient distressed' }, 'nurse');
+    expect(aborted.stateLabel).toContain('session.dosed.monitoring');
+    expect(aborted.context.session?.stopped).toMatchObject({ kind: 'aborted', reason: 'Infusion stopped: patient distressed' });
+    const early = await h.trySend('session.discharged', { releasedTo: 'responsible-adult', alertAndOriented: true, noDrivingAdviceGiven: true }, 'nurse');
+    expect(!early.ok && early.error.details.reason).toContain('The minimum observation of 1 h has not elapsed');
+    expect((await observeAndDischarge(h)).context.sessions[0]).toMatchObject({ outcome: 'aborted', ended: { reason: 'Infusion stopped: patient distressed' } });
+  });
+
+  it('a serious adverse event holds treatment; the hold takes effect once the observed patient is discharged', async () => {
     const h = await dosed();
     await h.advanceTo('2026-03-09T09:15:00Z');
     await h.send('monitoring.adverseEventRecorded', { term: 'nausea', severity: 'mild', serious: false }, 'nurse');
     expect(await h.state()).toContain('session.dosed.monitoring');
     const held = await h.send('monitoring.adverseEventRecorded', { term: 'respiratory-depression', severity: 'severe', serious: true }, 'nurse');
-    expect(held.phase).toBe('on-hold');
-    expect(held.timers).toEqual([]);
-    const ctx = await h.context();
-    expect(ctx.sessions[0]).toMatchObject({ outcome: 'aborted', ended: { reason: 'treatment on hold: serious-adverse-event' } });
-    expect(ctx.sessions[0]?.adverseEvents.map((a) => a.term)).toEqual(['nausea', 'respiratory-depression']);
+    expect(held.stateLabel).toContain('session.dosed.monitoring');
+    expect(held.context.hold?.signals.map((x) => x.signal)).toEqual(['serious-adverse-event']);
+    expect(held.context.session?.stopped).toMatchObject({ kind: 'serious-adverse-event' });
+    expect(held.timers.map((t) => t.key)).toContain('machine:session-observation');
+    // Not reviewable before the session ends; the patient is discharged first.
+    const early = await h.trySend('hold.reviewed', { decision: 'resume', reason: 'Recovered', nextSessionAt: '2026-03-16T09:00:00Z' }, 'physician');
+    expect(!early.ok && early.error.code).toBe('CJ_ERR_NOT_ALLOWED');
+    const onHold = await observeAndDischarge(h);
+    expect(onHold.phase).toBe('on-hold');
+    expect(onHold.timers).toEqual([]);
+    expect(onHold.context.sessions[0]).toMatchObject({ outcome: 'aborted', ended: { reason: 'treatment on hold: serious-adverse-event' } });
+    expect(onHold.context.sessions[0]?.adverseEvents.map((a) => a.term)).toEqual(['nausea', 'respiratory-depression']);
 
-    // On hold: no session, no dose; only a physician's review resumes.
+    // On hold: no session, no dose; only a physician's review resumes, with the next session.
     for (const [type, payload] of [
       ['session.checkedIn', {}],
       ['dose.recorded', IV_DOSE],
@@ -225,12 +346,31 @@ describe('monitoring and discharge', () => {
     }
     const nurse = await h.trySend('hold.reviewed', { decision: 'resume', reason: 'Recovered' }, 'nurse');
     expect(!nurse.ok && nurse.error.code).toBe('CJ_ERR_FORBIDDEN');
-    const resumed = await h.send('hold.reviewed', { decision: 'resume', reason: 'Event resolved; airway plan in place for future sessions' }, 'physician');
+    const noDate = await h.trySend('hold.reviewed', { decision: 'resume', reason: 'Event resolved' }, 'physician');
+    expect(!noDate.ok && noDate.error.details.reason).toBe('Resuming needs the next session (nextSessionAt): the remaining sessions are re-planned from it');
+    // Sessions fell due during the hold: none of them is missed, and none fires a no-show on resume.
+    await h.advanceTo('2026-03-18T12:00:00Z');
+    expect((await h.context()).schedule.filter((s) => s.status === 'missed')).toEqual([]);
+    const resumed = await h.send(
+      'hold.reviewed',
+      { decision: 'resume', reason: 'Event resolved; airway plan in place for future sessions', nextSessionAt: '2026-03-23T09:00:00Z' },
+      'physician',
+    );
     expect(resumed.stateLabel).toBe('care.clinical.treatment.course.induction.waiting|care.therapy.notLinked');
-    const after = await h.context();
+    const after = resumed.context;
     expect(after.hold).toBeNull();
     expect(after.holds[0]).toMatchObject({ signals: [{ signal: 'serious-adverse-event' }], review: { decision: 'resume', by: { role: 'physician' } } });
-    expect(after.schedule.filter((s) => s.status === 'planned')).toHaveLength(5);
+    // The five remaining sessions (Wed, Fri, Mon, Wed, Fri: days 0, 2, 5, 7, 9) keep their spacing from the
+    // new start on Monday; day 5 is a Saturday, so it moves to Monday, and the next keeps 20 h from it.
+    expect(after.schedule.filter((s) => s.status === 'planned').map((s) => s.dueAt)).toEqual([
+      '2026-03-23T09:00:00.000Z',
+      '2026-03-25T09:00:00.000Z',
+      '2026-03-30T09:00:00.000Z',
+      '2026-03-31T09:00:00.000Z',
+      '2026-04-01T09:00:00.000Z',
+    ]);
+    expect(resumed.timers).toEqual([{ key: 'machine:session-no-show', owner: 'machine', dueAt: '2026-03-23T09:30:00.000Z' }]);
+    expect(await h.advance(60)).toEqual([]);
   });
 
   it('a hold during maintenance resumes into maintenance; a review may also discontinue', async () => {
@@ -240,13 +380,15 @@ describe('monitoring and discharge', () => {
     await runSession(h, { route: 'sc' });
     await runSession(h, { route: 'sc' });
     await runSession(h, { route: 'sc', assessment: { instrument: 'GAD-7', total: 5 } });
+    await h.send('response.decided', { decision: 'maintenance', reason: 'Responder', everyDays: 7 }, 'physician');
     expect((await h.view()).phase).toBe('maintenance');
     const held = await h.send('safety.signalReported', { signal: 'psychotic-symptoms', note: 'Reported by therapist' }, 'therapist');
     expect(held.phase).toBe('on-hold');
     expect(held.timers.map((t) => t.key)).toEqual([]);
-    const back = await h.send('hold.reviewed', { decision: 'resume', reason: 'Transient; psychiatric review found no psychosis' }, 'physician');
+    const back = await h.send('hold.reviewed', { decision: 'resume', reason: 'Transient; psychiatric review found no psychosis', nextSessionAt: '2026-04-06T10:00:00Z' }, 'physician');
     expect(back.stateLabel).toBe('care.clinical.treatment.course.maintenance.waiting|care.therapy.notLinked');
     expect(back.timers.map((t) => t.key).sort()).toEqual(['machine:maintenance-reassessment', 'machine:session-no-show']);
+    expect(back.context.schedule.filter((s) => s.status === 'planned').map((s) => s.dueAt)).toEqual(['2026-04-06T10:00:00.000Z']);
     await h.send('assessment.recorded', { instrument: 'C-SSRS', risk: 'high' }, 'physician');
     expect((await h.view()).phase).toBe('on-hold');
     const stopped = await h.send('hold.reviewed', { decision: 'discontinue', reason: 'Suicidality: discontinue and refer to crisis team' }, 'physician');
@@ -266,12 +408,16 @@ describe('monitoring and discharge', () => {
 });
 
 describe('withdrawal and discontinuation', () => {
-  it('withdrawal closes the journey from any non-final state, closing an open session', async () => {
+  it('withdrawal during a dosed session closes the journey once the patient is discharged', async () => {
     const h = await dosed();
-    const view = await h.send('journey.withdrawn', { reason: 'Moving abroad' }, 'patient');
+    const pending = await h.send('journey.withdrawn', { reason: 'Moving abroad' }, 'patient');
+    expect(pending.stateLabel).toContain('session.dosed.monitoring');
+    expect(pending.status).toBe('active');
+    const view = await observeAndDischarge(h);
     expect(view.stateLabel).toBe('closed');
     expect(view.context['outcome']).toMatchObject({ kind: 'closed', reason: 'withdrew: Moving abroad' });
     expect(view.context.sessions.map((s) => s.outcome)).toEqual(['aborted']);
+    expect(view.context.schedule.filter((s) => s.status === 'planned')).toEqual([]);
     const after = await h.trySend('assessment.recorded', { instrument: 'GAD-7', total: 10 }, 'patient');
     expect(!after.ok && after.error.message).toContain('has ended (closed); it accepts no more events');
   });
@@ -289,10 +435,17 @@ describe('withdrawal and discontinuation', () => {
     expect((await fromHold.send('journey.withdrawn', { reason: 'Declines further treatment' }, 'physician')).stateLabel).toBe('closed');
   });
 
-  it('a physician may discontinue treatment at any point of it', async () => {
+  it('a physician may discontinue treatment at any point of it; during a session, once the patient is handed over', async () => {
     const h = await dosed();
-    const view = await h.send('treatment.discontinued', { reason: 'Persistent dissociation, patient preference' }, 'physician');
+    const pending = await h.send('treatment.discontinued', { reason: 'Persistent dissociation, patient preference' }, 'physician');
+    expect(pending.stateLabel).toContain('session.dosed');
+    const view = await h.send('session.escalated', { destination: 'emergency-department', reference: 'ED-20931', reason: 'Dissociation not resolving' }, 'physician');
     expect(view.stateLabel).toBe('discontinued');
+    expect(view.context.sessions[0]?.outcome).toBe('transferred');
+    const waiting = await Harness.start();
+    await completeScreening(waiting);
+    await planAndStart(waiting, 'iv', '2026-03-09T09:00:00Z');
+    expect((await waiting.send('treatment.discontinued', { reason: 'Patient preference' }, 'physician')).stateLabel).toBe('discontinued');
   });
 });
 

@@ -39,8 +39,10 @@ describe('schedules keep the local time of day in the clinic time zone', () => {
   it('validates the time zone in the protocol, naming the field', () => {
     expect(isTimeZone('Europe/Berlin')).toBe(true);
     expect(isTimeZone('Mars/Olympus')).toBe(false);
-    expect(ketamineProtocolSchema.parse({}).timeZone).toBe('UTC');
-    expect(() => createEngine({ definition: ketamineAnxietyJourney, store: new MemoryStore(), protocol: { timeZone: 'Mars/Olympus' } })).toThrowError(
+    // No silent UTC: the zone is required.
+    expect(ketamineProtocolSchema.safeParse({ acceptUnconfirmedDefaults: true }).success).toBe(false);
+    expect(ketamineProtocolSchema.parse({ timeZone: 'Europe/Berlin', acceptUnconfirmedDefaults: true }).timeZone).toBe('Europe/Berlin');
+    expect(() => createEngine({ definition: ketamineAnxietyJourney, store: new MemoryStore(), protocol: { timeZone: 'Mars/Olympus', acceptUnconfirmedDefaults: true } })).toThrowError(
       expect.objectContaining({ code: 'CJ_ERR_INVALID_CONFIG', message: expect.stringContaining('protocol.timeZone: must be an IANA time zone') }),
     );
   });
