@@ -61,7 +61,7 @@ describe('idempotency', () => {
     expect(again.error.code).toBe('CJ_ERR_IDEMPOTENCY_MISMATCH');
     expect(again.error.message).toContain(`its ${differs} differs`);
     // The message names what differs, never the values.
-    expect(again.error.message).not.toMatch(/150|95|n-2|mild/);
+    expect(again.error.message.replace(id, '<id>')).not.toMatch(/150|95|n-2|mild/);
     expect(await dump(store, id)).toEqual(before);
     expect(seen).toEqual([]);
   });
