@@ -12,15 +12,29 @@ export type {
   EventSchemas,
   JourneyDefinition,
   JourneyDefinitionConfig,
-  JourneyContextFrom,
-  JourneyEventFrom,
-  JourneyInputFrom,
   JourneyPolicy,
-  JourneyProtocolFrom,
-  JourneyRoleFrom,
   JourneyStartInput,
   SnapshotMigration,
 } from './engine/defineJourney.js';
+export type {
+  AnyJourneyEvent,
+  JourneyContextFrom,
+  JourneyEffectFrom,
+  JourneyEntryFrom,
+  JourneyEntryTypeFrom,
+  JourneyEventFrom,
+  JourneyEventTypeFrom,
+  JourneyInputFrom,
+  JourneyPhaseFrom,
+  JourneyProtocolFrom,
+  JourneyProtocolOutputFrom,
+  JourneyQueryFrom,
+  JourneyRoleFrom,
+  JourneyStatePathFrom,
+  JourneySummaryFrom,
+  JourneyTimerEventFrom,
+  JourneyViewFrom,
+} from './engine/JourneyTypesFrom.js';
 export { guardRule, guardsFrom } from './engine/guardRule.js';
 export type { GuardArgs, GuardRule, StampedEvent } from './engine/guardRule.js';
 export type { JourneyView } from './engine/JourneyView.js';
@@ -85,7 +99,7 @@ export { checkJsonSafe, DEFAULT_INPUT_LIMITS } from './validation/checkJsonSafe.
 export type { InputLimits } from './validation/checkJsonSafe.js';
 
 // The ketamine-for-anxiety journey
-export { ketamineAnxietyJourney, ketamineJourneyPhase } from './journey/ketamineAnxietyJourney.js';
+export { ketamineAnxietyJourney, ketamineJourneyPhase, KETAMINE_PHASES } from './journey/ketamineAnxietyJourney.js';
 export type { KetamineJourneyPhase } from './journey/ketamineAnxietyJourney.js';
 export { ketamineAnxietyMachine } from './journey/machine.js';
 export { ketamineProtocolSchema, defaultKetamineProtocol, scheduleBlockSchema, UNCONFIRMED_DEFAULTS } from './journey/protocol.js';
@@ -152,3 +166,4 @@ export { toMermaid, describeGuard } from './journey/toMermaid.js';
 export { eventCatalogue } from './journey/eventCatalogue.js';
 export type { CatalogueEntry, CatalogueField, CatalogueTransition } from './journey/eventCatalogue.js';
 export { ketamineJourneyDocs } from './journey/ketamineJourneyDocs.js';
+export type { KetamineEffect, KetamineEffectType, SafetyAlertEffect, CareAlertEffect, MonitoringCheckDueEffect, RemsFormDueEffect, AssessmentDueEffect, ResponseProposedEffect } from './journey/effects.js';

@@ -220,7 +220,7 @@ describe('refusal reasons through XState guard combinators', () => {
       policy: { start: ['nurse'], events: { consent: ['nurse'], hold: ['nurse'], dose: ['nurse'] } },
     });
     const engine = createEngine({ definition: def, store: new MemoryStore(), clock: new ManualClock(0) });
-    const actor = { id: 'n', role: 'nurse' };
+    const actor = { id: 'n', role: 'nurse' } as const;
     const { id } = await engine.start({ patientRef: 'p', input: {}, actor });
     expect((await engine.get(id)).blockedEvents).toEqual([{ type: 'dose', guard: 'consented', reason: 'No consent recorded.' }]);
     const r1 = await engine.send(id, { type: 'dose', mg: 56 }, { actor });
@@ -274,7 +274,7 @@ describe('refusal reasons skip branches whose plain routing guard does not apply
       policy: { start: ['physician'], events: { decide: ['physician'] } },
     });
     const engine = createEngine({ definition: def, store: new MemoryStore(), clock: new ManualClock(0) });
-    const actor = { id: 'p', role: 'physician' };
+    const actor = { id: 'p', role: 'physician' } as const;
     const { id } = await engine.start({ patientRef: 'p', input: {}, actor });
     const ineligible = await engine.send(id, { type: 'decide', outcome: 'ineligible', signed: false }, { actor });
     expect(!ineligible.ok && ineligible.error.details).toMatchObject({ guard: 'consentSigned', reason: 'The consent form is not signed.' });

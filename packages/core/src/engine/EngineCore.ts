@@ -40,6 +40,26 @@ export interface EngineCore {
   newId(): string;
   /** The journey's phase for a snapshot. */
   phase(snapshot: AnyMachineSnapshot): string;
+  /** Every state of the machine as a dotted path from the root (`care.clinical.treatment.onHold`). */
+  readonly statePaths: ReadonlySet<string>;
+}
+
+interface StateNodeLike {
+  readonly path: readonly string[];
+  readonly states: Readonly<Record<string, StateNodeLike>>;
+}
+
+/** Every state node below the root, as its dotted path. */
+function statePathsOf(root: StateNodeLike): Set<string> {
+  const paths = new Set<string>();
+  const walk = (node: StateNodeLike): void => {
+    for (const child of Object.values(node.states)) {
+      paths.add(child.path.join('.'));
+      walk(child);
+    }
+  };
+  walk(root);
+  return paths;
 }
 
 /** The latest instant a JavaScript Date holds: beyond it no time can be written as ISO 8601. */
@@ -145,10 +165,17 @@ export function createEngineCore(options: EngineOptions<AnyJourneyDefinition>, m
       return id as string;
     },
     phase: (snapshot: AnyMachineSnapshot): string => {
-      if (definition.phase) return definition.phase(snapshot as never);
-      const value = snapshot.value;
-      return typeof value === 'string' ? value : (Object.keys(value)[0] ?? '');
+      if (!definition.phase) {
+        const value = snapshot.value;
+        return typeof value === 'string' ? value : (Object.keys(value)[0] ?? '');
+      }
+      const phase: unknown = definition.phase(snapshot as never);
+      if (typeof phase !== 'string' || (definition.phases !== undefined && !(definition.phases as readonly unknown[]).includes(phase))) {
+        throw new CareJourneyError('CJ_ERR_INVALID_CONFIG', `Journey definition "${definition.id}": its phase function returned a phase that is not one of its phases.`);
+      }
+      return phase;
     },
+    statePaths: statePathsOf(definition.machine.root as unknown as StateNodeLike),
     // Set just below: plugins get their API (which needs this core) while they register.
     plugins: undefined as unknown as PluginHost,
   };

@@ -3,36 +3,45 @@ import type { JourneyStore } from '../store/JourneyStore.js';
 import type { Actor } from '../store/records.js';
 import type { Clock } from '../time/Clock.js';
 import type { InputLimits } from '../validation/checkJsonSafe.js';
-import type { AnyJourneyDefinition, JourneyInputFrom, JourneyProtocolFrom } from './defineJourney.js';
+import type { AnyJourneyDefinition } from './defineJourney.js';
+import type { JourneyInputFrom, JourneyProtocolFrom, JourneyRoleFrom } from './JourneyTypesFrom.js';
 
 export interface EngineOptions<TDef extends AnyJourneyDefinition> {
   readonly definition: TDef;
   readonly store: JourneyStore;
   /** Defaults to the wall clock. Use `ManualClock` in tests and examples. */
   readonly clock?: Clock;
-  /** Registered in order; a plugin's dependencies must come before it. */
-  readonly plugins?: readonly CareJourneyPlugin[];
+  /**
+   * Registered in order; a plugin's dependencies must come before it. A plugin is written for
+   * any journey (`definePlugin({...})`) or for this definition (`definePlugin<typeof definition>({...})`).
+   */
+  readonly plugins?: readonly (CareJourneyPlugin<TDef> | CareJourneyPlugin)[];
   /** The clinic's protocol overrides, validated against the definition's protocol schema. */
   readonly protocol?: JourneyProtocolFrom<TDef>;
-  /** Size limits for every incoming value. */
+  /** Size limits for every incoming value (`maxStringLength` 4096, `maxDepth` 16, `maxEntries` 1000 by default). */
   readonly limits?: Partial<InputLimits>;
-  /** How many times a commit is retried on a version conflict (default 5). */
+  /** How many times a commit is retried on a version conflict (default 5, at most 100). */
   readonly maxRetries?: number;
-  /** Journey id generator (default: random UUID). */
+  /** Journey id generator (default: random UUID); its ids are checked like any id. */
   readonly generateId?: () => string;
 }
 
 export interface StartOptions<TDef extends AnyJourneyDefinition> {
-  /** Opaque reference to the patient in the host system. Never a name or other PHI. */
+  /**
+   * Opaque reference to the patient in the host system. Never a name or other PHI.
+   * 1-200 characters of well-formed Unicode, no control characters.
+   */
   readonly patientRef: string;
   readonly input: JourneyInputFrom<TDef>;
-  readonly actor: Actor;
-  /** Choose the journey id (e.g. to make the start idempotent); defaults to a random UUID. */
+  /** Who starts the journey; `role` is one of the definition's roles that the policy lets start it. */
+  readonly actor: Actor<JourneyRoleFrom<TDef>>;
+  /** Choose the journey id (e.g. to make the start idempotent); defaults to `generateId()`. Same rules as `patientRef`. */
   readonly journeyId?: string;
 }
 
-export interface SendOptions {
-  readonly actor: Actor;
+export interface SendOptions<TDef extends AnyJourneyDefinition = AnyJourneyDefinition> {
+  /** Who sends the event; `role` is one of the definition's roles. */
+  readonly actor: Actor<JourneyRoleFrom<TDef>>;
   /**
    * The same key sent twice to a journey with the same event (type, payload, actor) applies it
    * once and returns the first result (`duplicate: true`); the key with a different event is

@@ -1,17 +1,24 @@
 import { z } from 'zod';
-import type { JourneyQuery, JourneySummary } from '../store/JourneyStore.js';
-import { journalEntrySchema, type JournalEntry } from '../store/records.js';
+import type { JourneyQuery } from '../store/JourneyStore.js';
+import { journalEntrySchema } from '../store/records.js';
 import type { JourneyStore } from '../store/JourneyStore.js';
 import type { Clock } from '../time/Clock.js';
 import { CareJourneyError } from '../errors.js';
 import { identifierSchema } from '../validation/identifierSchema.js';
 import { parseArgument } from '../validation/parseArgument.js';
 import { describeStoredIssues } from '../validation/zodIssues.js';
-import type { AnyJourneyDefinition, JourneyContextFrom, JourneyEventFrom } from './defineJourney.js';
+import type { AnyJourneyDefinition } from './defineJourney.js';
+import type {
+  JourneyEntryFrom,
+  JourneyEventFrom,
+  JourneyProtocolOutputFrom,
+  JourneyQueryFrom,
+  JourneySummaryFrom,
+  JourneyViewFrom,
+} from './JourneyTypesFrom.js';
 import { createEngineCore, settle, type EngineCore } from './EngineCore.js';
-import type { EngineListener, EngineEvents } from './EngineEvents.js';
+import type { EngineEventName, EngineListener } from './EngineEvents.js';
 import type { EngineOptions, SendOptions, StartOptions } from './EngineOptions.js';
-import type { JourneyView } from './JourneyView.js';
 import { loadJourney, notFound } from './load.js';
 import { pluginApi } from './pluginApi.js';
 import { querySchema } from './querySchema.js';
@@ -39,8 +46,8 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
   readonly definition: TDef;
   readonly store: JourneyStore;
   readonly clock: Clock;
-  /** The validated protocol every new journey starts with. */
-  readonly protocol: unknown;
+  /** The validated protocol every new journey starts with: the clinic's overrides over the defaults. */
+  readonly protocol: JourneyProtocolOutputFrom<TDef>;
   readonly #core: EngineCore;
 
   constructor(options: EngineOptions<TDef>) {
@@ -48,7 +55,7 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
     this.definition = this.#core.definition as TDef;
     this.store = this.#core.store;
     this.clock = this.#core.clock;
-    this.protocol = this.#core.protocol;
+    this.protocol = this.#core.protocol as JourneyProtocolOutputFrom<TDef>;
   }
 
   /**
@@ -60,10 +67,10 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
    * const view = await engine.start({ patientRef: 'pt-8842', input: {}, actor: { id: 'u1', role: 'coordinator' } });
    * ```
    */
-  async start(options: StartOptions<TDef>): Promise<JourneyView<JourneyContextFrom<TDef>>> {
+  async start(options: StartOptions<TDef>): Promise<JourneyViewFrom<TDef>> {
     const view = await startJourney(this.#core, options);
     await settle(this.#core);
-    return view as JourneyView<JourneyContextFrom<TDef>>;
+    return view as JourneyViewFrom<TDef>;
   }
 
   /**
@@ -77,10 +84,10 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
    * if (!r.ok) console.log(r.error.code, r.error.message);
    * ```
    */
-  async send(journeyId: string, event: JourneyEventFrom<TDef>, options: SendOptions): Promise<SendResult<JourneyView<JourneyContextFrom<TDef>>>> {
+  async send(journeyId: string, event: JourneyEventFrom<TDef>, options: SendOptions<TDef>): Promise<SendResult<JourneyViewFrom<TDef>, JourneyEntryFrom<TDef>>> {
     const result = await sendEvent(this.#core, journeyId, event, options);
     await settle(this.#core);
-    return result as SendResult<JourneyView<JourneyContextFrom<TDef>>>;
+    return result as SendResult<JourneyViewFrom<TDef>, JourneyEntryFrom<TDef>>;
   }
 
   /**
@@ -88,23 +95,23 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
    * blocked. Throws `CJ_ERR_INVALID_INPUT`, `CJ_ERR_NOT_FOUND`, `CJ_ERR_MIGRATION` or
    * `CJ_ERR_CORRUPT_SNAPSHOT`.
    */
-  async get(journeyId: string): Promise<JourneyView<JourneyContextFrom<TDef>>> {
+  async get(journeyId: string): Promise<JourneyViewFrom<TDef>> {
     const id = parseArgument(identifierSchema, journeyId, 'CJ_ERR_INVALID_INPUT', 'The journey id', 'journeyId');
     const at = this.#core.now();
     const loaded = await loadJourney(this.#core, id);
     if ('refusal' in loaded) throw loaded.refusal;
-    return journeyView(this.#core, loaded, at) as JourneyView<JourneyContextFrom<TDef>>;
+    return journeyView(this.#core, loaded, at) as JourneyViewFrom<TDef>;
   }
 
   /** The journal: who did what, when, from which state to which. Throws `CJ_ERR_NOT_FOUND` for an unknown journey. */
-  async history(journeyId: string): Promise<JournalEntry[]> {
+  async history(journeyId: string): Promise<JourneyEntryFrom<TDef>[]> {
     const id = parseArgument(identifierSchema, journeyId, 'CJ_ERR_INVALID_INPUT', 'The journey id', 'journeyId');
     const journal = await this.store.readJournal(id);
     // Every journey has its start entry, so an empty journal means no journey (no snapshot load).
     if (journal.length === 0) throw notFound(id);
     return journal.map((entry, i) => {
       const parsed = journalEntrySchema.safeParse(entry);
-      if (parsed.success) return parsed.data;
+      if (parsed.success) return parsed.data as JourneyEntryFrom<TDef>;
       throw new CareJourneyError(
         'CJ_ERR_CORRUPT_SNAPSHOT',
         `Journey "${id}" cannot be read: journal entry ${i + 1} is malformed (${describeStoredIssues(parsed.error, 'entry')}). It was left untouched.`,
@@ -113,9 +120,15 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
     });
   }
 
-  /** Journeys matching a filter (by patientRef, phase, state, status), without their snapshots. */
-  async query(filter: JourneyQuery = {}): Promise<JourneySummary[]> {
-    return this.store.query(parseArgument(querySchema, filter, 'CJ_ERR_INVALID_INPUT', 'The query', 'filter') as JourneyQuery);
+  /**
+   * Journeys matching a filter, without their snapshots, ordered by id: by `patientRef`,
+   * `phase` (one of the definition's phases), `state` (a state as a dotted path from the root,
+   * matching it and every state below it), `status`; `limit` and `after` page. A phase or state
+   * the definition does not have is refused (`CJ_ERR_INVALID_INPUT`) rather than finding nothing.
+   */
+  async query(filter: JourneyQueryFrom<TDef> = {}): Promise<JourneySummaryFrom<TDef>[]> {
+    const parsed = parseArgument(querySchema(this.#core), filter, 'CJ_ERR_INVALID_INPUT', 'The query', 'filter');
+    return (await this.store.query(parsed as JourneyQuery)) as JourneySummaryFrom<TDef>[];
   }
 
   /**
@@ -146,7 +159,7 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
    * Listens on the bus. Returns a function that removes this registration. A listener that
    * throws or rejects is reported as `plugin.error` and the others still run.
    */
-  on<K extends keyof EngineEvents | (string & {})>(name: K, listener: EngineListener<K>): () => void {
+  on<K extends EngineEventName<TDef>>(name: K, listener: EngineListener<K, TDef>): () => void {
     const n = parseArgument(busNameSchema, name, 'CJ_ERR_INVALID_INPUT', 'The bus event name', 'name');
     const l = parseArgument(listenerSchema, listener, 'CJ_ERR_INVALID_INPUT', 'The listener', 'listener');
     this.#core.bus.on(n, l);
@@ -158,7 +171,7 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
   }
 
   /** Removes one registration of a listener (a listener registered twice needs two calls). */
-  off<K extends keyof EngineEvents | (string & {})>(name: K, listener: EngineListener<K>): void {
+  off<K extends EngineEventName<TDef>>(name: K, listener: EngineListener<K, TDef>): void {
     const n = parseArgument(busNameSchema, name, 'CJ_ERR_INVALID_INPUT', 'The bus event name', 'name');
     const l = parseArgument(listenerSchema, listener, 'CJ_ERR_INVALID_INPUT', 'The listener', 'listener');
     this.#core.bus.off(n, l);

@@ -1,16 +1,24 @@
 import { z } from 'zod';
-import { identifierSchema, isWellFormed } from '../validation/identifierSchema.js';
+import { identifierSchema } from '../validation/identifierSchema.js';
+import type { EngineCore } from './EngineCore.js';
 
-/** A state path: dot-separated state names, e.g. `care.clinical.treatment.onHold`. */
-const statePath = z.string().min(1).max(500).regex(/^[^.|\s][^|\s]*$/, { message: 'must be a dotted state path without spaces or "|"' });
-
-/** What `engine.query` accepts; every field given must match. */
-export const querySchema = z.strictObject({
-  patientRef: identifierSchema.optional(),
-  phase: identifierSchema.optional(),
-  state: statePath.refine(isWellFormed, { message: 'must be well-formed Unicode text' }).optional(),
-  status: z.enum(['active', 'done', 'error', 'stopped']).optional(),
-  definitionId: identifierSchema.optional(),
-  limit: z.int().min(0).max(100_000).optional(),
-  after: identifierSchema.optional(),
-});
+/**
+ * What `engine.query` accepts; every field given must match. With the definition's phases and
+ * states known, a phase or state path the journey does not have is refused by name instead of
+ * silently finding nothing.
+ */
+export function querySchema(core: EngineCore) {
+  const phases = core.definition.phases;
+  return z.strictObject({
+    patientRef: identifierSchema.optional(),
+    phase: (phases === undefined ? identifierSchema : z.enum(phases as [string, ...string[]])).optional(),
+    state: z
+      .string()
+      .refine((path) => core.statePaths.has(path), { message: `is not a state of "${core.definition.id}": give a dotted path from the root, e.g. "${[...core.statePaths].at(-1) ?? ''}"` })
+      .optional(),
+    status: z.enum(['active', 'done', 'error', 'stopped']).optional(),
+    definitionId: identifierSchema.optional(),
+    limit: z.int().min(0).max(100_000).optional(),
+    after: identifierSchema.optional(),
+  });
+}

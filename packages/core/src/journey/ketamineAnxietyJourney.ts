@@ -1,7 +1,7 @@
 import type { SnapshotFrom } from 'xstate';
 import { defineJourney } from '../engine/defineJourney.js';
 import { ketamineContextSchema } from './context.js';
-import { KETAMINE_TIMER_EVENTS, ketamineEventDescriptions, ketamineJourneyEvents, ketamineJourneyInputSchema } from './events.js';
+import { KETAMINE_TIMER_EVENTS, ketamineEventDescriptions, ketamineJourneyEvents, ketamineJourneyInputSchema, type KetamineTimerEventType } from './events.js';
 import { ketamineJourneyRules } from './guards.js';
 import { ketamineAnxietyMachine } from './machine.js';
 import { ketamineMigrations } from './migrations.js';
@@ -19,6 +19,19 @@ export type KetamineJourneyPhase =
   | 'completed'
   | 'discontinued'
   | 'closed';
+
+/** Every phase, in the order a journey goes through them (the endings last). */
+export const KETAMINE_PHASES = [
+  'referral',
+  'intake',
+  'induction',
+  'response-review',
+  'maintenance',
+  'on-hold',
+  'completed',
+  'discontinued',
+  'closed',
+] as const satisfies readonly KetamineJourneyPhase[];
 
 /**
  * The phase of a ketamine-for-anxiety journey's snapshot.
@@ -72,13 +85,14 @@ export const ketamineAnxietyJourney = defineJourney({
   migrations: ketamineMigrations,
   machine: ketamineAnxietyMachine,
   events: ketamineJourneyEvents,
-  timerEvents: Object.keys(KETAMINE_TIMER_EVENTS),
+  timerEvents: Object.keys(KETAMINE_TIMER_EVENTS) as KetamineTimerEventType[],
   input: ketamineJourneyInputSchema,
   protocol: ketamineProtocolSchema,
   roles: [...KETAMINE_ROLES, 'system'],
   policy: ketamineJourneyPolicy,
   guards: ketamineJourneyRules,
   context: ketamineContextSchema,
+  phases: KETAMINE_PHASES,
   phase: ketamineJourneyPhase,
   describe: ketamineEventDescriptions,
 });

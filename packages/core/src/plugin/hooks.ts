@@ -1,14 +1,16 @@
-import type { JournalEntry, OutboxItem, TimerRow, Actor } from '../store/records.js';
-import type { JourneyView } from '../engine/JourneyView.js';
+import type { AnyJourneyDefinition } from '../engine/defineJourney.js';
+import type { EffectNotice, JourneyEndedEffect } from '../engine/EngineEvents.js';
+import type { JourneyEffectFrom, JourneyEntryFrom, JourneyEventFrom, JourneyPhaseFrom, JourneyRoleFrom, JourneyViewFrom } from '../engine/JourneyTypesFrom.js';
+import type { Actor } from '../store/records.js';
 
-/** What a veto hook sees before an event is applied. */
-export interface BeforeEventContext {
+/** What a veto hook sees before an event is applied. Typed from the plugin's definition. */
+export interface BeforeEventContext<TDef = AnyJourneyDefinition> {
   readonly journeyId: string;
   /** The validated event: `{ type, ...payload }`. */
-  readonly event: Readonly<Record<string, unknown>> & { readonly type: string };
-  readonly actor: Actor;
+  readonly event: Readonly<JourneyEventFrom<TDef>>;
+  readonly actor: Actor<JourneyRoleFrom<TDef>>;
   /** The journey as it is now. */
-  readonly view: JourneyView;
+  readonly view: JourneyViewFrom<TDef>;
   /** Epoch milliseconds the event will be stamped with. */
   readonly at: number;
 }
@@ -20,20 +22,15 @@ export interface BeforeEventContext {
 export type BeforeEventResult = void | undefined | { readonly refuse: string } | { readonly enrich: Readonly<Record<string, unknown>> };
 
 /** What a notification hook sees after a commit. */
-export interface AfterCommitContext {
+export interface AfterCommitContext<TDef = AnyJourneyDefinition> {
   readonly journeyId: string;
-  readonly entry: JournalEntry;
+  readonly entry: JourneyEntryFrom<TDef>;
   /** The outbox item being delivered; its `id` is stable across redeliveries. */
   readonly deliveryId: string;
 }
 
-export interface EffectContext {
-  readonly journeyId: string;
-  readonly type: string;
-  readonly payload: Readonly<Record<string, unknown>>;
-  /** Stable across redeliveries: de-duplicate on it. */
-  readonly deliveryId: string;
-}
+/** An effect the journey emitted (`type` and its `payload`), typed from the plugin's definition. */
+export type EffectContext<TDef = AnyJourneyDefinition> = EffectNotice<JourneyEffectFrom<TDef> | JourneyEndedEffect<JourneyPhaseFrom<TDef>>>;
 
 export interface PluginTimerContext {
   readonly journeyId: string;
@@ -43,19 +40,17 @@ export interface PluginTimerContext {
   readonly deliveryId: string;
 }
 
-/** Every hook a plugin can register. Veto hooks are fail-fast; the rest are isolated. */
-export interface PluginHooks {
-  beforeEvent(ctx: BeforeEventContext): BeforeEventResult | Promise<BeforeEventResult>;
-  afterCommit(ctx: AfterCommitContext): void | Promise<void>;
-  onEffect(ctx: EffectContext): void | Promise<void>;
+/**
+ * Every hook a plugin can register. Veto hooks (`beforeEvent`) are fail-fast; the rest are
+ * isolated: a hook that throws is reported as `plugin.error` and is not retried (the item is
+ * marked delivered), so a hook that must not miss an item keeps its own retry.
+ */
+export interface PluginHooks<TDef = AnyJourneyDefinition> {
+  beforeEvent(ctx: BeforeEventContext<TDef>): BeforeEventResult | Promise<BeforeEventResult>;
+  afterCommit(ctx: AfterCommitContext<TDef>): void | Promise<void>;
+  onEffect(ctx: EffectContext<TDef>): void | Promise<void>;
   onTimer(ctx: PluginTimerContext): void | Promise<void>;
 }
 
 export type HookName = keyof PluginHooks;
 export const HOOK_NAMES: readonly HookName[] = ['beforeEvent', 'afterCommit', 'onEffect', 'onTimer'];
-
-/** Internal: a delivered outbox item with the entry it belongs to. */
-export interface Delivery {
-  readonly item: OutboxItem;
-  readonly timer?: TimerRow;
-}
