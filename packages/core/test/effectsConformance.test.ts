@@ -2,7 +2,7 @@
 // ketamine journey through sessions, an overdue REMS form, a missed session and a hold, and checks
 // every effect it emitted against schemas written to those types, so the types cannot drift from
 // what the journey really emits.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import type { AssessmentDueEffect, CareAlertEffect, KetamineEffectType, MonitoringCheckDueEffect, ResponseProposedEffect, SafetyAlertEffect } from '../src/index.js';
 import { completeScreening, Harness, linkTherapy, planAndStart, runSession } from './journey/harness.js';
@@ -16,7 +16,7 @@ const schemas = {
     at: instant,
     sessionNumber: z.number().optional(),
     signal: z.string().optional(),
-  }) satisfies z.ZodType<Omit<SafetyAlertEffect, 'type'>>,
+  }),
   'care.alert': z.strictObject({
     kind: z.string(),
     patientRef: z.string(),
@@ -30,16 +30,20 @@ const schemas = {
     current: z.number().optional(),
     lastAttendedAt: instant.nullable().optional(),
     gapDays: z.number().optional(),
-  }) satisfies z.ZodType<Omit<CareAlertEffect, 'type'>>,
-  'monitoring.checkDue': z.strictObject({ patientRef: z.string(), sessionNumber: z.number(), minute: z.number(), at: instant }) satisfies z.ZodType<
-    Omit<MonitoringCheckDueEffect, 'type'>
-  >,
+  }),
+  'monitoring.checkDue': z.strictObject({ patientRef: z.string(), sessionNumber: z.number(), minute: z.number(), at: instant }),
   'rems.formDue': z.looseObject({ patientRef: z.string(), sessionNumber: z.number(), sessionPhase: z.enum(['induction', 'maintenance']), dueAt: instant, sessionDate: z.string() }),
-  'assessment.due': z.strictObject({ patientRef: z.string(), instrument: z.string(), reason: z.enum(['response-review', 'maintenance-reassessment']), at: instant }) satisfies z.ZodType<
-    Omit<AssessmentDueEffect, 'type'>
-  >,
-  'response.proposed': z.looseObject({ patientRef: z.string(), at: instant }) satisfies z.ZodType<Omit<ResponseProposedEffect, 'type'>>,
+  'assessment.due': z.strictObject({ patientRef: z.string(), instrument: z.string(), reason: z.enum(['response-review', 'maintenance-reassessment']), at: instant }),
+  'response.proposed': z.looseObject({ patientRef: z.string(), at: instant }) satisfies z.ZodType<Pick<ResponseProposedEffect, 'patientRef' | 'at'>>,
 } satisfies Record<KetamineEffectType, z.ZodType>;
+
+/** The schemas name exactly the fields of the types (checked by tsc). */
+type Fields<T> = Exclude<keyof T, 'type'>;
+type SchemaFields<K extends keyof typeof schemas> = keyof z.output<(typeof schemas)[K]>;
+expectTypeOf<SchemaFields<'safety.alert'>>().toEqualTypeOf<Fields<SafetyAlertEffect>>();
+expectTypeOf<SchemaFields<'care.alert'>>().toEqualTypeOf<Fields<CareAlertEffect>>();
+expectTypeOf<SchemaFields<'monitoring.checkDue'>>().toEqualTypeOf<Fields<MonitoringCheckDueEffect>>();
+expectTypeOf<SchemaFields<'assessment.due'>>().toEqualTypeOf<Fields<AssessmentDueEffect>>();
 
 describe('the effects the ketamine journey emits match their types', () => {
   it('through sessions, an overdue REMS form, a missed session and a hold', async () => {
