@@ -11,6 +11,10 @@ export function eventFromEntry(entry: JournalEntry): Record<string, unknown> & {
   return { ...entry.payload, type: entry.type, at: Date.parse(entry.at), actor: entry.actor };
 }
 
+const definitionSchema = z.custom<AnyJourneyDefinition>((v) => v !== null && typeof v === 'object' && (v as { kind?: unknown }).kind === 'carejourney.definition', {
+  message: 'must be a journey definition made with defineJourney()',
+});
+
 /** True for the journal entry of a machine timer skipped because its event no longer applied. */
 export function isSkippedTimer(entry: JournalEntry): boolean {
   return entry.kind === 'timer' && entry.from === entry.to && entry.payload['skipped'] === true && typeof entry.payload['code'] === 'string';
@@ -26,9 +30,7 @@ export function isSkippedTimer(entry: JournalEntry): boolean {
  * ```
  */
 export function replayJournal(definition: AnyJourneyDefinition, entries: readonly JournalEntry[]): PersistedSnapshot {
-  if (definition === null || typeof definition !== 'object' || (definition as { kind?: unknown }).kind !== 'carejourney.definition') {
-    throw new CareJourneyError('CJ_ERR_INVALID_INPUT', 'replayJournal needs a journey definition made with defineJourney().');
-  }
+  parseArgument(definitionSchema, definition, 'CJ_ERR_INVALID_INPUT', 'The definition to replay with', 'definition');
   const checked = parseArgument(z.array(journalEntrySchema).max(10_000_000), entries, 'CJ_ERR_INVALID_INPUT', 'The journal to replay', 'entries');
   const [first, ...rest] = checked;
   if (!first || first.kind !== 'start') {
