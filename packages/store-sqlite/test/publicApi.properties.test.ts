@@ -196,6 +196,6 @@ describe.each([
     // Both kinds of outcome were reached.
     expect(outcomes.results).toBeGreaterThan(20);
     expect(outcomes.refusals).toBeGreaterThan(100);
-    await store.close?.();
+    await (store as JourneyStore).close?.();
   });
 });
