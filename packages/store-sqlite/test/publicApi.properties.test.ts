@@ -95,6 +95,23 @@ function nearly(valid: Record<string, unknown>): fc.Arbitrary<Box> {
   );
 }
 
+/**
+ * Keeps a file path the store would accept inside a temporary directory: an arbitrary string is
+ * a valid file name, and the test must not create files wherever it points. Strings the store
+ * refuses (empty, NUL, lone surrogates) and non-strings reach it unchanged.
+ */
+function confined(options: unknown): unknown {
+  try {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) return options;
+    const path = (options as { path?: unknown }).path;
+    if (typeof path !== 'string' || path === ':memory:' || path.length === 0 || path.includes('\u0000') || !path.isWellFormed()) return options;
+    return { ...options, path: tempDbPath() };
+  } catch {
+    // A hostile value (a revoked proxy, a getter that throws) goes to the store as it is.
+    return options;
+  }
+}
+
 type Call = { readonly name: string; readonly run: (ctx: Ctx) => unknown };
 interface Ctx {
   readonly engine: ReturnType<typeof createEngine<typeof visitJourney>>;
@@ -136,7 +153,7 @@ const callArb: fc.Arbitrary<Call> = fc.oneof(
   fc.tuple(anyValue, nearly({ type: 'vitals.recorded', systolic: 120, diastolic: 80 }), nearly({ actor: actors.nurse })).map(([j, e, o]) =>
     call(`send(via api.send: ${j.label}, ${e.label}, ${o.label})`, (c) => c.api.send(j.value() as never, e.value() as never, o.value() as never)),
   ),
-  nearly({ path: ':memory:', busyTimeoutMs: 10, synchronous: 'normal' }).map((o) => call(`new SqliteStore(${o.label})`, () => new SqliteStore(o.value() as never).close())),
+  nearly({ path: ':memory:', busyTimeoutMs: 10, synchronous: 'normal' }).map((o) => call(`new SqliteStore(${o.label})`, () => new SqliteStore(confined(o.value()) as never).close())),
 );
 
 async function dump(store: JourneyStore, id: string) {
