@@ -9,6 +9,7 @@ export default defineConfig({
     alias: [
       { find: /^@carejourney\/core\/testing$/, replacement: src('./packages/core/src/testing.ts') },
       { find: /^@carejourney\/core$/, replacement: src('./packages/core/src/index.ts') },
+      { find: /^@carejourney\/plugin-screening$/, replacement: src('./packages/plugin-screening/src/index.ts') },
     ],
   },
   test: {

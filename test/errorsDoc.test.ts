@@ -4,9 +4,9 @@ import { CareJourneyError, ERROR_CATALOGUE, ERROR_CODES } from '@carejourney/cor
 import { errorsMarkdown } from '../packages/core/scripts/errorsMarkdown.js';
 
 describe('docs/errors.md', () => {
-  it('is current: regenerate it with `pnpm docs:generate` after changing the error catalogue', () => {
+  it('is current: regenerate it with `pnpm docs:errors` after changing the error catalogue', () => {
     const committed = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8');
-    expect(committed === errorsMarkdown(), 'docs/errors.md is out of date: run `pnpm docs:generate`').toBe(true);
+    expect(committed === errorsMarkdown(), 'docs/errors.md is out of date: run `pnpm docs:errors`').toBe(true);
   });
 
   it('documents every code: when it happens, how it reaches the caller and what to do', () => {

@@ -30,11 +30,15 @@ const workspacePackages = readdirSync(packagesDir, { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(join(packagesDir, d.name, 'package.json')))
   .map((d) => ({ dir: join(packagesDir, d.name), name: (JSON.parse(readFileSync(join(packagesDir, d.name, 'package.json'), 'utf8')) as { name: string }).name }));
 
-/** `@carejourney/x` (and `/testing`) resolve to the sources, as in the tests. */
+/** `@carejourney/x` and its subpath exports (`/testing`, `/sqlite`) resolve to the sources, as in the tests. */
 const paths: Record<string, string[]> = {};
 for (const pkg of workspacePackages) {
   paths[pkg.name] = [join(pkg.dir, 'src/index.ts')];
-  if (existsSync(join(pkg.dir, 'src/testing.ts'))) paths[`${pkg.name}/testing`] = [join(pkg.dir, 'src/testing.ts')];
+  const exported = (JSON.parse(readFileSync(join(pkg.dir, 'package.json'), 'utf8')) as { exports?: Record<string, unknown> }).exports ?? {};
+  for (const subpath of Object.keys(exported)) {
+    const source = join(pkg.dir, 'src', `${subpath.replace(/^\.\//, '')}.ts`);
+    if (subpath.startsWith('./') && subpath !== './package.json' && existsSync(source)) paths[`${pkg.name}/${subpath.slice(2)}`] = [source];
+  }
 }
 
 /** The ```ts blocks of a README, with their line numbers. */

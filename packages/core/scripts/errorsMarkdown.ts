@@ -5,7 +5,7 @@ export function errorsMarkdown(): string {
   const lines = [
     '# Error codes',
     '',
-    '<!-- Generated from ERROR_CATALOGUE in packages/core/src/errors.ts by `pnpm docs:generate`. Do not edit by hand. -->',
+    '<!-- Generated from ERROR_CATALOGUE in packages/core/src/errors.ts by `pnpm docs:errors`. Do not edit by hand. -->',
     '',
     'Every error of carejourney is a `CareJourneyError` with a stable `code`; its message ends with the',
     'code, e.g. `No journey "j-1" in the store. [CJ_ERR_NOT_FOUND]`. Branch on `code`, never on the',

@@ -1,4 +1,11 @@
-/** What a code means: when it happens, whether it is thrown or returned, and what the caller does. */
+/**
+ * What a code means: when it happens, whether it is thrown or returned, and what the caller does.
+ *
+ * @example
+ * ```ts
+ * const info: ErrorCodeInfo = ERROR_CATALOGUE.CJ_ERR_GUARD;
+ * ```
+ */
 export interface ErrorCodeInfo {
   /** When the error happens. */
   readonly when: string;
@@ -10,6 +17,11 @@ export interface ErrorCodeInfo {
 
 /**
  * Every error code with its meaning. `docs/errors.md` is generated from it.
+ *
+ * @example
+ * ```ts
+ * if (!result.ok) showHelp(ERROR_CATALOGUE[result.error.code].action);
+ * ```
  */
 export const ERROR_CATALOGUE = {
   CJ_ERR_INVALID_EVENT: {
@@ -86,12 +98,32 @@ export const ERROR_CATALOGUE = {
 
 /**
  * Stable error codes. Hosts branch on `code`, never on message text.
+ *
+ * @example
+ * ```ts
+ * const known = (code: string): code is CareJourneyErrorCode => (ERROR_CODES as readonly string[]).includes(code);
+ * ```
  */
 export const ERROR_CODES = Object.keys(ERROR_CATALOGUE) as readonly (keyof typeof ERROR_CATALOGUE)[];
 
+/**
+ * One of the stable error codes (see {@link ERROR_CATALOGUE}).
+ *
+ * @example
+ * ```ts
+ * if (!r.ok && r.error.code === 'CJ_ERR_GUARD') showRule(r.error.details.guard);
+ * ```
+ */
 export type CareJourneyErrorCode = keyof typeof ERROR_CATALOGUE;
 
-/** One problem with one field of an input, as a path and the rule it broke. */
+/**
+ * One problem with one field of an input, as a path and the rule it broke.
+ *
+ * @example
+ * ```ts
+ * for (const issue of error.details.issues ?? []) form.markInvalid(issue.path, issue.message);
+ * ```
+ */
 export interface FieldIssue {
   /** Where the problem is, e.g. `payload.systolic` or `actor.role`. */
   readonly path: string;
@@ -101,6 +133,14 @@ export interface FieldIssue {
   readonly rule: string;
 }
 
+/**
+ * What an error is about, beyond its code: the journey, the event, the fields, the rule, the role.
+ *
+ * @example
+ * ```ts
+ * if (error.code === 'CJ_ERR_FORBIDDEN') console.log(error.details.role, 'may not; allowed:', error.details.allowedRoles);
+ * ```
+ */
 export interface CareJourneyErrorDetails {
   readonly journeyId?: string;
   readonly eventType?: string;
@@ -151,7 +191,14 @@ export class CareJourneyError extends Error {
   }
 }
 
-/** True when `value` is a `CareJourneyError`, optionally with the given code. */
+/**
+ * True when `value` is a `CareJourneyError`, optionally with the given code.
+ *
+ * @example
+ * ```ts
+ * try { await engine.get(id); } catch (e) { if (isCareJourneyError(e, 'CJ_ERR_NOT_FOUND')) return notFound(); throw e; }
+ * ```
+ */
 export function isCareJourneyError(value: unknown, code?: CareJourneyErrorCode): value is CareJourneyError {
   return value instanceof CareJourneyError && (code === undefined || value.code === code);
 }

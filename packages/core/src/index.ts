@@ -1,3 +1,30 @@
+/**
+ * Durable, auditable care journeys for ketamine and esketamine therapy for anxiety: XState
+ * statecharts run by an engine that validates, authorizes and de-duplicates every event, commits
+ * the snapshot, journal entry, timers and outbox atomically, and delivers effects to plugins.
+ * It records and enforces a clinic's protocol; it gives no medical advice.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, ketamineAnxietyJourney, MemoryStore } from '@carejourney/core';
+ *
+ * const engine = createEngine({
+ *   definition: ketamineAnxietyJourney,
+ *   store: new MemoryStore(),
+ *   protocol: { timeZone: 'Europe/Berlin', acceptUnconfirmedDefaults: true },
+ * });
+ * const coordinator = { id: 'coord-1', role: 'coordinator' };
+ * const { id } = await engine.start({
+ *   patientRef: 'pt-8842',
+ *   actor: coordinator,
+ *   input: { referral: { source: 'professional', indication: 'generalized-anxiety' } },
+ * });
+ * const result = await engine.send(id, { type: 'referral.accepted' }, { actor: coordinator });
+ * if (!result.ok) console.log(result.error.code, result.error.message);
+ * ```
+ *
+ * @module @carejourney/core
+ */
 // The public contract of @carejourney/core: named exports only.
 export { CareJourneyError, isCareJourneyError, ERROR_CODES, ERROR_CATALOGUE } from './errors.js';
 export type { CareJourneyErrorCode, CareJourneyErrorDetails, ErrorCodeInfo, FieldIssue } from './errors.js';
@@ -118,7 +145,7 @@ export { KETAMINE_RULE_PARAMETERS } from './journey/ruleParameters.js';
 export type { KetamineRuleName } from './journey/guards.js';
 export { ketamineJourneyPolicy, KETAMINE_ROLES } from './journey/policy.js';
 export type { KetamineRole } from './journey/policy.js';
-export { initialKetamineContext, ketamineContextSchema } from './journey/context.js';
+export { initialKetamineContext, ketamineContextSchema, RECENT_SESSIONS } from './journey/context.js';
 export type {
   KetamineJourneyContext,
   KetamineMachineInput,
@@ -130,6 +157,8 @@ export type {
   RemsFormStatus,
   BlockingEvidence,
   SessionStop,
+  SessionSummary,
+  CourseTally,
 } from './journey/context.js';
 export { inductionSchedule, continueSchedule } from './journey/inductionSchedule.js';
 export { onOpenDays, closedDayReason } from './journey/clinicCalendar.js';

@@ -19,7 +19,15 @@ import { migrateSchema } from './migrateSchema.js';
 import { corruptRow, readStoredJson } from './readStoredJson.js';
 import { STORE_SQL, type StoreStatementName } from './storeSql.js';
 
-/** How `SqliteStore` opens its database. */
+/**
+ * How `SqliteStore` opens its database.
+ *
+ * @example
+ * ```ts
+ * const store = new SqliteStore({ path: 'journeys.db', synchronous: 'full', busyTimeoutMs: 5000 });
+ * const engine = createEngine({ definition: ketamineAnxietyJourney, store, protocol });
+ * ```
+ */
 export interface SqliteStoreOptions {
   /** The database file; created with its schema when missing. `':memory:'` gives a throwaway store. */
   readonly path: string;

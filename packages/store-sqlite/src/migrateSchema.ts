@@ -99,10 +99,26 @@ const MIGRATIONS: readonly SchemaMigration[] = [
   },
 ];
 
-/** The schema version this release of `@carejourney/store-sqlite` creates and understands. */
+/**
+ * The schema version this release of `@carejourney/store-sqlite` creates and understands.
+ *
+ * @example
+ * ```ts
+ * const db = new Database('journeys.db', { readonly: true });
+ * const applied = db.prepare(`SELECT max(version) AS v FROM ${SCHEMA_VERSION_TABLE}`).get() as { v: number };
+ * if (applied.v > SCHEMA_VERSION) console.warn('written by a newer release of @carejourney/store-sqlite');
+ * ```
+ */
 export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 
-/** The table that records which schema steps a database has. */
+/**
+ * The table that records which schema steps a database has.
+ *
+ * @example
+ * ```ts
+ * db.prepare(`SELECT version FROM ${SCHEMA_VERSION_TABLE} ORDER BY version`).all(); // the steps this file has
+ * ```
+ */
 export const SCHEMA_VERSION_TABLE = 'carejourney_schema_version';
 
 /**

@@ -6,6 +6,14 @@ import type { InputLimits } from '../validation/checkJsonSafe.js';
 import type { AnyJourneyDefinition } from './defineJourney.js';
 import type { JourneyInputFrom, JourneyProtocolFrom, JourneyRoleFrom } from './JourneyTypesFrom.js';
 
+/**
+ * What `createEngine` takes. Validated: a bad or unknown option throws `CJ_ERR_INVALID_CONFIG`.
+ *
+ * @example
+ * ```ts
+ * createEngine({ definition: ketamineAnxietyJourney, store: new MemoryStore(), clock: new ManualClock(), protocol: { timeZone: 'Europe/Berlin', acceptUnconfirmedDefaults: true } });
+ * ```
+ */
 export interface EngineOptions<TDef extends AnyJourneyDefinition> {
   readonly definition: TDef;
   readonly store: JourneyStore;
@@ -26,6 +34,14 @@ export interface EngineOptions<TDef extends AnyJourneyDefinition> {
   readonly generateId?: () => string;
 }
 
+/**
+ * What `engine.start` takes: who the patient is (opaquely), the start input, who starts it.
+ *
+ * @example
+ * ```ts
+ * await engine.start({ patientRef: 'pt-8842', input: { referral: { source: 'self', indication: 'panic' } }, actor: { id: 'c-1', role: 'coordinator' } });
+ * ```
+ */
 export interface StartOptions<TDef extends AnyJourneyDefinition> {
   /**
    * Opaque reference to the patient in the host system. Never a name or other PHI.
@@ -39,6 +55,15 @@ export interface StartOptions<TDef extends AnyJourneyDefinition> {
   readonly journeyId?: string;
 }
 
+/**
+ * What `engine.send` takes besides the event: who sends it, and optionally an idempotency key and
+ * the version the caller saw.
+ *
+ * @example
+ * ```ts
+ * await engine.send(id, { type: 'referral.accepted' }, { actor, idempotencyKey: 'form-7781', expectedVersion: view.version });
+ * ```
+ */
 export interface SendOptions<TDef extends AnyJourneyDefinition = AnyJourneyDefinition> {
   /** Who sends the event; `role` is one of the definition's roles. */
   readonly actor: Actor<JourneyRoleFrom<TDef>>;

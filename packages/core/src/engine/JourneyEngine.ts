@@ -40,7 +40,13 @@ const busNameSchema = identifierSchema;
  * outbox) → deliver the outbox to plugins and listeners. Each step lives in its own file.
  *
  * Every method validates its arguments: `send` returns refusals as `{ ok: false, error }`;
- * the other methods throw `CareJourneyError`. None throws anything else.
+ * the other methods throw `CareJourneyError`. None throws anything else. Create it with
+ * {@link createEngine}.
+ *
+ * @example
+ * ```ts
+ * const engine: JourneyEngine<typeof ketamineAnxietyJourney> = createEngine({ definition: ketamineAnxietyJourney, store, protocol });
+ * ```
  */
 export class JourneyEngine<TDef extends AnyJourneyDefinition> {
   readonly definition: TDef;
@@ -170,7 +176,14 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
     };
   }
 
-  /** Removes one registration of a listener (a listener registered twice needs two calls). */
+  /**
+   * Removes one registration of a listener (a listener registered twice needs two calls).
+   *
+   * @example
+   * ```ts
+   * engine.off('safety.alert', pageOnDuty);
+   * ```
+   */
   off<K extends EngineEventName<TDef>>(name: K, listener: EngineListener<K, TDef>): void {
     const n = parseArgument(busNameSchema, name, 'CJ_ERR_INVALID_INPUT', 'The bus event name', 'name');
     const l = parseArgument(listenerSchema, listener, 'CJ_ERR_INVALID_INPUT', 'The listener', 'listener');

@@ -5,6 +5,11 @@ import type { BlockedEvent } from './explainEvents.js';
 /**
  * A journey as the host sees it. JSON-safe. An engine types it from its definition
  * (`JourneyViewFrom<typeof definition>`): the context, the phase names and the event types.
+ *
+ * @example
+ * ```ts
+ * const view = await engine.get(id); if (view.blockedEvents.length > 0) console.log(view.blockedEvents[0].reason);
+ * ```
  */
 export interface JourneyView<TContext = unknown, TPhase extends string = string, TEventType extends string = string> {
   readonly id: string;

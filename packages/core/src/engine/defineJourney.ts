@@ -91,6 +91,15 @@ export interface JourneyDefinition<
   readonly timerEvents: readonly TTimerEvent[];
 }
 
+/**
+ * A journey definition of any machine, events, input, protocol, roles and phases: what code that
+ * works with every journey takes.
+ *
+ * @example
+ * ```ts
+ * function describe(definition: AnyJourneyDefinition): string { return `${definition.id} v${definition.version}`; }
+ * ```
+ */
 export type AnyJourneyDefinition = JourneyDefinition<AnyStateMachine, EventSchemas, z.ZodType, z.ZodType, string, string, string>;
 
 

@@ -9,7 +9,14 @@ import type { StampedEvent } from './guardRule.js';
 import { loadJourney, notFound, wellFormedTimers } from './load.js';
 import { skippedTimerStep, step } from './step.js';
 
-/** One timer `runDue` handled. */
+/**
+ * One timer `runDue` handled: fired, skipped, or left pending with an error.
+ *
+ * @example
+ * ```ts
+ * for (const t of await engine.runDue()) if (t.error) log.warn(t.journeyId, t.key, t.error.code);
+ * ```
+ */
 export interface FiredTimer {
   readonly journeyId: string;
   readonly key: string;

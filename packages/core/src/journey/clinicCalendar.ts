@@ -1,7 +1,15 @@
 import { addLocalDays } from '../time/addLocalDays.js';
 import { localParts } from '../time/localParts.js';
 
-/** When the clinic is open, for placing generated sessions. */
+/**
+ * When the clinic is open, for placing generated sessions.
+ *
+ * @example
+ * ```ts
+ * const calendar: ClinicCalendar = { timeZone: 'Europe/Berlin', clinicDays: [1, 2, 3, 4, 5], closedDates: ['2026-04-06'], minHoursBetween: 20 };
+ * closedDayReason(Date.parse('2026-04-06T08:00:00Z'), calendar); // 'the clinic is closed on 2026-04-06'
+ * ```
+ */
 export interface ClinicCalendar {
   /** IANA zone the days are counted in. */
   readonly timeZone: string;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { JourneyStartInput } from '../engine/defineJourney.js';
 import type { KetamineEventPayload, KetamineJourneyInput } from './events.js';
 import type { KetamineProtocol } from './protocol.js';
+import type { RemsMonitoringForm } from './remsMonitoringForm.js';
 import type { ResponseInstrument, ResponseResult } from './responseReview.js';
 import type {
   AdverseEventTerm,
@@ -41,6 +42,15 @@ export interface VitalsReading extends BloodPressure {
   readonly takenAt: string;
 }
 
+/**
+ * One recorded instrument result: the total (or C-SSRS risk, or PHQ-9 item 9), when and by whom, and whether it is a baseline.
+ *
+ * @example
+ * ```ts
+ * const gad7 = view.context.assessments.filter((a) => a.instrument === 'GAD-7');
+ * gad7.map((a) => [a.at, a.phase, a.total]); // baseline at intake, follow-ups during treatment
+ * ```
+ */
 export interface AssessmentRecord extends Stamp {
   readonly instrument: Instrument;
   readonly total: number | null;
@@ -57,7 +67,15 @@ export interface AssessmentRecord extends Stamp {
 export type SessionPhase = 'induction' | 'maintenance';
 export type ScheduledStatus = 'planned' | 'in-progress' | 'completed' | 'missed' | 'cancelled' | 'aborted' | 'transferred';
 
-/** One session of the schedule. */
+/**
+ * One session of the schedule.
+ *
+ * @example
+ * ```ts
+ * const next = view.context.schedule.find((s) => s.status === 'planned');
+ * next?.dueAt; // ISO instant of the next session
+ * ```
+ */
 export interface ScheduledSession {
   readonly number: number;
   readonly phase: SessionPhase;
@@ -69,7 +87,15 @@ export interface ScheduledSession {
 
 export type SessionOutcome = 'in-progress' | 'completed' | 'cancelled' | 'aborted' | 'transferred';
 
-/** A pre-dose record that blocks dosing until a physician clears it (`predose.findingCleared`). */
+/**
+ * A pre-dose record that blocks dosing until a physician clears it (`predose.findingCleared`).
+ *
+ * @example
+ * ```ts
+ * const open = view.context.session?.preDose.blocking.filter((b) => b.cleared === null) ?? [];
+ * // each blocks the dose until a physician sends predose.findingCleared
+ * ```
+ */
 export interface BlockingEvidence extends Stamp {
   readonly kind: 'new-finding' | 'no-responsible-adult' | 'trusted-adult-incomplete';
   /** What was recorded, in words (the finding, or the conditions the trusted adult did not meet). */
@@ -77,13 +103,29 @@ export interface BlockingEvidence extends Stamp {
   readonly cleared: (Stamp & { readonly reason: string }) | null;
 }
 
-/** Why a dosed session stopped early; monitoring goes on until discharge or transfer. */
+/**
+ * Why a dosed session stopped early; monitoring goes on until discharge or transfer.
+ *
+ * @example
+ * ```ts
+ * const stopped = view.context.sessions.filter((s) => s.stopped?.kind === 'stop-rule');
+ * ```
+ */
 export interface SessionStop extends Stamp {
   readonly kind: 'stop-rule' | 'aborted' | 'serious-adverse-event' | 'hold' | 'discontinued' | 'withdrawn';
   readonly reason: string;
 }
 
-/** Everything recorded in one session, from check-in to its end. Pre-dose records are append-only. */
+/**
+ * Everything recorded in one session, from check-in to its end. Pre-dose records are append-only.
+ *
+ * @example
+ * ```ts
+ * const last = view.context.sessions.at(-1);
+ * last?.dose?.amountMg; // as administered
+ * last?.vitals.map((v) => `${v.systolic}/${v.diastolic} at ${v.takenAt}`);
+ * ```
+ */
 export interface SessionRecord {
   readonly number: number;
   readonly phase: SessionPhase;
@@ -146,6 +188,85 @@ export interface SessionRecord {
   readonly ended: (Stamp & { readonly reason: string | null }) | null;
 }
 
+/**
+ * An ended session as the journey keeps it: the facts later rules, the REMS form and the response
+ * review use. Every record of the session (each reading, each pre-dose record) stays in the
+ * journal; the context keeps the last {@link RECENT_SESSIONS} of these summaries, so its size stays
+ * flat over a years-long course.
+ *
+ * @example
+ * ```ts
+ * const last = view.context.sessions.at(-1); // the most recent ended session
+ * last?.outcome; // 'completed'
+ * last?.dose?.amountMg; // as administered; each reading of it is in engine.history(id)
+ * ```
+ */
+export interface SessionSummary {
+  readonly number: number;
+  readonly phase: SessionPhase;
+  readonly route: KetamineRoute;
+  readonly setting: 'clinic' | 'home';
+  readonly dueAt: string;
+  readonly checkedInAt: string;
+  readonly dose: {
+    readonly at: string;
+    readonly medication: 'esketamine' | 'racemic-ketamine';
+    readonly amountMg: number;
+    readonly devices: number | null;
+    readonly plannedMg: number | null;
+  } | null;
+  readonly observationMinutes: number;
+  readonly observationElapsedAt: string | null;
+  readonly adverseEvents: readonly { readonly term: AdverseEventTerm; readonly serious: boolean }[];
+  readonly stopped: { readonly kind: SessionStop['kind']; readonly reason: string } | null;
+  readonly discharge: { readonly at: string; readonly releasedTo: 'responsible-adult' | 'trusted-adult-at-home'; readonly readyToLeaveAt: string } | null;
+  readonly transfer: { readonly at: string; readonly destination: 'emergency-department' | 'ems' | 'inpatient-admission'; readonly reference: string } | null;
+  readonly outcome: Exclude<SessionOutcome, 'in-progress'>;
+  readonly ended: Stamp & { readonly reason: string | null };
+}
+
+/**
+ * How many ended sessions (and ended schedule entries) the context keeps; older ones are in the journal.
+ *
+ * @example
+ * ```ts
+ * view.context.sessions.length <= RECENT_SESSIONS; // always true: older sessions live in the journal
+ * ```
+ */
+export const RECENT_SESSIONS = 12;
+
+/**
+ * Counts and instants over the whole course, kept instead of the full history.
+ *
+ * @example
+ * ```ts
+ * const { doses, sessionsEnded, lastDoseAt } = view.context.tally; // over the whole course
+ * ```
+ */
+export interface CourseTally {
+  /** Every session number ever scheduled is below this; the next one gets it. */
+  readonly nextSessionNumber: number;
+  readonly sessionsEnded: number;
+  readonly doses: number;
+  readonly lastDoseAt: string | null;
+  /** When the last induction session began (follow-up assessments from then on count for the response review). */
+  readonly lastInductionCheckInAt: string | null;
+  readonly holds: number;
+  readonly remsFormsSubmitted: number;
+  /** REMS forms exist for every dosed esketamine session up to this number. */
+  readonly remsFiledThroughSession: number;
+}
+
+/**
+ * The treatment plan a physician recorded: route, dose plan (as prescribed, never computed), observation, primary instrument and induction schedule.
+ *
+ * @example
+ * ```ts
+ * const plan = view.context.plan;
+ * plan?.route; // 'iv'
+ * plan?.primaryInstrument; // 'GAD-7': what response is judged on
+ * ```
+ */
 export interface TreatmentPlan extends Stamp {
   readonly route: KetamineRoute;
   readonly dosePlan: KetamineEventPayload<'plan.recorded'>['dosePlan'];
@@ -157,19 +278,49 @@ export interface TreatmentPlan extends Stamp {
   readonly therapyModality: string | null;
 }
 
+/**
+ * A hold on treatment: the signals that raised it (who, when) and the clinician's review once it is resolved.
+ *
+ * @example
+ * ```ts
+ * const hold = view.context.hold; // the hold in effect, or null
+ * hold?.signals.map((s) => s.signal); // e.g. ['serious-adverse-event']
+ * view.context.holds.at(-1)?.review?.decision; // 'resume' | 'discontinue' for a reviewed hold
+ * ```
+ */
 export interface HoldRecord extends Stamp {
   readonly signals: readonly (Stamp & { readonly signal: HoldSignal })[];
   readonly review: (Stamp & { readonly decision: 'resume' | 'discontinue'; readonly reason: string }) | null;
 }
 
+/**
+ * The esketamine REMS monitoring form of one session: when it is due, whether it was submitted, and whether it is overdue.
+ *
+ * @example
+ * ```ts
+ * const due = view.context.rems.forms.filter((f) => f.submitted === null);
+ * due.map((f) => `session ${f.sessionNumber} due ${f.dueAt}${f.overdue ? ' (overdue)' : ''}`);
+ * ```
+ */
 export interface RemsFormStatus {
   readonly sessionNumber: number;
   readonly dueAt: string;
   readonly submitted: (Stamp & { readonly submissionRef: string }) | null;
   readonly overdue: boolean;
+  /** The form's data, kept while it is outstanding (see `remsMonitoringForm`). */
+  readonly form: RemsMonitoringForm | null;
 }
 
-/** The machine context of a ketamine-for-anxiety journey. */
+/**
+ * The machine context of a ketamine-for-anxiety journey.
+ *
+ * @example
+ * ```ts
+ * const view = await engine.get(id); // JourneyView<KetamineJourneyContext>
+ * view.context.intake.eligibility?.outcome; // 'eligible'
+ * view.context.response; // { instrument: 'GAD-7', baseline: 17, current: 7, responded: true, ... }
+ * ```
+ */
 export interface KetamineJourneyContext {
   readonly patientRef: string;
   readonly startedAt: string;
@@ -194,13 +345,15 @@ export interface KetamineJourneyContext {
     readonly consent: (Stamp & { readonly formVersion: string }) | null;
     readonly remsEnrolment: (Stamp & { readonly enrolmentRef: string }) | null;
   };
+  /** The latest baseline and the latest follow-up of each instrument, most recent last; every result is in the journal. */
   readonly assessments: readonly AssessmentRecord[];
   readonly plan: TreatmentPlan | null;
   readonly schedule: readonly ScheduledSession[];
   /** The session in progress, if any. */
   readonly session: SessionRecord | null;
-  /** Sessions that ended (completed, cancelled after check-in, or aborted). */
-  readonly sessions: readonly SessionRecord[];
+  /** The most recent sessions that ended (at most {@link RECENT_SESSIONS}), as summaries. */
+  readonly sessions: readonly SessionSummary[];
+  readonly tally: CourseTally;
   /** When induction ended and the response review began. */
   readonly inductionEndedAt: string | null;
   readonly response: (ResponseResult & { readonly at: string }) | null;
@@ -209,12 +362,14 @@ export interface KetamineJourneyContext {
     /** The cadence a physician set (response decision, cadence change, missed-session review). */
     readonly everyDays: number | null;
     readonly startedAt: string | null;
+    /** The most recent clinician check-ins (at most 3). */
     readonly checkIns: readonly Stamp[];
   };
   /** A missed session awaiting the clinician's choice (esketamine). */
   readonly missedSession: { readonly number: number; readonly phase: SessionPhase; readonly at: string } | null;
   /** The hold in effect. Raised during a dosed session, it takes effect when the session ends. */
   readonly hold: HoldRecord | null;
+  /** The most recent reviewed holds (at most 5); `tally.holds` counts them all. */
   readonly holds: readonly HoldRecord[];
   /** A discontinuation or withdrawal sent during a dosed session: it takes effect when the session ends. */
   readonly pendingEnding: (Stamp & { readonly kind: 'discontinued' | 'closed'; readonly reason: string }) | null;
@@ -227,14 +382,36 @@ export interface KetamineJourneyContext {
     readonly lapses: number;
     readonly endedAt: string | null;
   };
+  /** Outstanding REMS forms, and the most recent submitted ones (at most 3); `tally.remsFormsSubmitted` counts them all. */
   readonly rems: { readonly forms: readonly RemsFormStatus[] };
   readonly outcome: (Stamp & { readonly kind: 'completed' | 'discontinued' | 'closed'; readonly reason: string }) | null;
 }
 
-/** The machine's input (see `JourneyStartInput`). */
+/**
+ * The machine's input (see `JourneyStartInput`).
+ *
+ * @example
+ * ```ts
+ * const context = initialKetamineContext({ patientRef: 'pt-1', startedAt: Date.now(), actor, data: { referral: { source: 'professional', indication: 'panic' } }, protocol: defaultKetamineProtocol() });
+ * ```
+ */
 export type KetamineMachineInput = JourneyStartInput<KetamineJourneyInput, KetamineProtocol>;
 
-/** The context a journey starts with. */
+/**
+ * The context a journey starts with.
+ *
+ * @example
+ * ```ts
+ * const context = initialKetamineContext({
+ *   patientRef: 'pt-1',
+ *   startedAt: Date.parse('2026-03-02T08:30:00Z'),
+ *   actor: { id: 'coord-1', role: 'coordinator' },
+ *   data: { referral: { source: 'self', indication: 'generalized-anxiety' } },
+ *   protocol: defaultKetamineProtocol('Europe/Berlin'),
+ * });
+ * context.referral.extraScreeningRequired; // true for a self-referral
+ * ```
+ */
 export function initialKetamineContext(input: KetamineMachineInput): KetamineJourneyContext {
   const startedAt = new Date(input.startedAt).toISOString();
   const { referral } = input.data;
@@ -265,6 +442,16 @@ export function initialKetamineContext(input: KetamineMachineInput): KetamineJou
     schedule: [],
     session: null,
     sessions: [],
+    tally: {
+      nextSessionNumber: 1,
+      sessionsEnded: 0,
+      doses: 0,
+      lastDoseAt: null,
+      lastInductionCheckInAt: null,
+      holds: 0,
+      remsFormsSubmitted: 0,
+      remsFiledThroughSession: 0,
+    },
     inductionEndedAt: null,
     response: null,
     responseDecision: null,
@@ -279,7 +466,15 @@ export function initialKetamineContext(input: KetamineMachineInput): KetamineJou
   };
 }
 
-/** Checked whenever a stored journey is read back: the parts every rule relies on. */
+/**
+ * Checked whenever a stored journey is read back: the parts every rule relies on.
+ *
+ * @example
+ * ```ts
+ * const checked = ketamineContextSchema.safeParse(snapshot.context);
+ * if (!checked.success) throw new Error('stored context is missing parts the rules rely on');
+ * ```
+ */
 export const ketamineContextSchema = z.looseObject({
   patientRef: z.string().min(1),
   startedAt: z.string(),

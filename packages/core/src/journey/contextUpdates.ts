@@ -1,9 +1,13 @@
 // Pure context updates of the ketamine-for-anxiety journey: (context, event) → the changed parts.
 // The machine wires them as `assign` actions. Every record keeps when (the event's `at`) and who.
 import type { StampedEvent } from '../engine/guardRule.js';
+import { RECENT_SESSIONS } from './context.js';
 import type {
   AssessmentRecord,
   BlockingEvidence,
+  CourseTally,
+  RemsFormStatus,
+  SessionSummary,
   HoldRecord,
   SessionStop,
   KetamineJourneyContext,
@@ -19,6 +23,7 @@ import { continueSchedule, inductionSchedule } from './inductionSchedule.js';
 import { calendarOf, iso, latestAssessment, ms, nextPlannedSession, outstandingRemsForms, plannedDoseMg, primaryInstrumentOf, routeProtocolOf, uncoveredHighReadings } from './queries.js';
 import { onOpenDays } from './clinicCalendar.js';
 import { stopRuleHit } from './stopRules.js';
+import { remsFormOf } from './remsMonitoringForm.js';
 import { evaluateResponse, type ResponseResult } from './responseReview.js';
 import type { HoldSignal } from './vocabulary.js';
 
@@ -32,8 +37,25 @@ const DAY = 86_400_000;
 export const stamp = (event: MachineEvent): Stamp => ({ at: iso(event.at), by: { id: event.actor.id, role: event.actor.role } });
 const as = <K extends KetamineEventType>(event: MachineEvent): Ev<K> => event as unknown as Ev<K>;
 
+/** Keeps every planned or running session and the most recent ended ones: the schedule stays bounded. */
+function bounded(schedule: readonly ScheduledSession[]): ScheduledSession[] {
+  const ended = schedule.filter((s) => s.status !== 'planned' && s.status !== 'in-progress').map((s) => s.number);
+  if (ended.length <= RECENT_SESSIONS) return [...schedule];
+  const oldestKept = [...ended].sort((a, b) => a - b)[ended.length - RECENT_SESSIONS] ?? 0;
+  return schedule.filter((s) => s.status === 'planned' || s.status === 'in-progress' || s.number >= oldestKept);
+}
+
 function setStatus(schedule: readonly ScheduledSession[], number: number, status: ScheduledStatus): ScheduledSession[] {
-  return schedule.map((s) => (s.number === number ? { ...s, status } : s));
+  return bounded(schedule.map((s) => (s.number === number ? { ...s, status } : s)));
+}
+
+/** Appends sessions to the schedule, numbered on from the tally. */
+function withNewSessions(c: Ctx, added: readonly Omit<ScheduledSession, 'number' | 'status'>[]): Update {
+  const first = c.tally.nextSessionNumber;
+  return {
+    schedule: [...c.schedule, ...added.map((s, i) => ({ ...s, number: first + i, status: 'planned' as const }))],
+    tally: { ...c.tally, nextSessionNumber: first + added.length },
+  };
 }
 
 function withSession(context: Ctx, change: (s: SessionRecord) => SessionRecord): Update {
@@ -61,10 +83,11 @@ export const addConsultation = (c: Ctx, e: MachineEvent): Update => {
   return { intake: { ...c.intake, consultations: [...c.intake.consultations, { ...stamp(e), kind: p.kind, mode: p.mode }] } };
 };
 
+/** Keeps the latest result of each instrument per phase (baseline, follow-up); every result is in the journal. */
 export function addAssessment(c: Ctx, e: MachineEvent, phase: AssessmentRecord['phase']): Update {
   const p = as<'assessment.recorded'>(e);
   const record: AssessmentRecord = { ...stamp(e), instrument: p.instrument, total: p.total ?? null, item9: p.item9 ?? null, risk: p.risk ?? null, instrumentVersion: p.instrumentVersion ?? null, responseRef: p.responseRef ?? null, phase };
-  return { assessments: [...c.assessments, record] };
+  return { assessments: [...c.assessments.filter((a) => a.instrument !== p.instrument || a.phase !== phase), record] };
 }
 
 export const recordContraindications = (c: Ctx, e: MachineEvent): Update => {
@@ -125,9 +148,7 @@ export const recordPlan = (c: Ctx, e: MachineEvent): Update => {
 export const startInduction = (c: Ctx, e: MachineEvent): Update => {
   const first = ms(as<'induction.started'>(e).firstSessionAt);
   const dates = inductionSchedule(c.plan?.inductionSchedule ?? [], first, c.protocol.timeZone, calendarOf(c));
-  return {
-    schedule: dates.map((d, i) => ({ number: i + 1, phase: 'induction', block: d.block, dueAt: iso(d.dueAt), status: 'planned' })),
-  };
+  return withNewSessions(c, dates.map((d) => ({ phase: 'induction' as const, block: d.block, dueAt: iso(d.dueAt) })));
 };
 
 // ---------------------------------------------------------------- the schedule
@@ -162,11 +183,11 @@ export const applyMissedReview = (c: Ctx, e: MachineEvent): Update => {
   if (missed.phase === 'maintenance') {
     const everyDays = p.everyDays ?? c.maintenance.everyDays;
     const planned = c.schedule.filter((s) => s.phase === 'maintenance' && s.status === 'planned');
-    const schedule =
+    const moved: Update =
       planned.length > 0
-        ? c.schedule.map((s) => (s.number === planned[0]?.number ? { ...s, dueAt: iso(start) } : s))
-        : [...c.schedule, { number: c.schedule.length + 1, phase: 'maintenance' as const, block: null, dueAt: iso(start), status: 'planned' as const }];
-    return { missedSession: null, maintenance: { ...c.maintenance, everyDays }, schedule };
+        ? { schedule: c.schedule.map((s) => (s.number === planned[0]?.number ? { ...s, dueAt: iso(start) } : s)) }
+        : withNewSessions(c, [{ phase: 'maintenance', block: null, dueAt: iso(start) }]);
+    return { missedSession: null, maintenance: { ...c.maintenance, everyDays }, ...moved };
   }
   const missedBlock = c.schedule.find((s) => s.number === missed.number)?.block ?? 0;
   const previous = Math.max(0, missedBlock - 1);
@@ -403,12 +424,60 @@ export const cancelCurrentSession = (c: Ctx, e: MachineEvent): Update => {
   return { ...endSession(c, e, 'cancelled', String(e['reason'] ?? 'cancelled')), ...missedForReview(c, s.number, s.phase, e) };
 };
 
-/** Ends the current session with an outcome: moves it to the log and updates the schedule. */
+/** The summary of a session that ended, as the context keeps it. */
+export function summarize(s: SessionRecord, outcome: SessionSummary['outcome'], ended: SessionSummary['ended']): SessionSummary {
+  return {
+    number: s.number,
+    phase: s.phase,
+    route: s.route,
+    setting: s.setting,
+    dueAt: s.dueAt,
+    checkedInAt: s.checkedIn.at,
+    dose: s.dose ? { at: s.dose.at, medication: s.dose.medication, amountMg: s.dose.amountMg, devices: s.dose.devices, plannedMg: s.dose.plannedMg } : null,
+    observationMinutes: s.observationMinutes,
+    observationElapsedAt: s.observationElapsedAt,
+    adverseEvents: s.adverseEvents.map((a) => ({ term: a.term, serious: a.serious })),
+    stopped: s.stopped ? { kind: s.stopped.kind, reason: s.stopped.reason } : null,
+    discharge: s.discharge ? { at: s.discharge.at, releasedTo: s.discharge.releasedTo, readyToLeaveAt: s.discharge.readyToLeaveAt } : null,
+    transfer: s.transfer ? { at: s.transfer.at, destination: s.transfer.destination, reference: s.transfer.reference } : null,
+    outcome,
+    ended,
+  };
+}
+
+/**
+ * Ends the current session with an outcome: its summary joins the recent sessions (its full
+ * detail stays in the journal), the tally counts it, and a dosed esketamine session gets its REMS
+ * monitoring form, with the form's data, due in the protocol's days.
+ */
 export function endSession(c: Ctx, e: MachineEvent, outcome: 'completed' | 'cancelled' | 'aborted' | 'transferred', reason: string | null): Update {
   const s = c.session;
   if (!s) return {};
   const ended: SessionRecord = { ...s, outcome, ended: { ...stamp(e), reason } };
-  return { session: null, sessions: [...c.sessions, ended], schedule: setStatus(c.schedule, s.number, outcome) };
+  const dose = s.dose;
+  const tally: CourseTally = {
+    ...c.tally,
+    sessionsEnded: c.tally.sessionsEnded + 1,
+    doses: c.tally.doses + (dose ? 1 : 0),
+    lastDoseAt: dose && (c.tally.lastDoseAt === null || ms(dose.at) > ms(c.tally.lastDoseAt)) ? dose.at : c.tally.lastDoseAt,
+    lastInductionCheckInAt: s.phase === 'induction' ? s.checkedIn.at : c.tally.lastInductionCheckInAt,
+  };
+  const needsForm = dose?.medication === 'esketamine' && !c.rems.forms.some((f) => f.sessionNumber === s.number);
+  const rems = needsForm
+    ? {
+        forms: [
+          ...c.rems.forms,
+          { sessionNumber: s.number, dueAt: iso(addLocalDays(ms(dose.at), c.protocol.rems.formDueDays, c.protocol.timeZone)), submitted: null, overdue: false, form: remsFormOf(c, ended) },
+        ],
+      }
+    : c.rems;
+  return {
+    session: null,
+    sessions: [...c.sessions, summarize(ended, outcome, ended.ended ?? { ...stamp(e), reason })].slice(-RECENT_SESSIONS),
+    schedule: setStatus(c.schedule, s.number, outcome),
+    tally,
+    rems,
+  };
 }
 
 export const dischargeSession = (c: Ctx, e: MachineEvent): Update => {
@@ -448,29 +517,30 @@ export function closeOpenSession(c: Ctx, e: MachineEvent, reason: string): Updat
   return endSession(c, e, 'cancelled', reason);
 }
 
-/** Adds a REMS form for every dosed esketamine session that has none yet. */
-export const addDueRemsForms = (c: Ctx): Update => {
-  const known = new Set(c.rems.forms.map((f) => f.sessionNumber));
-  const added = c.sessions
-    .filter((s) => s.dose !== null && s.dose.medication === 'esketamine' && !known.has(s.number))
-    .map((s) => ({ sessionNumber: s.number, dueAt: iso(ms(s.dose?.at ?? s.checkedIn.at) + c.protocol.rems.formDueDays * DAY), submitted: null, overdue: false }));
-  return added.length > 0 ? { rems: { forms: [...c.rems.forms, ...added] } } : {};
-};
-
 /**
- * The REMS forms that would still be outstanding if the journey ended with this event: those
- * outstanding now, plus the form of a dosed esketamine session the ending closes. An ending with
- * any waits for them, so the clinic keeps track of a regulatory form after treatment stops.
+ * The REMS forms that would still be outstanding if the journey ended now. An ending never closes
+ * a dosed session (it waits for its discharge or transfer), so these are the forms outstanding now.
  */
-export function remsFormsOutstandingAfterEnding(c: Ctx, e: MachineEvent): number[] {
-  const ended = { ...c, ...endJourney(c, e, 'closed', 'ending') } as Ctx;
-  return outstandingRemsForms({ ...ended, ...addDueRemsForms(ended) } as Ctx);
+export function remsFormsOutstandingAfterEnding(c: Ctx, _e: MachineEvent): number[] {
+  return outstandingRemsForms(c);
 }
 
+/** A submitted form keeps its status without its data; the context keeps the last 3 submitted. */
 export const submitRemsForm = (c: Ctx, e: MachineEvent): Update => {
   const p = as<'rems.formSubmitted'>(e);
-  return { rems: { forms: c.rems.forms.map((f) => (f.sessionNumber === p.sessionNumber ? { ...f, submitted: { ...stamp(e), submissionRef: p.submissionRef } } : f)) } };
+  const forms = c.rems.forms.map((f) => (f.sessionNumber === p.sessionNumber ? { ...f, submitted: { ...stamp(e), submissionRef: p.submissionRef }, form: null } : f));
+  const submitted = forms.filter((f) => f.submitted !== null).map((f) => f.sessionNumber);
+  const keep = new Set(submitted.slice(-3));
+  return {
+    rems: { forms: forms.filter((f) => f.submitted === null || keep.has(f.sessionNumber)) },
+    tally: { ...c.tally, remsFormsSubmitted: c.tally.remsFormsSubmitted + 1 },
+  };
 };
+
+/** Forms the journey has not announced yet (`rems.formDue`), with their due-time timers. */
+export function unannouncedRemsForms(c: Ctx): RemsFormStatus[] {
+  return c.rems.forms.filter((f) => f.sessionNumber > c.tally.remsFiledThroughSession);
+}
 
 export const markRemsOverdue = (c: Ctx, e: MachineEvent): Update => ({
   rems: { forms: c.rems.forms.map((f) => (f.sessionNumber === e['sessionNumber'] && f.submitted === null ? { ...f, overdue: true } : f)) },
@@ -480,9 +550,8 @@ export const markRemsOverdue = (c: Ctx, e: MachineEvent): Update => ({
 
 /** Start of the last induction session: follow-up assessments from then on count for the review. */
 export function reviewWindowStart(c: Ctx): number {
-  const induction = [...c.sessions].filter((s) => s.phase === 'induction').sort((a, b) => ms(b.checkedIn.at) - ms(a.checkedIn.at));
-  const last = induction[0];
-  return last ? ms(last.checkedIn.at) : c.inductionEndedAt === null ? 0 : ms(c.inductionEndedAt);
+  const last = c.tally.lastInductionCheckInAt;
+  return last !== null ? ms(last) : c.inductionEndedAt === null ? 0 : ms(c.inductionEndedAt);
 }
 
 /** The response on the primary instrument: its baseline against the latest follow-up since `since`. */
@@ -513,10 +582,7 @@ export const extendInduction = (c: Ctx, e: MachineEvent): Update => {
   const block = blocks[lastIndex];
   if (!block || p.additionalSessions === undefined || p.firstSessionAt === undefined) return {};
   const dates = continueSchedule(block, lastIndex, p.additionalSessions, ms(p.firstSessionAt), c.protocol.timeZone, calendarOf(c));
-  const base = c.schedule.length;
-  return {
-    schedule: [...c.schedule, ...dates.map((d, i) => ({ number: base + i + 1, phase: 'induction' as const, block: d.block, dueAt: iso(d.dueAt), status: 'planned' as const }))],
-  };
+  return withNewSessions(c, dates.map((d) => ({ phase: 'induction' as const, block: d.block, dueAt: iso(d.dueAt) })));
 };
 
 /** Maintenance starts on the cadence the physician's response decision gave (there is no default cadence). */
@@ -538,7 +604,7 @@ export const planNextMaintenanceSession = (c: Ctx, e: MachineEvent): Update => {
   // After a long pause, keep the local time of day and move to the next day ahead.
   while (due < e.at) due = addLocalDays(due, 1, zone);
   const [placed] = onOpenDays([due], calendarOf(c), last ? ms(last.dueAt) : null);
-  return { schedule: [...c.schedule, { number: c.schedule.length + 1, phase: 'maintenance', block: null, dueAt: iso(placed ?? due), status: 'planned' }] };
+  return withNewSessions(c, [{ phase: 'maintenance', block: null, dueAt: iso(placed ?? due) }]);
 };
 
 export const changeCadence = (c: Ctx, e: MachineEvent): Update => {
@@ -555,7 +621,7 @@ export const changeCadence = (c: Ctx, e: MachineEvent): Update => {
   return { maintenance: { ...c.maintenance, everyDays }, schedule };
 };
 
-export const recordCheckIn = (c: Ctx, e: MachineEvent): Update => ({ maintenance: { ...c.maintenance, checkIns: [...c.maintenance.checkIns, stamp(e)] } });
+export const recordCheckIn = (c: Ctx, e: MachineEvent): Update => ({ maintenance: { ...c.maintenance, checkIns: [...c.maintenance.checkIns, stamp(e)].slice(-3) } });
 
 // ---------------------------------------------------------------- holds and endings
 
@@ -588,27 +654,33 @@ export function pendEnding(c: Ctx, e: MachineEvent, kind: 'discontinued' | 'clos
 export const resolveHold = (c: Ctx, e: MachineEvent): Update => {
   const p = as<'hold.reviewed'>(e);
   if (!c.hold) return {};
-  const resolved: Update = { hold: null, holds: [...c.holds, { ...c.hold, review: { ...stamp(e), decision: p.decision, reason: p.reason } }] };
+  const resolved: Update = {
+    hold: null,
+    holds: [...c.holds, { ...c.hold, review: { ...stamp(e), decision: p.decision, reason: p.reason } }].slice(-5),
+    tally: { ...c.tally, holds: c.tally.holds + 1 },
+  };
   if (p.decision !== 'resume' || p.nextSessionAt === undefined) return resolved;
-  return { ...resolved, schedule: replanFrom(c, ms(p.nextSessionAt)) };
+  return { ...resolved, ...replanFrom(c, ms(p.nextSessionAt)) };
 };
 
-function replanFrom(c: Ctx, start: number): ScheduledSession[] {
+function replanFrom(c: Ctx, start: number): Update {
   const zone = c.protocol.timeZone;
   const planned = c.schedule.filter((s) => s.status === 'planned').sort((a, b) => ms(a.dueAt) - ms(b.dueAt));
   const first = planned[0];
   if (!first) {
-    if (c.maintenance.startedAt === null) return [...c.schedule];
-    return [...c.schedule, { number: c.schedule.length + 1, phase: 'maintenance', block: null, dueAt: iso(start), status: 'planned' }];
+    if (c.maintenance.startedAt === null) return {};
+    return withNewSessions(c, [{ phase: 'maintenance', block: null, dueAt: iso(start) }]);
   }
   const dayIndex = (instant: number) => Math.round(ms(localParts(instant, zone).date + 'T00:00:00Z') / DAY);
   const shifted = planned.map((s) => addLocalDays(start, dayIndex(ms(s.dueAt)) - dayIndex(ms(first.dueAt)), zone));
   const placed = onOpenDays(shifted, calendarOf(c));
   const byNumber = new Map(planned.map((s, i) => [s.number, placed[i] ?? ms(s.dueAt)]));
-  return c.schedule.map((s) => {
-    const due = byNumber.get(s.number);
-    return due === undefined ? s : { ...s, dueAt: iso(due) };
-  });
+  return {
+    schedule: c.schedule.map((s) => {
+      const due = byNumber.get(s.number);
+      return due === undefined ? s : { ...s, dueAt: iso(due) };
+    }),
+  };
 }
 
 export function endJourney(c: Ctx, e: MachineEvent, kind: 'completed' | 'discontinued' | 'closed', reason: string): Update {

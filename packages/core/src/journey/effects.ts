@@ -8,7 +8,14 @@ import type { ResponseResult } from './responseReview.js';
  * the instant it refers to (`at`, ISO 8601); none carries names or other PHI.
  */
 
-/** A safety signal for the clinician on duty: page them. */
+/**
+ * A safety signal for the clinician on duty: page them.
+ *
+ * @example
+ * ```ts
+ * engine.on('safety.alert', ({ journeyId, payload }) => pager.send(journeyId, payload.kind, payload.reason));
+ * ```
+ */
 export interface SafetyAlertEffect {
   readonly type: 'safety.alert';
   /** What raised it, e.g. `suicidality-screen`, `stop-rule`, `session-aborted`, `transfer`, `hold`. */
@@ -23,7 +30,14 @@ export interface SafetyAlertEffect {
   readonly signal?: string;
 }
 
-/** Something the care team must follow up (a missed session, an overdue form, a lapse, ...). */
+/**
+ * Something the care team must follow up (a missed session, an overdue form, a lapse, ...).
+ *
+ * @example
+ * ```ts
+ * engine.on('care.alert', ({ payload }) => { if (payload.kind === 'missed-session') tasks.add(payload.patientRef, 'call about the missed session'); });
+ * ```
+ */
 export interface CareAlertEffect {
   readonly type: 'care.alert';
   /** e.g. `missed-session`, `vitals-overdue`, `ending-after-session`, `rems-form-overdue`, `response-not-held`, `therapy-lapse`. */
@@ -46,7 +60,14 @@ export interface CareAlertEffect {
   readonly gapDays?: number;
 }
 
-/** A monitoring check is due during a session (e.g. the blood-pressure re-check at 40 minutes). */
+/**
+ * A monitoring check is due during a session (e.g. the blood-pressure re-check at 40 minutes).
+ *
+ * @example
+ * ```ts
+ * engine.on('monitoring.checkDue', ({ payload }) => ward.notify(`session ${payload.sessionNumber}: check at minute ${payload.minute}`));
+ * ```
+ */
 export interface MonitoringCheckDueEffect {
   readonly type: 'monitoring.checkDue';
   readonly patientRef: string;
@@ -56,12 +77,26 @@ export interface MonitoringCheckDueEffect {
   readonly at: string;
 }
 
-/** An esketamine REMS monitoring form is due: its data, filled in from the session's records. */
+/**
+ * An esketamine REMS monitoring form is due: its data, filled in from the session's records.
+ *
+ * @example
+ * ```ts
+ * engine.on('rems.formDue', ({ payload }) => remsQueue.add(payload.sessionNumber, payload.dueAt, payload));
+ * ```
+ */
 export interface RemsFormDueEffect extends RemsMonitoringForm {
   readonly type: 'rems.formDue';
 }
 
-/** An assessment (the primary instrument) is due: for the response review or a maintenance re-assessment. */
+/**
+ * An assessment (the primary instrument) is due: for the response review or a maintenance re-assessment.
+ *
+ * @example
+ * ```ts
+ * engine.on('assessment.due', ({ payload }) => questionnaires.send(payload.patientRef, payload.instrument));
+ * ```
+ */
 export interface AssessmentDueEffect {
   readonly type: 'assessment.due';
   readonly patientRef: string;
@@ -70,15 +105,36 @@ export interface AssessmentDueEffect {
   readonly at: string;
 }
 
-/** The response at the end of induction, computed for the clinician's decision (never decided by the library). */
+/**
+ * The response at the end of induction, computed for the clinician's decision (never decided by the library).
+ *
+ * @example
+ * ```ts
+ * engine.on('response.proposed', ({ payload }) => reviewList.add(payload.patientRef, payload.responded));
+ * ```
+ */
 export interface ResponseProposedEffect extends Partial<ResponseResult> {
   readonly type: 'response.proposed';
   readonly patientRef: string;
   readonly at: string;
 }
 
-/** Every effect of the ketamine-for-anxiety journey, discriminated by `type`. */
+/**
+ * Every effect of the ketamine-for-anxiety journey, discriminated by `type`.
+ *
+ * @example
+ * ```ts
+ * const handle = (effect: KetamineEffect) => (effect.type === 'safety.alert' ? page(effect.reason) : undefined);
+ * ```
+ */
 export type KetamineEffect = SafetyAlertEffect | CareAlertEffect | MonitoringCheckDueEffect | RemsFormDueEffect | AssessmentDueEffect | ResponseProposedEffect;
 
-/** The effect types of the ketamine-for-anxiety journey. */
+/**
+ * The effect types of the ketamine-for-anxiety journey.
+ *
+ * @example
+ * ```ts
+ * const urgent: KetamineEffectType[] = ['safety.alert', 'care.alert'];
+ * ```
+ */
 export type KetamineEffectType = KetamineEffect['type'];

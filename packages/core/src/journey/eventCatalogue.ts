@@ -2,7 +2,14 @@ import { z } from 'zod';
 import type { AnyJourneyDefinition } from '../engine/defineJourney.js';
 import { describeGuard } from './toMermaid.js';
 
-/** One payload field of an event. */
+/**
+ * One payload field of an event.
+ *
+ * @example
+ * ```ts
+ * eventCatalogue(ketamineAnxietyJourney).find((e) => e.type === 'dose.recorded')?.fields.map((f) => `${f.name}: ${f.type}`);
+ * ```
+ */
 export interface CatalogueField {
   readonly name: string;
   readonly required: boolean;
@@ -10,7 +17,15 @@ export interface CatalogueField {
   readonly type: string;
 }
 
-/** Where an event has a transition, and the guard that must pass there. */
+/**
+ * Where an event has a transition, and the guard that must pass there.
+ *
+ * @example
+ * ```ts
+ * const where = eventCatalogue(ketamineAnxietyJourney).find((e) => e.type === 'session.discharged')?.transitions;
+ * where?.map((t) => `${t.state} [${t.guard ?? 'no guard'}] → ${t.target ?? '(records only)'}`);
+ * ```
+ */
 export interface CatalogueTransition {
   /** The state's path, dotted (`*` for every state before the journey ends). */
   readonly state: string;
@@ -19,6 +34,16 @@ export interface CatalogueTransition {
   readonly target: string | null;
 }
 
+/**
+ * One event of a journey's catalogue: what it does, who may send it, its payload fields and where it has a transition.
+ *
+ * @example
+ * ```ts
+ * for (const entry of eventCatalogue(ketamineAnxietyJourney, { timerEvents: KETAMINE_TIMER_EVENTS })) {
+ *   console.log(entry.type, entry.roles.join('/'), entry.description);
+ * }
+ * ```
+ */
 export interface CatalogueEntry {
   readonly type: string;
   readonly description: string;

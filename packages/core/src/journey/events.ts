@@ -108,12 +108,27 @@ export const ketamineJourneyInputSchema = z.strictObject({
     receivedAt: isoInstant.optional(),
   }),
 });
+/**
+ * What a host passes to `engine.start` for a ketamine-for-anxiety journey: the referral.
+ *
+ * @example
+ * ```ts
+ * const input: KetamineJourneyInput = { referral: { source: 'self', indication: 'panic' } };
+ * await engine.start({ patientRef: 'pt-8842', actor: coordinator, input });
+ * ```
+ */
 export type KetamineJourneyInput = z.input<typeof ketamineJourneyInputSchema>;
 
 /**
  * Payload schema of every event a host may send to a ketamine-for-anxiety journey, keyed by type.
  * Timer events (no-show, observation elapsed, lapses, overdue forms) are fired by the engine and
  * are not in this list: see {@link KETAMINE_TIMER_EVENTS}.
+ *
+ * @example
+ * ```ts
+ * const parsed = ketamineJourneyEvents['predose.vitalsRecorded'].safeParse({ systolic: 128, diastolic: 84, heartRate: 70 });
+ * parsed.success; // true: the engine validates every event this way before anything else
+ * ```
  */
 export const ketamineJourneyEvents = {
   // Referral
@@ -321,13 +336,35 @@ export const ketamineJourneyEvents = {
   'rems.formSubmitted': z.strictObject({ sessionNumber: z.number().int().min(1), submissionRef: opaqueRef }),
 } as const;
 
-/** Event types a host may send. */
+/**
+ * Event types a host may send.
+ *
+ * @example
+ * ```ts
+ * const type: KetamineEventType = 'dose.recorded';
+ * view.allowedEvents.includes(type); // may it be sent now?
+ * ```
+ */
 export type KetamineEventType = keyof typeof ketamineJourneyEvents;
-/** The validated payload of an event type. */
+/**
+ * The validated payload of an event type.
+ *
+ * @example
+ * ```ts
+ * const vitals: KetamineEventPayload<'monitoring.vitalsRecorded'> = { systolic: 138, diastolic: 86, heartRate: 80, spo2: 97 };
+ * await engine.send(id, { type: 'monitoring.vitalsRecorded', ...vitals }, { actor: nurse });
+ * ```
+ */
 export type KetamineEventPayload<K extends KetamineEventType> = z.output<(typeof ketamineJourneyEvents)[K]>;
 
 /**
  * Events the engine fires from durable timers (as the `system` actor); hosts cannot send them.
+ *
+ * @example
+ * ```ts
+ * const fired = await engine.runDue(); // e.g. [{ journeyId, type: 'session.observationElapsed', ... }]
+ * KETAMINE_TIMER_EVENTS['session.observationElapsed']; // what it means, in words
+ * ```
  */
 export const KETAMINE_TIMER_EVENTS = {
   'session.noShow': 'The booked session passed its no-show grace period without a check-in.',
@@ -338,9 +375,24 @@ export const KETAMINE_TIMER_EVENTS = {
   'rems.formOverdue': 'An esketamine REMS monitoring form was not submitted within its due days.',
   'maintenance.reassessmentDue': 'A maintenance re-assessment is due.',
 } as const;
+/**
+ * An event the engine fires from a durable timer: one of the keys of {@link KETAMINE_TIMER_EVENTS}.
+ *
+ * @example
+ * ```ts
+ * const timerEvents: KetamineTimerEventType[] = ['session.noShow', 'monitoring.bpCheckDue'];
+ * ```
+ */
 export type KetamineTimerEventType = keyof typeof KETAMINE_TIMER_EVENTS;
 
-/** One line per event for the event catalogue. */
+/**
+ * One line per event for the event catalogue.
+ *
+ * @example
+ * ```ts
+ * for (const type of view.allowedEvents) menu.add(type, ketamineEventDescriptions[type as KetamineEventType]);
+ * ```
+ */
 export const ketamineEventDescriptions: { readonly [K in KetamineEventType]: string } = {
   'referral.accepted': 'Triage accepts the referral; intake begins.',
   'referral.declined': 'Triage declines the referral; the journey closes.',

@@ -55,6 +55,18 @@ function patientOnlyAtHome(context: Ctx, event: AnyEv): string[] {
   return routeProtocolOf(context)?.setting === 'home' ? [] : ['In-clinic sessions are recorded by clinic staff, not by the patient'];
 }
 
+/**
+ * The clinical rules of the ketamine-for-anxiety journey, by name: each has a description a clinician can read
+ * and a check that refuses an event with a reason (e.g. no dose without passed pre-dose checks). docs/journey.md
+ * lists them with the protocol settings they read.
+ *
+ * @example
+ * ```ts
+ * ketamineJourneyRules.preDoseChecksPassed.description; // the rule in a clinician's words
+ * const r = await engine.send(id, { type: 'dose.recorded', medication: 'racemic-ketamine', amountMg: 34, lot: 'KX-1', administration: 'staff-administered' }, { actor: nurse });
+ * if (!r.ok && r.error.code === 'CJ_ERR_GUARD') r.error.details.guard; // one of these rule names
+ * ```
+ */
 export const ketamineJourneyRules = {
   eligibleDecisionAllowed: guardRule<Ctx, Ev<'eligibility.decided'>>({
     description: 'A physician finds the patient eligible once screening is complete and nothing rules the patient out',
@@ -130,7 +142,7 @@ export const ketamineJourneyRules = {
     },
   }),
   checkInOpen: guardRule<Ctx, AnyEv>({
-    description: 'A planned session is due and its check-in has opened',
+    description: 'A planned session is due: its check-in has opened and its no-show grace has not passed',
     scope: 'context',
     check: ({ context, event }) => {
       const next = nextPlannedSession(context);
@@ -138,6 +150,10 @@ export const ketamineJourneyRules = {
       const route = routeProtocolOf(context);
       const opens = ms(next.dueAt) - (route?.checkInOpensHoursBefore ?? 0) * 3_600_000;
       if (event.at < opens) return `Session ${next.number} is due ${formatInstant(next.dueAt, context)}; check-in opens ${formatInstant(opens, context)}`;
+      const closes = ms(next.dueAt) + context.protocol.noShowGraceMinutes * 60_000;
+      if (event.at >= closes) {
+        return `Session ${next.number} was due ${formatInstant(next.dueAt, context)}; its ${context.protocol.noShowGraceMinutes}-minute grace has passed, so it is missed: reschedule it`;
+      }
       return join(patientOnlyAtHome(context, event));
     },
   }),
@@ -256,6 +272,8 @@ export const ketamineJourneyRules = {
         if (!event.alertAndOriented) problems.push('The patient is not recorded as alert and oriented');
         if (!event.noDrivingAdviceGiven) problems.push('The no-driving advice (not until the next day, after a restful sleep) is not recorded');
         if (event.readyToLeaveAt !== undefined && ms(event.readyToLeaveAt) > event.at) problems.push('readyToLeaveAt cannot be after the discharge');
+        const dose = context.session?.dose;
+        if (event.readyToLeaveAt !== undefined && dose && ms(event.readyToLeaveAt) < ms(dose.at)) problems.push('readyToLeaveAt cannot be before the dose');
         problems.push(...patientOnlyAtHome(context, event as AnyEv));
       }
       return join(problems);
@@ -339,5 +357,12 @@ export const ketamineJourneyRules = {
   }),
 };
 
-/** The names of the journey's clinical rules. */
+/**
+ * The names of the journey's clinical rules.
+ *
+ * @example
+ * ```ts
+ * const rule: KetamineRuleName = 'dischargeCriteriaMet';
+ * ```
+ */
 export type KetamineRuleName = keyof typeof ketamineJourneyRules;

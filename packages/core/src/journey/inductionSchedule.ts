@@ -2,7 +2,15 @@ import { addLocalDays } from '../time/addLocalDays.js';
 import { onOpenDays, type ClinicCalendar } from './clinicCalendar.js';
 import type { ScheduleBlock } from './protocol.js';
 
-/** One session of a generated schedule. */
+/**
+ * One session of a generated schedule.
+ *
+ * @example
+ * ```ts
+ * const [first, second] = inductionSchedule([{ weeks: 2, days: [0, 2, 4] }], Date.parse('2026-03-09T08:00:00Z'), 'Europe/Berlin');
+ * new Date(second!.dueAt).toISOString(); // '2026-03-11T08:00:00.000Z', block 0
+ * ```
+ */
 export interface ScheduledDate {
   /** Epoch milliseconds. */
   readonly dueAt: number;
@@ -21,7 +29,7 @@ export interface ScheduledDate {
  * @example
  * ```ts
  * // Esketamine: twice weekly in weeks 1-4, then weekly in weeks 5-8 → 12 sessions.
- * inductionSchedule([{ weeks: 4, days: [0, 3] }, { weeks: 4, days: [0] }], Date.parse('2026-03-02T09:00:00Z'));
+ * inductionSchedule([{ weeks: 4, days: [0, 3] }, { weeks: 4, days: [0] }], Date.parse('2026-03-02T09:00:00Z'), 'Europe/Berlin');
  * ```
  */
 export function inductionSchedule(blocks: readonly ScheduleBlock[], firstSessionAt: number, timeZone: string, calendar?: ClinicCalendar): ScheduledDate[] {

@@ -8,7 +8,15 @@ import { ketamineMigrations } from './migrations.js';
 import { KETAMINE_ROLES, ketamineJourneyPolicy } from './policy.js';
 import { ketamineProtocolSchema } from './protocol.js';
 
-/** Phases a host can query journeys by. */
+/**
+ * Phases a host can query journeys by.
+ *
+ * @example
+ * ```ts
+ * const phase: KetamineJourneyPhase = 'on-hold';
+ * const waiting = await engine.query({ phase }); // journeys waiting for a clinician's review
+ * ```
+ */
 export type KetamineJourneyPhase =
   | 'referral'
   | 'intake'
@@ -20,7 +28,14 @@ export type KetamineJourneyPhase =
   | 'discontinued'
   | 'closed';
 
-/** Every phase, in the order a journey goes through them (the endings last). */
+/**
+ * Every phase, in the order a journey goes through them (the endings last).
+ *
+ * @example
+ * ```ts
+ * for (const phase of KETAMINE_PHASES) console.log(phase, (await engine.query({ phase })).length);
+ * ```
+ */
 export const KETAMINE_PHASES = [
   'referral',
   'intake',

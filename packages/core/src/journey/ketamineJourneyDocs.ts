@@ -87,6 +87,11 @@ function protocolSettings(protocol: KetamineProtocol): string[] {
  * diagram generated from the machine, the event catalogue (who may send each event, its
  * payload, where it is allowed), the clinical rules, the effects and the protocol defaults.
  * `pnpm diagram` writes it; a test keeps the committed page current.
+ *
+ * @example
+ * ```ts
+ * writeFileSync('docs/journey.md', ketamineJourneyDocs());
+ * ```
  */
 export function ketamineJourneyDocs(): string {
   const definition = ketamineAnxietyJourney;

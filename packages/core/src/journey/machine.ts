@@ -134,7 +134,8 @@ function sessionCycle(phase: 'induction' | 'maintenance') {
             'treatment.discontinued': { actions: ['pendDiscontinuation', 'alertEndingAfterSession'] },
             'journey.withdrawn': { actions: ['pendWithdrawal', 'alertEndingAfterSession'] },
             'session.discharged': { guard: 'dischargeCriteriaMet', target: 'ended', actions: ['dischargeSession', 'fileRemsForms'] },
-            'session.escalated': { target: 'ended', actions: ['escalateSession', 'alertTransfer', 'fileRemsForms'] },
+            // A transfer of care puts treatment on hold until a physician reviews it.
+            'session.escalated': { target: 'ended', actions: ['escalateSession', 'holdForTransfer', 'alertTransfer', 'fileRemsForms'] },
           },
           states: {
             monitoring: {
@@ -175,6 +176,13 @@ function awaitingRemsForms(id: 'discontinuedAwaitingRemsForms' | 'closedAwaiting
  * and [concurrent therapy] → completed | discontinued | closed (a discontinued or closed
  * esketamine journey first waits for its outstanding REMS forms). Timers are delayed raises that
  * the engine makes durable; guards are the clinical rules of `ketamineJourneyRules`.
+ *
+ * @example
+ * ```ts
+ * import { initialTransition } from 'xstate';
+ * const [snapshot] = initialTransition(ketamineAnxietyMachine, startInput); // pure: the engine drives it this way
+ * toMermaid(ketamineAnxietyMachine); // the state diagram
+ * ```
  */
 export const ketamineAnxietyMachine = setup({
   types: {} as { context: Ctx; events: MachineEvent; input: KetamineMachineInput; emitted: KetamineEffect | Emitted },
@@ -308,17 +316,15 @@ export const ketamineAnxietyMachine = setup({
     applyPendingEnding: assign(({ context, event }: Args) =>
       context.pendingEnding ? u.endJourney(context, event, context.pendingEnding.kind, context.pendingEnding.reason) : {},
     ),
-    /** Adds the REMS monitoring form of every dosed esketamine session that ended, emits its data and arms its due timer. */
+    /** Announces every REMS form not yet announced (added when its dosed esketamine session ended): emits its data and arms its due timer. */
     fileRemsForms: enqueueActions(({ context, event, enqueue }: Args & { enqueue: any }) => {
-      const update = u.addDueRemsForms(context);
-      if (!update.rems) return;
-      const known = new Set(context.rems.forms.map((f) => f.sessionNumber));
-      enqueue.assign(update);
-      const after = { ...context, ...update } as Ctx;
-      for (const form of update.rems.forms.filter((f) => !known.has(f.sessionNumber))) {
-        enqueue.emit({ type: 'rems.formDue', ...remsMonitoringForm(after, form.sessionNumber) });
+      const fresh = u.unannouncedRemsForms(context);
+      if (fresh.length === 0) return;
+      for (const form of fresh) {
+        enqueue.emit({ type: 'rems.formDue', ...(form.form ?? remsMonitoringForm(context, form.sessionNumber)) });
         enqueue.raise({ type: 'rems.formOverdue', sessionNumber: form.sessionNumber }, { id: `rems-form-${form.sessionNumber}`, delay: later(ms(form.dueAt), event.at) });
       }
+      enqueue.assign({ tally: { ...context.tally, remsFiledThroughSession: Math.max(...fresh.map((f) => f.sessionNumber)) } });
     }),
     submitRemsForm: enqueueActions(({ context, event, enqueue }: Args & { enqueue: any }) => {
       enqueue.assign(u.submitRemsForm(context, event));
@@ -393,6 +399,7 @@ export const ketamineAnxietyMachine = setup({
     holdForSeriousAdverseEvent: assign(({ context, event }: Args) => u.placeHold(context, event, 'serious-adverse-event')),
     holdForSuicidality: assign(({ context, event }: Args) => u.placeHold(context, event, 'suicidality')),
     holdForSignal: assign(({ context, event }: Args) => u.placeHold(context, event, event['signal'])),
+    holdForTransfer: assign(({ context, event }: Args) => u.placeHold(context, event, 'transfer-of-care')),
     alertHold: emit(({ context, event }: Args) => {
       const signal = context.hold?.signals[context.hold.signals.length - 1]?.signal ?? 'hold';
       return alertPayload(context, event, 'hold', `Treatment on hold (${signal}): a clinician must review before any further dose`, { signal });

@@ -2,7 +2,10 @@
 // version-n persisted snapshot to version n + 1; the engine applies them on load.
 import type { SnapshotMigration } from '../engine/defineJourney.js';
 import type { PersistedSnapshot } from '../store/records.js';
+import { RECENT_SESSIONS, type KetamineJourneyContext, type SessionRecord } from './context.js';
+import { summarize } from './contextUpdates.js';
 import { ketamineProtocolSchema } from './protocol.js';
+import { remsFormOf } from './remsMonitoringForm.js';
 
 type Json = Record<string, any>;
 
@@ -78,19 +81,45 @@ const migrateV1: SnapshotMigration = (snapshot: PersistedSnapshot): PersistedSna
   const plan = c['plan'] as Json | null;
   const decision = c['responseDecision'] as Json | null;
   const maintenance = c['maintenance'] as Json;
-  return {
-    ...snapshot,
-    context: {
-      ...c,
-      protocol,
-      plan: plan === null ? null : { ...plan, weightKg: null },
-      session: v2Session(c['session'] as Json | null),
-      sessions: ((c['sessions'] ?? []) as Json[]).map((s) => v2Session(s)),
-      responseDecision: decision === null ? null : { ...decision, everyDays: decision['decision'] === 'maintenance' ? (maintenance['everyDays'] ?? null) : null },
-      assessments: ((c['assessments'] ?? []) as Json[]).map((a) => ({ instrumentVersion: null, responseRef: null, ...a })),
-      pendingEnding: null,
+  const full = ((c['sessions'] ?? []) as Json[]).map((s) => v2Session(s) as unknown as SessionRecord);
+  const schedule = (c['schedule'] ?? []) as Json[];
+  const forms = ((c['rems'] as Json | undefined)?.['forms'] ?? []) as Json[];
+  const dosed = full.filter((s) => s.dose !== null);
+  const latest = (xs: readonly string[]) => (xs.length === 0 ? null : xs.reduce((a, b) => (Date.parse(a) >= Date.parse(b) ? a : b)));
+  // The latest baseline and follow-up of each instrument, in recorded order.
+  const assessments: Json[] = ((c['assessments'] ?? []) as Json[]).map((a) => ({ instrumentVersion: null, responseRef: null, ...a }));
+  const keptAssessments = assessments.filter((a, i) => !assessments.slice(i + 1).some((b) => b['instrument'] === a['instrument'] && b['phase'] === a['phase']));
+  const context: Json = {
+    ...c,
+    protocol,
+    plan: plan === null ? null : { ...plan, weightKg: null },
+    session: v2Session(c['session'] as Json | null),
+    schedule,
+    responseDecision: decision === null ? null : { ...decision, everyDays: decision['decision'] === 'maintenance' ? (maintenance['everyDays'] ?? null) : null },
+    assessments: keptAssessments,
+    maintenance: { ...maintenance, checkIns: ((maintenance['checkIns'] ?? []) as Json[]).slice(-3) },
+    holds: ((c['holds'] ?? []) as Json[]).slice(-5),
+    pendingEnding: null,
+    tally: {
+      nextSessionNumber: Math.max(0, ...schedule.map((s) => s['number'] as number)) + 1,
+      sessionsEnded: full.length,
+      doses: dosed.length,
+      lastDoseAt: latest(dosed.map((s) => s.dose?.at ?? '')),
+      lastInductionCheckInAt: latest(full.filter((s) => s.phase === 'induction').map((s) => s.checkedIn.at)),
+      holds: ((c['holds'] ?? []) as Json[]).length,
+      remsFormsSubmitted: forms.filter((f) => f['submitted'] !== null).length,
+      remsFiledThroughSession: Math.max(0, ...forms.map((f) => f['sessionNumber'] as number)),
     },
   };
+  // An outstanding form keeps its data; the ended sessions become summaries.
+  context['rems'] = {
+    forms: forms.map((f) => {
+      const session = full.find((s) => s.number === f['sessionNumber']);
+      return { ...f, form: f['submitted'] === null && session ? remsFormOf(context as unknown as KetamineJourneyContext, session) : null };
+    }),
+  };
+  context['sessions'] = full.slice(-RECENT_SESSIONS).map((s) => summarize(s, s.outcome as never, s.ended ?? { at: s.checkedIn.at, by: s.checkedIn.by, reason: null }));
+  return { ...snapshot, context };
 };
 
 /** The migrations of `ketamineAnxietyJourney`, by the version they upgrade from. */

@@ -3,8 +3,22 @@ import type { KetamineEventType } from './events.js';
 /**
  * Roles of the ketamine-for-anxiety journey. `system` (timers, integrations, plugins) is added by
  * the engine. A physician is also the prescriber.
+ *
+ * @example
+ * ```ts
+ * const actor = { id: 'rn-bo', role: KETAMINE_ROLES[1] }; // 'nurse'
+ * ```
  */
 export const KETAMINE_ROLES = ['coordinator', 'nurse', 'physician', 'therapist', 'patient'] as const;
+/**
+ * A role of the ketamine-for-anxiety journey's policy: one of {@link KETAMINE_ROLES}, or `system` for timers, integrations and plugins.
+ *
+ * @example
+ * ```ts
+ * const role: KetamineRole = 'physician';
+ * ketamineJourneyPolicy.events['predose.bpOverridden'].includes(role); // true
+ * ```
+ */
 export type KetamineRole = (typeof KETAMINE_ROLES)[number] | 'system';
 
 const staff = ['nurse', 'physician'] as const;
@@ -15,6 +29,11 @@ const sessionRecorders = ['nurse', 'physician', 'patient'] as const;
  * Which roles may start a journey and send each event. A refused role changes nothing
  * (`CJ_ERR_FORBIDDEN`). The clinical rules add finer limits, e.g. only a physician finds a patient
  * eligible, and patients record only at-home sessions.
+ *
+ * @example
+ * ```ts
+ * ketamineJourneyPolicy.events['predose.bpOverridden']; // ['physician']: only a physician overrides a BP hold
+ * ```
  */
 export const ketamineJourneyPolicy = {
   start: ['coordinator', 'physician', 'system'],

@@ -19,7 +19,15 @@ import {
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
-/** One block of an induction schedule: `weeks` weeks with a session on each of `days` (0 = the first day of the week). */
+/**
+ * One block of an induction schedule: `weeks` weeks with a session on each of `days` (0 = the first day of the week).
+ *
+ * @example
+ * ```ts
+ * scheduleBlockSchema.parse({ weeks: 4, days: [0, 3] }); // twice weekly for four weeks
+ * scheduleBlockSchema.safeParse({ weeks: 1, days: [3, 0] }).success; // false: days must increase
+ * ```
+ */
 export const scheduleBlockSchema = z
   .strictObject({
     weeks: int(1, 52),
@@ -29,6 +37,15 @@ export const scheduleBlockSchema = z
     message: 'days must be strictly increasing offsets within the week (0-6)',
     path: ['days'],
   });
+/**
+ * One block of an induction schedule: `weeks` weeks with a session on each of `days` (calendar-day offsets from the first session's weekday).
+ *
+ * @example
+ * ```ts
+ * const induction: ScheduleBlock[] = [{ weeks: 4, days: [0, 3] }, { weeks: 4, days: [0] }]; // esketamine: 12 sessions
+ * createEngine({ definition: ketamineAnxietyJourney, store, protocol: { timeZone: 'Europe/Berlin', routes: { 'esketamine-nasal': { induction } }, acceptUnconfirmedDefaults: true } });
+ * ```
+ */
 export type ScheduleBlock = z.infer<typeof scheduleBlockSchema>;
 
 const bpLimitSchema = (systolic: number, diastolic: number) =>
@@ -85,6 +102,8 @@ function routeProtocolSchema(d: RouteDefaults) {
         .prefault({}),
       /** Above either value a dose needs a recorded physician override. */
       preDoseBpLimit: bpLimitSchema(140, 90),
+      /** UNCONFIRMED: the last pre-dose blood pressure must be at most this old at the dose ("before every dose"). */
+      preDoseVitalsMaxAgeMinutes: int(5, 240).default(60),
       discharge: z
         .strictObject({
           /** Every reading of the stable window must be within this limit, or within `baselineToleranceMmHg` of the pre-dose reading. */
@@ -239,9 +258,17 @@ const UNCONFIRMED_PER_ROUTE: readonly (readonly string[])[] = [
   ['stopRules', 'heartRate', 'above'],
   ['stopRules', 'heartRate', 'forMinutes'],
   ['minHoursBetweenDoses'],
+  ['preDoseVitalsMaxAgeMinutes'],
 ];
 
-/** Every UNCONFIRMED default, as a path into the protocol input. */
+/**
+ * Every UNCONFIRMED default, as a path into the protocol input.
+ *
+ * @example
+ * ```ts
+ * UNCONFIRMED_DEFAULTS.map((path) => path.join('.')); // ['routes.esketamine-nasal.maintenance.reassessEveryWeeks', ...]
+ * ```
+ */
 export const UNCONFIRMED_DEFAULTS: readonly (readonly string[])[] = [
   ...ROUTES.flatMap((route) => [
     ...UNCONFIRMED_PER_ROUTE.map((p) => ['routes', route, ...p]),
@@ -368,7 +395,8 @@ const protocolObjectSchema = z
             'HAM-A': int(0, 56).nullable().default(7),
             SPIN: int(0, 68).nullable().default(null),
             LSAS: int(0, 144).nullable().default(null),
-            'Y-BOCS': int(0, 40).nullable().default(7),
+            // Y-BOCS remission is at most 12 with a CGI-S of 2 or less (Mataix-Cols 2016); the journey records the total only.
+          'Y-BOCS': int(0, 40).nullable().default(12),
           })
           .prefault({}),
       })
@@ -463,11 +491,35 @@ export const ketamineProtocolSchema = z
   })
   .pipe(protocolObjectSchema);
 
-/** A validated protocol, with every default filled in. */
+/**
+ * A validated protocol, with every default filled in.
+ *
+ * @example
+ * ```ts
+ * const protocol: KetamineProtocol = (await engine.get(id)).context.protocol;
+ * protocol.routes.iv.preDoseBpLimit; // { systolic: 140, diastolic: 90 } unless the clinic set its own
+ * ```
+ */
 export type KetamineProtocol = z.output<typeof ketamineProtocolSchema>;
-/** What a clinic may pass to override the defaults. */
+/**
+ * What a clinic may pass to override the defaults.
+ *
+ * @example
+ * ```ts
+ * const clinic: KetamineProtocolInput = { timeZone: 'America/New_York', acceptUnconfirmedDefaults: true, routes: { iv: { observationMinutes: 90 } } };
+ * createEngine({ definition: ketamineAnxietyJourney, store, protocol: clinic });
+ * ```
+ */
 export type KetamineProtocolInput = z.input<typeof ketamineProtocolSchema>;
-/** The protocol of one route. */
+/**
+ * The protocol of one route.
+ *
+ * @example
+ * ```ts
+ * const iv: RouteProtocol = defaultKetamineProtocol('Europe/Berlin').routes.iv;
+ * iv.monitoring.bpCheckAtMinutes; // 40
+ * ```
+ */
 export type RouteProtocol = KetamineProtocol['routes'][KetamineRoute];
 
 /**

@@ -46,13 +46,11 @@ export function plannedSessions(context: KetamineJourneyContext, phase?: 'induct
   return context.schedule.filter((s) => s.status === 'planned' && (phase === undefined || s.phase === phase));
 }
 
-/** The most recent dose of the journey (the current session first). */
+/** The most recent dose of the journey (the current session's, or the tally's). */
 export function lastDoseAt(context: KetamineJourneyContext): number | null {
-  let last: number | null = null;
-  for (const s of [...context.sessions, ...(context.session ? [context.session] : [])]) {
-    if (s.dose && (last === null || ms(s.dose.at) > last)) last = ms(s.dose.at);
-  }
-  return last;
+  const current = context.session?.dose ? ms(context.session.dose.at) : null;
+  const before = context.tally.lastDoseAt === null ? null : ms(context.tally.lastDoseAt);
+  return current === null ? before : before === null ? current : Math.max(current, before);
 }
 
 export function primaryInstrumentOf(context: KetamineJourneyContext): ResponseInstrument {
@@ -152,7 +150,7 @@ export function plannedDoseMg(context: KetamineJourneyContext, sessionNumber: nu
 
 /** True when no earlier session of the journey was dosed. */
 export function isFirstDose(context: KetamineJourneyContext): boolean {
-  return !context.sessions.some((s) => s.dose !== null);
+  return context.tally.doses === 0;
 }
 
 /** What is wrong with a dose of `amountMg` in the current session under the plan and the route's dosing rules. */
@@ -211,7 +209,9 @@ export function preDoseProblems(context: KetamineJourneyContext, at: number): st
   }
   const vitals = preDose.vitals[preDose.vitals.length - 1];
   if (!vitals) problems.push('No pre-dose blood pressure recorded');
-  else {
+  else if (at - ms(vitals.takenAt) > route.preDoseVitalsMaxAgeMinutes * MIN) {
+    problems.push(`The last pre-dose blood pressure is ${formatMinutes((at - ms(vitals.takenAt)) / MIN)} old: record one within ${formatMinutes(route.preDoseVitalsMaxAgeMinutes)} of the dose`);
+  } else {
     const limit = route.preDoseBpLimit;
     const high = uncoveredHighReadings(session, limit);
     if (high.length > 0) {

@@ -1,4 +1,5 @@
 import type { BloodPressure, KetamineJourneyContext, SessionRecord } from './context.js';
+import { addLocalDays } from '../time/addLocalDays.js';
 import { iso, ms } from './queries.js';
 import type { AdverseEventTerm, MedicationClass } from './vocabulary.js';
 
@@ -6,6 +7,14 @@ import type { AdverseEventTerm, MedicationClass } from './vocabulary.js';
  * The data of the esketamine REMS patient monitoring form for one outpatient session, derived
  * from the journey. The host files it with the REMS (its own form and credentials); the journey
  * tracks that it is submitted within the protocol's due days.
+ *
+ * @example
+ * ```ts
+ * engine.on('rems.formDue', (notice) => {
+ *   const form = notice.payload as unknown as RemsMonitoringForm;
+ *   hostRems.file(form.sessionNumber, form.bloodPressure, form.sedation); // the host's own REMS filing
+ * });
+ * ```
  */
 export interface RemsMonitoringForm {
   readonly patientRef: string;
@@ -39,6 +48,12 @@ export interface RemsMonitoringForm {
 /**
  * What the session's records say about a sign: `observed`, `not-observed` (assessed, absent), or
  * `not-assessed` (nothing was recorded: the form must not claim it was absent).
+ *
+ * @example
+ * ```ts
+ * const form = remsMonitoringForm(context, 3);
+ * if (form?.sedation.status === 'not-assessed') warn('sedation was not assessed: the form cannot claim it was absent');
+ * ```
  */
 export type ObservationStatus = 'observed' | 'not-observed' | 'not-assessed';
 
@@ -47,8 +62,10 @@ const status = (assessed: boolean, observed: boolean): ObservationStatus => (obs
 const bp = (r: BloodPressure | null | undefined): BloodPressure | null => (r ? { systolic: r.systolic, diastolic: r.diastolic } : null);
 
 /**
- * Derives the REMS monitoring-form data of a dosed esketamine session, or null when the session
- * is unknown or was not dosed.
+ * The REMS monitoring-form data of a dosed esketamine session: of the session in progress, or of
+ * an ended session whose form is outstanding (its data is kept with the form until it is
+ * submitted; the `rems.formDue` effect carries it too). Null when the session is unknown, was not
+ * dosed, or its form was submitted (the journal holds every record of it).
  *
  * @example
  * ```ts
@@ -58,8 +75,13 @@ const bp = (r: BloodPressure | null | undefined): BloodPressure | null => (r ? {
  * ```
  */
 export function remsMonitoringForm(context: KetamineJourneyContext, sessionNumber: number): RemsMonitoringForm | null {
-  const session = [...context.sessions, ...(context.session ? [context.session] : [])].find((s) => s.number === sessionNumber);
-  if (!session?.dose) return null;
+  if (context.session?.number === sessionNumber) return remsFormOf(context, context.session);
+  return context.rems.forms.find((f) => f.sessionNumber === sessionNumber)?.form ?? null;
+}
+
+/** The REMS monitoring-form data of a session from its full record, or null when it was not dosed. */
+export function remsFormOf(context: KetamineJourneyContext, session: SessionRecord): RemsMonitoringForm | null {
+  if (!session.dose) return null;
   const doseAt = ms(session.dose.at);
   const minutesAfter = (instant: string) => Math.round((ms(instant) - doseAt) / 60_000);
   const route = context.protocol.routes[session.route];
@@ -80,7 +102,8 @@ export function remsMonitoringForm(context: KetamineJourneyContext, sessionNumbe
     sessionNumber: session.number,
     sessionPhase: session.phase,
     sessionDate: session.dose.at,
-    dueAt: iso(doseAt + context.protocol.rems.formDueDays * 86_400_000),
+    // Calendar days in the clinic's zone: across a clock change the due time keeps its local time.
+    dueAt: iso(addLocalDays(doseAt, context.protocol.rems.formDueDays, context.protocol.timeZone)),
     // The session's own confirmation; the intake review when none was recorded this session.
     coMedications: session.preDose.medications[session.preDose.medications.length - 1]?.classes ?? context.intake.medications?.classes ?? [],
     dose: { amountMg: session.dose.amountMg, devices: session.dose.devices, administeredAt: session.dose.at, lot: session.dose.lot },

@@ -1,10 +1,26 @@
 import type { KetamineProtocol } from './protocol.js';
 import type { Instrument } from './vocabulary.js';
 
-/** A scored instrument that response can be judged on. */
+/**
+ * A scored instrument that response can be judged on.
+ *
+ * @example
+ * ```ts
+ * const primary: ResponseInstrument = protocol.response.primaryInstrument['social-anxiety']; // 'LSAS'
+ * ```
+ */
 export type ResponseInstrument = Exclude<Instrument, 'C-SSRS'>;
 
-/** The outcome of comparing a follow-up score with the baseline. */
+/**
+ * The outcome of comparing a follow-up score with the baseline.
+ *
+ * @example
+ * ```ts
+ * const result: ResponseResult = evaluateResponse({ instrument: 'GAD-7', baseline: 17, current: 7 }, protocol.response);
+ * result.dropPercent; // 58.8
+ * result.responded; // true (at least 50% by default)
+ * ```
+ */
 export interface ResponseResult {
   readonly instrument: ResponseInstrument;
   readonly baseline: number;

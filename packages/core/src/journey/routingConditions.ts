@@ -9,9 +9,18 @@ import { stopRuleHit } from './stopRules.js';
 
 type Ctx = KetamineJourneyContext;
 
-/** A named branch condition of the machine, with what it means in words. */
+/**
+ * A named branch condition of the machine, with what it means in words.
+ *
+ * @example
+ * ```ts
+ * ketamineRoutingConditions.outcomeEligible.description; // 'The eligibility decision is "eligible"'
+ * ```
+ */
 export interface RoutingCondition {
+  /** The condition in words, for docs/journey.md. */
   readonly description: string;
+  /** True when the branch is taken for this context and event. */
   readonly check: (context: Ctx, event: MachineEvent) => boolean;
 }
 
@@ -29,7 +38,14 @@ export function vitalsDueAt(c: Ctx): number {
 
 const condition = (description: string, check: RoutingCondition['check']): RoutingCondition => ({ description, check });
 
-/** The routing conditions of the ketamine-for-anxiety machine, by guard name. */
+/**
+ * The routing conditions of the ketamine-for-anxiety machine, by guard name.
+ *
+ * @example
+ * ```ts
+ * for (const [name, c] of Object.entries(ketamineRoutingConditions)) console.log(name, c.description);
+ * ```
+ */
 export const ketamineRoutingConditions = {
   outcomeEligible: condition('The eligibility decision is "eligible"', (_c, e) => e['outcome'] === 'eligible'),
   outcomePhysicianReview: condition('The eligibility decision refers the patient to a physician review', (_c, e) => e['outcome'] === 'physician-review'),
@@ -84,5 +100,12 @@ export const ketamineRoutingConditions = {
   }),
 } satisfies Record<string, RoutingCondition>;
 
-/** The names of the machine's routing conditions. */
+/**
+ * The names of the machine's routing conditions.
+ *
+ * @example
+ * ```ts
+ * const name: KetamineRoutingConditionName = 'outcomeEligible';
+ * ```
+ */
 export type KetamineRoutingConditionName = keyof typeof ketamineRoutingConditions;

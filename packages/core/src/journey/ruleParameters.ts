@@ -5,6 +5,11 @@ import type { KetamineRoutingConditionName } from './routingConditions.js';
  * The protocol settings each named guard reads: `route.*` paths are per route
  * (`protocol.routes[route]`), the others are top-level protocol fields. docs/journey.md prints
  * them with their values, so every number a rule uses appears in the generated docs.
+ *
+ * @example
+ * ```ts
+ * KETAMINE_RULE_PARAMETERS.checkInOpen; // ['route.checkInOpensHoursBefore', 'noShowGraceMinutes', 'route.setting']
+ * ```
  */
 export const KETAMINE_RULE_PARAMETERS: { readonly [K in KetamineRuleName | KetamineRoutingConditionName]: readonly string[] } = {
   eligibleDecisionAllowed: ['contraindicationClasses'],
@@ -12,7 +17,7 @@ export const KETAMINE_RULE_PARAMETERS: { readonly [K in KetamineRuleName | Ketam
   physicianReviewNeedsDecision: [],
   planWithinProtocol: ['route.observationMinutes', 'route.dosing.allowedDosesMg', 'route.dosing.firstDoseMg', 'route.mgPerDevice'],
   readyForInduction: ['route.requiresRems', 'timeZone', 'clinicDays', 'closedDates'],
-  checkInOpen: ['route.checkInOpensHoursBefore', 'route.setting'],
+  checkInOpen: ['route.checkInOpensHoursBefore', 'noShowGraceMinutes', 'route.setting'],
   rescheduleValid: ['timeZone', 'clinicDays', 'closedDates'],
   missedReviewValid: ['timeZone', 'clinicDays', 'closedDates'],
   recordedBySessionStaff: ['route.setting'],
@@ -28,6 +33,7 @@ export const KETAMINE_RULE_PARAMETERS: { readonly [K in KetamineRuleName | Ketam
     'route.setting',
     'route.preDoseBpLimit.systolic',
     'route.preDoseBpLimit.diastolic',
+    'route.preDoseVitalsMaxAgeMinutes',
     'route.minHoursBetweenDoses',
     'route.maintenance.clinicianCheckInAfterDays',
     'route.medication',

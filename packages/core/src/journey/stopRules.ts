@@ -1,6 +1,14 @@
 import type { RouteProtocol } from './protocol.js';
 
-/** A post-dose reading as the stop rules see it. */
+/**
+ * A post-dose reading as the stop rules see it.
+ *
+ * @example
+ * ```ts
+ * const readings: StopRuleReading[] = session.vitals.map(({ systolic, diastolic, heartRate, spo2, takenAt }) => ({ systolic, diastolic, heartRate, spo2, takenAt }));
+ * stopRuleHit(readings, protocol.routes.iv.stopRules); // null, or the rule hit in words
+ * ```
+ */
 export interface StopRuleReading {
   readonly systolic: number;
   readonly diastolic: number;

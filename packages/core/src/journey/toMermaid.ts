@@ -16,7 +16,15 @@ interface NodeLike {
   readonly initial?: { readonly target: readonly NodeLike[] } | undefined;
 }
 
-/** The name of a guard, combinators spelled out: `and(outcomeEligible, eligibleDecisionAllowed)`. */
+/**
+ * The name of a guard, combinators spelled out: `and(outcomeEligible, eligibleDecisionAllowed)`.
+ *
+ * @example
+ * ```ts
+ * describeGuard({ type: 'xstate.and', guards: ['outcomeEligible', 'eligibleDecisionAllowed'] }); // 'and(outcomeEligible, eligibleDecisionAllowed)'
+ * describeGuard(undefined); // null
+ * ```
+ */
 export function describeGuard(guard: unknown): string | null {
   if (guard === undefined || guard === null) return null;
   if (typeof guard === 'string') return guard;

@@ -7,12 +7,24 @@ import type { JourneyEntryFrom, JourneyEventFrom, JourneyViewFrom } from '../eng
 import type { SendResult } from '../engine/SendResult.js';
 import type { PluginHooks } from './hooks.js';
 
-/** Registers hooks. Unknown hook names throw `CJ_ERR_PLUGIN` at registration. */
+/**
+ * Registers hooks. Unknown hook names throw `CJ_ERR_PLUGIN` at registration.
+ *
+ * @example
+ * ```ts
+ * setup(api) { api.hooks.afterCommit(({ entry }) => console.log(entry.type)); }
+ * ```
+ */
 export type PluginHookRegistry<TDef = AnyJourneyDefinition> = { readonly [K in keyof PluginHooks<TDef>]: (handler: PluginHooks<TDef>[K]) => void };
 
 /**
  * The scoped capabilities a plugin gets in `setup`, typed from the definition the plugin is
  * written for (any journey by default).
+ *
+ * @example
+ * ```ts
+ * setup(api) { api.hooks.onTimer(async ({ journeyId }) => { await api.send(journeyId, { type: 'referral.accepted' }, { actor: { id: 'bot', role: 'system' } }); }); }
+ * ```
  */
 export interface PluginApi<TDef extends AnyJourneyDefinition = AnyJourneyDefinition> {
   /** The plugin's own name. */
@@ -21,6 +33,7 @@ export interface PluginApi<TDef extends AnyJourneyDefinition = AnyJourneyDefinit
   readonly timers: {
     /** Sets (or replaces) a durable timer of this plugin; `onTimer` gets it when due. */
     schedule(timer: { journeyId: string; key: string; dueAt: number; payload?: unknown }): Promise<void>;
+    /** Cancels a timer of this plugin (an unknown key is ignored). */
     cancel(journeyId: string, key: string): Promise<void>;
     /** This plugin's pending timers of one journey. */
     list(journeyId: string): Promise<Omit<TimerRow, 'owner'>[]>;
@@ -30,19 +43,36 @@ export interface PluginApi<TDef extends AnyJourneyDefinition = AnyJourneyDefinit
    * re-entrantly; the promise settles when it has been applied or refused.
    */
   send(journeyId: string, event: JourneyEventFrom<TDef>, options: SendOptions<TDef>): Promise<SendResult<JourneyViewFrom<TDef>, JourneyEntryFrom<TDef>>>;
+  /** The journey now, as `engine.get` returns it. */
   get(journeyId: string): Promise<JourneyViewFrom<TDef>>;
   /** The clock's time, epoch milliseconds. */
   now(): number;
 }
 
-/** A plugin, as given to `createEngine({ plugins })`. */
+/**
+ * A plugin, as given to `createEngine({ plugins })`. Create it with {@link definePlugin}.
+ *
+ * @example
+ * ```ts
+ * const plugins: CareJourneyPlugin[] = [auditTrail({ sink: console.log })];
+ * ```
+ */
 export interface CareJourneyPlugin<TDef extends AnyJourneyDefinition = AnyJourneyDefinition> {
   readonly kind: 'carejourney.plugin';
   readonly name: string;
   readonly dependencies: readonly string[];
+  /** Registers the plugin's hooks with its scoped API. */
   readonly setup: (api: PluginApi<TDef>) => void;
 }
 
+/**
+ * What {@link definePlugin} takes: a name, the plugins it needs first, and `setup`.
+ *
+ * @example
+ * ```ts
+ * definePlugin({ name: 'audit-trail', dependencies: [], setup(api) { api.hooks.afterCommit(({ entry }) => console.log(entry.type)); } });
+ * ```
+ */
 export interface PluginConfig<TDef extends AnyJourneyDefinition = AnyJourneyDefinition> {
   /** Unique name, e.g. `reminders`. Letters, digits, dashes, dots and `@`/`/` for scoped names. */
   readonly name: string;

@@ -3,6 +3,19 @@ import type { JournalEntry, JourneyRecord, OutboxItem, TimerRow } from './record
 /**
  * Everything one commit writes, atomically: the journey's new record, at most one journal entry,
  * the timers to set and cancel, the outbox items, and the idempotency key of the event.
+ *
+ * @example
+ * ```ts
+ * // What the engine hands a store for one applied event (the store writes it all or nothing):
+ * await store.commit({
+ *   journey: { ...record, version: record.version + 1, snapshot, state, phase, updatedAt },
+ *   expectedVersion: record.version,
+ *   entry,
+ *   timersToSet: [],
+ *   timersToCancel: [],
+ *   outbox: [],
+ * });
+ * ```
  */
 export interface JourneyCommit {
   /** The new record. Its `version` must be `expectedVersion + 1`. */
@@ -18,10 +31,26 @@ export interface JourneyCommit {
   readonly outbox: readonly OutboxItem[];
 }
 
-/** A journey's record without its snapshot: what queries return, so lists never parse snapshots. */
+/**
+ * A journey's record without its snapshot: what queries return, so lists never parse snapshots.
+ *
+ * @example
+ * ```ts
+ * const onHold: JourneySummary[] = await store.query({ phase: 'on-hold' });
+ * onHold.map((j) => j.patientRef);
+ * ```
+ */
 export type JourneySummary = Omit<JourneyRecord, 'snapshot'>;
 
-/** Filter for {@link JourneyStore.query}. Every field given must match. */
+/**
+ * Filter for {@link JourneyStore.query}. Every field given must match.
+ *
+ * @example
+ * ```ts
+ * await engine.query({ phase: 'on-hold', limit: 50 });
+ * await store.query({ state: 'care.clinical.treatment.onHold', after: lastSeenId });
+ * ```
+ */
 export interface JourneyQuery {
   readonly patientRef?: string;
   readonly phase?: string;
@@ -39,6 +68,13 @@ export interface JourneyQuery {
  * nothing, and refuse a commit whose `expectedVersion` is not the stored version (or whose
  * idempotency key was used) by throwing `CareJourneyError` with code `CJ_ERR_CONFLICT`.
  * Every store passes the conformance suite in `@carejourney/core/testing`.
+ *
+ * @example
+ * ```ts
+ * const engine = createEngine({ definition: ketamineAnxietyJourney, store: new MemoryStore(), protocol });
+ * // or new SqliteStore({ path: 'journeys.db' }), or a store of your own that passes
+ * // describeJourneyStore from '@carejourney/core/testing'
+ * ```
  */
 export interface JourneyStore {
   /** The journey's record, or `undefined`. Stores return the record as stored, unvalidated. */

@@ -1,11 +1,23 @@
 import { CareJourneyError } from '../errors.js';
 
-/** What clashed, when it is not the version: a used idempotency key or an existing outbox id. */
+/**
+ * What clashed, when it is not the version: a used idempotency key or an existing outbox id.
+ *
+ * @example
+ * ```ts
+ * throw conflictError(journeyId, commit.expectedVersion, stored.version, { idempotencyKey: commit.idempotencyKey! });
+ * ```
+ */
 export type ConflictCause = { readonly idempotencyKey: string } | { readonly outboxId: string };
 
 /**
  * The error every store throws when a commit clashes: the expected version is not the stored one,
  * the idempotency key was used, or an outbox id exists already.
+ *
+ * @example
+ * ```ts
+ * if (stored?.version !== commit.expectedVersion) throw conflictError(commit.journey.id, commit.expectedVersion, stored?.version);
+ * ```
  */
 export function conflictError(
   journeyId: string,
@@ -30,7 +42,17 @@ export function conflictError(
   });
 }
 
-/** Checks a commit's own consistency; stores call it before writing anything. */
+/**
+ * Checks a commit's own consistency; stores call it before writing anything.
+ *
+ * @example
+ * ```ts
+ * async commit(commit: JourneyCommit): Promise<void> {
+ *   assertCommitShape(commit); // throws CJ_ERR_STORE before anything is written
+ *   // ...
+ * }
+ * ```
+ */
 export function assertCommitShape(c: { journey: { id: string; version: number }; expectedVersion: number; entry?: { journeyId: string } }): void {
   if (c.journey.version !== c.expectedVersion + 1) {
     throw new CareJourneyError('CJ_ERR_STORE', `Commit to journey "${c.journey.id}" has version ${c.journey.version}; it must be expectedVersion + 1 (${c.expectedVersion + 1}).`, { journeyId: c.journey.id });

@@ -3,7 +3,22 @@ import { isCareJourneyError } from '../errors.js';
 import type { JourneyCommit, JourneyStore } from './JourneyStore.js';
 import type { JournalEntry, JourneyRecord, OutboxItem, TimerRow } from './records.js';
 
-/** How the conformance suite gets stores. */
+/**
+ * How the conformance suite gets stores.
+ *
+ * @example
+ * ```ts
+ * import { describeJourneyStore } from '@carejourney/core/testing';
+ *
+ * describeJourneyStore('MyStore', {
+ *   create: () => new MyStore({ url: testUrl() }),
+ *   reopen: async (store) => {
+ *     await store.close?.();
+ *     return new MyStore({ url: testUrl() }); // same data, new instance: a restart
+ *   },
+ * });
+ * ```
+ */
 export interface StoreHarness {
   /** A new, empty store. */
   create(): JourneyStore | Promise<JourneyStore>;

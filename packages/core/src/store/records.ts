@@ -8,6 +8,11 @@ export const actorSchema = z.strictObject({
 /**
  * Who did something: an opaque id from the host and a role of the journey's policy. Engines
  * type `role` with the definition's roles (`JourneyRoleFrom<typeof definition>`).
+ *
+ * @example
+ * ```ts
+ * const nurse: Actor<KetamineRole> = { id: 'n-1', role: 'nurse' };
+ * ```
  */
 export interface Actor<TRole extends string = string> {
   id: string;

@@ -1,6 +1,14 @@
 import { zoned } from './zoned.js';
 
-/** An instant as a wall clock in a zone shows it. */
+/**
+ * An instant as a wall clock in a zone shows it.
+ *
+ * @example
+ * ```ts
+ * const { date, time, dayOfWeek } = localParts(Date.parse('2026-03-09T08:00:00Z'), 'Europe/Berlin');
+ * // date '2026-03-09', time '09:00', dayOfWeek 1 (Monday)
+ * ```
+ */
 export interface LocalParts {
   /** `YYYY-MM-DD` in the zone. */
   readonly date: string;

@@ -1,7 +1,14 @@
 import type { FieldIssue } from '../errors.js';
 import { unreadable } from './parseArgument.js';
 
-/** Limits applied to every value that enters a journey. */
+/**
+ * Limits applied to every value that enters a journey (`createEngine({ limits })`).
+ *
+ * @example
+ * ```ts
+ * createEngine({ definition, store, limits: { maxStringLength: 2000 } });
+ * ```
+ */
 export interface InputLimits {
   /** Longest string accepted anywhere in an event or input. */
   readonly maxStringLength: number;
@@ -11,6 +18,14 @@ export interface InputLimits {
   readonly maxEntries: number;
 }
 
+/**
+ * The limits an engine applies unless `createEngine({ limits })` changes them.
+ *
+ * @example
+ * ```ts
+ * const limits: InputLimits = { ...DEFAULT_INPUT_LIMITS, maxDepth: 8 };
+ * ```
+ */
 export const DEFAULT_INPUT_LIMITS: InputLimits = { maxStringLength: 4096, maxDepth: 16, maxEntries: 1000 };
 
 /** A key as it may appear in a path: printable, short, lone surrogates and controls escaped. */

@@ -41,7 +41,9 @@ describe('esketamine nasal spray journey, end to end over a ManualClock', () => 
     const first = await runSession(h, { route: 'esketamine-nasal', amountMg: 56, devices: 2 });
     const s1 = first.sessions[0];
     expect(s1?.observationMinutes).toBe(120);
-    expect(first.rems.forms).toEqual([{ sessionNumber: 1, dueAt: new Date(Date.parse(s1?.dose?.at ?? '') + 7 * DAY).toISOString(), submitted: null, overdue: false }]);
+    expect(first.rems.forms).toEqual([
+      { sessionNumber: 1, dueAt: new Date(Date.parse(s1?.dose?.at ?? '') + 7 * DAY).toISOString(), submitted: null, overdue: false, form: expect.objectContaining({ sessionNumber: 1 }) },
+    ]);
     const due = h.effectsOf('rems.formDue');
     expect(due).toHaveLength(1);
     const form = remsMonitoringForm(first, 1);

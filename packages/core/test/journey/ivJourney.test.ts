@@ -37,7 +37,7 @@ describe('IV ketamine journey, end to end over a ManualClock', () => {
       expect(last?.number).toBe(n);
       expect(last?.outcome).toBe('completed');
       expect(last?.observationElapsedAt).not.toBeNull();
-      expect(last?.bpChecksDue).toEqual([40]);
+      expect(last?.dose?.amountMg).toBe(35);
       expect(last?.discharge?.releasedTo).toBe('responsible-adult');
     }
 

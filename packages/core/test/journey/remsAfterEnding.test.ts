@@ -93,7 +93,9 @@ describe('REMS forms outstanding when an esketamine journey is withdrawn or disc
     expect(waiting.allowedEvents).toEqual(['rems.formSubmitted']);
     const ctx = await h.context();
     expect(ctx.sessions[0]).toMatchObject({ number: 1, outcome: 'aborted', discharge: { releasedTo: 'responsible-adult' } });
-    expect(ctx.rems.forms).toEqual([{ sessionNumber: 1, dueAt: new Date(Date.parse('2026-03-09T08:40:00Z') + 7 * DAY).toISOString(), submitted: null, overdue: false }]);
+    expect(ctx.rems.forms).toEqual([
+      { sessionNumber: 1, dueAt: new Date(Date.parse('2026-03-09T08:40:00Z') + 7 * DAY).toISOString(), submitted: null, overdue: false, form: expect.objectContaining({ sessionOutcome: 'aborted' }) },
+    ]);
     expect(h.effectsOf('rems.formDue').map((e) => e.payload)).toEqual([expect.objectContaining({ sessionNumber: 1, sessionOutcome: 'aborted' })]);
 
     const withdrawn = await h.trySend('journey.withdrawn', { reason: 'Changed mind' }, 'patient');

@@ -41,7 +41,8 @@ describe('SC ketamine journey for social anxiety, end to end', () => {
     await runSession(h, { route: 'sc', amountMg: 35 });
     const last = await runSession(h, { route: 'sc', amountMg: 70, assessment: { instrument: 'LSAS', total: 55 } });
     // The SC route checks blood pressure at 30 minutes.
-    expect(last.sessions.map((s) => s.bpChecksDue)).toEqual([[30], [30], [30]]);
+    const checks = (await h.engine.history(h.id)).filter((e) => e.type === 'monitoring.bpCheckDue').map((e) => e.payload['minute']);
+    expect(checks).toEqual([30, 30, 30]);
     expect(last.response).toMatchObject({ instrument: 'LSAS', baseline: 90, current: 55, dropPercent: 38.9, thresholdPercent: 35, responded: true, remission: null });
     expect((await h.view()).phase).toBe('response-review');
     await h.send('response.decided', { decision: 'maintenance', reason: 'Responder on LSAS; weekly boosters (2018 study)', everyDays: 7 }, 'physician');
@@ -105,7 +106,8 @@ describe('sublingual ketamine at home, end to end', () => {
       const ctx = await runSession(h, { route: 'sublingual-home', ...(n === 6 ? { assessment: { instrument: 'Y-BOCS' as const, total: 17 } } : {}) });
       const s = ctx.sessions.at(-1);
       expect(s).toMatchObject({ number: n, setting: 'home', outcome: 'completed', observationMinutes: 120 });
-      expect(s?.dose?.by.role).toBe('patient');
+      const dose = (await h.engine.history(h.id)).filter((x) => x.type === 'dose.recorded').at(-1);
+      expect(dose?.actor.role).toBe('patient');
       expect(s?.discharge?.releasedTo).toBe('trusted-adult-at-home');
     }
     expect((await h.context()).response).toMatchObject({ instrument: 'Y-BOCS', responded: true });

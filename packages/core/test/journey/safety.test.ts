@@ -154,6 +154,27 @@ describe('pre-dose checks', () => {
     expect(h.effectsOf('safety.alert').map((e) => e.payload['kind'])).toEqual(['hold']);
   });
 
+  it('a check-in after the no-show grace is refused: the session is missed, and a stale pre-dose BP does not count', async () => {
+    const h = await Harness.start();
+    await completeScreening(h);
+    await planAndStart(h, 'iv', '2026-03-09T09:00:00Z');
+    // The host did not run the timers: the session is past its grace, the check-in is refused.
+    h.clock.advanceTo('2026-03-09T09:45:00Z');
+    const late = await h.trySend('session.checkedIn', {}, 'coordinator');
+    expect(!late.ok && late.error.details.reason).toBe(
+      'Session 1 was due 2026-03-09 09:00 UTC; its 30-minute grace has passed, so it is missed: reschedule it',
+    );
+    // Its safe twin: on time.
+    const h2 = await checkedIn();
+    await passChecks(h2);
+    await h2.advanceTo('2026-03-09T09:00:00Z');
+    // The reading was taken at 08:40: two hours on, it no longer counts.
+    h2.clock.advanceTo('2026-03-09T10:45:00Z');
+    expect((await h2.view()).blockedEvents.find((b) => b.type === 'dose.recorded')?.reason).toBe(
+      'The last pre-dose blood pressure is 2 h 05 min old: record one within 1 h of the dose',
+    );
+  });
+
   it('doses are at least the protocol’s minimum hours apart', async () => {
     const h = await Harness.start({ protocol: { routes: { iv: { minHoursBetweenDoses: 48 } } } });
     await completeScreening(h);
@@ -287,7 +308,7 @@ describe('monitoring and discharge', () => {
     expect(ctx.schedule[0]?.status).toBe('aborted');
   });
 
-  it('a stop rule (above 180/110 twice, 5 minutes apart) stops the session; a transfer ends it', async () => {
+  it('a stop rule (above 180/110 twice, 5 minutes apart) stops the session; a transfer ends it and holds treatment', async () => {
     const h = await dosed();
     await h.advanceTo('2026-03-09T09:20:00Z');
     await h.send('monitoring.vitalsRecorded', { systolic: 184, diastolic: 100, heartRate: 90, spo2: 97 }, 'nurse');
@@ -300,9 +321,11 @@ describe('monitoring and discharge', () => {
     const coordinator = await h.trySend('session.escalated', { destination: 'ems', reference: 'EMS-1', reason: 'BP not settling' }, 'coordinator');
     expect(!coordinator.ok && coordinator.error.code).toBe('CJ_ERR_FORBIDDEN');
     const transferred = await h.send('session.escalated', { destination: 'ems', reference: 'EMS-99812', reason: 'BP not settling after 30 min' }, 'physician');
-    expect(transferred.stateLabel).toBe('care.clinical.treatment.course.induction.waiting|care.therapy.notLinked');
+    // A transfer of care puts treatment on hold until a physician reviews it.
+    expect(transferred.stateLabel).toBe('care.clinical.treatment.onHold|care.therapy.notLinked');
     expect(transferred.context.sessions[0]).toMatchObject({ outcome: 'transferred', transfer: { destination: 'ems', reference: 'EMS-99812' } });
-    expect(transferred.timers.map((t) => t.key)).toEqual(['machine:session-no-show']);
+    expect(transferred.context.hold?.signals.map((x) => x.signal)).toEqual(['transfer-of-care']);
+    expect(transferred.timers).toEqual([]);
     expect(h.effectsOf('safety.alert').map((e) => e.payload['kind'])).toEqual(['stop-rule', 'transfer']);
   });
 

@@ -1,0 +1,69 @@
+import { CareJourneyError } from '@carejourney/core';
+import type { Patient, Reference } from '@medplum/fhirtypes';
+import { z } from 'zod';
+import { fieldIssues, refusal } from '../fieldIssues.js';
+import type { InstrumentDefinition } from '../instrumentDefinition.js';
+import type { ScoredResponse } from '../ScoredResponse.js';
+
+export const LOINC = 'http://loinc.org';
+export const ORDINAL_VALUE = 'http://hl7.org/fhir/StructureDefinition/ordinalValue';
+export const OBSERVATION_CATEGORY = 'http://terminology.hl7.org/CodeSystem/observation-category';
+
+/** Where the exported resources live and who they are about. */
+export interface FhirExportOptions {
+  /**
+   * The base of the host's canonical URLs, e.g. `https://fhir.clinic.example/fhir`. Questionnaires
+   * are `<base>/Questionnaire/<id>` unless the definition sets its own `url`; band and flag codes
+   * are in `<base>/CodeSystem/<id>-interpretation`.
+   */
+  readonly canonicalBase: string;
+  /**
+   * Maps the journey's opaque patientRef to the FHIR subject, e.g.
+   * `(ref) => ({ reference: `Patient/${lookup(ref)}` })`. Exports carry no identity beyond what it returns.
+   */
+  readonly subject?: (patientRef: string) => Reference<Patient>;
+}
+
+const optionsSchema = z.strictObject({
+  canonicalBase: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://fhir.clinic.example/fhir' })
+    .refine((u) => !/[?#]/.test(u), { message: 'must not carry a query or fragment' }),
+  subject: z.custom<(patientRef: string) => Reference<Patient>>((v) => typeof v === 'function', 'must be a function mapping patientRef to a Reference').optional(),
+});
+
+/** Checks the options; the returned base has no trailing slash. */
+export function parseExportOptions(options: FhirExportOptions, needsSubject: boolean): { base: string; subject: (patientRef: string) => Reference<Patient> } {
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) throw refusal('CJ_ERR_INVALID_CONFIG', 'The FHIR export options are invalid:', fieldIssues(parsed.error, 'options'));
+  const { subject } = parsed.data;
+  if (needsSubject && subject === undefined) {
+    throw new CareJourneyError('CJ_ERR_INVALID_CONFIG', 'The FHIR export options are invalid: options.subject: needed to map the patientRef of a response to its FHIR subject', {
+      issues: [{ path: 'options.subject', rule: 'required', message: 'needed to map the patientRef of a response to its FHIR subject' }],
+    });
+  }
+  return { base: parsed.data.canonicalBase.replace(/\/+$/, ''), subject: subject ?? (() => ({})) };
+}
+
+/** The FHIR id of an instrument: its id in lower case, `/` as `-` (`MOAA/S` → `moaa-s`). */
+export function instrumentSlug(definition: InstrumentDefinition): string {
+  return definition.id.toLowerCase().replace(/[^a-z0-9.-]/g, '-');
+}
+
+export function questionnaireUrl(definition: InstrumentDefinition, base: string): string {
+  return definition.url ?? `${base}/Questionnaire/${instrumentSlug(definition)}`;
+}
+
+export function interpretationSystem(definition: InstrumentDefinition, base: string): string {
+  return `${base}/CodeSystem/${instrumentSlug(definition)}-interpretation`;
+}
+
+/** Refuses a response scored with another definition or version. */
+export function checkResponseMatches(definition: InstrumentDefinition, response: ScoredResponse): void {
+  if (response.instrument !== definition.id || response.version !== definition.version) {
+    throw new CareJourneyError(
+      'CJ_ERR_INVALID_INPUT',
+      `The response was not scored with ${definition.id} ${definition.version}: export it with the definition and version it was scored with.`,
+      { issues: [{ path: 'response.instrument', rule: 'definition_mismatch', message: 'scored with another instrument definition or version' }] },
+    );
+  }
+}

@@ -1,0 +1,150 @@
+import type { Bundle, Observation, Questionnaire, QuestionnaireResponse } from '@medplum/fhirtypes';
+import { CareJourneyError } from '@carejourney/core';
+import { describe, expect, it } from 'vitest';
+import {
+  CSSRS,
+  GAD7,
+  HAMA,
+  LSAS,
+  PHQ9,
+  scoreResponse,
+  SHIPPED_INSTRUMENTS,
+  toFhirBundle,
+  toObservations,
+  toQuestionnaire,
+  toQuestionnaireResponse,
+  YBOCS,
+  type InstrumentDefinition,
+  type ScoredResponse,
+} from '../src/index.js';
+import { answersFor } from './answers.js';
+import { fhirSchemaErrors } from './fhirSchema.js';
+
+const canonicalBase = 'https://fhir.clinic.example/fhir';
+const PATIENT_REF = 'pt-0001';
+// The host's mapping: the export carries what it returns and nothing else about the patient.
+const subject = (patientRef: string) => ({ reference: `Patient/${patientRef === PATIENT_REF ? 'f001' : 'unknown'}` });
+const options = { canonicalBase, subject };
+
+function respond(def: InstrumentDefinition, answers: Record<string, number | boolean>, ref = 'qr-1a2b3c'): ScoredResponse {
+  return { ...scoreResponse(def, answers), responseRef: ref, patientRef: PATIENT_REF, authored: '2026-03-02T09:15:00.000Z' };
+}
+
+/** A representative response for every shipped instrument. */
+const samples: [string, InstrumentDefinition, Record<string, number | boolean>][] = SHIPPED_INSTRUMENTS.map((def) => [
+  def.id,
+  def,
+  def.scoring.kind === 'sum' ? answersFor(def, Math.floor(def.scoring.max / 2)) : { '1': true, '2': true, '3': false, '4': true, '5': false, '6': true, '6-recent': false },
+]);
+
+const schemaValid = (resource: { resourceType: string }) => expect(fhirSchemaErrors(resource), `${resource.resourceType} ${JSON.stringify(fhirSchemaErrors(resource).slice(0, 3))}`).toEqual([]);
+
+describe('FHIR R4 export', () => {
+  it.each(samples)('%s: the Questionnaire, QuestionnaireResponse, Observations and Bundle validate against the R4 schema', (_id, def, answers) => {
+    const response = respond(def, answers);
+    const questionnaire = toQuestionnaire(def, options);
+    schemaValid(questionnaire);
+    schemaValid(toQuestionnaireResponse(def, response, options));
+    const observations = toObservations(def, response, options);
+    for (const o of observations) schemaValid(o);
+    const bundle = toFhirBundle(def, response, { ...options, includeQuestionnaire: true });
+    schemaValid(bundle);
+    expect(bundle.entry).toHaveLength(2 + observations.length);
+  });
+
+  it('the schema check is real: a malformed resource fails it', () => {
+    const bad = { ...toQuestionnaire(GAD7, options), status: 'published' };
+    expect(fhirSchemaErrors(bad).length).toBeGreaterThan(0);
+    const [total] = toObservations(GAD7, respond(GAD7, answersFor(GAD7, 11)), options);
+    expect(fhirSchemaErrors({ ...total, valueInteger: '3' } as unknown as Observation).length).toBeGreaterThan(0);
+    expect(fhirSchemaErrors({ ...total, valueScore: 3 } as unknown as Observation).length).toBeGreaterThan(0);
+    expect(fhirSchemaErrors({ ...total, derivedFrom: 'QuestionnaireResponse/x' } as unknown as Observation).length).toBeGreaterThan(0);
+  });
+
+  it('Questionnaire: canonical URL and version, LOINC panel and item codes, coded answers with ordinal values, the notice', () => {
+    const q: Questionnaire = toQuestionnaire(GAD7, { canonicalBase: `${canonicalBase}/` });
+    expect(q).toMatchObject({ url: `${canonicalBase}/Questionnaire/gad-7`, version: '1.0.0', status: 'active', code: [{ system: 'http://loinc.org', code: '69737-5' }] });
+    expect(q.copyright).toContain('No permission required');
+    expect(q.item?.[0]).toEqual({ linkId: 'instructions', type: 'display', text: 'Over the last 2 weeks, how often have you been bothered by the following problems?' });
+    const item1 = q.item?.[1];
+    expect(item1).toMatchObject({ linkId: '1', text: 'Feeling nervous, anxious, or on edge', type: 'choice', required: true, code: [{ system: 'http://loinc.org', code: '69725-0' }] });
+    expect(item1?.answerOption?.[3]).toEqual({
+      valueCoding: { system: 'http://loinc.org', code: 'LA6571-9', display: 'Nearly every day' },
+      extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/ordinalValue', valueDecimal: 3 }],
+    });
+  });
+
+  it('Questionnaire of a licensed instrument: no item text, integer answers, the licence notice, skip logic', () => {
+    const q = toQuestionnaire(CSSRS, options);
+    expect(q.copyright).toBe(CSSRS.licence.notice);
+    expect(q.item?.every((i) => i.text === undefined)).toBe(true);
+    expect(q.item?.find((i) => i.linkId === '4')?.enableWhen).toEqual([{ question: '2', operator: '=', answerBoolean: true }]);
+    expect(q.item?.find((i) => i.linkId === '6-recent')?.enableWhen).toEqual([{ question: '6', operator: '=', answerBoolean: true }]);
+    const y = toQuestionnaire(YBOCS, options);
+    expect(y.item?.[0]).toEqual({ linkId: '1', prefix: '1', type: 'choice', required: true, answerOption: [0, 1, 2, 3, 4].map((valueInteger) => ({ valueInteger })) });
+    expect(y.code).toBeUndefined();
+    expect(toQuestionnaire({ ...LSAS, url: 'https://instruments.example/lsas' }, options).url).toBe('https://instruments.example/lsas');
+  });
+
+  it('QuestionnaireResponse: the response reference as id, the versioned questionnaire, the mapped subject, the asked items only', () => {
+    const qr: QuestionnaireResponse = toQuestionnaireResponse(CSSRS, respond(CSSRS, { '1': true, '2': false, '6': false }), options);
+    expect(qr).toMatchObject({ id: 'qr-1a2b3c', questionnaire: `${canonicalBase}/Questionnaire/c-ssrs|1.0.0`, status: 'completed', subject: { reference: 'Patient/f001' }, authored: '2026-03-02T09:15:00.000Z' });
+    expect(qr.item?.map((i) => [i.linkId, i.answer?.[0]])).toEqual([
+      ['1', { valueBoolean: true }],
+      ['2', { valueBoolean: false }],
+      ['6', { valueBoolean: false }],
+    ]);
+    const gad = toQuestionnaireResponse(GAD7, respond(GAD7, answersFor(GAD7, 2)), options);
+    expect(gad.item?.[0]?.answer).toEqual([{ valueCoding: { system: 'http://loinc.org', code: 'LA6570-1', display: 'More than half the days' } }]);
+    const ham = toQuestionnaireResponse(HAMA, respond(HAMA, answersFor(HAMA, 4)), options);
+    expect(ham.item?.[0]?.answer).toEqual([{ valueCoding: { code: '4', display: 'Very severe' } }]);
+  });
+
+  it('PHQ-9: total with its LOINC code, band and derivedFrom; the item-9 Observation; the panel with hasMember', () => {
+    const response = respond(PHQ9, { ...answersFor(PHQ9, 11), '9': 1 });
+    const [total, item9, panel, ...rest] = toObservations(PHQ9, response, options);
+    expect(rest).toEqual([]);
+    expect(total).toMatchObject({
+      id: 'qr-1a2b3c-total',
+      status: 'final',
+      category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'survey' }] }],
+      code: { coding: [{ system: 'http://loinc.org', code: '44261-6' }] },
+      subject: { reference: 'Patient/f001' },
+      effectiveDateTime: '2026-03-02T09:15:00.000Z',
+      valueInteger: response.total,
+      interpretation: [{ coding: [{ system: `${canonicalBase}/CodeSystem/phq-9-interpretation`, code: 'moderate' }], text: 'Moderate depression' }],
+      derivedFrom: [{ reference: 'QuestionnaireResponse/qr-1a2b3c' }],
+    });
+    expect(item9).toMatchObject({
+      id: 'qr-1a2b3c-item9',
+      code: { coding: [{ system: 'http://loinc.org', code: '44260-8' }] },
+      valueCodeableConcept: { coding: [{ system: 'http://loinc.org', code: 'LA6569-3' }] },
+      interpretation: [{ coding: [{ code: 'item9-positive' }] }],
+    });
+    expect(panel).toMatchObject({
+      id: 'qr-1a2b3c-panel',
+      code: { coding: [{ system: 'http://loinc.org', code: '44249-1' }] },
+      hasMember: [{ reference: 'Observation/qr-1a2b3c-total' }, { reference: 'Observation/qr-1a2b3c-item9' }],
+    });
+    expect(panel).not.toHaveProperty('valueInteger');
+  });
+
+  it('instruments without LOINC codes get text-only codes; subtotals and the C-SSRS risk are Observations', () => {
+    const ybocs = toObservations(YBOCS, respond(YBOCS, answersFor(YBOCS, 20)), options);
+    expect(ybocs.map((o) => o.id)).toEqual(['qr-1a2b3c-total', 'qr-1a2b3c-obsessions', 'qr-1a2b3c-compulsions', 'qr-1a2b3c-panel']);
+    expect(ybocs.every((o) => o.code.coding === undefined)).toBe(true);
+    expect(ybocs.map((o) => o.valueInteger)).toEqual([20, 20, 0, undefined]);
+    const cssrs = toObservations(CSSRS, respond(CSSRS, { '1': true, '2': true, '3': false, '4': true, '5': false, '6': false }), options);
+    expect(cssrs[0]).toMatchObject({ id: 'qr-1a2b3c-risk', valueCodeableConcept: { coding: [{ code: 'risk-high' }], text: 'High risk' } });
+    expect(cssrs.some((o) => o.valueInteger !== undefined)).toBe(false);
+  });
+
+  it('carries no identity beyond the host mapping, and refuses a mismatched definition or missing mapping', () => {
+    const bundle: Bundle = toFhirBundle(PHQ9, respond(PHQ9, answersFor(PHQ9, 5)), options);
+    expect(JSON.stringify(bundle)).not.toContain(PATIENT_REF);
+    expect(bundle.entry?.map((e) => e.request)).toContainEqual({ method: 'PUT', url: 'QuestionnaireResponse/qr-1a2b3c' });
+    expect(() => toObservations(GAD7, respond(PHQ9, answersFor(PHQ9, 5)), options)).toThrow(CareJourneyError);
+    expect(() => toQuestionnaireResponse(GAD7, respond(GAD7, answersFor(GAD7, 5)), { canonicalBase })).toThrow(/options\.subject/);
+    expect(() => toQuestionnaire(GAD7, { canonicalBase: 'fhir.clinic.example' })).toThrow(/options\.canonicalBase/);
+  });
+});

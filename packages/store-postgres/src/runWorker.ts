@@ -1,0 +1,152 @@
+import { CareJourneyError, type Clock, type FiredTimer } from '@carejourney/core';
+import type { PostgresStore, TimerSubscription } from './PostgresStore.js';
+
+/** What the worker needs of an engine: any `createEngine(...)` result fits. */
+export interface WorkerEngine {
+  readonly clock: Clock;
+  runDue(): Promise<readonly FiredTimer[]>;
+  recover(): Promise<number>;
+}
+
+/** What one pass of the worker did. */
+export interface WorkerPass {
+  /** Timers fired (and those reported with an error, which stay pending). */
+  readonly fired: readonly FiredTimer[];
+  /** Outbox items redelivered for processes that died before delivering them. */
+  readonly redelivered: number;
+  /** Why the pass ran: the first one, a poll, or a notification of a timer due before the next poll. */
+  readonly reason: 'start' | 'poll' | 'notified';
+}
+
+/** Totals of a worker's life, returned when it stopped. */
+export interface WorkerSummary {
+  readonly passes: number;
+  readonly fired: number;
+  readonly redelivered: number;
+  readonly errors: number;
+}
+
+export interface WorkerOptions {
+  /** The engine whose timers fire and whose outbox is redelivered; its store must be `store`. */
+  readonly engine: WorkerEngine;
+  readonly store: PostgresStore;
+  /** Abort to stop: the pass under way finishes, then the worker releases its timer claims and resolves. */
+  readonly signal: AbortSignal;
+  /** The longest sleep between passes, in ms (default 5 000). Keep the store's `notifyWithinMs` at least this long. */
+  readonly pollMs?: number;
+  /** Told about every failed pass (e.g. `CJ_ERR_STORE` while the database is away); the worker goes on. Default `process.emitWarning`. */
+  readonly onError?: (error: unknown) => void;
+  /** Told about every pass, for logs and metrics. */
+  readonly onPass?: (pass: WorkerPass) => void;
+}
+
+/**
+ * The long-running worker loop of a server: fires due timers (`engine.runDue()`) and redelivers
+ * outbox items that a dead process left undelivered (`engine.recover()`), every `pollMs`, and at
+ * once when a commit anywhere sets a timer due before the next poll (LISTEN/NOTIFY). Run one per
+ * server process; timers are claimed with `FOR UPDATE SKIP LOCKED`, so every worker gets its own
+ * and each timer fires once. Failures are reported to `onError` and retried on the next poll. Stops
+ * cleanly when `signal` aborts: the promise resolves after the pass under way.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * const worker = runWorker({ engine, store, signal: controller.signal, onError: (e) => log.warn(e) });
+ * process.once('SIGTERM', () => controller.abort());
+ * await worker; // resolves once stopped
+ * await store.close();
+ * ```
+ */
+export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> {
+  const { engine, store, signal } = options;
+  const pollMs = options.pollMs ?? 5_000;
+  if (!Number.isInteger(pollMs) || pollMs < 1) {
+    throw new CareJourneyError('CJ_ERR_INVALID_CONFIG', 'runWorker option pollMs must be a positive integer (milliseconds).', {
+      issues: [{ path: 'pollMs', rule: 'invalid_option', message: 'must be a positive integer' }],
+    });
+  }
+  const onError = options.onError ?? ((error: unknown) => process.emitWarning(error instanceof Error ? error : new Error(String(error))));
+  const totals = { passes: 0, fired: 0, redelivered: 0, errors: 0 };
+  const report = (error: unknown) => {
+    totals.errors++;
+    try {
+      onError(error);
+    } catch {
+      // A failing error handler must not stop the worker.
+    }
+  };
+
+  // The earliest due time a notification announced, in the engine's clock; Infinity when none.
+  let notifiedDue = Number.POSITIVE_INFINITY;
+  let wake: (() => void) | undefined;
+  const wakeUp = () => wake?.();
+  signal.addEventListener('abort', wakeUp);
+
+  let subscription: TimerSubscription | undefined;
+  const subscribe = async () => {
+    try {
+      subscription = await store.listenForTimers(
+        (dueAt) => {
+          if (dueAt < notifiedDue) notifiedDue = dueAt;
+          wakeUp();
+        },
+        (error) => {
+          // The connection broke: poll until the next pass subscribes again.
+          subscription = undefined;
+          report(error);
+        },
+      );
+    } catch (error) {
+      report(error);
+    }
+  };
+
+  const pass = async (reason: WorkerPass['reason']) => {
+    totals.passes++;
+    try {
+      let redelivered = 0;
+      if ((await store.unclaimedOutbox()) > 0) redelivered = await engine.recover();
+      const fired = await engine.runDue();
+      totals.fired += fired.length;
+      totals.redelivered += redelivered;
+      options.onPass?.({ fired, redelivered, reason });
+    } catch (error) {
+      report(error);
+    }
+  };
+
+  try {
+    await subscribe();
+    if (!signal.aborted) await pass('start');
+    let nextPoll = Date.now() + pollMs;
+    while (!signal.aborted) {
+      const untilPoll = nextPoll - Date.now();
+      const untilNotified = notifiedDue - engine.clock.now();
+      const delay = Math.max(0, Math.min(untilPoll, untilNotified));
+      if (delay > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+      if (signal.aborted) break;
+      const notified = notifiedDue <= engine.clock.now();
+      if (!notified && Date.now() < nextPoll) continue;
+      // Timers announced from here on belong to the next pass.
+      notifiedDue = Number.POSITIVE_INFINITY;
+      nextPoll = Date.now() + pollMs;
+      if (subscription === undefined) await subscribe();
+      await pass(notified ? 'notified' : 'poll');
+    }
+  } finally {
+    signal.removeEventListener('abort', wakeUp);
+    await subscription?.close();
+    // Timers this worker could not fire (claimed, with an error) go back to the others at once.
+    await store.releaseTimerClaims().catch(report);
+  }
+  return totals;
+}
