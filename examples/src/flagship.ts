@@ -19,6 +19,7 @@ import {
   type JourneyEventFrom,
   type JourneyView,
   type KetamineJourneyContext,
+  type KetamineRole,
 } from '@carejourney/core';
 
 type KetamineEvent = JourneyEventFrom<typeof ketamineAnxietyJourney>;
@@ -32,7 +33,7 @@ const staff = {
   physician: { id: 'md-chen', role: 'physician' },
   therapist: { id: 'th-dara', role: 'therapist' },
   patient: { id: 'pt-8842', role: 'patient' },
-} satisfies Record<string, Actor>;
+} satisfies Record<string, Actor<KetamineRole>>;
 
 /** One line of the timeline: when, who, what, and the state it led to. */
 export interface TimelineRow {
@@ -102,7 +103,7 @@ export async function runFlagship(options: { plugins?: readonly CareJourneyPlugi
   });
   const id = start.id;
 
-  const send = async (event: KetamineEvent, actor: Actor): Promise<JourneyView<KetamineJourneyContext>> => {
+  const send = async (event: KetamineEvent, actor: Actor<KetamineRole>): Promise<JourneyView<KetamineJourneyContext>> => {
     const result = await engine.send(id, event, { actor });
     if (!result.ok) throw new Error(`${event.type} was refused: ${result.error.message}`);
     return result.view;

@@ -19,7 +19,7 @@ async function intakeOnly() {
   });
   const effects: EffectNotice[] = [];
   engine.on('effect', (n) => effects.push(n));
-  const coordinator = { id: 'coord-1', role: 'coordinator' };
+  const coordinator = { id: 'coord-1', role: 'coordinator' } as const;
   const { id } = await engine.start({ patientRef: 'pt-early', actor: coordinator, input: { referral: { source: 'self', indication: 'ocd' } } });
   await engine.send(id, { type: 'referral.accepted' }, { actor: coordinator });
   await engine.send(id, { type: 'assessment.recorded', instrument: 'Y-BOCS', total: 26 }, { actor: { id: 'pt-1', role: 'patient' } });

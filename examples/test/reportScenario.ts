@@ -9,6 +9,7 @@ import {
   ManualClock,
   MemoryStore,
   type Actor,
+  type KetamineRole,
   type EffectNotice,
   type JourneyEventFrom,
 } from '@carejourney/core';
@@ -18,10 +19,10 @@ type KetamineEvent = JourneyEventFrom<typeof ketamineAnxietyJourney>;
 
 const MIN = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
-const nurse: Actor = { id: 'rn-1', role: 'nurse' };
-const physician: Actor = { id: 'md-1', role: 'physician' };
-const coordinator: Actor = { id: 'coord-1', role: 'coordinator' };
-const patient: Actor = { id: 'pt-1', role: 'patient' };
+const nurse: Actor<KetamineRole> = { id: 'rn-1', role: 'nurse' };
+const physician: Actor<KetamineRole> = { id: 'md-1', role: 'physician' };
+const coordinator: Actor<KetamineRole> = { id: 'coord-1', role: 'coordinator' };
+const patient: Actor<KetamineRole> = { id: 'pt-1', role: 'patient' };
 
 const NO_CONTRAINDICATIONS = Object.fromEntries(CONTRAINDICATIONS.map((c) => [c, false])) as Extract<
   KetamineEvent,
@@ -44,7 +45,7 @@ export async function runEventfulCourse(): Promise<ReportSource> {
     actor: coordinator,
     input: { referral: { source: 'professional', indication: 'social-anxiety' } },
   });
-  const send = async (event: KetamineEvent, actor: Actor) => {
+  const send = async (event: KetamineEvent, actor: Actor<KetamineRole>) => {
     const result = await engine.send(id, event, { actor });
     if (!result.ok) throw new Error(`${event.type} was refused: ${result.error.message}`);
   };
@@ -135,7 +136,7 @@ export async function runLongCourse(): Promise<ReportSource> {
     actor: coordinator,
     input: { referral: { source: 'professional', indication: 'generalized-anxiety' } },
   });
-  const send = async (event: KetamineEvent, actor: Actor) => {
+  const send = async (event: KetamineEvent, actor: Actor<KetamineRole>) => {
     const result = await engine.send(id, event, { actor });
     if (!result.ok) throw new Error(`${event.type} was refused: ${result.error.message}`);
   };

@@ -8,7 +8,7 @@ import { runFlagship } from '../../../examples/src/flagship.js';
 import { benchEvents, benchJourney, benchMachine } from './benchJourney.js';
 
 const N = Number(process.env['BENCH_EVENTS'] ?? 20_000);
-const actor = { id: 'n-1', role: 'nurse' };
+const actor = { id: 'n-1', role: 'nurse' } as const;
 const events = benchEvents(N);
 const start = Date.parse('2026-01-05T09:00:00Z');
 
@@ -104,14 +104,14 @@ async function engineCourse(): Promise<{ ms: number; snapshot: unknown }> {
     const store = new MemoryStore();
     const engine = createEngine({ definition: ketamineAnxietyJourney, store, clock, protocol: startPayload.protocol as never });
     const t0 = performance.now();
-    const { id } = await engine.start({ patientRef: startPayload.patientRef, input: startPayload.input as never, actor: startEntry.actor });
+    const { id } = await engine.start({ patientRef: startPayload.patientRef, input: startPayload.input as never, actor: startEntry.actor as never });
     for (const step of steps) {
       const at = Date.parse(step.at);
       if (at > clock.now()) clock.advanceTo(at);
       if (step.kind === 'timer') {
         await engine.runDue();
       } else {
-        const r = await engine.send(id, { ...step.payload, type: step.type } as never, { actor: step.actor });
+        const r = await engine.send(id, { ...step.payload, type: step.type } as never, { actor: step.actor as never });
         if (!r.ok) throw new Error(`flagship replay: ${step.type} refused: ${r.error.message}`);
       }
     }

@@ -26,26 +26,42 @@
  * @module @carejourney/core
  */
 // The public contract of @carejourney/core: named exports only.
-export { CareJourneyError, isCareJourneyError, ERROR_CODES } from './errors.js';
-export type { CareJourneyErrorCode, CareJourneyErrorDetails, FieldIssue } from './errors.js';
+export { CareJourneyError, isCareJourneyError, ERROR_CODES, ERROR_CATALOGUE } from './errors.js';
+export type { CareJourneyErrorCode, CareJourneyErrorDetails, ErrorCodeInfo, FieldIssue } from './errors.js';
 
-export { createEngine, JourneyEngine } from './engine/createEngine.js';
-export type { EngineOptions, StartOptions, SendOptions, FiredTimer } from './engine/createEngine.js';
+export { createEngine } from './engine/createEngine.js';
+export { JourneyEngine } from './engine/JourneyEngine.js';
+export type { EngineOptions, StartOptions, SendOptions } from './engine/EngineOptions.js';
+export type { FiredTimer } from './engine/timers.js';
 export { defineJourney } from './engine/defineJourney.js';
 export type {
   AnyJourneyDefinition,
   EventSchemas,
   JourneyDefinition,
   JourneyDefinitionConfig,
-  JourneyContextFrom,
-  JourneyEventFrom,
-  JourneyInputFrom,
   JourneyPolicy,
-  JourneyProtocolFrom,
-  JourneyRoleFrom,
   JourneyStartInput,
   SnapshotMigration,
 } from './engine/defineJourney.js';
+export type {
+  AnyJourneyEvent,
+  JourneyContextFrom,
+  JourneyEffectFrom,
+  JourneyEntryFrom,
+  JourneyEntryTypeFrom,
+  JourneyEventFrom,
+  JourneyEventTypeFrom,
+  JourneyInputFrom,
+  JourneyPhaseFrom,
+  JourneyProtocolFrom,
+  JourneyProtocolOutputFrom,
+  JourneyQueryFrom,
+  JourneyRoleFrom,
+  JourneyStatePathFrom,
+  JourneySummaryFrom,
+  JourneyTimerEventFrom,
+  JourneyViewFrom,
+} from './engine/JourneyTypesFrom.js';
 export { guardRule, guardsFrom } from './engine/guardRule.js';
 export type { GuardArgs, GuardRule, StampedEvent } from './engine/guardRule.js';
 export type { JourneyView } from './engine/JourneyView.js';
@@ -55,6 +71,7 @@ export type { JourneyEffect } from './engine/collectActions.js';
 export type {
   EngineEvents,
   EngineListener,
+  DeliveryFailedNotice,
   EffectNotice,
   PluginErrorNotice,
   RefusedNotice,
@@ -109,7 +126,7 @@ export { checkJsonSafe, DEFAULT_INPUT_LIMITS } from './validation/checkJsonSafe.
 export type { InputLimits } from './validation/checkJsonSafe.js';
 
 // The ketamine-for-anxiety journey
-export { ketamineAnxietyJourney, ketamineJourneyPhase } from './journey/ketamineAnxietyJourney.js';
+export { ketamineAnxietyJourney, ketamineJourneyPhase, KETAMINE_PHASES } from './journey/ketamineAnxietyJourney.js';
 export type { KetamineJourneyPhase } from './journey/ketamineAnxietyJourney.js';
 export { ketamineAnxietyMachine } from './journey/machine.js';
 export { ketamineProtocolSchema, defaultKetamineProtocol, scheduleBlockSchema, UNCONFIRMED_DEFAULTS } from './journey/protocol.js';
@@ -178,3 +195,4 @@ export { toMermaid, describeGuard } from './journey/toMermaid.js';
 export { eventCatalogue } from './journey/eventCatalogue.js';
 export type { CatalogueEntry, CatalogueField, CatalogueTransition } from './journey/eventCatalogue.js';
 export { ketamineJourneyDocs } from './journey/ketamineJourneyDocs.js';
+export type { KetamineEffect, KetamineEffectType, SafetyAlertEffect, CareAlertEffect, MonitoringCheckDueEffect, RemsFormDueEffect, AssessmentDueEffect, ResponseProposedEffect } from './journey/effects.js';

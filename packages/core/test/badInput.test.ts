@@ -49,15 +49,17 @@ describe('bad input is refused with a clear, typed error and changes nothing', (
   it('an unknown event type, listing the known ones', async () => {
     const error = await refusedWithoutChange({ type: 'dose.doubled' });
     expect(error.code).toBe('CJ_ERR_INVALID_EVENT');
-    expect(error.details.issues?.[0]?.path).toBe('type');
-    expect(error.message).toContain('"dose.doubled" is not an event of "clinic-visit"');
+    expect(error.details.issues?.[0]?.path).toBe('event.type');
+    expect(error.message).toContain('event.type: is not an event of "clinic-visit"');
     expect(error.message).toContain('vitals.recorded');
+    // What the caller sent is not repeated back.
+    expect(error.message).not.toContain('dose.doubled');
   });
 
   it('an event that is not an object, or has no type', async () => {
     expect((await refusedWithoutChange(null)).code).toBe('CJ_ERR_INVALID_EVENT');
     expect((await refusedWithoutChange('vitals.recorded')).code).toBe('CJ_ERR_INVALID_EVENT');
-    expect((await refusedWithoutChange({ systolic: 1 })).details.issues?.[0]?.path).toBe('type');
+    expect((await refusedWithoutChange({ systolic: 1 })).details.issues?.[0]?.path).toBe('event.type');
   });
 
   it('an internal XState event a host must not send', async () => {
@@ -80,14 +82,15 @@ describe('bad input is refused with a clear, typed error and changes nothing', (
   it('an unknown actor role', async () => {
     const error = await refusedWithoutChange({ type: 'vitals.recorded', systolic: 120, diastolic: 80 }, { actor: { id: 'x', role: 'janitor' } });
     expect(error.code).toBe('CJ_ERR_FORBIDDEN');
-    expect(error.message).toContain('"janitor" is not a role');
+    expect(error.message).toContain('The actor\'s role is not a role of journey "clinic-visit"');
+    expect(error.message).not.toContain('janitor');
   });
 
   it('a known role the policy does not allow for the event', async () => {
     const error = await refusedWithoutChange({ type: 'vitals.recorded', systolic: 120, diastolic: 80 }, { actor: actors.coordinator });
     expect(error.code).toBe('CJ_ERR_FORBIDDEN');
     expect(error.details).toMatchObject({ role: 'coordinator', allowedRoles: ['nurse'] });
-    expect(error.message).toBe('A coordinator may not send "vitals.recorded": it is for nurse.');
+    expect(error.message).toBe('A coordinator may not send "vitals.recorded": it is for nurse. [CJ_ERR_FORBIDDEN]');
   });
 
   it('a missing or malformed actor', async () => {
@@ -217,7 +220,7 @@ describe('refusal reasons through XState guard combinators', () => {
       policy: { start: ['nurse'], events: { consent: ['nurse'], hold: ['nurse'], dose: ['nurse'] } },
     });
     const engine = createEngine({ definition: def, store: new MemoryStore(), clock: new ManualClock(0) });
-    const actor = { id: 'n', role: 'nurse' };
+    const actor = { id: 'n', role: 'nurse' } as const;
     const { id } = await engine.start({ patientRef: 'p', input: {}, actor });
     expect((await engine.get(id)).blockedEvents).toEqual([{ type: 'dose', guard: 'consented', reason: 'No consent recorded.' }]);
     const r1 = await engine.send(id, { type: 'dose', mg: 56 }, { actor });
@@ -271,11 +274,88 @@ describe('refusal reasons skip branches whose plain routing guard does not apply
       policy: { start: ['physician'], events: { decide: ['physician'] } },
     });
     const engine = createEngine({ definition: def, store: new MemoryStore(), clock: new ManualClock(0) });
-    const actor = { id: 'p', role: 'physician' };
+    const actor = { id: 'p', role: 'physician' } as const;
     const { id } = await engine.start({ patientRef: 'p', input: {}, actor });
     const ineligible = await engine.send(id, { type: 'decide', outcome: 'ineligible', signed: false }, { actor });
     expect(!ineligible.ok && ineligible.error.details).toMatchObject({ guard: 'consentSigned', reason: 'The consent form is not signed.' });
     const eligible = await engine.send(id, { type: 'decide', outcome: 'eligible', signed: false }, { actor });
     expect(!eligible.ok && eligible.error.details).toMatchObject({ guard: 'physicianReviewed', reason: 'A physician review is needed first.' });
+  });
+});
+
+describe('every public call refuses bad arguments with a CareJourneyError', () => {
+  const LONE = 'pt-\uD800';
+
+  it('refuses lone surrogates in ids, refs, keys, payload strings and payload keys, storing nothing', async () => {
+    const { engine, store } = visitEngine();
+    await expect(engine.start({ patientRef: LONE, input: {}, actor: actors.coordinator })).rejects.toMatchObject({ code: 'CJ_ERR_INVALID_INPUT' });
+    await expect(engine.start({ patientRef: 'pt-1', input: {}, actor: actors.coordinator, journeyId: 'j-\uDC00' })).rejects.toMatchObject({ code: 'CJ_ERR_INVALID_INPUT' });
+    await expect(engine.start({ patientRef: 'pt-1', input: { note: 'ok \uD83D' }, actor: actors.coordinator })).rejects.toMatchObject({ code: 'CJ_ERR_INVALID_INPUT' });
+    await expect(engine.start({ patientRef: 'pt-1', input: {}, actor: { id: 'c-\uD800', role: 'coordinator' } })).rejects.toMatchObject({ code: 'CJ_ERR_INVALID_INPUT' });
+    expect(await store.query({})).toEqual([]);
+    // A well-formed surrogate pair is fine.
+    await engine.start({ patientRef: 'pt-😀', input: { note: 'Zoë 😀' }, actor: actors.coordinator });
+
+    expect((await refusedWithoutChange({ type: 'dose.given', mg: 40, lot: 'L\uDFFF' })).details.issues?.[0]).toMatchObject({ path: 'event.lot', rule: 'unicode' });
+    expect((await refusedWithoutChange({ type: 'dose.given', mg: 40, lot: 'L1', ['\uD800']: 1 })).code).toBe('CJ_ERR_INVALID_EVENT');
+    expect((await refusedWithoutChange({ type: 'patient.arrived' }, { actor: actors.nurse, idempotencyKey: `k${'\uD800'}` })).details.issues?.[0]?.path).toBe('options.idempotencyKey');
+    expect((await refusedWithoutChange({ type: 'patient.arrived' }, { actor: actors.nurse }, LONE)).details.issues?.[0]?.path).toBe('journeyId');
+  });
+
+  it('refuses ids with control characters, too long, or empty', async () => {
+    for (const journeyId of ['a\nb', 'tab\there', 'nul\u0000', '', 'x'.repeat(201)]) {
+      const error = await refusedWithoutChange({ type: 'patient.arrived' }, { actor: actors.nurse }, journeyId);
+      expect(error.code, JSON.stringify(journeyId)).toBe('CJ_ERR_INVALID_EVENT');
+    }
+  });
+
+  it('get, history, query, runDue and recover throw CJ_ERR_INVALID_INPUT for bad arguments', async () => {
+    const { engine } = visitEngine();
+    const proxy = new Proxy({}, { ownKeys: () => { throw new Error('trap'); }, get: () => { throw new Error('trap'); } });
+    const calls: [string, () => Promise<unknown>][] = [];
+    for (const bad of [undefined, null, 42, '', LONE, 'a\nb', {}, [], Symbol('id'), 10n, proxy]) {
+      calls.push([`get(${typeof bad})`, () => engine.get(bad as never)]);
+      calls.push([`history(${typeof bad})`, () => engine.history(bad as never)]);
+    }
+    for (const bad of [null, 42, 'all', [], { phase: 5 }, { state: '' }, { state: 'a|b' }, { limit: -1 }, { limit: Number.NaN }, { status: 'asleep' }, { patientRef: LONE }, { unknown: 1 }, proxy]) {
+      calls.push([`query(${bad === proxy ? 'proxy' : JSON.stringify(bad)})`, () => engine.query(bad as never)]);
+    }
+    for (const bad of [null, 5, { limit: 0 }, { limit: Number.POSITIVE_INFINITY }, { limit: 1.5 }, { max: 1 }, proxy]) {
+      calls.push([`runDue(${bad === proxy ? 'proxy' : JSON.stringify(bad)})`, () => engine.runDue(bad as never)]);
+    }
+    for (const bad of [null, 'j-1', { journeyId: 5 }, { journeyId: LONE }, { all: true }, proxy]) {
+      calls.push([`recover(${bad === proxy ? 'proxy' : JSON.stringify(bad)})`, () => engine.recover(bad as never)]);
+    }
+    for (const [label, call] of calls) {
+      const error = await call().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error, label).toBeInstanceOf(Error);
+      expect((error as CareJourneyError).code, label).toBe('CJ_ERR_INVALID_INPUT');
+      expect((error as CareJourneyError).message, label).toMatch(/\[CJ_ERR_INVALID_INPUT\]$/);
+    }
+  });
+
+  it('refuses hostile event and option values on send as refusals, never throwing', async () => {
+    const nullProto = Object.assign(Object.create(null) as object, { type: 'vitals.recorded', systolic: 120, diastolic: 80 });
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const throwingGetter = { type: 'vitals.recorded', get systolic(): number { throw new Error('getter'); }, diastolic: 80 };
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const symbolKeyed = { type: 'vitals.recorded', systolic: 120, diastolic: 80, [Symbol('x')]: 1 };
+    for (const event of [deep, { type: 'dose.given', mg: 40, lot: deep }, throwingGetter, revoked.proxy, symbolKeyed, Symbol('e'), 10n, Number.NaN]) {
+      const error = await refusedWithoutChange(event);
+      expect(error.code).toBe('CJ_ERR_INVALID_EVENT');
+    }
+    for (const options of [null, deep, throwingGetter, revoked.proxy, { actor: nullProto }, { actor: actors.nurse, extra: deep }]) {
+      expect((await refusedWithoutChange({ type: 'patient.arrived' }, options)).code).toBe('CJ_ERR_INVALID_EVENT');
+    }
+    // A null-prototype object is a plain JSON value and is accepted.
+    const { engine } = visitEngine();
+    const id = await checkedInVisit(engine);
+    expect((await engine.send(id, nullProto as never, { actor: actors.nurse })).ok).toBe(true);
+    expect(Object.prototype).not.toHaveProperty('type');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EffectNotice, RefusedNotice, TimerFiredNotice, TransitionNotice } from '../src/index.js';
+import type { EffectNotice, PluginErrorNotice, RefusedNotice, TimerFiredNotice, TransitionNotice } from '../src/index.js';
 import { actors } from './fixtures/visitJourney.js';
 import { checkedInVisit, must, visitEngine } from './helpers.js';
 
@@ -48,5 +48,77 @@ describe('the engine bus', () => {
     const [summary] = await engine.query({ phase: 'checkedIn' });
     expect(summary).toMatchObject({ id: a, patientRef: 'pt-1', state: 'checkedIn', status: 'active' });
     expect(summary).not.toHaveProperty('snapshot');
+  });
+});
+
+describe('bus listeners', () => {
+  it('isolates an async listener that rejects: reported as plugin.error, never an unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const { engine } = visitEngine();
+      const errors: PluginErrorNotice[] = [];
+      const later: string[] = [];
+      engine.on('plugin.error', (e) => errors.push(e));
+      engine.on('transition', async () => {
+        await Promise.resolve();
+        throw new Error('async listener bug');
+      });
+      engine.on('transition', (n) => later.push(n.entry.type));
+      const view = await engine.start({ patientRef: 'p', input: {}, actor: actors.coordinator });
+      await new Promise((r) => setTimeout(r, 10));
+      expect(view.stateLabel).toBe('referral');
+      expect(later).toEqual(['journey.start']);
+      expect(errors).toMatchObject([{ plugin: 'listener', hook: 'listener', message: 'async listener bug', journeyId: view.id }]);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('a failing plugin.error listener is not reported again (no loop) and breaks nothing', async () => {
+    const { engine } = visitEngine();
+    engine.on('plugin.error', () => {
+      throw new Error('reporter down');
+    });
+    engine.on('plugin.error', async () => Promise.reject(new Error('async reporter down')));
+    engine.on('transition', () => {
+      throw new Error('listener bug');
+    });
+    const id = await checkedInVisit(engine);
+    expect((await engine.get(id)).stateLabel).toBe('checkedIn');
+  });
+
+  it('a listener registered twice is called twice, and each off removes one registration', async () => {
+    const { engine } = visitEngine();
+    const calls: string[] = [];
+    const listener = (n: TransitionNotice) => calls.push(n.entry.type);
+    engine.on('transition', listener);
+    const offSecond = engine.on('transition', listener);
+    const id = (await engine.start({ patientRef: 'p', input: {}, actor: actors.coordinator })).id;
+    expect(calls).toEqual(['journey.start', 'journey.start']);
+    offSecond();
+    offSecond(); // the returned function removes its own registration only, once
+    await must(engine.send(id, { type: 'consent.recorded' }, { actor: actors.physician }));
+    expect(calls).toHaveLength(3);
+    engine.off('transition', listener);
+    await must(engine.send(id, { type: 'visit.book', slot: '2026-01-06T10:00:00Z' }, { actor: actors.coordinator }));
+    expect(calls).toHaveLength(3);
+  });
+
+  it('refuses a listener that is not a function and a name that is not an id, with CJ_ERR_INVALID_INPUT', () => {
+    const { engine } = visitEngine();
+    for (const [name, listener] of [
+      ['transition', null],
+      ['transition', 'handler'],
+      ['', () => {}],
+      [Symbol('transition'), () => {}],
+      ['line\nbreak', () => {}],
+      [42, () => {}],
+    ] as const) {
+      expect(() => engine.on(name as never, listener as never)).toThrowError(expect.objectContaining({ code: 'CJ_ERR_INVALID_INPUT' }));
+      expect(() => engine.off(name as never, listener as never)).toThrowError(expect.objectContaining({ code: 'CJ_ERR_INVALID_INPUT' }));
+    }
   });
 });

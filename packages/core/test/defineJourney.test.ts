@@ -105,12 +105,23 @@ describe('ManualClock and durations', () => {
     clock.advanceTo('2026-02-01T00:00:00Z');
     expect(new Date(clock.now()).toISOString()).toBe('2026-02-01T00:00:00.000Z');
     expect(() => clock.advanceTo('2026-01-01T00:00:00Z')).toThrowError(/cannot go back/);
-    expect(() => new ManualClock('not a date')).toThrowError(/not a valid instant/);
+    expect(new Date(clock.now()).toISOString()).toBe('2026-02-01T00:00:00.000Z');
+    for (const bad of ['not a date', '2026-01-05T09:00:00', Number.NaN, Number.POSITIVE_INFINITY, new Date('x'), null, {}, Symbol('t'), 10n]) {
+      expect(() => new ManualClock(bad as never), String(typeof bad)).toThrowError(expect.objectContaining({ code: 'CJ_ERR_INVALID_INPUT' }));
+      expect(() => clock.advanceTo(bad as never)).toThrowError(expect.objectContaining({ code: 'CJ_ERR_INVALID_INPUT' }));
+    }
+    expect(() => new ManualClock('not a date')).toThrowError(/The ManualClock start is invalid/);
+    expect(new Date(clock.now()).toISOString()).toBe('2026-02-01T00:00:00.000Z');
   });
 
   it('adds duration fields up and refuses negative ones', () => {
     expect(toMillis({ weeks: 1, days: 1, hours: 1, minutes: 1, seconds: 1, ms: 1 })).toBe(604_800_000 + 86_400_000 + 3_600_000 + 60_000 + 1000 + 1);
-    expect(() => toMillis(-1)).toThrow(RangeError);
-    expect(() => toMillis({ days: -1 })).toThrow();
+    for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY, { days: -1 }, { fortnights: 1 }, { days: Number.MAX_VALUE, weeks: Number.MAX_VALUE }, null, '3 days']) {
+      expect(() => toMillis(bad as never), JSON.stringify(bad)).toThrowError(expect.objectContaining({ code: 'CJ_ERR_INVALID_INPUT' }));
+    }
+    const clock = new ManualClock(0);
+    expect(() => clock.advance({ days: -1 })).toThrowError(expect.objectContaining({ code: 'CJ_ERR_INVALID_INPUT' }));
+    expect(() => clock.advance(9e15)).toThrowError(expect.objectContaining({ code: 'CJ_ERR_INVALID_INPUT' }));
+    expect(clock.now()).toBe(0);
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createEngine, ManualClock, MemoryStore } from '../src/index.js';
+import { assign, raise, setup } from 'xstate';
+import { z } from 'zod';
+import { createEngine, defineJourney, ManualClock, MemoryStore, replayJournal, type TransitionNotice } from '../src/index.js';
 import { actors, visitJourney } from './fixtures/visitJourney.js';
 import { must, T0, visitEngine } from './helpers.js';
 
@@ -112,5 +114,82 @@ describe('durable timers', () => {
     ]);
     expect((await store.listTimers('j-1'))).toHaveLength(1);
     expect((await engine.get('j-2')).stateLabel).toBe('noShow');
+  });
+});
+
+describe('a machine timer whose event no longer applies', () => {
+  // A reminder raised with a delay and an id is not cancelled when its state is left, so it can
+  // fire where nothing handles it.
+  const machine = setup({ types: {} as { context: { reminded: number } } }).createMachine({
+    context: { reminded: 0 },
+    initial: 'waiting',
+    states: {
+      waiting: {
+        entry: raise({ type: 'reminder.due', round: 1 }, { delay: 60_000, id: 'reminder' }),
+        on: { 'reminder.due': { actions: assign({ reminded: ({ context }) => context.reminded + 1 }) }, 'visit.done': 'done' },
+      },
+      done: { on: { 'visit.reopened': 'waiting' } },
+    },
+  });
+  const definition = defineJourney({
+    id: 'reminded-visit',
+    version: 1,
+    machine,
+    events: { 'visit.done': z.strictObject({}), 'visit.reopened': z.strictObject({}) },
+    timerEvents: ['reminder.due'],
+    input: z.strictObject({}),
+    roles: ['nurse'],
+    policy: { start: ['nurse'], events: { 'visit.done': ['nurse'], 'visit.reopened': ['nurse'] } },
+  });
+  const nurse = { id: 'n-1', role: 'nurse' } as const;
+
+  it('is deleted in a commit that journals it as skipped, with the reason, so the version never rises without an entry', async () => {
+    const store = new MemoryStore();
+    const clock = new ManualClock(T0);
+    const engine = createEngine({ definition, store, clock });
+    const transitions: TransitionNotice[] = [];
+    engine.on('transition', (n) => transitions.push(n));
+    const { id } = await engine.start({ patientRef: 'pt-1', input: {}, actor: nurse });
+    await must(engine.send(id, { type: 'visit.done' }, { actor: nurse }));
+    const before = await engine.get(id);
+    expect(before.timers).toEqual([{ key: 'machine:reminder', owner: 'machine', dueAt: '2026-01-05T09:01:00.000Z' }]);
+
+    clock.advance({ minutes: 5 });
+    expect(await engine.runDue()).toEqual([{ journeyId: id, key: 'machine:reminder', owner: 'machine', dueAt: '2026-01-05T09:01:00.000Z', skipped: true }]);
+
+    const after = await engine.get(id);
+    expect(after.timers).toEqual([]);
+    expect(after.stateLabel).toBe('done');
+    expect(after.context).toEqual(before.context);
+    const journal = await engine.history(id);
+    expect(after.version).toBe(journal.length);
+    expect(journal.at(-1)).toEqual({
+      journeyId: id,
+      seq: 3,
+      kind: 'timer',
+      type: 'reminder.due',
+      payload: { round: 1, skipped: true, code: 'CJ_ERR_NOT_ALLOWED', reason: expect.stringContaining('"reminder.due" is not allowed in state done') },
+      actor: { id: 'carejourney', role: 'system' },
+      at: '2026-01-05T09:01:00.000Z',
+      recordedAt: '2026-01-05T09:05:00.000Z',
+      from: 'done',
+      to: 'done',
+      definitionVersion: 1,
+    });
+    expect(transitions.at(-1)?.entry).toEqual(journal.at(-1));
+    // The journal still replays to the stored snapshot.
+    expect(replayJournal(definition, journal)).toEqual((await store.load(id))?.snapshot);
+    // And nothing fires again.
+    clock.advance({ days: 1 });
+    expect(await engine.runDue()).toEqual([]);
+  });
+
+  it('fires normally while its event still applies', async () => {
+    const clock = new ManualClock(T0);
+    const engine = createEngine({ definition, store: new MemoryStore(), clock });
+    const { id } = await engine.start({ patientRef: 'pt-1', input: {}, actor: nurse });
+    clock.advance({ minutes: 1 });
+    expect(await engine.runDue()).toEqual([{ journeyId: id, key: 'machine:reminder', owner: 'machine', dueAt: '2026-01-05T09:01:00.000Z' }]);
+    expect((await engine.get(id)).context).toEqual({ reminded: 1 });
   });
 });

@@ -81,7 +81,7 @@ describe('engine properties over random event sequences', () => {
             const event = { type, ...options[command.variant % options.length] };
             const permitted = (visitJourney.policy.events as Record<string, readonly string[]>)[type]![0]!;
             const before = await dump(store, id);
-            const result = await engine.send(id, event as never, { actor: { id: 'u', role: permitted } });
+            const result = await engine.send(id, event as never, { actor: { id: 'u', role: permitted as never } });
             if (result.ok) {
               expected.push(`event:${type}`);
               reached.accepted++;
@@ -95,7 +95,7 @@ describe('engine properties over random event sequences', () => {
             const before = await dump(store, id);
             const permitted = (visitJourney.policy.events as Record<string, readonly string[]>)[String(command.event['type'])]?.[0] ?? 'nurse';
             const role = command.role === 'permitted' ? permitted : command.role;
-            const result = await engine.send(id, command.event as never, { actor: { id: 'u', role } });
+            const result = await engine.send(id, command.event as never, { actor: { id: 'u', role: role as never } });
             if (result.ok) {
               expected.push(`event:${String(command.event['type'])}`);
               reached.accepted++;

@@ -33,14 +33,37 @@ describe('idempotency', () => {
     expect(await dump(store, id)).toEqual(after);
   });
 
-  it('returns the first result even when the retry carries a different payload', async () => {
-    const { engine } = visitEngine();
+  it('returns the first result for the same event sent with its key in another key order', async () => {
+    const { engine, store } = visitEngine();
     const id = await checkedInVisit(engine);
     const first = await must(engine.send(id, { type: 'vitals.recorded', systolic: 120, diastolic: 80 }, { actor: actors.nurse, idempotencyKey: 'k' }));
-    const again = await must(engine.send(id, { type: 'vitals.recorded', systolic: 150, diastolic: 95 }, { actor: actors.nurse, idempotencyKey: 'k' }));
-    expect(again.entry.payload).toEqual({ systolic: 120, diastolic: 80 });
-    expect(again.entry.seq).toBe(first.entry.seq);
-    expect((await engine.get(id)).context['bp']).toEqual({ systolic: 120, diastolic: 80 });
+    const after = await dump(store, id);
+    const again = await must(engine.send(id, { diastolic: 80, systolic: 120, type: 'vitals.recorded' }, { actor: { role: 'nurse', id: 'n-1' }, idempotencyKey: 'k' }));
+    expect(again).toMatchObject({ duplicate: true, entry: first.entry });
+    expect(await dump(store, id)).toEqual(after);
+  });
+
+  it.each([
+    ['another payload', { type: 'vitals.recorded', systolic: 150, diastolic: 95 }, actors.nurse, 'payload'],
+    ['another event type', { type: 'adverse.event', severity: 'mild' }, actors.nurse, 'type'],
+    ['another actor', { type: 'vitals.recorded', systolic: 120, diastolic: 80 }, { id: 'n-2', role: 'nurse' }, 'actor'],
+  ] as const)('refuses the same key with %s (CJ_ERR_IDEMPOTENCY_MISMATCH) and changes nothing', async (_label, event, actor, differs) => {
+    const { engine, store } = visitEngine();
+    const id = await checkedInVisit(engine);
+    await must(engine.send(id, { type: 'vitals.recorded', systolic: 120, diastolic: 80 }, { actor: actors.nurse, idempotencyKey: 'k' }));
+    await must(engine.send(id, { type: 'dose.given', mg: 40, lot: 'L1' }, { actor: actors.nurse }));
+    const before = await dump(store, id);
+    const seen: string[] = [];
+    engine.on('transition', (n) => seen.push(n.entry.type));
+    const again = await engine.send(id, event as never, { actor, idempotencyKey: 'k' });
+    expect(again.ok).toBe(false);
+    if (again.ok) return;
+    expect(again.error.code).toBe('CJ_ERR_IDEMPOTENCY_MISMATCH');
+    expect(again.error.message).toContain(`its ${differs} differs`);
+    // The message names what differs, never the values.
+    expect(again.error.message.replace(id, '<id>')).not.toMatch(/150|95|n-2|mild/);
+    expect(await dump(store, id)).toEqual(before);
+    expect(seen).toEqual([]);
   });
 
   it('applies once when the same key is sent concurrently through two engines', async () => {
@@ -71,6 +94,49 @@ describe('idempotency', () => {
     const accepted = await must(engine.send(id, { type: 'dose.given', mg: 40, lot: 'L1' }, { actor: actors.nurse, idempotencyKey: 'dose-1' }));
     expect(accepted.duplicate).toBe(false);
     expect(accepted.view.stateLabel).toBe('observing');
+  });
+});
+
+describe('expected version', () => {
+  it('applies the event when the journey is still at the version the caller read', async () => {
+    const { engine } = visitEngine();
+    const id = await checkedInVisit(engine);
+    const { version } = await engine.get(id);
+    const r = await must(engine.send(id, { type: 'vitals.recorded', systolic: 120, diastolic: 80 }, { actor: actors.nurse, expectedVersion: version }));
+    expect(r.view.version).toBe(version + 1);
+  });
+
+  it('refuses with CJ_ERR_CONFLICT when the journey moved on, and changes nothing', async () => {
+    const { engine, store } = visitEngine();
+    const id = await checkedInVisit(engine);
+    const shown = await engine.get(id);
+    await must(engine.send(id, { type: 'vitals.recorded', systolic: 120, diastolic: 80 }, { actor: actors.nurse }));
+    const before = await dump(store, id);
+    const r = await engine.send(id, { type: 'vitals.recorded', systolic: 150, diastolic: 95 }, { actor: actors.nurse, expectedVersion: shown.version });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.code).toBe('CJ_ERR_CONFLICT');
+    expect(r.error.details).toMatchObject({ journeyId: id, expectedVersion: shown.version, actualVersion: shown.version + 1 });
+    expect(await dump(store, id)).toEqual(before);
+  });
+
+  it('is validated: a version that is not a positive integer is CJ_ERR_INVALID_EVENT', async () => {
+    const { engine } = visitEngine();
+    const id = await checkedInVisit(engine);
+    for (const expectedVersion of [0, -1, 1.5, Number.NaN, '4']) {
+      const r = await engine.send(id, { type: 'patient.arrived' }, { actor: actors.nurse, expectedVersion: expectedVersion as number });
+      expect(!r.ok && r.error.details.issues?.[0]?.path, String(expectedVersion)).toBe('options.expectedVersion');
+    }
+  });
+
+  it('a retry with the same idempotency key returns the first result even though the version moved on', async () => {
+    const { engine } = visitEngine();
+    const id = await checkedInVisit(engine);
+    const { version } = await engine.get(id);
+    const options = { actor: actors.nurse, idempotencyKey: 'form-1', expectedVersion: version };
+    const first = await must(engine.send(id, { type: 'vitals.recorded', systolic: 120, diastolic: 80 }, options));
+    const again = await must(engine.send(id, { type: 'vitals.recorded', systolic: 120, diastolic: 80 }, options));
+    expect(again).toMatchObject({ duplicate: true, entry: first.entry });
   });
 });
 

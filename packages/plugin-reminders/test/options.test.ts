@@ -120,7 +120,7 @@ describe('confirmations', () => {
     await expect(d.reminders.confirm(id, 'rmd_nope')).rejects.toThrowError(expect.objectContaining({ code: 'CJ_ERR_NOT_FOUND' }));
     const upcoming = d.host.ofKind('session.upcoming')[0];
     await expect(d.reminders.confirm(id, upcoming?.deliveryId ?? '')).rejects.toThrowError(expect.objectContaining({ code: 'CJ_ERR_NOT_FOUND' }));
-    await expect(d.reminders.confirm('', 'x')).rejects.toThrowError(expect.objectContaining({ code: 'CJ_ERR_INVALID_INPUT', message: 'confirm: journeyId must be a journey id (1-200 characters)' }));
+    await expect(d.reminders.confirm('', 'x')).rejects.toThrowError(expect.objectContaining({ code: 'CJ_ERR_INVALID_INPUT', message: 'confirm: journeyId must be a journey id (1-200 characters) [CJ_ERR_INVALID_INPUT]' }));
     expect(await d.reminders.outcomes(id)).toEqual(before);
     const transport = d.host.ofKind('transport.confirm')[0];
     const confirmed = await d.reminders.confirm(id, transport?.deliveryId ?? '');

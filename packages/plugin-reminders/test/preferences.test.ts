@@ -34,7 +34,7 @@ describe('preferences', () => {
       error = e;
     }
     expect(isCareJourneyError(error, 'CJ_ERR_INVALID_INPUT')).toBe(true);
-    expect((error as Error).message).toBe('Reminder preferences are invalid: preferences.optOut[1]: is a safety-critical reminder: patients cannot opt out of it');
+    expect((error as Error).message).toBe('Reminder preferences are invalid: preferences.optOut[1]: is a safety-critical reminder: patients cannot opt out of it [CJ_ERR_INVALID_INPUT]');
     expect(() => parseReminderPreferences({ channels: { 'session.upcoming': 'sms to +49 151' } })).toThrowError(/preferences\.channels\.session\.upcoming: must be a channel name/);
 
     // A resolver that hands one over anyway: the safety notice still goes out, the rest applies.

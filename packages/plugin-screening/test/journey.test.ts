@@ -3,7 +3,7 @@ import { createEngine, evaluateResponse, ketamineAnxietyJourney, ManualClock, Me
 import { SCREENING_PLUGIN_NAME } from '../src/index.js';
 import { actors, Clinic, CLINIC_PROTOCOL, frequencyAnswers, noContraindications } from './clinic.js';
 
-const PLUGIN_ACTOR = { id: 'screening-plugin', role: 'system' };
+const PLUGIN_ACTOR = { id: 'screening-plugin', role: 'system' } as const;
 /** 0.5 mg/kg for a 70 kg patient: 35 mg, the dose the session runner records. */
 const IV_PLAN = { summary: 'Racemic ketamine 0.5 mg/kg IV over 40 min', steps: [{ fromSession: 1, amount: 0.5, unit: 'mg/kg' as const, infusionMinutes: 40 }] };
 

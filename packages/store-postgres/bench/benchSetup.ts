@@ -53,7 +53,7 @@ export async function seedSchema(schema: string, course: BenchCourse, ids: reado
     const clock = new ManualClock(Date.parse(startEntry.at));
     const engine = createEngine({ definition: ketamineAnxietyJourney, store, clock, protocol: course.protocol as never });
     const start = startEntry.payload as { patientRef: string; input: unknown };
-    await engine.start({ journeyId: 'template', patientRef: start.patientRef, input: start.input as never, actor: startEntry.actor });
+    await engine.start({ journeyId: 'template', patientRef: start.patientRef, input: start.input as never, actor: startEntry.actor as never });
     for (const step of steps) {
       const at = Date.parse(step.at);
       if (at > clock.now()) clock.advanceTo(at);
@@ -61,7 +61,7 @@ export async function seedSchema(schema: string, course: BenchCourse, ids: reado
         await engine.runDue();
         continue;
       }
-      const result = await engine.send('template', { ...step.payload, type: step.type } as never, { actor: step.actor });
+      const result = await engine.send('template', { ...step.payload, type: step.type } as never, { actor: step.actor as never });
       if (!result.ok) throw new Error(`bench set-up: ${step.type} refused: ${result.error.message}`);
     }
   } finally {

@@ -40,7 +40,7 @@ async function engineRun(course: BenchCourse, ids: readonly string[], events: nu
   for (let i = 0; i < events; i++) {
     const id = ids[i % ids.length]!;
     const { event, actor } = course.stream[Math.floor(i / ids.length) % course.stream.length]!;
-    const result = await engine.send(id, event as never, { actor, idempotencyKey: `r${round}-${i}` });
+    const result = await engine.send(id, event as never, { actor: actor as never, idempotencyKey: `r${round}-${i}` });
     if (!result.ok) throw result.error;
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;

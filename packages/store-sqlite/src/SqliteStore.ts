@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { z } from 'zod';
 import {
   assertCommitShape,
   CareJourneyError,
@@ -49,6 +50,42 @@ export interface SqliteStoreOptions {
    * names the journey and the column, never the content.
    */
   readonly onCorruptRow?: (error: CareJourneyError) => void;
+}
+
+const optionsSchema = z.strictObject({
+  path: z.string().min(1).max(4096).refine((p) => p.isWellFormed() && !p.includes('\u0000'), { message: 'must be a file path (or ":memory:") without NUL or lone surrogates' }),
+  synchronous: z.enum(['full', 'normal']).optional(),
+  busyTimeoutMs: z.int().min(0).max(2_147_483_647).optional(),
+  onCorruptRow: z.custom<(error: CareJourneyError) => void>((v) => typeof v === 'function', { message: 'must be a function' }).optional(),
+});
+
+/** Parses the options; whatever the value (a proxy, a getter that throws), a bad one is `CJ_ERR_INVALID_CONFIG`. */
+function parseOptions(options: unknown): z.output<typeof optionsSchema> {
+  let issues: { path: string; rule: string; message: string }[];
+  try {
+    const parsed = optionsSchema.safeParse(options);
+    if (parsed.success) return parsed.data;
+    issues = parsed.error.issues.map((i) => ({ path: ['options', ...i.path.map(String)].join('.'), rule: i.code, message: i.message }));
+  } catch {
+    issues = [{ path: 'options', rule: 'unreadable', message: 'could not be read: a getter or proxy threw' }];
+  }
+  throw new CareJourneyError('CJ_ERR_INVALID_CONFIG', `SqliteStore options are invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues });
+}
+
+/**
+ * The text columns a commit writes as they are (not as JSON). SQLite would silently replace a
+ * lone surrogate in them, so what was acknowledged would not be what is read back: such a commit
+ * is refused. JSON columns need no check: JSON.stringify escapes lone surrogates.
+ */
+function textColumns(c: JourneyCommit): string[] {
+  const j = c.journey;
+  const texts = [j.id, j.definitionId, j.patientRef, j.state, j.phase, j.status, j.createdAt, j.updatedAt];
+  if (c.entry) texts.push(c.entry.type, c.entry.kind, c.entry.at, c.entry.recordedAt, c.entry.to, ...(c.entry.from === null ? [] : [c.entry.from]));
+  if (c.idempotencyKey !== undefined) texts.push(c.idempotencyKey);
+  for (const t of c.timersToSet) texts.push(t.key, t.owner);
+  texts.push(...c.timersToCancel);
+  for (const o of c.outbox) texts.push(o.id, o.journeyId, o.type, o.kind, o.createdAt);
+  return texts;
 }
 
 type SummaryRow = Omit<JourneyRow, 'snapshot'>;
@@ -156,18 +193,10 @@ export class SqliteStore implements JourneyStore {
   readonly #deliverTx: Database.Transaction<(ids: readonly string[], at: string) => void>;
   readonly #onCorruptRow: (error: CareJourneyError) => void;
 
-  constructor(options: SqliteStoreOptions) {
-    if (options === null || typeof options !== 'object' || typeof options.path !== 'string' || options.path.length === 0) {
-      throw new CareJourneyError('CJ_ERR_INVALID_CONFIG', 'SqliteStore needs { path }: the database file to open (or ":memory:").');
-    }
+  constructor(settings: SqliteStoreOptions) {
+    const options = parseOptions(settings);
     const synchronous = options.synchronous ?? 'full';
-    if (synchronous !== 'full' && synchronous !== 'normal') {
-      throw new CareJourneyError('CJ_ERR_INVALID_CONFIG', `SqliteStore option synchronous must be "full" or "normal", not "${String(synchronous)}".`);
-    }
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
-    if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
-      throw new CareJourneyError('CJ_ERR_INVALID_CONFIG', 'SqliteStore option busyTimeoutMs must be a non-negative integer (milliseconds).');
-    }
     this.path = options.path;
     this.#onCorruptRow = options.onCorruptRow ?? ((error) => process.emitWarning(error));
 
@@ -204,6 +233,13 @@ export class SqliteStore implements JourneyStore {
 
   async commit(commit: JourneyCommit): Promise<void> {
     assertCommitShape(commit);
+    if (!textColumns(commit).every((text) => typeof text === 'string' && text.isWellFormed())) {
+      throw new CareJourneyError(
+        'CJ_ERR_INVALID_INPUT',
+        `SqliteStore refused a commit to journey "${commit.journey.id.isWellFormed() ? commit.journey.id : '(not well-formed)'}": a text value is not well-formed Unicode (a lone surrogate), which SQLite would store altered. Nothing was written.`,
+        commit.journey.id.isWellFormed() ? { journeyId: commit.journey.id } : {},
+      );
+    }
     // IMMEDIATE takes the write lock before the version is read, so the check and the writes see
     // the same database even when another process writes to the file.
     this.#guard('commit', commit.journey.id, () => this.#commitTx.immediate(commit));

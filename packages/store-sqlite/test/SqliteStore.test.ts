@@ -1,6 +1,17 @@
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createEngine, isCareJourneyError, ManualClock, replayJournal, type CareJourneyError, type JourneyCommit, type TimerRow } from '@carejourney/core';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  createEngine,
+  isCareJourneyError,
+  ketamineAnxietyJourney,
+  ManualClock,
+  replayJournal,
+  type CareJourneyError,
+  type DeliveryFailedNotice,
+  type JourneyCommit,
+  type TimerRow,
+  type TransitionNotice,
+} from '@carejourney/core';
 import { actors, visitJourney } from '../../core/test/fixtures/visitJourney.js';
 import { journeyQuerySql } from '../src/journeyQuerySql.js';
 import { SCHEMA_VERSION, SCHEMA_VERSION_TABLE, SqliteStore, type SqliteStoreOptions } from '../src/index.js';
@@ -83,10 +94,30 @@ describe('SqliteStore schema', () => {
     expect(check.prepare(`SELECT MAX(version) AS v FROM ${SCHEMA_VERSION_TABLE}`).get()).toEqual({ v: SCHEMA_VERSION + 1 });
   });
 
-  it('rejects invalid options with CJ_ERR_INVALID_CONFIG', () => {
-    const bad = [{}, { path: '' }, { path: 'x.db', synchronous: 'off' }, { path: 'x.db', busyTimeoutMs: -1 }];
-    for (const options of bad) {
-      expect(() => new SqliteStore(options as SqliteStoreOptions)).toThrow(expect.objectContaining({ code: 'CJ_ERR_INVALID_CONFIG' }));
+  it('rejects invalid options with CJ_ERR_INVALID_CONFIG naming the option', () => {
+    const throwing = new Proxy({}, { get: () => { throw new Error('trap'); }, ownKeys: () => { throw new Error('trap'); } });
+    const bad: [unknown, string][] = [
+      [undefined, 'options'],
+      [null, 'options'],
+      [{}, 'options.path'],
+      [{ path: '' }, 'options.path'],
+      [{ path: 'x\uD800.db' }, 'options.path'],
+      [{ path: 'x.db', synchronous: 'off' }, 'options.synchronous'],
+      [{ path: 'x.db', busyTimeoutMs: -1 }, 'options.busyTimeoutMs'],
+      [{ path: 'x.db', busyTimeoutMs: Number.NaN }, 'options.busyTimeoutMs'],
+      [{ path: 'x.db', onCorruptRow: 'warn' }, 'options.onCorruptRow'],
+      [{ path: 'x.db', onCorupRow: () => {} }, 'options'],
+      [throwing, 'options'],
+    ];
+    for (const [options, path] of bad) {
+      let error: unknown;
+      try {
+        new SqliteStore(options as SqliteStoreOptions);
+      } catch (e) {
+        error = e;
+      }
+      expect(isCareJourneyError(error, 'CJ_ERR_INVALID_CONFIG'), path).toBe(true);
+      expect((error as CareJourneyError).details.issues?.map((i) => i.path), path).toContain(path);
     }
   });
 
@@ -310,16 +341,67 @@ describe('SqliteStore with damaged or hand-edited rows', () => {
     const store = openStore();
     await store.commit(createCommit('j1', {}, [{ journeyId: 'j1', key: 'machine:t', owner: 'machine', dueAt: T0, event: { type: 't' } }]));
     rawDb(store.path).prepare("UPDATE timers SET event = 'x'").run();
-    const warnings: Error[] = [];
-    const listener = (w: Error) => warnings.push(w);
-    process.on('warning', listener);
+    // Caught here rather than printed into the test output.
+    const emitWarning = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     try {
       expect(await store.listTimers('j1')).toEqual([]);
-      await new Promise((resolve) => setImmediate(resolve));
+      expect(emitWarning).toHaveBeenCalledTimes(1);
+      expect(isCareJourneyError(emitWarning.mock.calls[0]?.[0], 'CJ_ERR_CORRUPT_SNAPSHOT')).toBe(true);
     } finally {
-      process.off('warning', listener);
+      emitWarning.mockRestore();
     }
-    expect(warnings.some((w) => isCareJourneyError(w, 'CJ_ERR_CORRUPT_SNAPSHOT'))).toBe(true);
+  });
+
+  it('skips and reports an outbox row of valid JSON and the wrong shape among healthy ones; the others are delivered', async () => {
+    const path = tempDbPath();
+    const writer = new SqliteStore({ path });
+    for (const id of ['a', 'b-damaged', 'c']) await writer.commit(createCommit(id));
+    await writer.close();
+    const db = rawDb(path);
+    // Valid JSON, but not what a transition item holds; and an unknown kind.
+    db.prepare("UPDATE outbox SET kind = 'transition', payload = '{\"hello\":\"MARKER-8842\"}' WHERE journey_id = 'b-damaged'").run();
+    db.prepare("INSERT INTO outbox (id, journey_id, kind, type, payload, created_at) VALUES ('b-damaged:9:0', 'b-damaged', 'teleport', 'x', '{}', '2026-01-05T09:00:00.000Z')").run();
+    const store = openStore({ path, onCorruptRow: () => undefined });
+    const engine = createEngine({ definition: visitJourney, store, clock: new ManualClock(T0) });
+    const delivered: string[] = [];
+    const failed: DeliveryFailedNotice[] = [];
+    engine.on('effect', (n) => void delivered.push(n.deliveryId));
+    engine.on('delivery.failed', (n) => void failed.push(n));
+    expect(await engine.recover()).toBe(2);
+    expect(delivered).toEqual(['a:1:0', 'c:1:0']);
+    expect(failed.map((f) => [f.journeyId, f.code, f.deliveryIds])).toEqual([
+      ['b-damaged', 'CJ_ERR_CORRUPT_SNAPSHOT', ['b-damaged:1:0']],
+      ['b-damaged', 'CJ_ERR_CORRUPT_SNAPSHOT', ['b-damaged:9:0']],
+    ]);
+    expect(failed.map((f) => f.message).join()).not.toContain('MARKER-8842');
+    // The damaged rows stay pending and untouched; a second run delivers nothing twice.
+    expect((await store.pendingOutbox(10)).map((i) => i.id)).toEqual(['b-damaged:1:0', 'b-damaged:9:0']);
+    expect(await engine.recover()).toBe(0);
+  });
+
+  it.each([
+    ['an unknown state', (good: Record<string, unknown>) => ({ ...good, value: 'MARKER-8842' })],
+    ['a state nested under an unknown name', (good: Record<string, unknown>) => ({ ...good, value: { 'MARKER-8842': 'x' } })],
+    ['a context that is not an object', (good: Record<string, unknown>) => ({ ...good, context: ['MARKER-8842'] })],
+    ['history under an unknown key', (good: Record<string, unknown>) => ({ ...good, historyValue: { 'MARKER-8842': [{ id: 'MARKER-8842' }] } })],
+    ['a status out of its list', (good: Record<string, unknown>) => ({ ...good, status: 'MARKER-8842' })],
+    ['not an object', () => 'MARKER-8842'],
+  ])('a corrupt snapshot (%s) gives an error that names the journey and never quotes the stored content', async (_label, damage) => {
+    const store = openStore();
+    const engine = createEngine({ definition: visitJourney, store, clock: new ManualClock(T0) });
+    await engine.start({ journeyId: 'j-1', patientRef: 'pt-1', input: {}, actor: actors.coordinator });
+    const db = rawDb(store.path);
+    const good = JSON.parse((db.prepare("SELECT snapshot FROM journeys WHERE id = 'j-1'").get() as { snapshot: string }).snapshot) as Record<string, unknown>;
+    db.prepare("UPDATE journeys SET snapshot = ? WHERE id = 'j-1'").run(JSON.stringify(damage(good)));
+    db.prepare("UPDATE journeys SET state = 'MARKER-8842' WHERE id = 'j-1'").run();
+    const error = await rejection(engine.get('j-1'));
+    expect(error.code).toBe('CJ_ERR_CORRUPT_SNAPSHOT');
+    expect(error.message).toContain('"j-1"');
+    const printed = [error.message, JSON.stringify(error), String(error.stack), String(error.cause), JSON.stringify(error.details)].join('\n');
+    expect(printed).not.toContain('MARKER-8842');
+    expect(error.cause).toBeUndefined();
+    const refused = await engine.send('j-1', { type: 'consent.recorded' }, { actor: actors.physician });
+    expect(!refused.ok && refused.error.message).not.toContain('MARKER-8842');
   });
 
   it('skips and reports a damaged outbox row while the others are redelivered', async () => {
@@ -353,6 +435,82 @@ describe('SqliteStore under write contention', () => {
     expect(await store.load('j1')).toBeUndefined();
     await store.commit(createCommit('j1'));
     expect((await store.load('j1'))?.version).toBe(1);
+  });
+});
+
+describe('a ketamine journey whose stored context breaks the definition\'s context schema', () => {
+  it('is refused naming the journey and the fields, never quoting the stored values', async () => {
+    const store = openStore();
+    const engine = createEngine({
+      definition: ketamineAnxietyJourney,
+      store,
+      clock: new ManualClock(T0),
+      protocol: { timeZone: 'Europe/Berlin', acceptUnconfirmedDefaults: true },
+    });
+    await engine.start({ journeyId: 'k-1', patientRef: 'pt-1', input: { referral: { source: 'professional', indication: 'panic' } }, actor: { id: 'c-1', role: 'coordinator' } });
+    const db = rawDb(store.path);
+    const snapshot = JSON.parse((db.prepare("SELECT snapshot FROM journeys WHERE id = 'k-1'").get() as { snapshot: string }).snapshot) as { context: Record<string, unknown> };
+    snapshot.context['patientRef'] = 8842;
+    snapshot.context['referral'] = { source: 'MARKER-8842', indication: 'MARKER-8842' };
+    db.prepare("UPDATE journeys SET snapshot = ? WHERE id = 'k-1'").run(JSON.stringify(snapshot));
+    const error = await rejection(engine.get('k-1'));
+    expect(error.code).toBe('CJ_ERR_CORRUPT_SNAPSHOT');
+    expect(error.message).toContain('context.patientRef');
+    expect(error.message).not.toMatch(/MARKER-8842|8842/);
+  });
+});
+
+describe('SqliteStore and text SQLite would alter', () => {
+  it('refuses lone surrogates through the engine, storing nothing, and at its own boundary', async () => {
+    const store = openStore();
+    const engine = createEngine({ definition: visitJourney, store, clock: new ManualClock(T0) });
+    await expect(engine.start({ journeyId: 'j-\uD800', patientRef: 'pt-1', input: {}, actor: actors.coordinator })).rejects.toMatchObject({ code: 'CJ_ERR_INVALID_INPUT' });
+    await expect(engine.start({ patientRef: 'pt-\uDC00', input: {}, actor: actors.coordinator })).rejects.toMatchObject({ code: 'CJ_ERR_INVALID_INPUT' });
+    expect(await store.query({})).toEqual([]);
+    const { id } = await engine.start({ journeyId: 'j-ok', patientRef: 'pt-Zoë-😀', input: {}, actor: actors.coordinator });
+    const sent = await engine.send(id, { type: 'consent.recorded' }, { actor: actors.physician, idempotencyKey: 'k-\uD83D' });
+    expect(!sent.ok && sent.error.code).toBe('CJ_ERR_INVALID_EVENT');
+    // A well-formed id reads back exactly as written, and later sends work.
+    expect((await store.load('j-ok'))?.patientRef).toBe('pt-Zoë-😀');
+    expect((await engine.send(id, { type: 'consent.recorded' }, { actor: actors.physician, idempotencyKey: 'k-😀' })).ok).toBe(true);
+
+    // The store refuses such a commit itself, whoever calls it.
+    const error = await rejection(store.commit(createCommit('j-\uD800')));
+    expect(error.code).toBe('CJ_ERR_INVALID_INPUT');
+    expect(await store.query({})).toHaveLength(1);
+  });
+});
+
+describe('SqliteStore: a busy write lock between commit and delivery', () => {
+  it('send returns the applied event, reports the delivery on the bus, and recover finishes it', async () => {
+    const store = openStore({ busyTimeoutMs: 20 });
+    const engine = createEngine({ definition: visitJourney, store, clock: new ManualClock(T0) });
+    const { id } = await engine.start({ patientRef: 'pt-1', input: {}, actor: actors.coordinator });
+    const other = rawDb(store.path);
+    let lockNext = false;
+    const seen: TransitionNotice[] = [];
+    engine.on('transition', (n) => {
+      seen.push(n);
+      // Another process takes the write lock right after the commit, before the items are marked.
+      if (lockNext) {
+        lockNext = false;
+        other.prepare('BEGIN IMMEDIATE').run();
+      }
+    });
+    const failed: DeliveryFailedNotice[] = [];
+    engine.on('delivery.failed', (n) => void failed.push(n));
+    lockNext = true;
+    const result = await engine.send(id, { type: 'consent.recorded' }, { actor: actors.physician });
+    other.prepare('ROLLBACK').run();
+    expect(result.ok).toBe(true);
+    expect(result.ok && result.view.version).toBe(2);
+    expect(failed).toMatchObject([{ journeyId: id, code: 'CJ_ERR_STORE', deliveryIds: [`${id}:2:0`] }]);
+    expect((await engine.history(id)).map((e) => e.type)).toEqual(['journey.start', 'consent.recorded']);
+    expect((await store.pendingOutbox(10)).map((i) => i.id)).toEqual([`${id}:2:0`]);
+    // Finished by recover: delivered again with the same id, then marked.
+    expect(await engine.recover()).toBe(1);
+    expect(seen.filter((n) => n.deliveryId === `${id}:2:0`)).toHaveLength(2);
+    expect(await store.pendingOutbox(10)).toEqual([]);
   });
 });
 

@@ -2,24 +2,33 @@ import type { StateValue } from 'xstate';
 import type { JourneyRecord } from '../store/records.js';
 import type { BlockedEvent } from './explainEvents.js';
 
-/** A journey as the host sees it. JSON-safe. */
-export interface JourneyView<TContext = unknown> {
+/**
+ * A journey as the host sees it. JSON-safe. An engine types it from its definition
+ * (`JourneyViewFrom<typeof definition>`): the context, the phase names and the event types.
+ *
+ * @example
+ * ```ts
+ * const view = await engine.get(id); if (view.blockedEvents.length > 0) console.log(view.blockedEvents[0].reason);
+ * ```
+ */
+export interface JourneyView<TContext = unknown, TPhase extends string = string, TEventType extends string = string> {
   readonly id: string;
   readonly definitionId: string;
   readonly definitionVersion: number;
   readonly patientRef: string;
-  /** Rises by one with every commit; the optimistic-concurrency token. */
+  /** Rises by one with every commit; the optimistic-concurrency token (`send(..., { expectedVersion })`). */
   readonly version: number;
   readonly state: StateValue;
   /** The state as dotted leaf paths, parallel regions joined by `|`. */
   readonly stateLabel: string;
-  readonly phase: string;
+  readonly phase: TPhase;
   readonly status: JourneyRecord['status'];
+  /** The machine's context: everything the journey knows now (e.g. the ketamine journey's `schedule`, `sessions`, `hold`). */
   readonly context: TContext;
   /** Event types that the current state accepts now (payload rules are checked on send). */
-  readonly allowedEvents: readonly string[];
+  readonly allowedEvents: readonly TEventType[];
   /** Event types the state has a transition for but a clinical rule blocks now, and why. */
-  readonly blockedEvents: readonly BlockedEvent[];
+  readonly blockedEvents: readonly BlockedEvent<TEventType>[];
   /** Pending timers, earliest first. */
   readonly timers: readonly { readonly key: string; readonly owner: string; readonly dueAt: string }[];
   readonly createdAt: string;

@@ -4,8 +4,20 @@ import type { JourneyView } from './JourneyView.js';
 
 /**
  * The outcome of `engine.send`. Expected refusals (invalid event, not allowed now, a clinical
- * rule, the actor's role, a plugin veto) are values; nothing was changed by a refusal.
+ * rule, the actor's role, a plugin veto, a conflict) are values; nothing was changed by a
+ * refusal. `ok: true` means the event is committed, whatever happened after the commit.
+ *
+ * @example
+ * ```ts
+ * const r = await engine.send(id, event, { actor }); if (r.ok) render(r.view); else showRefusal(r.error.code, r.error.message);
+ * ```
  */
-export type SendResult<TView = JourneyView> =
-  | { readonly ok: true; readonly view: TView; readonly entry: JournalEntry; readonly duplicate: boolean }
+export type SendResult<TView = JourneyView, TEntry = JournalEntry> =
+  | {
+      readonly ok: true;
+      readonly view: TView;
+      readonly entry: TEntry;
+      /** True when this was a retry of an event already applied with the same idempotency key. */
+      readonly duplicate: boolean;
+    }
   | { readonly ok: false; readonly error: CareJourneyError };

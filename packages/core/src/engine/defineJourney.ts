@@ -1,4 +1,4 @@
-import type { AnyStateMachine, ContextFrom, SnapshotFrom } from 'xstate';
+import type { AnyStateMachine, SnapshotFrom } from 'xstate';
 import { z } from 'zod';
 import { CareJourneyError } from '../errors.js';
 import type { PersistedSnapshot } from '../store/records.js';
@@ -32,6 +32,8 @@ export interface JourneyDefinitionConfig<
   TInput extends z.ZodType,
   TProtocol extends z.ZodType,
   TRole extends string,
+  TPhase extends string = string,
+  TTimerEvent extends string = string,
 > {
   /** Stable identifier, e.g. `ketamine-anxiety`. Stored with every journey. */
   readonly id: string;
@@ -46,7 +48,7 @@ export interface JourneyDefinitionConfig<
    * may not send. Every event type the machine handles must be in `events` or here, so a typo in
    * the machine fails when the definition is created.
    */
-  readonly timerEvents?: readonly string[];
+  readonly timerEvents?: readonly TTimerEvent[];
   /** Schema of the start input. */
   readonly input: TInput;
   /** Schema of the protocol configuration, with defaults; a clinic overrides it in `createEngine`. */
@@ -60,8 +62,14 @@ export interface JourneyDefinitionConfig<
   readonly migrations?: Readonly<Record<number, SnapshotMigration>>;
   /** Schema of the machine's context, checked whenever a snapshot is read back from a store. */
   readonly context?: z.ZodType;
-  /** The journey's phase for a snapshot (defaults to the top-level state). */
-  readonly phase?: (snapshot: SnapshotFrom<TMachine>) => string;
+  /**
+   * Every phase `phase` can return, e.g. `['referral', 'intake', 'treatment'] as const`. With
+   * it, `view.phase` and `engine.query({ phase })` are typed as these names, and a query for
+   * any other phase is refused instead of finding nothing.
+   */
+  readonly phases?: readonly TPhase[];
+  /** The journey's phase for a snapshot (defaults to the top-level state). Must be one of `phases` when they are given. */
+  readonly phase?: (snapshot: SnapshotFrom<TMachine>) => TPhase;
   /** One line per event type for the event catalogue. */
   readonly describe?: { readonly [K in keyof TEvents]?: string };
 }
@@ -73,36 +81,27 @@ export interface JourneyDefinition<
   TInput extends z.ZodType = z.ZodType,
   TProtocol extends z.ZodType = z.ZodType,
   TRole extends string = string,
-> extends Omit<JourneyDefinitionConfig<TMachine, TEvents, TInput, TProtocol, TRole>, 'roles'> {
+  TPhase extends string = string,
+  TTimerEvent extends string = string,
+> extends Omit<JourneyDefinitionConfig<TMachine, TEvents, TInput, TProtocol, TRole, TPhase, TTimerEvent>, 'roles' | 'timerEvents'> {
   readonly kind: 'carejourney.definition';
   readonly roles: readonly (TRole | 'system')[];
   readonly guards: Record<string, GuardRule>;
   readonly migrations: Readonly<Record<number, SnapshotMigration>>;
-  readonly timerEvents: readonly string[];
+  readonly timerEvents: readonly TTimerEvent[];
 }
 
-export type AnyJourneyDefinition = JourneyDefinition<AnyStateMachine, EventSchemas, z.ZodType, z.ZodType, string>;
+/**
+ * A journey definition of any machine, events, input, protocol, roles and phases: what code that
+ * works with every journey takes.
+ *
+ * @example
+ * ```ts
+ * function describe(definition: AnyJourneyDefinition): string { return `${definition.id} v${definition.version}`; }
+ * ```
+ */
+export type AnyJourneyDefinition = JourneyDefinition<AnyStateMachine, EventSchemas, z.ZodType, z.ZodType, string, string, string>;
 
-/** The events a host may send to journeys of a definition: `{ type, ...payload }`. */
-export type JourneyEventFrom<TDef> =
-  TDef extends JourneyDefinition<AnyStateMachine, infer TEvents, z.ZodType, z.ZodType, string>
-    ? { [K in keyof TEvents & string]: { type: K } & WithoutIndex<z.input<TEvents[K]>> }[keyof TEvents & string]
-    : never;
-
-/** Drops index signatures (an empty strict object's input is `Record<string, never>`). */
-type WithoutIndex<T> = { [P in keyof T as string extends P ? never : number extends P ? never : P]: T[P] };
-
-/** The context of a definition's machine, as `engine.get(id).context` returns it. */
-export type JourneyContextFrom<TDef> = TDef extends { readonly machine: infer TMachine } ? (TMachine extends AnyStateMachine ? ContextFrom<TMachine> : never) : never;
-
-/** The start input of a definition. */
-export type JourneyInputFrom<TDef> = TDef extends JourneyDefinition<AnyStateMachine, EventSchemas, infer TInput, z.ZodType, string> ? z.input<TInput> : never;
-
-/** The protocol overrides a clinic may give for a definition. */
-export type JourneyProtocolFrom<TDef> = TDef extends JourneyDefinition<AnyStateMachine, EventSchemas, z.ZodType, infer TProtocol, string> ? z.input<TProtocol> : never;
-
-/** The roles of a definition. */
-export type JourneyRoleFrom<TDef> = TDef extends JourneyDefinition<AnyStateMachine, EventSchemas, z.ZodType, z.ZodType, infer TRole> ? TRole | 'system' : never;
 
 const RESERVED_KEYS = ['type', 'at', 'actor'] as const;
 
@@ -132,9 +131,11 @@ export function defineJourney<
   TInput extends z.ZodType,
   TRole extends string,
   TProtocol extends z.ZodType = z.ZodUndefined,
+  const TPhase extends string = string,
+  const TTimerEvent extends string = never,
 >(
-  config: JourneyDefinitionConfig<TMachine, TEvents, TInput, TProtocol, TRole>,
-): JourneyDefinition<TMachine, TEvents, TInput, TProtocol, TRole> {
+  config: JourneyDefinitionConfig<TMachine, TEvents, TInput, TProtocol, TRole, TPhase, TTimerEvent>,
+): JourneyDefinition<TMachine, TEvents, TInput, TProtocol, TRole, TPhase, TTimerEvent> {
   const id = config.id;
   if (typeof id !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/i.test(id)) {
     throw invalid(String(id), 'id must be a non-empty identifier of letters, digits, dots, dashes or underscores');
@@ -163,13 +164,19 @@ export function defineJourney<
       throw invalid(id, `migrations[${from}] must upgrade a version below ${config.version}`);
     }
   }
-  const timerEvents = [...(config.timerEvents ?? [])];
+  const timerEvents: TTimerEvent[] = [...(config.timerEvents ?? [])];
   for (const type of timerEvents) {
     if (type in config.events) throw invalid(id, `"${type}" is both a host event and a timer event: a host must not be able to send a timer's event`);
   }
   for (const type of handledEventTypes(config.machine)) {
-    if (type.startsWith('xstate.') || type === '*' || type in config.events || timerEvents.includes(type)) continue;
+    if (type.startsWith('xstate.') || type === '*' || type in config.events || (timerEvents as readonly string[]).includes(type)) continue;
     throw invalid(id, `the machine handles "${type}", which is neither in events nor in timerEvents (a misspelt event type never arrives)`);
+  }
+  if (config.phases !== undefined) {
+    const phases: readonly unknown[] = config.phases;
+    if (phases.length === 0 || phases.some((p) => typeof p !== 'string' || p.length === 0) || new Set(phases).size !== phases.length) {
+      throw invalid(id, 'phases must list distinct, non-empty phase names');
+    }
   }
   const guards = config.guards ?? {};
   // Guards from rules record why they refused; provide them so the engine can explain refusals.

@@ -4,8 +4,8 @@ import { evaluateRule } from './guardRule.js';
 import type { StampedEvent } from './guardRule.js';
 
 /** An event that the current state has a transition for, but a clinical rule blocks now. */
-export interface BlockedEvent {
-  readonly type: string;
+export interface BlockedEvent<TEventType extends string = string> {
+  readonly type: TEventType;
   readonly guard: string;
   readonly reason: string;
 }

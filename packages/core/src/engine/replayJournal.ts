@@ -1,12 +1,23 @@
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import { z } from 'zod';
 import { CareJourneyError } from '../errors.js';
-import type { JournalEntry, PersistedSnapshot } from '../store/records.js';
+import { journalEntrySchema, type JournalEntry, type PersistedSnapshot } from '../store/records.js';
+import { parseArgument } from '../validation/parseArgument.js';
 import type { AnyJourneyDefinition, JourneyStartInput } from './defineJourney.js';
 import { persistSnapshot } from './snapshotCodec.js';
 
 /** The machine event a journal entry stands for. */
 export function eventFromEntry(entry: JournalEntry): Record<string, unknown> & { type: string } {
   return { ...entry.payload, type: entry.type, at: Date.parse(entry.at), actor: entry.actor };
+}
+
+const definitionSchema = z.custom<AnyJourneyDefinition>((v) => v !== null && typeof v === 'object' && (v as { kind?: unknown }).kind === 'carejourney.definition', {
+  message: 'must be a journey definition made with defineJourney()',
+});
+
+/** True for the journal entry of a machine timer skipped because its event no longer applied. */
+export function isSkippedTimer(entry: JournalEntry): boolean {
+  return entry.kind === 'timer' && entry.from === entry.to && entry.payload['skipped'] === true && typeof entry.payload['code'] === 'string';
 }
 
 /**
@@ -19,7 +30,9 @@ export function eventFromEntry(entry: JournalEntry): Record<string, unknown> & {
  * ```
  */
 export function replayJournal(definition: AnyJourneyDefinition, entries: readonly JournalEntry[]): PersistedSnapshot {
-  const [first, ...rest] = entries;
+  parseArgument(definitionSchema, definition, 'CJ_ERR_INVALID_INPUT', 'The definition to replay with', 'definition');
+  const checked = parseArgument(z.array(journalEntrySchema).max(10_000_000), entries, 'CJ_ERR_INVALID_INPUT', 'The journal to replay', 'entries');
+  const [first, ...rest] = checked;
   if (!first || first.kind !== 'start') {
     throw new CareJourneyError('CJ_ERR_INVALID_INPUT', 'A journal replay must begin with the journey\'s start entry.');
   }
@@ -39,9 +52,17 @@ export function replayJournal(definition: AnyJourneyDefinition, entries: readonl
     data: payload.input,
     protocol: payload.protocol,
   };
-  let [snapshot] = initialTransition(definition.machine, input) as [AnyMachineSnapshot, unknown[]];
-  for (const entry of rest) {
-    [snapshot] = transition(definition.machine, snapshot, eventFromEntry(entry) as never) as [AnyMachineSnapshot, unknown[]];
+  let seq = first.seq;
+  try {
+    let [snapshot] = initialTransition(definition.machine, input) as [AnyMachineSnapshot, unknown[]];
+    for (const entry of rest) {
+      seq = entry.seq;
+      // A machine timer that no longer applied when it fired changed nothing but the journal.
+      if (isSkippedTimer(entry)) continue;
+      [snapshot] = transition(definition.machine, snapshot, eventFromEntry(entry) as never) as [AnyMachineSnapshot, unknown[]];
+    }
+    return persistSnapshot(definition.machine, snapshot);
+  } catch (error) {
+    throw new CareJourneyError('CJ_ERR_INVALID_INPUT', `The journal could not be replayed: the machine threw at entry ${seq} of journey "${first.journeyId}".`, { journeyId: first.journeyId }, { cause: error });
   }
-  return persistSnapshot(definition.machine, snapshot);
 }

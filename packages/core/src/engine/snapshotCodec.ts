@@ -1,7 +1,7 @@
 import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import { CareJourneyError } from '../errors.js';
 import { persistedSnapshotSchema, type PersistedSnapshot } from '../store/records.js';
-import { describeIssues, zodIssues } from '../validation/zodIssues.js';
+import { describeStoredIssues } from '../validation/zodIssues.js';
 import type { AnyJourneyDefinition } from './defineJourney.js';
 
 /**
@@ -12,12 +12,16 @@ export function persistSnapshot(machine: AnyStateMachine, snapshot: AnyMachineSn
   return machine.getPersistedSnapshot(snapshot) as unknown as PersistedSnapshot;
 }
 
-function corrupt(journeyId: string, what: string, cause?: unknown): CareJourneyError {
+/**
+ * The error for a stored snapshot that cannot be used. It names the journey, the column and the
+ * rule; it never quotes what it found and carries no cause, since a cause (a zod or XState
+ * error) would print the stored content, which is clinical data.
+ */
+function corrupt(journeyId: string, what: string): CareJourneyError {
   return new CareJourneyError(
     'CJ_ERR_CORRUPT_SNAPSHOT',
     `Journey "${journeyId}" cannot be loaded: ${what}. The stored journey was left untouched; restore it from backup or fix the row.`,
     { journeyId },
-    cause === undefined ? undefined : { cause },
   );
 }
 
@@ -45,23 +49,24 @@ export function migrateSnapshot(definition: AnyJourneyDefinition, journeyId: str
       );
     }
     const parsed = persistedSnapshotSchema.safeParse(snapshot);
-    if (!parsed.success) throw corrupt(journeyId, `its version-${v} snapshot is malformed (${describeIssues(zodIssues(parsed.error, 'snapshot'))})`);
+    if (!parsed.success) throw corrupt(journeyId, `its stored version-${v} snapshot is malformed (${describeStoredIssues(parsed.error, 'snapshot')})`);
     try {
       snapshot = migrate(structuredClone(parsed.data));
     } catch (error) {
+      // The migration's own message may quote the snapshot it was given: only its kind is named.
       throw new CareJourneyError(
         'CJ_ERR_MIGRATION',
-        `Journey "${journeyId}": the migration from version ${v} to ${v + 1} of "${definition.id}" failed: ${error instanceof Error ? error.message : String(error)}`,
+        `Journey "${journeyId}": the migration from version ${v} to ${v + 1} of "${definition.id}" failed (${error instanceof Error ? error.name : typeof error}); see the cause.`,
         { journeyId },
         { cause: error },
       );
     }
   }
   const parsed = persistedSnapshotSchema.safeParse(snapshot);
-  if (!parsed.success) throw corrupt(journeyId, `its snapshot is malformed (${describeIssues(zodIssues(parsed.error, 'snapshot'))})`);
+  if (!parsed.success) throw corrupt(journeyId, `its stored snapshot is malformed (${describeStoredIssues(parsed.error, 'snapshot')})`);
   if (definition.context) {
     const ctx = definition.context.safeParse(parsed.data.context);
-    if (!ctx.success) throw corrupt(journeyId, `its context fails the definition's schema (${describeIssues(zodIssues(ctx.error, 'context'))})`);
+    if (!ctx.success) throw corrupt(journeyId, `its stored snapshot's context fails the definition's schema (${describeStoredIssues(ctx.error, 'context')})`);
   }
   return parsed.data;
 }
@@ -82,7 +87,7 @@ export function restoreSnapshot(definition: AnyJourneyDefinition, journeyId: str
       ...('output' in persisted ? { output: persisted['output'] } : {}),
     } as never) as AnyMachineSnapshot;
     return snapshot;
-  } catch (error) {
-    throw corrupt(journeyId, `its state ${JSON.stringify(persisted.value)} is not a state of "${definition.id}" version ${definition.version}`, error);
+  } catch {
+    throw corrupt(journeyId, `its stored snapshot's state value is not a state of "${definition.id}" version ${definition.version}`);
   }
 }

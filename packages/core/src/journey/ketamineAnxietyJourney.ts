@@ -1,7 +1,7 @@
 import type { SnapshotFrom } from 'xstate';
 import { defineJourney } from '../engine/defineJourney.js';
 import { ketamineContextSchema } from './context.js';
-import { KETAMINE_TIMER_EVENTS, ketamineEventDescriptions, ketamineJourneyEvents, ketamineJourneyInputSchema } from './events.js';
+import { KETAMINE_TIMER_EVENTS, ketamineEventDescriptions, ketamineJourneyEvents, ketamineJourneyInputSchema, type KetamineTimerEventType } from './events.js';
 import { ketamineJourneyRules } from './guards.js';
 import { ketamineAnxietyMachine } from './machine.js';
 import { ketamineMigrations } from './migrations.js';
@@ -27,6 +27,26 @@ export type KetamineJourneyPhase =
   | 'completed'
   | 'discontinued'
   | 'closed';
+
+/**
+ * Every phase, in the order a journey goes through them (the endings last).
+ *
+ * @example
+ * ```ts
+ * for (const phase of KETAMINE_PHASES) console.log(phase, (await engine.query({ phase })).length);
+ * ```
+ */
+export const KETAMINE_PHASES = [
+  'referral',
+  'intake',
+  'induction',
+  'response-review',
+  'maintenance',
+  'on-hold',
+  'completed',
+  'discontinued',
+  'closed',
+] as const satisfies readonly KetamineJourneyPhase[];
 
 /**
  * The phase of a ketamine-for-anxiety journey's snapshot.
@@ -80,13 +100,14 @@ export const ketamineAnxietyJourney = defineJourney({
   migrations: ketamineMigrations,
   machine: ketamineAnxietyMachine,
   events: ketamineJourneyEvents,
-  timerEvents: Object.keys(KETAMINE_TIMER_EVENTS),
+  timerEvents: Object.keys(KETAMINE_TIMER_EVENTS) as KetamineTimerEventType[],
   input: ketamineJourneyInputSchema,
   protocol: ketamineProtocolSchema,
   roles: [...KETAMINE_ROLES, 'system'],
   policy: ketamineJourneyPolicy,
   guards: ketamineJourneyRules,
   context: ketamineContextSchema,
+  phases: KETAMINE_PHASES,
   phase: ketamineJourneyPhase,
   describe: ketamineEventDescriptions,
 });

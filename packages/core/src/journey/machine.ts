@@ -7,6 +7,7 @@ import type { MachineEvent } from './contextUpdates.js';
 import { ketamineJourneyRules } from './guards.js';
 import { ketamineRoutingConditions, vitalsDueAt } from './routingConditions.js';
 import { iso, ms, nextPlannedSession, primaryInstrumentOf, routeProtocolOf } from './queries.js';
+import type { KetamineEffect } from './effects.js';
 import { remsMonitoringForm } from './remsMonitoringForm.js';
 
 type Ctx = KetamineJourneyContext;
@@ -184,7 +185,7 @@ function awaitingRemsForms(id: 'discontinuedAwaitingRemsForms' | 'closedAwaiting
  * ```
  */
 export const ketamineAnxietyMachine = setup({
-  types: {} as { context: Ctx; events: MachineEvent; input: KetamineMachineInput; emitted: Emitted },
+  types: {} as { context: Ctx; events: MachineEvent; input: KetamineMachineInput; emitted: KetamineEffect | Emitted },
   guards: {
     ...guardsFrom(ketamineJourneyRules),
     ...routingGuards,

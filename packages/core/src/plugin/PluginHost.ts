@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { CareJourneyError } from '../errors.js';
 import type { CareJourneyPlugin, PluginApi } from './definePlugin.js';
 import { HOOK_NAMES, type BeforeEventContext, type HookName, type PluginHooks } from './hooks.js';
@@ -9,6 +10,25 @@ export type PluginErrorReporter = (report: { plugin: string; hook: HookName; err
 
 const NAME = /^(@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/i;
 
+/** What `definePlugin` makes; checked again here, since `plugins` may hold anything at runtime. */
+const pluginShape = z.object({
+  kind: z.literal('carejourney.plugin'),
+  name: z.string().max(214),
+  dependencies: z.array(z.string().max(214)).max(100),
+  setup: z.custom<(api: PluginApi) => void>((v) => typeof v === 'function'),
+});
+
+function checkShape(plugin: unknown): CareJourneyPlugin {
+  let ok = false;
+  try {
+    ok = pluginShape.safeParse(plugin).success;
+  } catch {
+    // A proxy or getter that throws is not a plugin either.
+  }
+  if (!ok) throw new CareJourneyError('CJ_ERR_PLUGIN', 'A value in `plugins` is not a plugin: create plugins with definePlugin().');
+  return plugin as CareJourneyPlugin;
+}
+
 /**
  * Registers plugins and runs their hooks: veto hooks fail-fast (a throw refuses the event),
  * notification hooks isolated (a throw is reported, the others still run).
@@ -17,14 +37,12 @@ export class PluginHost {
   readonly #hooks: { [K in HookName]: Registered<K>[] } = { beforeEvent: [], afterCommit: [], onEffect: [], onTimer: [] };
   readonly names: readonly string[];
 
-  constructor(plugins: readonly CareJourneyPlugin[], makeApi: (name: string, hooks: PluginApi['hooks']) => PluginApi) {
+  constructor(candidates: readonly unknown[], makeApi: (name: string, hooks: PluginApi['hooks']) => PluginApi) {
     const seen = new Set<string>();
+    const plugins = candidates.map(checkShape);
     for (const plugin of plugins) {
-      if (plugin === null || typeof plugin !== 'object' || plugin.kind !== 'carejourney.plugin') {
-        throw new CareJourneyError('CJ_ERR_PLUGIN', 'A value in `plugins` is not a plugin: create plugins with definePlugin().');
-      }
       if (!NAME.test(plugin.name)) {
-        throw new CareJourneyError('CJ_ERR_PLUGIN', `Plugin name "${plugin.name}" is not valid: use letters, digits, dots and dashes.`, { plugin: plugin.name });
+        throw new CareJourneyError('CJ_ERR_PLUGIN', 'A plugin name is not valid: use letters, digits, dots and dashes (and @scope/ for scoped names).');
       }
       if (seen.has(plugin.name)) {
         throw new CareJourneyError('CJ_ERR_PLUGIN', `Plugin "${plugin.name}" is registered twice.`, { plugin: plugin.name });
@@ -47,7 +65,7 @@ export class PluginHost {
         plugin.setup(makeApi(plugin.name, registry));
       } catch (error) {
         if (error instanceof CareJourneyError) throw error;
-        throw new CareJourneyError('CJ_ERR_PLUGIN', `Plugin "${plugin.name}" failed in setup: ${error instanceof Error ? error.message : String(error)}`, { plugin: plugin.name }, { cause: error });
+        throw new CareJourneyError('CJ_ERR_PLUGIN', `Plugin "${plugin.name}" failed in setup: ${describeError(error)}`, { plugin: plugin.name }, { cause: error });
       }
     }
     this.names = [...seen];
@@ -91,7 +109,7 @@ export class PluginHost {
         return {
           refusal: new CareJourneyError(
             'CJ_ERR_PLUGIN',
-            `Event "${ctx.event.type}" refused: plugin "${plugin}" failed while checking it (${error instanceof Error ? error.message : String(error)}).`,
+            `Event "${ctx.event.type}" refused: plugin "${plugin}" failed while checking it (${describeError(error)}).`,
             { journeyId: ctx.journeyId, eventType: ctx.event.type, plugin },
             { cause: error },
           ),
@@ -125,5 +143,14 @@ export class PluginHost {
         report({ plugin, hook, error, journeyId: (ctx as { journeyId: string }).journeyId });
       }
     }
+  }
+}
+
+/** A thrown value's message for an error that names a plugin; never throws itself. */
+export function describeError(error: unknown): string {
+  try {
+    return error instanceof Error ? String(error.message) : String(error);
+  } catch {
+    return 'a value that cannot be described';
   }
 }

@@ -11,6 +11,9 @@ type Json<T> = string & { readonly __json: T };
 const freeze = <T>(value: T): Json<T> => JSON.stringify(value) as Json<T>;
 const thaw = <T>(text: Json<T>): T => JSON.parse(text) as T;
 
+/** Code-unit order, as SQLite's binary collation sorts ASCII keys (localeCompare would not). */
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 interface JourneyData {
   record: Json<JourneyRecord>;
   version: number;
@@ -80,13 +83,13 @@ export class MemoryStore implements JourneyStore {
 
   async listTimers(journeyId: string): Promise<TimerRow[]> {
     const timers = [...(this.#journeys.get(journeyId)?.timers.values() ?? [])];
-    return copy(timers.sort((a, b) => a.dueAt - b.dueAt || a.key.localeCompare(b.key)));
+    return copy(timers.sort((a, b) => a.dueAt - b.dueAt || byText(a.key, b.key)));
   }
 
   async dueTimers(now: number, limit: number): Promise<TimerRow[]> {
     const due: TimerRow[] = [];
     for (const data of this.#journeys.values()) for (const t of data.timers.values()) if (t.dueAt <= now) due.push(t);
-    due.sort((a, b) => a.dueAt - b.dueAt || a.journeyId.localeCompare(b.journeyId) || a.key.localeCompare(b.key));
+    due.sort((a, b) => a.dueAt - b.dueAt || byText(a.journeyId, b.journeyId) || byText(a.key, b.key));
     return copy(due.slice(0, limit));
   }
 

@@ -27,7 +27,8 @@ export function conflictError(
 ): CareJourneyError {
   let reason: string;
   if (cause && 'idempotencyKey' in cause) {
-    reason = `idempotency key "${cause.idempotencyKey}" was already used for this journey`;
+    // The key is not quoted: a host may derive it from what it submits.
+    reason = 'the idempotency key was already used for this journey';
   } else if (cause && 'outboxId' in cause) {
     reason = `outbox item "${cause.outboxId}" exists already`;
   } else if (actual === undefined) {

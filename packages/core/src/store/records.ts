@@ -5,8 +5,19 @@ export const actorSchema = z.strictObject({
   role: z.string().min(1).max(100),
 });
 
-/** Who did something: an opaque id from the host and a role of the journey's policy. */
-export type Actor = z.infer<typeof actorSchema>;
+/**
+ * Who did something: an opaque id from the host and a role of the journey's policy. Engines
+ * type `role` with the definition's roles (`JourneyRoleFrom<typeof definition>`).
+ *
+ * @example
+ * ```ts
+ * const nurse: Actor<KetamineRole> = { id: 'n-1', role: 'nurse' };
+ * ```
+ */
+export interface Actor<TRole extends string = string> {
+  id: string;
+  role: TRole;
+}
 
 /** The actor the engine uses for timers it fires and for events it derives. */
 export const SYSTEM_ACTOR: Actor = { id: 'carejourney', role: 'system' };

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { CareJourneyError } from '../errors.js';
+import { parseArgument } from '../validation/parseArgument.js';
 
 export const durationSchema = z.strictObject({
   weeks: z.number().finite().nonnegative().optional(),
@@ -15,7 +17,8 @@ export type Duration = z.infer<typeof durationSchema>;
 const MS = { weeks: 604_800_000, days: 86_400_000, hours: 3_600_000, minutes: 60_000, seconds: 1000, ms: 1 } as const;
 
 /**
- * Milliseconds in a duration (a plain number is taken as milliseconds).
+ * Milliseconds in a duration (a plain number is taken as milliseconds). Throws
+ * `CJ_ERR_INVALID_INPUT` for anything else (negative, NaN, unknown units).
  *
  * @example
  * ```ts
@@ -23,14 +26,17 @@ const MS = { weeks: 604_800_000, days: 86_400_000, hours: 3_600_000, minutes: 60
  * ```
  */
 export function toMillis(duration: Duration | number): number {
-  if (typeof duration === 'number') {
-    if (!Number.isFinite(duration) || duration < 0) {
-      throw new RangeError(`duration must be a finite, non-negative number of milliseconds, got ${duration}`);
-    }
-    return duration;
-  }
-  const parsed = durationSchema.parse(duration);
+  const parsed = parseArgument(z.union([z.number().finite().nonnegative(), durationSchema]), duration, 'CJ_ERR_INVALID_INPUT', 'The duration', 'duration');
   let total = 0;
-  for (const unit of Object.keys(MS) as (keyof typeof MS)[]) total += (parsed[unit] ?? 0) * MS[unit];
+  if (typeof parsed === 'number') {
+    total = parsed;
+  } else {
+    for (const unit of Object.keys(MS) as (keyof typeof MS)[]) total += (parsed[unit] ?? 0) * MS[unit];
+  }
+  if (!Number.isFinite(total)) {
+    throw new CareJourneyError('CJ_ERR_INVALID_INPUT', 'The duration is invalid: duration: adds up to more milliseconds than a number holds.', {
+      issues: [{ path: 'duration', rule: 'too_big', message: 'adds up to more milliseconds than a number holds' }],
+    });
+  }
   return total;
 }

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { createEngine, ketamineAnxietyJourney, ManualClock, MemoryStore, type JourneyRecord, type TimerRow } from '../../src/index.js';
 import { Harness, observeAndDischarge } from './harness.js';
 
-const nurse = { id: 'nurse-1', role: 'nurse' };
-const physician = { id: 'md-1', role: 'physician' };
+const nurse = { id: 'nurse-1', role: 'nurse' } as const;
+const physician = { id: 'md-1', role: 'physician' } as const;
 
 function fixture(name: string): { definitionVersion: number; snapshot: unknown; timers: TimerRow[] } {
   return JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8'));

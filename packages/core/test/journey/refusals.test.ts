@@ -19,7 +19,7 @@ describe('every event type is refused, with a clear reason, where the journey do
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error.code).toBe('CJ_ERR_NOT_ALLOWED');
-    expect(r.error.message).toBe(`"${type}" is not allowed in state referral. Allowed now: referral.accepted, referral.declined, journey.withdrawn.`);
+    expect(r.error.message).toBe(`"${type}" is not allowed in state referral. Allowed now: referral.accepted, referral.declined, journey.withdrawn. [CJ_ERR_NOT_ALLOWED]`);
     expect(r.error.details).toMatchObject({ eventType: type, state: 'referral', allowedEvents: ['referral.accepted', 'referral.declined', 'journey.withdrawn'] });
     // Nothing changed.
     expect((await h.view()).version).toBe(1);
@@ -38,13 +38,13 @@ describe('every event type is refused, with a clear reason, where the journey do
     await h.send('referral.declined', { reason: 'Outside catchment' }, 'coordinator');
     const r = await h.trySend('journey.withdrawn', {}, 'patient');
     expect(!r.ok && r.error.code).toBe('CJ_ERR_NOT_ALLOWED');
-    expect(!r.ok && r.error.message).toMatch(/has ended \(closed\); it accepts no more events\.$/);
+    expect(!r.ok && r.error.message).toMatch(/has ended \(closed\); it accepts no more events\. \[CJ_ERR_NOT_ALLOWED\]$/);
   });
 
   it('a role the policy does not name is refused before any state check', async () => {
     const h = await Harness.start();
     const r = await h.trySend('plan.recorded', eventSamples['plan.recorded'], 'nurse');
     expect(!r.ok && r.error.code).toBe('CJ_ERR_FORBIDDEN');
-    expect(!r.ok && r.error.message).toBe('A nurse may not send "plan.recorded": it is for physician.');
+    expect(!r.ok && r.error.message).toBe('A nurse may not send "plan.recorded": it is for physician. [CJ_ERR_FORBIDDEN]');
   });
 });

@@ -49,7 +49,7 @@ describe('REMS forms outstanding when an esketamine journey is withdrawn or disc
     // The journey has ended clinically: it cannot be withdrawn again.
     const again = await h.trySend('journey.withdrawn', {}, 'patient');
     expect(!again.ok && again.error.code).toBe('CJ_ERR_NOT_ALLOWED');
-    expect(!again.ok && again.error.message).toBe('"journey.withdrawn" is not allowed in state closedAwaitingRemsForms. Allowed now: rems.formSubmitted.');
+    expect(!again.ok && again.error.message).toBe('"journey.withdrawn" is not allowed in state closedAwaitingRemsForms. Allowed now: rems.formSubmitted. [CJ_ERR_NOT_ALLOWED]');
 
     // Seven days after the dose, the overdue timer fires as it would in care.
     expect(await h.advanceTo(Date.parse(form?.dueAt ?? '') - 60_000)).toEqual([]);
@@ -170,7 +170,7 @@ describe('REMS forms outstanding when an esketamine journey is withdrawn or disc
     for (const type of types) {
       const r = await h.trySend(type, eventSamples[type] as never, roleFor(type));
       expect(!r.ok && r.error.code, type).toBe('CJ_ERR_NOT_ALLOWED');
-      expect(!r.ok && r.error.message, type).toBe(`"${type}" is not allowed in state closedAwaitingRemsForms. Allowed now: rems.formSubmitted.`);
+      expect(!r.ok && r.error.message, type).toBe(`"${type}" is not allowed in state closedAwaitingRemsForms. Allowed now: rems.formSubmitted. [CJ_ERR_NOT_ALLOWED]`);
     }
     expect((await h.view()).version).toBe(waiting.version);
   });

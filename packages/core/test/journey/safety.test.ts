@@ -54,7 +54,7 @@ describe('pre-dose checks', () => {
     });
     const r = await h.trySend('dose.recorded', IV_DOSE, 'nurse');
     expect(!r.ok && r.error.message).toBe(
-      '"dose.recorded" refused in state care.clinical.treatment.course.induction.session.preDose|care.therapy.notLinked: BP 152/96 is above the 140/90 pre-dose limit: a physician override is needed',
+      '"dose.recorded" refused in state care.clinical.treatment.course.induction.session.preDose|care.therapy.notLinked: BP 152/96 is above the 140/90 pre-dose limit: a physician override is needed [CJ_ERR_GUARD]',
     );
     const byNurse = await h.trySend('predose.bpOverridden', { reason: 'Known white-coat hypertension' }, 'nurse');
     expect(!byNurse.ok && byNurse.error.code).toBe('CJ_ERR_FORBIDDEN');

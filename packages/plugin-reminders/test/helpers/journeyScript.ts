@@ -2,12 +2,14 @@
 // a prefix of it after a crash changes nothing (every send is idempotent), so a process killed
 // anywhere can resume from its last acknowledged step.
 
+import type { Actor, KetamineRole } from '@carejourney/core';
+
 export const MIN = 60_000;
 export const HOUR = 3_600_000;
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
 export type ActorName = 'coordinator' | 'nurse' | 'physician' | 'patient' | 'therapist';
-export const actors: Record<ActorName, { id: string; role: string }> = {
+export const actors: Record<ActorName, Actor<KetamineRole>> = {
   coordinator: { id: 'coord-1', role: 'coordinator' },
   nurse: { id: 'nurse-1', role: 'nurse' },
   physician: { id: 'md-1', role: 'physician' },

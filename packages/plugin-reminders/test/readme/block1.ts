@@ -22,10 +22,10 @@ const engine = createEngine({
 });
 
 // A patient through screening to a booked esketamine induction.
-const coordinator = { id: 'c-1', role: 'coordinator' };
-const physician = { id: 'md-1', role: 'physician' };
-const nurse = { id: 'n-1', role: 'nurse' };
-const patient = { id: 'pt-self', role: 'patient' };
+const coordinator = { id: 'c-1', role: 'coordinator' } as const;
+const physician = { id: 'md-1', role: 'physician' } as const;
+const nurse = { id: 'n-1', role: 'nurse' } as const;
+const patient = { id: 'pt-self', role: 'patient' } as const;
 const { id } = await engine.start({ patientRef: 'pt-8842', actor: coordinator, input: { referral: { source: 'professional', indication: 'generalized-anxiety' } } });
 const steps = [
   [{ type: 'referral.accepted' }, coordinator],

@@ -29,7 +29,7 @@ const started = process.hrtime.bigint();
 for (let i = 0; i < config.events; i++) {
   const id = config.journeyIds[i % config.journeyIds.length]!;
   const { event, actor } = config.stream[Math.floor(i / config.journeyIds.length) % config.stream.length]!;
-  const result = await engine.send(id, event as never, { actor, idempotencyKey: `${config.name}-${i}` });
+  const result = await engine.send(id, event as never, { actor: actor as never, idempotencyKey: `${config.name}-${i}` });
   if (!result.ok) throw result.error;
 }
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -80,7 +80,7 @@ for (let n = 0; ; n++) {
     const action = nextVisitAction(view, clock.now(), random);
     if (!action) continue;
     const idempotencyKey = `e-${config.run}-${n}`;
-    const result = await engine.send(journeyId, action.event as never, { actor: action.actor, idempotencyKey });
+    const result = await engine.send(journeyId, action.event as never, { actor: action.actor as never, idempotencyKey });
     if (result.ok) log.write({ t: 'acked', journeyId, key: idempotencyKey, seq: result.entry.seq, type: result.entry.type });
     else if (result.error.code === 'CJ_ERR_CONFLICT' || result.error.code === 'CJ_ERR_STORE') throw result.error;
   }

@@ -21,7 +21,7 @@ export const pick = <T>(random: Random, list: readonly T[]): T => list[Math.floo
 
 export interface VisitAction {
   readonly event: { type: string } & Record<string, unknown>;
-  readonly actor: { id: string; role: string };
+  readonly actor: (typeof actors)[keyof typeof actors];
 }
 
 /** One event the journey accepts now, with a payload its schema accepts; `undefined` when none. */

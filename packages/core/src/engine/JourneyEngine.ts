@@ -1,0 +1,192 @@
+import { z } from 'zod';
+import type { JourneyQuery } from '../store/JourneyStore.js';
+import { journalEntrySchema } from '../store/records.js';
+import type { JourneyStore } from '../store/JourneyStore.js';
+import type { Clock } from '../time/Clock.js';
+import { CareJourneyError } from '../errors.js';
+import { identifierSchema } from '../validation/identifierSchema.js';
+import { parseArgument } from '../validation/parseArgument.js';
+import { describeStoredIssues } from '../validation/zodIssues.js';
+import type { AnyJourneyDefinition } from './defineJourney.js';
+import type {
+  JourneyEntryFrom,
+  JourneyEventFrom,
+  JourneyProtocolOutputFrom,
+  JourneyQueryFrom,
+  JourneySummaryFrom,
+  JourneyViewFrom,
+} from './JourneyTypesFrom.js';
+import { createEngineCore, settle, type EngineCore } from './EngineCore.js';
+import type { EngineEventName, EngineListener } from './EngineEvents.js';
+import type { EngineOptions, SendOptions, StartOptions } from './EngineOptions.js';
+import { loadJourney, notFound } from './load.js';
+import { pluginApi } from './pluginApi.js';
+import { querySchema } from './querySchema.js';
+import { recoverOutbox } from './recovery.js';
+import { sendEvent } from './send.js';
+import type { SendResult } from './SendResult.js';
+import { startJourney } from './start.js';
+import { runDueTimers, type FiredTimer } from './timers.js';
+import { journeyView } from './view.js';
+
+const runDueSchema = z.strictObject({ limit: z.int().min(1).max(1_000_000).optional() }).optional();
+const recoverSchema = z.strictObject({ journeyId: identifierSchema.optional() }).optional();
+const listenerSchema = z.custom<(notice: never) => unknown>((v) => typeof v === 'function', { message: 'must be a function' });
+const busNameSchema = identifierSchema;
+
+/**
+ * The durable journey engine. Every event runs: validate → authorize → de-duplicate → load →
+ * migrate → XState's pure `transition` → one atomic store commit (snapshot, journal entry, timers,
+ * outbox) → deliver the outbox to plugins and listeners. Each step lives in its own file.
+ *
+ * Every method validates its arguments: `send` returns refusals as `{ ok: false, error }`;
+ * the other methods throw `CareJourneyError`. None throws anything else. Create it with
+ * {@link createEngine}.
+ *
+ * @example
+ * ```ts
+ * const engine: JourneyEngine<typeof ketamineAnxietyJourney> = createEngine({ definition: ketamineAnxietyJourney, store, protocol });
+ * ```
+ */
+export class JourneyEngine<TDef extends AnyJourneyDefinition> {
+  readonly definition: TDef;
+  readonly store: JourneyStore;
+  readonly clock: Clock;
+  /** The validated protocol every new journey starts with: the clinic's overrides over the defaults. */
+  readonly protocol: JourneyProtocolOutputFrom<TDef>;
+  readonly #core: EngineCore;
+
+  constructor(options: EngineOptions<TDef>) {
+    this.#core = createEngineCore(options, (core, name, hooks) => pluginApi(core, name, hooks, (id) => this.get(id)));
+    this.definition = this.#core.definition as TDef;
+    this.store = this.#core.store;
+    this.clock = this.#core.clock;
+    this.protocol = this.#core.protocol as JourneyProtocolOutputFrom<TDef>;
+  }
+
+  /**
+   * Starts a journey. Throws `CareJourneyError` (`CJ_ERR_INVALID_INPUT`, `CJ_ERR_FORBIDDEN`,
+   * `CJ_ERR_CONFLICT` for an id in use) and changes nothing when it refuses.
+   *
+   * @example
+   * ```ts
+   * const view = await engine.start({ patientRef: 'pt-8842', input: {}, actor: { id: 'u1', role: 'coordinator' } });
+   * ```
+   */
+  async start(options: StartOptions<TDef>): Promise<JourneyViewFrom<TDef>> {
+    const view = await startJourney(this.#core, options);
+    await settle(this.#core);
+    return view as JourneyViewFrom<TDef>;
+  }
+
+  /**
+   * Applies one event to a journey. Refusals come back as `{ ok: false, error }` and change
+   * nothing. It throws only when the store fails before the commit (nothing applied) or the
+   * configuration is broken; once the event is committed it never throws.
+   *
+   * @example
+   * ```ts
+   * const r = await engine.send(id, { type: 'referral.accepted' }, { actor: { id: 'u7', role: 'physician' } });
+   * if (!r.ok) console.log(r.error.code, r.error.message);
+   * ```
+   */
+  async send(journeyId: string, event: JourneyEventFrom<TDef>, options: SendOptions<TDef>): Promise<SendResult<JourneyViewFrom<TDef>, JourneyEntryFrom<TDef>>> {
+    const result = await sendEvent(this.#core, journeyId, event, options);
+    await settle(this.#core);
+    return result as SendResult<JourneyViewFrom<TDef>, JourneyEntryFrom<TDef>>;
+  }
+
+  /**
+   * The journey now: state, phase, context, the events allowed now and why blocked ones are
+   * blocked. Throws `CJ_ERR_INVALID_INPUT`, `CJ_ERR_NOT_FOUND`, `CJ_ERR_MIGRATION` or
+   * `CJ_ERR_CORRUPT_SNAPSHOT`.
+   */
+  async get(journeyId: string): Promise<JourneyViewFrom<TDef>> {
+    const id = parseArgument(identifierSchema, journeyId, 'CJ_ERR_INVALID_INPUT', 'The journey id', 'journeyId');
+    const at = this.#core.now();
+    const loaded = await loadJourney(this.#core, id);
+    if ('refusal' in loaded) throw loaded.refusal;
+    return journeyView(this.#core, loaded, at) as JourneyViewFrom<TDef>;
+  }
+
+  /** The journal: who did what, when, from which state to which. Throws `CJ_ERR_NOT_FOUND` for an unknown journey. */
+  async history(journeyId: string): Promise<JourneyEntryFrom<TDef>[]> {
+    const id = parseArgument(identifierSchema, journeyId, 'CJ_ERR_INVALID_INPUT', 'The journey id', 'journeyId');
+    const journal = await this.store.readJournal(id);
+    // Every journey has its start entry, so an empty journal means no journey (no snapshot load).
+    if (journal.length === 0) throw notFound(id);
+    return journal.map((entry, i) => {
+      const parsed = journalEntrySchema.safeParse(entry);
+      if (parsed.success) return parsed.data as JourneyEntryFrom<TDef>;
+      throw new CareJourneyError(
+        'CJ_ERR_CORRUPT_SNAPSHOT',
+        `Journey "${id}" cannot be read: journal entry ${i + 1} is malformed (${describeStoredIssues(parsed.error, 'entry')}). It was left untouched.`,
+        { journeyId: id },
+      );
+    });
+  }
+
+  /**
+   * Journeys matching a filter, without their snapshots, ordered by id: by `patientRef`,
+   * `phase` (one of the definition's phases), `state` (a state as a dotted path from the root,
+   * matching it and every state below it), `status`; `limit` and `after` page. A phase or state
+   * the definition does not have is refused (`CJ_ERR_INVALID_INPUT`) rather than finding nothing.
+   */
+  async query(filter: JourneyQueryFrom<TDef> = {}): Promise<JourneySummaryFrom<TDef>[]> {
+    const parsed = parseArgument(querySchema(this.#core), filter, 'CJ_ERR_INVALID_INPUT', 'The query', 'filter');
+    return (await this.store.query(parsed as JourneyQuery)) as JourneySummaryFrom<TDef>[];
+  }
+
+  /**
+   * Fires every timer due by the clock's time, each once, earliest first: XState `after` delays
+   * are applied to their journeys (stamped with their due time); plugin timers go to their
+   * plugin's `onTimer`. Returns what fired (and what could not).
+   */
+  async runDue(options: { limit?: number } = {}): Promise<FiredTimer[]> {
+    const parsed = parseArgument(runDueSchema, options, 'CJ_ERR_INVALID_INPUT', 'The runDue options', 'options');
+    const fired = await runDueTimers(this.#core, parsed?.limit ?? 10_000);
+    await settle(this.#core);
+    return fired;
+  }
+
+  /**
+   * Delivers every outbox item not yet marked delivered (after a crash between commit and
+   * delivery, or a delivery that failed). At least once: handlers de-duplicate on `deliveryId`.
+   * Returns how many it delivered.
+   */
+  async recover(options: { journeyId?: string } = {}): Promise<number> {
+    const parsed = parseArgument(recoverSchema, options, 'CJ_ERR_INVALID_INPUT', 'The recover options', 'options');
+    const count = await recoverOutbox(this.#core, parsed?.journeyId);
+    await settle(this.#core);
+    return count;
+  }
+
+  /**
+   * Listens on the bus. Returns a function that removes this registration. A listener that
+   * throws or rejects is reported as `plugin.error` and the others still run.
+   */
+  on<K extends EngineEventName<TDef>>(name: K, listener: EngineListener<K, TDef>): () => void {
+    const n = parseArgument(busNameSchema, name, 'CJ_ERR_INVALID_INPUT', 'The bus event name', 'name');
+    const l = parseArgument(listenerSchema, listener, 'CJ_ERR_INVALID_INPUT', 'The listener', 'listener');
+    this.#core.bus.on(n, l);
+    let registered = true;
+    return () => {
+      if (registered) this.#core.bus.off(n, l);
+      registered = false;
+    };
+  }
+
+  /**
+   * Removes one registration of a listener (a listener registered twice needs two calls).
+   *
+   * @example
+   * ```ts
+   * engine.off('safety.alert', pageOnDuty);
+   * ```
+   */
+  off<K extends EngineEventName<TDef>>(name: K, listener: EngineListener<K, TDef>): void {
+    const n = parseArgument(busNameSchema, name, 'CJ_ERR_INVALID_INPUT', 'The bus event name', 'name');
+    const l = parseArgument(listenerSchema, listener, 'CJ_ERR_INVALID_INPUT', 'The listener', 'listener');
+    this.#core.bus.off(n, l);
+  }
+}

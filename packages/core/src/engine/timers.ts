@@ -1,0 +1,135 @@
+import { CareJourneyError } from '../errors.js';
+import type { JourneyCommit } from '../store/JourneyStore.js';
+import { SYSTEM_ACTOR, timerRowSchema, type OutboxItem, type TimerRow } from '../store/records.js';
+import { describeStoredIssues } from '../validation/zodIssues.js';
+import { bareCommit, commitToStore } from './commit.js';
+import { deliverCommitted } from './deliver.js';
+import { iso, type EngineCore } from './EngineCore.js';
+import type { StampedEvent } from './guardRule.js';
+import { loadJourney, notFound, wellFormedTimers } from './load.js';
+import { skippedTimerStep, step } from './step.js';
+
+/**
+ * One timer `runDue` handled: fired, skipped, or left pending with an error.
+ *
+ * @example
+ * ```ts
+ * for (const t of await engine.runDue()) if (t.error) log.warn(t.journeyId, t.key, t.error.code);
+ * ```
+ */
+export interface FiredTimer {
+  readonly journeyId: string;
+  readonly key: string;
+  readonly owner: string;
+  readonly dueAt: string;
+  /**
+   * Set when a machine timer's event no longer applied when it fired (its transition was
+   * refused, e.g. the state it waited in was left): the timer was deleted and the journal
+   * records it as skipped (`payload.skipped: true`, with the refusal's code and reason).
+   */
+  readonly skipped?: true;
+  /**
+   * Set when the timer could not fire (its journey cannot be loaded, its row is damaged, other
+   * writers kept committing first); it stays pending.
+   */
+  readonly error?: CareJourneyError;
+}
+
+type Outcome = 'fired' | 'skipped' | 'gone' | CareJourneyError;
+
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/**
+ * Fires every timer due by the clock's time, each once, earliest first: XState `after` delays
+ * are applied to their journeys (stamped with their due time); plugin timers go to their
+ * plugin's `onTimer`. A damaged timer row is reported in the result and left alone; the other
+ * timers fire. Once a timer's commit succeeded nothing throws.
+ */
+export async function runDueTimers(core: EngineCore, limit: number): Promise<FiredTimer[]> {
+  const fired: FiredTimer[] = [];
+  // Timers that failed or vanished are left out for the rest of this run, so it always ends.
+  const skip = new Set<string>();
+  const id = (t: { journeyId?: unknown; key?: unknown; dueAt?: unknown }) => `${text(t.journeyId)}\u0000${text(t.key)}\u0000${String(t.dueAt)}`;
+  while (fired.length < limit) {
+    const rows = (await core.store.dueTimers(core.now(), Math.min(100, limit - fired.length) + skip.size)) as unknown[];
+    const due = rows.filter((row) => !skip.has(id(row as TimerRow)));
+    if (due.length === 0) break;
+    for (const row of due) {
+      const parsed = timerRowSchema.safeParse(row);
+      let outcome: Outcome;
+      let timer: { journeyId: string; key: string; owner: string; dueAt: string };
+      if (parsed.success) {
+        timer = { journeyId: parsed.data.journeyId, key: parsed.data.key, owner: parsed.data.owner, dueAt: iso(parsed.data.dueAt) };
+        outcome = await fireTimer(core, parsed.data);
+      } else {
+        const r = row as Partial<Record<keyof TimerRow, unknown>>;
+        timer = { journeyId: text(r.journeyId), key: text(r.key), owner: text(r.owner), dueAt: typeof r.dueAt === 'number' && Number.isFinite(r.dueAt) ? iso(r.dueAt) : '' };
+        outcome = new CareJourneyError(
+          'CJ_ERR_CORRUPT_SNAPSHOT',
+          `A timer of journey "${timer.journeyId}" cannot fire: its stored row is malformed (${describeStoredIssues(parsed.error, 'timer')}). It was left untouched; repair or remove the row.`,
+          timer.journeyId ? { journeyId: timer.journeyId } : {},
+        );
+      }
+      if (outcome !== 'fired' && outcome !== 'skipped') skip.add(id(row as TimerRow));
+      if (outcome === 'gone') continue;
+      fired.push({ ...timer, ...(outcome === 'skipped' ? { skipped: true as const } : outcome === 'fired' ? {} : { error: outcome }) });
+      if (fired.length >= limit) break;
+    }
+  }
+  return fired;
+}
+
+/** Fires one due timer. `gone` when another writer fired or cancelled it first. */
+async function fireTimer(core: EngineCore, timer: TimerRow): Promise<Outcome> {
+  for (let attempt = 0; attempt <= core.maxRetries; attempt++) {
+    const outcome = await core.locks.run(timer.journeyId, async (): Promise<'gone' | 'conflict' | CareJourneyError | { commit: JourneyCommit; skipped: boolean }> => {
+      const timers = wellFormedTimers(await core.store.listTimers(timer.journeyId));
+      const current = timers.find((t) => t.key === timer.key);
+      if (!current || current.dueAt > core.now()) return 'gone';
+      const loaded = await loadJourney(core, timer.journeyId, timers);
+      if ('refusal' in loaded) return loaded.refusal;
+      const { record } = loaded;
+      let commit: JourneyCommit;
+      let skipped = false;
+      if (current.owner === 'machine' && current.event) {
+        const event = { ...current.event, at: current.dueAt, actor: SYSTEM_ACTOR } as StampedEvent;
+        const applied = step(core, loaded, event, 'timer', undefined, current.key);
+        skipped = 'refusal' in applied;
+        commit = 'refusal' in applied ? skippedTimerStep(core, loaded, current, applied.refusal) : applied.commit;
+      } else {
+        const item: OutboxItem = {
+          id: `${record.id}:${record.version + 1}:timer`,
+          journeyId: record.id,
+          kind: 'timer',
+          type: current.owner,
+          payload: { key: current.key.slice(`plugin:${current.owner}:`.length), dueAt: current.dueAt, payload: current.payload ?? null },
+          createdAt: iso(core.now()),
+        };
+        commit = bareCommit(core, record, [current.key], [item]);
+      }
+      return (await commitToStore(core, commit)) === 'conflict' ? 'conflict' : { commit, skipped };
+    });
+    if (outcome === 'conflict') continue;
+    if (outcome === 'gone' || outcome instanceof CareJourneyError) return outcome;
+    // Committed: from here on nothing may throw.
+    core.bus.emit('timer.fired', { journeyId: timer.journeyId, key: timer.key, owner: timer.owner, dueAt: iso(timer.dueAt) });
+    await deliverCommitted(core, outcome.commit.outbox);
+    return outcome.skipped ? 'skipped' : 'fired';
+  }
+  return new CareJourneyError('CJ_ERR_CONFLICT', `Timer "${timer.key}" of journey "${timer.journeyId}" kept conflicting with other writers; it stays pending.`, {
+    journeyId: timer.journeyId,
+  });
+}
+
+/** Sets and cancels timers of a journey in a commit of their own (plugin timers). */
+export async function mutateTimers(core: EngineCore, journeyId: string, cancel: string[], set: TimerRow[]): Promise<void> {
+  for (let attempt = 0; attempt <= core.maxRetries; attempt++) {
+    const done = await core.locks.run(journeyId, async () => {
+      const record = await core.store.load(journeyId);
+      if (!record) throw notFound(journeyId);
+      return (await commitToStore(core, bareCommit(core, record, cancel, [], set))) === 'committed';
+    });
+    if (done) return;
+  }
+  throw new CareJourneyError('CJ_ERR_CONFLICT', `Timers of journey "${journeyId}" could not be changed: other writers kept committing first.`, { journeyId });
+}
