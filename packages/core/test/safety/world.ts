@@ -129,8 +129,9 @@ export class World {
   ): Promise<SendResult<View>> {
     const before = this.#current;
     this.#notices = [];
+    // Hostile steps send roles outside the journey's (e.g. `admin`): the actor is untyped on purpose.
     const result = (await this.engine.send(this.id, { type, ...payload } as never, {
-      actor: ACTORS[actor],
+      actor: ACTORS[actor] as never,
       ...(options.key === undefined ? {} : { idempotencyKey: options.key }),
     })) as SendResult<View>;
     const notices = this.#notices;
@@ -180,7 +181,7 @@ export class World {
     }
     const before = this.#current;
     this.#notices = [];
-    const result = (await this.engine.send(this.id, { type, ...payload } as never, { actor: actorObj, idempotencyKey: key })) as SendResult<View>;
+    const result = (await this.engine.send(this.id, { type, ...payload } as never, { actor: actorObj as never, idempotencyKey: key })) as SendResult<View>;
     const notices = this.#notices;
     const after = await this.capture();
     this.#state = after;
@@ -217,7 +218,7 @@ export class World {
     const before = this.#current;
     this.#notices = [];
     const results = (await Promise.all(
-      [first, second].map((e) => this.engine.send(this.id, { type: e.type, ...e.payload } as never, { actor: ACTORS[e.actor] })),
+      [first, second].map((e) => this.engine.send(this.id, { type: e.type, ...e.payload } as never, { actor: ACTORS[e.actor] as never })),
     )) as SendResult<View>[];
     const notices = this.#notices;
     const after = await this.capture();
