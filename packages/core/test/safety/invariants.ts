@@ -432,7 +432,8 @@ export function stepViolations(f: StepFacts, sessionNumbers: ReadonlyMap<number,
   for (const e of fresh) {
     if (e.type !== 'monitoring.vitalsRecorded' || !isDosed(e.to) || !m) continue;
     const ep = episodes(a.journal).find((x) => x.entries.includes(e));
-    if (!ep?.dose) continue;
+    // A session that also ended within this step (two events at once) is judged by its outcome below.
+    if (!ep?.dose || ep.end !== null) continue;
     const hitNow = stopRuleHit(readingsOf(ep.entries, e.seq), m.stopRules);
     if (!hitNow) continue;
     const session = a.view.context.session as (KetamineJourneyContext['session'] & { stopped?: unknown }) | null;

@@ -75,10 +75,13 @@ export const ofType =
   (e: Entry): boolean =>
     types.includes(e.type);
 
-/** When a reading was taken: its `takenAt`, or the event's time. */
+/**
+ * When a reading was taken: its `takenAt`, or the event's time. A `takenAt` a little after the
+ * event's time (within the accepted clock skew between devices) counts as taken at the event's time.
+ */
 export const takenAt = (e: Entry): number => {
   const t = str(e.payload, 'takenAt');
-  return t === undefined ? ms(e.at) : ms(t);
+  return t === undefined ? ms(e.at) : Math.min(ms(t), ms(e.at));
 };
 
 export const trustedAdultMeetsAll = (p: P): boolean =>
