@@ -23,7 +23,7 @@ async function ivDosed(): Promise<World> {
   return w;
 }
 
-describe('issue 7: what was seen, and its safe twin', () => {
+describe('issue 7, what was seen: each is refused now, and its safe twin accepted', () => {
   it('a dosed session ends without observation or discharge (S1)', async () => {
     const disruptors: [string, 'stopped' | 'hold' | 'ending', (w: World) => ReturnType<World['send']>][] = [
       ['a stop-rule reading', 'stopped', (w) => w.send('monitoring.vitalsRecorded', { systolic: 210, diastolic: 125, heartRate: 96, spo2: 97 }, 'nurse')],
