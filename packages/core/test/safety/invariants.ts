@@ -487,6 +487,8 @@ export function stepViolations(f: StepFacts, sessionNumbers: ReadonlyMap<number,
   // S6: resume re-plans the remaining sessions from nextSessionAt.
   for (const e of fresh) {
     if (e.type !== 'hold.reviewed' || e.payload['decision'] !== 'resume') continue;
+    // Judged on the view after the resume: skip when another event of the same step came after it.
+    if (fresh.some((x) => x.seq > e.seq && x.kind === 'event')) continue;
     const planned = a.view.context.schedule.filter((s) => s.status === 'planned').sort((x, y) => ms(x.dueAt) - ms(y.dueAt));
     if (planned.length === 0) continue;
     const nextAt = str(e.payload, 'nextSessionAt');
