@@ -91,8 +91,8 @@ export interface IntakeOptions {
   /** Esketamine: the patient's REMS enrolment, before induction. */
   readonly remsEnrolmentRef?: string;
   readonly plan: Omit<EventOf<'plan.recorded'>, 'type'>;
-  /** The first induction session, on an open clinic day ahead. */
-  readonly firstSessionAt: string;
+  /** The first induction session, on an open clinic day ahead; without it, intake stops at the plan. */
+  readonly firstSessionAt?: string;
 }
 
 /**
@@ -114,8 +114,8 @@ export async function screenAndPlan(d: Driver, o: IntakeOptions): Promise<Ketami
   await d.send({ type: 'eligibility.decided', outcome: 'eligible', reasons: [] }, physician);
   await d.send({ type: 'consent.recorded', formVersion: o.consentForm }, physician);
   if (o.remsEnrolmentRef !== undefined) await d.send({ type: 'rems.enrolled', enrolmentRef: o.remsEnrolmentRef }, coordinator);
-  await d.send({ type: 'plan.recorded', ...o.plan }, physician);
-  return d.send({ type: 'induction.started', firstSessionAt: o.firstSessionAt }, coordinator);
+  const planned = await d.send({ type: 'plan.recorded', ...o.plan }, physician);
+  return o.firstSessionAt === undefined ? planned : d.send({ type: 'induction.started', firstSessionAt: o.firstSessionAt }, coordinator);
 }
 
 /** The prescriber's amount for a session, read from the recorded plan (the host gives what was prescribed). */

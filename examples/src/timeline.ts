@@ -224,15 +224,18 @@ export class Timeline {
     this.#push({ kind: 'reminder', journeyId, atMs, seq: null, actor: `reminders → ${audience}`, event: '✉ reminder', state: '', details: [{ tone: 'reminder', text }] });
   }
 
-  /** A line of narration (a process starting or dying, a form filed by the host). */
+  /** A line of narration (a process starting or dying, a form filed by the host); `journeyId` '' for the journey of the row before. */
   note(journeyId: string, atMs: number, text: string, actor = ''): void {
     this.#push({ kind: 'note', journeyId, atMs, seq: null, actor, event: `» ${text}`, state: '', details: [] });
   }
 
   #push(row: Omit<TimelineRow, 'patientRef' | 'by'>): TimelineRow {
+    // A note about no journey in particular belongs to the journey of the row before it.
+    const journeyId = row.journeyId === '' ? (this.rows.at(-1)?.journeyId ?? '') : row.journeyId;
     const full: TimelineRow = {
       ...row,
-      patientRef: this.#patients.get(row.journeyId) ?? '',
+      journeyId,
+      patientRef: this.#patients.get(journeyId) ?? '',
       ...(this.options.by === undefined ? {} : { by: this.options.by }),
     };
     this.rows.push(full);
