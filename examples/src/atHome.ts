@@ -20,7 +20,7 @@ import {
 } from '@carejourney/core';
 import { calmSession, drive, HOUR, iso, MIN, patientActor, screenAndPlan, staff, type KetamineView } from './clinic.js';
 import type { ExampleOutput } from './examples.js';
-import { Timeline } from './timeline.js';
+import { shortState, Timeline } from './timeline.js';
 
 const TIME_ZONE = 'Australia/Melbourne';
 const PATIENT = 'pt-6620';
@@ -122,7 +122,7 @@ export async function runAtHome(): Promise<AtHomeResult> {
     timeZone: TIME_ZONE,
     rows: timeline.rows,
     summary: [
-      `Now:       ${view.stateLabel} (phase ${view.phase})`,
+      `Now:       ${shortState(view.stateLabel)} (phase ${view.phase})`,
       `Sessions:  ${context.sessions.map((s) => `${s.number} ${s.outcome}${s.discharge ? ` (${s.discharge.releasedTo})` : ''}`).join(', ')}`,
       `Recorded:  ${journal.filter((e) => e.actor.role === 'patient').length} events by the patient, ${journal.filter((e) => e.actor.role === 'physician').length} by the physician`,
       ...(blockedDose ? [`Blocked:   dose.recorded by ${blockedDose.guard}: ${blockedDose.reason}`] : []),

@@ -28,7 +28,7 @@ import {
 } from '@carejourney/core';
 import { calmSession, DAY, drive, HOUR, iso, MIN, patientActor, screenAndPlan, staff, type Driver, type KetamineView } from './clinic.js';
 import type { ExampleOutput } from './examples.js';
-import { Timeline } from './timeline.js';
+import { shortState, Timeline } from './timeline.js';
 
 const TIME_ZONE = 'Europe/London';
 const PATIENT = 'pt-2290';
@@ -149,7 +149,7 @@ export async function runBpHold(): Promise<BpHoldResult> {
     timeZone: TIME_ZONE,
     rows: timeline.rows,
     summary: [
-      `Now:       ${view.stateLabel} (phase ${view.phase})`,
+      `Now:       ${shortState(view.stateLabel)} (phase ${view.phase})`,
       `Sessions:  ${context.sessions.map((s) => `${s.number} ${s.outcome}`).join(', ')}`,
       `Planned:   before the hold ${plannedBeforeHold.map(local).join(', ')}`,
       `           after the resume ${plannedAfterResume.map(local).join(', ')}`,

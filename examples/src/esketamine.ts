@@ -20,7 +20,7 @@ import {
 } from '@carejourney/core';
 import { calmSession, DAY, drive, HOUR, patientActor, screenAndPlan, staff, type KetamineView } from './clinic.js';
 import type { ExampleOutput } from './examples.js';
-import { Timeline } from './timeline.js';
+import { shortState, Timeline } from './timeline.js';
 
 const TIME_ZONE = 'America/New_York';
 const PATIENT = 'pt-3107';
@@ -148,7 +148,7 @@ export async function runEsketamine(): Promise<EsketamineResult> {
     timeZone: TIME_ZONE,
     rows: timeline.rows,
     summary: [
-      `Now:        ${view.stateLabel} (phase ${view.phase})`,
+      `Now:        ${shortState(view.stateLabel)} (phase ${view.phase})`,
       `Sessions:   ${context.tally.sessionsEnded} (${context.tally.doses} doses); induction on ${journal.filter((e) => e.type === 'dose.recorded').slice(0, 12).map((e) => formatLocal(e.at, TIME_ZONE).slice(5, 10)).join(', ')}`,
       `REMS forms: ${context.tally.remsFormsSubmitted} filed, ${context.rems.forms.filter((f) => f.submitted === null).length} outstanding; ${effects.filter((e) => e.type === 'care.alert' && e.payload['kind'] === 'rems-form-overdue').length} overdue alert`,
       ...(next ? [`Next:       maintenance session ${next.number} on ${formatLocal(next.dueAt, TIME_ZONE)}`] : []),

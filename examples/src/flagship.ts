@@ -23,7 +23,7 @@ import {
 import { createScreening, type EligibilityProposal } from '@carejourney/plugin-screening';
 import { calmSession, drive, staff, type KetamineView } from './clinic.js';
 import type { ExampleOutput } from './examples.js';
-import { Timeline } from './timeline.js';
+import { shortState, Timeline } from './timeline.js';
 
 export { shortState } from './timeline.js';
 
@@ -148,7 +148,7 @@ export async function runFlagship(options: { plugins?: readonly CareJourneyPlugi
     timeZone: TIME_ZONE,
     rows: timeline.rows,
     summary: [
-      `Now:       ${view.stateLabel} (phase ${view.phase})`,
+      `Now:       ${shortState(view.stateLabel)} (phase ${view.phase})`,
       `Sessions:  ${context.sessions.filter((s) => s.outcome === 'completed').length} completed`,
       ...(response
         ? [

@@ -22,7 +22,7 @@ import {
 import { createScreening, type EligibilityProposal } from '@carejourney/plugin-screening';
 import { drive, patientActor, staff, type KetamineView } from './clinic.js';
 import type { ExampleOutput } from './examples.js';
-import { Timeline } from './timeline.js';
+import { shortState, Timeline } from './timeline.js';
 
 const TIME_ZONE = 'America/Chicago';
 const PATIENT = 'pt-4417';
@@ -119,7 +119,7 @@ export async function runIneligible(options: { psychosisHistory?: Contraindicati
     timeZone: TIME_ZONE,
     rows: timeline.rows,
     summary: [
-      `Now:       ${view.stateLabel} (phase ${view.phase}, ${view.status})`,
+      `Now:       ${shortState(view.stateLabel)} (phase ${view.phase}, ${view.status})`,
       `Proposal:  ${proposals.map((p) => p.outcome).join(' → ')}`,
       `Decision:  ${context.intake.eligibility?.outcome ?? '-'} by ${context.intake.eligibility?.by.role ?? '-'}: ${context.intake.eligibility?.reasons.join('; ') ?? ''}`,
       `Refused:   ${refusals.map((r) => (r.ok ? 'accepted' : r.error.code)).join(', ')}`,

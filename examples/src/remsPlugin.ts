@@ -28,9 +28,9 @@ import {
   type RemsMonitoringForm,
   type SendResult,
 } from '@carejourney/core';
-import { calmSession, drive, patientActor, screenAndPlan, staff, type KetamineView } from './clinic.js';
+import { calmSession, drive, patientActor, screenAndPlan, staff, type IntakeOptions, type KetamineView } from './clinic.js';
 import type { ExampleOutput } from './examples.js';
-import { Timeline } from './timeline.js';
+import { shortState, Timeline } from './timeline.js';
 
 // ------------------------------------------------------------------ rems-filing
 
@@ -216,10 +216,10 @@ export async function runRemsPlugin(): Promise<RemsPluginResult> {
 
   // Intake up to the booking; the first booking is vetoed by the out-of-pocket plugin.
   const firstSessionAt = '2026-04-13T16:00:00Z'; // Monday 10:00 in Denver
-  const plan = {
+  const plan: IntakeOptions['plan'] = {
     route: 'esketamine-nasal',
     dosePlan: { summary: 'Esketamine 56 mg', steps: [{ fromSession: 1, amount: 56, unit: 'mg', devices: 2 }] },
-  } as const;
+  };
   await screenAndPlan(d, { patient: patientActor(PATIENT), baseline: { gad7: 15, phq9: 10 }, medications: [], consentForm: 'ESK-2026-01', remsEnrolmentRef: 'REMS-PT-88013', plan });
   const vetoed = await d.attempt({ type: 'induction.started', firstSessionAt }, staff.coordinator);
   acknowledgedBy.add(PATIENT);
@@ -241,7 +241,7 @@ export async function runRemsPlugin(): Promise<RemsPluginResult> {
     timeZone: TIME_ZONE,
     rows: timeline.rows,
     summary: [
-      `Now:        ${view.stateLabel} (phase ${view.phase})`,
+      `Now:        ${shortState(view.stateLabel)} (phase ${view.phase})`,
       `REMS forms: ${context.tally.remsFormsSubmitted} filed by the plugin (${remsCalls.filter((c) => !c.ok).length} failed attempt, retried on a durable timer); ${context.rems.forms.filter((f) => f.submitted === null).length} outstanding`,
       `Estimate:   ${estimates.at(-1)?.currency ?? ''} ${estimates.at(-1)?.spent ?? 0} spent, ${estimates.at(-1)?.remaining ?? 0} to come`,
       `Vetoed:     ${vetoed.ok ? 'no' : `${vetoed.error.code}: ${vetoed.error.message}`}`,

@@ -37,6 +37,8 @@ export type KetamineEngine = JourneyEngine<typeof ketamineAnxietyJourney>;
 export function shortState(label: string): string {
   return label
     .split('|')
+    // Concurrent therapy not linked is the default: not worth a column.
+    .filter((leaf) => leaf !== 'care.therapy.notLinked')
     .map((leaf) =>
       leaf.startsWith('care.therapy.')
         ? `therapy: ${leaf.slice('care.therapy.'.length)}`
@@ -56,14 +58,16 @@ const str = (v: unknown): string => (typeof v === 'string' || typeof v === 'numb
  * The few numbers and choices that make an event readable at a glance (a reading, a dose, a
  * decision): never free text a person typed.
  */
-export function summarizeEvent(type: string, p: Readonly<Record<string, unknown>>): string {
+export function summarizeEvent(type: string, p: Readonly<Record<string, unknown>>, timeZone?: string): string {
   switch (type) {
     case 'assessment.recorded':
       return p['instrument'] === 'C-SSRS' ? `C-SSRS ${str(p['risk'])}` : `${str(p['instrument'])} ${str(p['total'])}${p['item9'] === undefined ? '' : ` (item 9: ${str(p['item9'])})`}`;
     case 'screening.vitalsRecorded':
     case 'predose.vitalsRecorded':
-    case 'monitoring.vitalsRecorded':
-      return `${str(p['systolic'])}/${str(p['diastolic'])}`;
+    case 'monitoring.vitalsRecorded': {
+      const taken = typeof p['takenAt'] === 'string' && timeZone !== undefined ? ` (taken ${localParts(Date.parse(p['takenAt']), timeZone).time})` : '';
+      return `${str(p['systolic'])}/${str(p['diastolic'])}${taken}`;
+    }
     case 'dose.recorded':
       return `${str(p['amountMg'])} mg${p['devices'] === undefined ? '' : ` (${str(p['devices'])} devices)`}`;
     case 'monitoring.sedationRecorded':
@@ -204,7 +208,7 @@ export class Timeline {
       atMs: Date.parse(entry.at),
       seq: entry.seq,
       actor: `${entry.actor.role} ${entry.actor.id}`,
-      event: entry.kind === 'timer' ? `⏱ ${entry.type}` : [entry.type, summarizeEvent(entry.type, entry.payload)].filter(Boolean).join(' '),
+      event: entry.kind === 'timer' ? `⏱ ${entry.type}` : [entry.type, summarizeEvent(entry.type, entry.payload, this.timeZone)].filter(Boolean).join(' '),
       state: shortState(entry.to),
       details: [],
     });
