@@ -25,7 +25,6 @@ import { calmSession, drive, staff, type KetamineView } from './clinic.js';
 import type { ExampleOutput } from './examples.js';
 import { shortState, Timeline } from './timeline.js';
 
-export { shortState } from './timeline.js';
 
 export interface FlagshipResult extends ExampleOutput {
   readonly view: KetamineView;

@@ -41,6 +41,8 @@ export interface PostgresWorkersResult extends ExampleOutput {
   readonly journals: readonly (readonly JournalEntry[])[];
   /** What each worker fired, from its own summary. */
   readonly workers: readonly { readonly name: string; readonly summary: WorkerSummary }[];
+  /** Effects delivered in the clinic app (those of the events it applied). */
+  readonly effects: readonly EffectNotice[];
   /** Effects delivered in the workers (those of the timers they fired). */
   readonly workerEffects: readonly EffectNotice[];
   readonly schema: string;
@@ -56,6 +58,8 @@ export async function runPostgresWorkers(): Promise<PostgresWorkersResult> {
     await Promise.all(workers.map((w) => w.ready));
     const engine = createEngine({ definition: ketamineAnxietyJourney, store, clock, protocol: PROTOCOL });
     const timeline = new Timeline(TIME_ZONE, { by: 'clinic app' }).attach(engine);
+    const effects: EffectNotice[] = [];
+    engine.on('effect', (n) => effects.push(n));
     const journeyIds: string[] = [];
 
     /** Moves the clinic's clock and every worker's, then waits until the workers fired what is due. */
@@ -116,6 +120,7 @@ export async function runPostgresWorkers(): Promise<PostgresWorkersResult> {
       views,
       journals,
       workers: WORKERS.map((name, i) => ({ name, summary: stopped[i]!.summary })),
+      effects,
       workerEffects: stopped.flatMap((s) => s.effects),
       schema,
     };

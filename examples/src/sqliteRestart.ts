@@ -21,6 +21,7 @@ import {
   createEngine,
   definePlugin,
   formatLocal,
+  type EffectNotice,
   ketamineAnxietyJourney,
   ManualClock,
   type JournalEntry,
@@ -39,14 +40,16 @@ const DOWNTIME_MINUTES = 20;
 
 /** What a process reports to the parent over IPC. */
 type ProcessMessage =
-  | { readonly kind: 'crash-point'; readonly rows: readonly TimelineRow[]; readonly now: number }
-  | { readonly kind: 'done'; readonly rows: readonly TimelineRow[]; readonly redelivered: number; readonly fired: number };
+  | { readonly kind: 'crash-point'; readonly rows: readonly TimelineRow[]; readonly effects: readonly EffectNotice[]; readonly now: number }
+  | { readonly kind: 'done'; readonly rows: readonly TimelineRow[]; readonly effects: readonly EffectNotice[]; readonly redelivered: number; readonly fired: number };
 
 export interface SqliteRestartResult extends ExampleOutput {
   /** The journey as a third engine reads it back from the file after both processes exited. */
   readonly view: KetamineView;
   readonly context: KetamineJourneyContext;
   readonly journal: readonly JournalEntry[];
+  /** The effects both processes delivered (a redelivered one twice, with the same delivery id). */
+  readonly effects: readonly EffectNotice[];
   /** How the first process ended (a signal), and what the second one recovered. */
   readonly firstExit: { readonly code: number | null; readonly signal: NodeJS.Signals | null };
   readonly redelivered: number;
@@ -101,6 +104,7 @@ export async function runSqliteRestart(options: { dir?: string } = {}): Promise<
       view,
       context,
       journal,
+      effects: [...crash.effects, ...done.effects],
       firstExit,
       redelivered: done.redelivered,
       firedOnRestart: done.fired,
@@ -144,7 +148,7 @@ async function firstProcess(path: string): Promise<void> {
       api.hooks.afterCommit(async ({ entry }) => {
         const minutesAfterDose = entry.type === 'monitoring.vitalsRecorded' ? Math.round((Date.parse(entry.at) - (sessionFourDoseAt ?? Infinity)) / MIN) : -1;
         if (minutesAfterDose !== 30) return;
-        await send({ kind: 'crash-point', rows: timeline.rows, now: api.now() });
+        await send({ kind: 'crash-point', rows: timeline.rows, effects, now: api.now() });
         await new Promise(() => undefined);
       });
     },
@@ -153,6 +157,8 @@ async function firstProcess(path: string): Promise<void> {
   const store = new SqliteStore({ path });
   const engine = createEngine({ definition: ketamineAnxietyJourney, store, clock, protocol: PROTOCOL, plugins: [crashWhileDelivering] });
   timeline.attach(engine);
+  const effects: EffectNotice[] = [];
+  engine.on('effect', (n) => effects.push(n));
   await engine.start({
     journeyId: JOURNEY_ID,
     patientRef: PATIENT,
@@ -193,6 +199,8 @@ async function secondProcess(path: string, resumeAt: number): Promise<void> {
   const store = new SqliteStore({ path });
   const engine = createEngine({ definition: ketamineAnxietyJourney, store, clock, protocol: PROTOCOL });
   timeline.attach(engine);
+  const effects: EffectNotice[] = [];
+  engine.on('effect', (n) => effects.push(n));
   timeline.note(JOURNEY_ID, clock.now(), 'process 2 opens the same file: recover(), then runDue()');
 
   // What every engine does when it starts: redeliver, then fire what came due while it was down.
@@ -219,7 +227,7 @@ async function secondProcess(path: string, resumeAt: number): Promise<void> {
   await d.after(24 * 60);
   await d.send({ type: 'maintenance.ended', reason: 'Response held; care returns to the referring GP' }, staff.physician);
   await store.close();
-  await send({ kind: 'done', rows: timeline.rows, redelivered, fired: fired.length });
+  await send({ kind: 'done', rows: timeline.rows, effects, redelivered, fired: fired.length });
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href && process.send) {
