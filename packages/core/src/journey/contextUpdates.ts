@@ -467,7 +467,7 @@ export function endSession(c: Ctx, e: MachineEvent, outcome: 'completed' | 'canc
     ? {
         forms: [
           ...c.rems.forms,
-          { sessionNumber: s.number, dueAt: iso(ms(dose.at) + c.protocol.rems.formDueDays * DAY), submitted: null, overdue: false, form: remsFormOf(c, ended) },
+          { sessionNumber: s.number, dueAt: iso(addLocalDays(ms(dose.at), c.protocol.rems.formDueDays, c.protocol.timeZone)), submitted: null, overdue: false, form: remsFormOf(c, ended) },
         ],
       }
     : c.rems;

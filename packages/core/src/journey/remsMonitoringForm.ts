@@ -1,4 +1,5 @@
 import type { BloodPressure, KetamineJourneyContext, SessionRecord } from './context.js';
+import { addLocalDays } from '../time/addLocalDays.js';
 import { iso, ms } from './queries.js';
 import type { AdverseEventTerm, MedicationClass } from './vocabulary.js';
 
@@ -101,7 +102,8 @@ export function remsFormOf(context: KetamineJourneyContext, session: SessionReco
     sessionNumber: session.number,
     sessionPhase: session.phase,
     sessionDate: session.dose.at,
-    dueAt: iso(doseAt + context.protocol.rems.formDueDays * 86_400_000),
+    // Calendar days in the clinic's zone: across a clock change the due time keeps its local time.
+    dueAt: iso(addLocalDays(doseAt, context.protocol.rems.formDueDays, context.protocol.timeZone)),
     // The session's own confirmation; the intake review when none was recorded this session.
     coMedications: session.preDose.medications[session.preDose.medications.length - 1]?.classes ?? context.intake.medications?.classes ?? [],
     dose: { amountMg: session.dose.amountMg, devices: session.dose.devices, administeredAt: session.dose.at, lot: session.dose.lot },

@@ -1,0 +1,39 @@
+import type { ReminderLog } from './ReminderLog.js';
+import { parseReminderRecord, type ReminderRecord } from './ReminderRecord.js';
+
+/**
+ * An in-process {@link ReminderLog} for tests and examples: records are validated and copied in
+ * and out. Not durable across processes.
+ *
+ * @example
+ * ```ts
+ * const log = new MemoryReminderLog();
+ * const reminders = remindersPlugin({ deliver, log });
+ * await log.list(journeyId); // what happened to each reminder of the journey
+ * ```
+ */
+export class MemoryReminderLog implements ReminderLog {
+  readonly #byJourney = new Map<string, string[]>();
+  /** Per journey, each reminder's records (a reminder is looked up every time it comes due). */
+  readonly #byDelivery = new Map<string, string[]>();
+  readonly #ids = new Set<string>();
+
+  async append(record: ReminderRecord): Promise<void> {
+    const parsed = parseReminderRecord(record);
+    if (this.#ids.has(parsed.id)) return;
+    this.#ids.add(parsed.id);
+    const list = this.#byJourney.get(parsed.journeyId) ?? [];
+    const text = JSON.stringify(parsed);
+    list.push(text);
+    this.#byJourney.set(parsed.journeyId, list);
+    const key = `${parsed.journeyId}\u0000${parsed.deliveryId}`;
+    const ofDelivery = this.#byDelivery.get(key) ?? [];
+    ofDelivery.push(text);
+    this.#byDelivery.set(key, ofDelivery);
+  }
+
+  async list(journeyId: string, filter: { readonly deliveryId?: string } = {}): Promise<ReminderRecord[]> {
+    const texts = filter.deliveryId === undefined ? this.#byJourney.get(journeyId) : this.#byDelivery.get(`${journeyId}\u0000${filter.deliveryId}`);
+    return (texts ?? []).map((text) => JSON.parse(text) as ReminderRecord);
+  }
+}
