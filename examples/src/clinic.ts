@@ -57,7 +57,11 @@ export interface Driver {
   view(): Promise<KetamineView>;
 }
 
-export function drive(engine: KetamineEngine, clock: ManualClock, id: string, timeline?: Timeline): Driver {
+/**
+ * `timeline` names the sender of refused events; `afterTimers` is the host's own work after each
+ * scheduler tick (e.g. passing on a patient's replies to reminders).
+ */
+export function drive(engine: KetamineEngine, clock: ManualClock, id: string, timeline?: Timeline, afterTimers?: () => Promise<void>): Driver {
   const driver: Driver = {
     id,
     engine,
@@ -73,8 +77,21 @@ export function drive(engine: KetamineEngine, clock: ManualClock, id: string, ti
       return result;
     },
     async at(instant) {
-      clock.advanceTo(instant);
+      // A host's scheduler calls runDue every minute or so: step through the timers due before
+      // the instant, each at its own time, so reminders and alerts go out when they are due.
+      const target = typeof instant === 'number' ? instant : Date.parse(instant);
+      for (let fired = 0; fired < 10_000; fired++) {
+        const next = (await engine.get(id)).timers[0];
+        const due = next === undefined ? Infinity : Date.parse(next.dueAt);
+        if (due > target) break;
+        clock.advanceTo(Math.max(clock.now(), due));
+        const ran = await engine.runDue();
+        await afterTimers?.();
+        if (ran.length === 0) break; // nothing fired (another engine took it): go on to the instant
+      }
+      clock.advanceTo(target);
       await engine.runDue();
+      await afterTimers?.();
     },
     after: (minutes) => driver.at(clock.now() + minutes * MIN),
     view: () => engine.get(id),

@@ -5,7 +5,9 @@
 //   pnpm example
 //
 // The screening plugin scores the questionnaires the patient fills in and proposes eligibility from
-// the medical history; the physician decides. Every value here is illustrative: carejourney
+// the medical history; the physician decides. The reminders plugin tells the patient (and the
+// clinic) what is due when: sessions, fasting, the ride home, the no-driving notice after each
+// dose, the questionnaire of the response review. Every value here is illustrative: carejourney
 // records and enforces a clinic's protocol; it gives no medical advice, and the dose plan is the
 // prescriber's, recorded as given.
 import {
@@ -20,6 +22,7 @@ import {
   type JournalEntry,
   type KetamineJourneyContext,
 } from '@carejourney/core';
+import { remindersPlugin, type ReminderMessage, type ReminderRecord } from '@carejourney/plugin-reminders';
 import { createScreening, type EligibilityProposal } from '@carejourney/plugin-screening';
 import { calmSession, drive, staff, type KetamineView } from './clinic.js';
 import type { ExampleOutput } from './examples.js';
@@ -34,6 +37,10 @@ export interface FlagshipResult extends ExampleOutput {
   readonly journal: readonly JournalEntry[];
   /** What the screening plugin proposed from the medical history (a physician decided). */
   readonly proposals: readonly EligibilityProposal[];
+  /** Every reminder handed to the host's channels, in order. */
+  readonly reminders: readonly ReminderMessage[];
+  /** What became of every reminder (delivered, confirmed, cancelled, suppressed, ...), from the plugin's log. */
+  readonly reminderOutcomes: readonly ReminderRecord[];
 }
 
 const TIME_ZONE = 'Europe/Berlin';
@@ -58,6 +65,21 @@ export async function runFlagship(options: { plugins?: readonly CareJourneyPlugi
     },
   });
 
+  // Reminders go out through the host's channels (an SMS gateway, the clinic's inbox); the plugin
+  // hands over a template key and variables, never a name or a phone number. The patient answers
+  // "yes" to the ride-home question, which the host passes on with `confirm`.
+  const sent: ReminderMessage[] = [];
+  const replies: ReminderMessage[] = [];
+  const reminders = remindersPlugin({
+    deliver: (message) => {
+      sent.push(message);
+      const about = typeof message.variables['sessionAt'] === 'string' ? `for ${message.variables['sessionAt'].slice(0, 16)}, ` : '';
+      timeline.reminder(message.journeyId, clock.now(), message.audience, message.templateKey, `${about}by ${message.channel}${message.late ? ' (late)' : ''}`);
+      if (message.kind === 'transport.confirm') replies.push(message);
+    },
+    quietHours: { start: '21:00', end: '08:00' },
+  });
+
   const engine = createEngine({
     definition: ketamineAnxietyJourney,
     store: new MemoryStore(),
@@ -66,7 +88,7 @@ export async function runFlagship(options: { plugins?: readonly CareJourneyPlugi
     // defaults marked UNCONFIRMED that it does not set (journaled with every journey). A real
     // clinic reviews each of them (docs/journey.md lists them) and sets its own values.
     protocol: { timeZone: TIME_ZONE, acceptUnconfirmedDefaults: true, therapy: { lapseAfterDays: 21 } },
-    plugins: [screening.plugin, ...(options.plugins ?? [])],
+    plugins: [screening.plugin, reminders, ...(options.plugins ?? [])],
   });
   timeline.attach(engine);
   const effects: EffectNotice[] = [];
@@ -77,7 +99,9 @@ export async function runFlagship(options: { plugins?: readonly CareJourneyPlugi
     actor: staff.coordinator,
     input: { referral: { source: 'professional', indication: 'generalized-anxiety', referrerRef: 'gp-practice-17' } },
   });
-  const d = drive(engine, clock, id, timeline);
+  const d = drive(engine, clock, id, timeline, async () => {
+    for (const reply of replies.splice(0)) await reminders.confirm(id, reply.deliveryId);
+  });
   const { coordinator, nurse, physician, therapist } = staff;
 
   // Referral and intake: the patient fills in GAD-7, PHQ-9 and the C-SSRS screener on a tablet;
@@ -142,6 +166,7 @@ export async function runFlagship(options: { plugins?: readonly CareJourneyPlugi
   const context = view.context;
   const response = context.response;
   const next = context.schedule.find((s) => s.status === 'planned');
+  const reminderOutcomes = await reminders.outcomes(id);
   return {
     title: 'IV ketamine for generalized anxiety: referral → screening → induction → response review → maintenance',
     timeZone: TIME_ZONE,
@@ -156,6 +181,7 @@ export async function runFlagship(options: { plugins?: readonly CareJourneyPlugi
         : []),
       ...(next ? [`Next:      maintenance session ${next.number} on ${formatLocal(next.dueAt, TIME_ZONE)}`] : []),
       `Therapy:   ${context.therapy.sessionsAttended} sessions attended, ${context.therapy.lapses} lapses`,
+      `Reminders: ${sent.length} sent (${summarizeKinds(sent)}); ${reminderOutcomes.filter((r) => r.outcome === 'confirmed').length} confirmed by the patient`,
       `Journal:   ${journal.length} entries over ${Math.round((Date.parse(journal.at(-1)?.at ?? '') - Date.parse(journal[0]?.at ?? '')) / 86_400_000)} days of care`,
     ],
     view,
@@ -163,7 +189,16 @@ export async function runFlagship(options: { plugins?: readonly CareJourneyPlugi
     effects,
     journal,
     proposals,
+    reminders: sent,
+    reminderOutcomes,
   };
+}
+
+/** `session.upcoming ×14, session.fasting ×7, ...`: how many of each kind. */
+function summarizeKinds(messages: readonly ReminderMessage[]): string {
+  const counts = new Map<string, number>();
+  for (const m of messages) counts.set(m.kind, (counts.get(m.kind) ?? 0) + 1);
+  return [...counts].map(([kind, n]) => `${kind} ×${n}`).join(', ');
 }
 
 /** A submission the example expects to be accepted. */

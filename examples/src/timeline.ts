@@ -223,9 +223,9 @@ export class Timeline {
     row.details.push(describeEffect(notice, this.timeZone));
   }
 
-  /** A reminder handed to the host's channel, at the time it went out. */
-  reminder(journeyId: string, atMs: number, audience: string, text: string): void {
-    this.#push({ kind: 'reminder', journeyId, atMs, seq: null, actor: `reminders → ${audience}`, event: '✉ reminder', state: '', details: [{ tone: 'reminder', text }] });
+  /** A reminder handed to the host's channel, at the time it went out: `what` (its template), `about` (what for, which channel). */
+  reminder(journeyId: string, atMs: number, audience: string, what: string, about: string): void {
+    this.#push({ kind: 'reminder', journeyId, atMs, seq: null, actor: `reminders → ${audience}`, event: `✉ ${what}`, state: about, details: [] });
   }
 
   /** A line of narration (a process starting or dying, a form filed by the host); `journeyId` '' for the journey of the row before. */
@@ -304,7 +304,7 @@ export function formatTimeline(rows: readonly TimelineRow[], options: FormatOpti
       lines.push(`${prefix}  ${c.bold(c.yellow(r.actor ? `${r.actor.padEnd(actorWidth)}  ${r.event}` : r.event))}`);
     } else {
       const event = r.kind === 'refused' ? c.red(r.event.padEnd(eventWidth)) : r.kind === 'timer' ? c.cyan(r.event.padEnd(eventWidth)) : r.kind === 'reminder' ? c.magenta(r.event.padEnd(eventWidth)) : c.bold(r.event.padEnd(eventWidth));
-      const state = r.state === '' ? '' : `  ${c.green(`→ ${r.state}`)}`;
+      const state = r.state === '' ? '' : r.kind === 'reminder' ? `  ${c.magenta(r.state)}` : `  ${c.green(`→ ${r.state}`)}`;
       lines.push(`${prefix}  ${c.cyan(r.actor.padEnd(actorWidth))}  ${event}${state}`.trimEnd());
     }
     for (const d of r.details) {

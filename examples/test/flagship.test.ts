@@ -48,6 +48,32 @@ describe('flagship example: an IV ketamine course for generalized anxiety', () =
     const lines = formatTimeline(rows, { timeZone, colour: false });
     expect(lines[0]).toMatch(/^2026-03-02 Mon 09:30 {2}coordinator coord-ana +journey\.start +→ referral$/);
     expect(lines.find((l) => l.includes('response.decided'))).toMatch(/^2026-03-20 Fri 11:00 {2}physician md-chen +response\.decided maintenance, every 28 days +→ maintenance › waiting · therapy: active$/);
-    expect(lines.at(-1)).toMatch(/^2026-04-17 Fri 11:00 {2}nurse rn-bo +session\.discharged +→ maintenance › waiting · therapy: active$/);
+    expect(lines.filter((l) => l.includes('session.discharged')).at(-1)).toMatch(/^2026-04-17 Fri 11:00 {2}nurse rn-bo +session\.discharged +→ maintenance › waiting · therapy: active$/);
+    expect(lines.at(-1)).toMatch(/^2026-04-17 Fri 11:00 {2}reminders → patient +✉ discharge\.noDriving +by sms$/);
+  });
+
+  it('sends the reminders on time, each once, and the clinic is never told of an unconfirmed ride', async () => {
+    const { reminders, reminderOutcomes, journal, rows } = await runFlagship();
+    const kinds = (k: string) => reminders.filter((m) => m.kind === k);
+    // Per session: 48 h, 24 h and 2 h before, fasting, the ride home; after it, the no-driving notice.
+    expect(kinds('session.upcoming')).toHaveLength(21);
+    expect(kinds('session.fasting')).toHaveLength(7);
+    expect(kinds('transport.confirm')).toHaveLength(7);
+    expect(kinds('discharge.noDriving')).toHaveLength(7);
+    expect(kinds('monitoring.bpCheck').every((m) => m.audience === 'clinic')).toBe(true);
+    // The patient confirmed every ride, so no "companion unconfirmed" went to the clinic.
+    expect(kinds('companion.unconfirmed')).toEqual([]);
+    expect(reminderOutcomes.filter((r) => r.outcome === 'confirmed')).toHaveLength(7);
+    expect(reminders.every((m) => !m.late && m.attempt === 1 && m.patientRef === 'pt-8842')).toBe(true);
+    expect(new Set(reminders.map((m) => m.deliveryId)).size).toBe(reminders.length);
+    // No reminder in quiet hours (21:00-08:00 Berlin) except the safety notice, which ignores them.
+    const quiet = rows.filter((r) => r.kind === 'reminder').filter((r) => {
+      const hour = Number(new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: 'Europe/Berlin' }).format(r.atMs));
+      return hour >= 21 ? new Date(r.atMs).getUTCMinutes() > 0 || hour > 21 : hour < 8;
+    });
+    expect(quiet.filter((r) => !r.event.includes('noDriving'))).toEqual([]);
+    // Each no-driving notice goes out at its discharge.
+    const discharges = journal.filter((e) => e.type === 'session.discharged').map((e) => Date.parse(e.at));
+    expect(rows.filter((r) => r.event === '✉ discharge.noDriving').map((r) => r.atMs)).toEqual(discharges);
   });
 });

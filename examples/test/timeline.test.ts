@@ -37,7 +37,7 @@ describe('example timeline', () => {
   it('puts alerts, effects and reminders under their row, a blank line between days', () => {
     const rows = [
       row({ details: [{ tone: 'safety', text: 'SAFETY ALERT stop-rule' }, { tone: 'info', text: 'BP check due' }] }),
-      row({ kind: 'reminder', seq: null, atMs: Date.parse('2026-03-30T08:00:00Z'), actor: 'reminders → patient', event: '✉ reminder', state: '', details: [{ tone: 'reminder', text: 'session.upcoming' }] }),
+      row({ kind: 'reminder', seq: null, atMs: Date.parse('2026-03-30T08:00:00Z'), actor: 'reminders → patient', event: '✉ session.upcoming', state: 'by sms', details: [] }),
     ];
     const lines = formatTimeline(rows, { timeZone: 'UTC' });
     expect(lines).toEqual([
@@ -45,8 +45,7 @@ describe('example timeline', () => {
       '                                           ⚠ SAFETY ALERT stop-rule',
       '                                           ↳ BP check due',
       '',
-      '2026-03-30 Mon 08:00  reminders → patient  ✉ reminder',
-      '                                           ✉ session.upcoming',
+      '2026-03-30 Mon 08:00  reminders → patient  ✉ session.upcoming   by sms',
     ]);
   });
 
