@@ -6,10 +6,10 @@
 // medical advice, and doses are the prescriber's, recorded as given.
 import {
   CONTRAINDICATIONS,
-  type Actor,
   type JourneyEventFrom,
   type JourneyView,
   type KetamineJourneyContext,
+  type KetamineRole,
   type ketamineAnxietyJourney,
   type ManualClock,
   type MedicationClass,
@@ -27,16 +27,22 @@ export const HOUR = 60 * MIN;
 export const DAY = 24 * HOUR;
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
+/** Who sends an event: an opaque id from the host and a role of the journey's policy. */
+export interface ClinicActor {
+  readonly id: string;
+  readonly role: KetamineRole;
+}
+
 /** The clinic's people, as opaque ids and the journey's roles. Names stay in the host. */
 export const staff = {
   coordinator: { id: 'coord-ana', role: 'coordinator' },
   nurse: { id: 'rn-bo', role: 'nurse' },
   physician: { id: 'md-chen', role: 'physician' },
   therapist: { id: 'th-dara', role: 'therapist' },
-} satisfies Record<string, Actor>;
+} satisfies Record<string, ClinicActor>;
 
 /** The patient as an actor: for their own questionnaires and at-home sessions. */
-export const patientActor = (patientRef: string): Actor => ({ id: patientRef, role: 'patient' });
+export const patientActor = (patientRef: string): ClinicActor => ({ id: patientRef, role: 'patient' });
 
 /** The contraindication checklist with every item answered "no". */
 export const NO_CONTRAINDICATIONS = Object.fromEntries(CONTRAINDICATIONS.map((c) => [c, false])) as EventOf<'screening.contraindicationsRecorded'>['answers'];
@@ -47,9 +53,9 @@ export interface Driver {
   readonly engine: KetamineEngine;
   readonly clock: ManualClock;
   /** Sends an event the example expects to be accepted; a refusal is a bug in the example, so it throws. */
-  send(event: KetamineEvent, actor: Actor): Promise<KetamineView>;
+  send(event: KetamineEvent, actor: ClinicActor): Promise<KetamineView>;
   /** Sends an event that may be refused: the refusal is a value (`{ ok: false, error }`) and changes nothing. */
-  attempt(event: KetamineEvent, actor: Actor): Promise<SendResult<KetamineView>>;
+  attempt(event: KetamineEvent, actor: ClinicActor): Promise<SendResult<KetamineView>>;
   /** Moves the clock to an instant and fires the timers due by then (a host's scheduler calls `runDue` every minute or so). */
   at(instant: string | number): Promise<void>;
   /** Moves the clock on by minutes and fires due timers. */
@@ -100,7 +106,7 @@ export function drive(engine: KetamineEngine, clock: ManualClock, id: string, ti
 }
 
 export interface IntakeOptions {
-  readonly patient: Actor;
+  readonly patient: ClinicActor;
   readonly baseline: { readonly gad7: number; readonly phq9: number };
   /** Co-medications found at the review. */
   readonly medications: readonly MedicationClass[];
@@ -149,9 +155,9 @@ export function prescribedDose(plan: TreatmentPlan, sessionNumber: number): { re
 
 export interface SessionOptions {
   /** Who records the checks and readings: a nurse in the clinic, the patient at home. */
-  readonly recordedBy: Actor;
+  readonly recordedBy: ClinicActor;
   /** Who checks the patient in (a coordinator; the patient at home). */
-  readonly checkedInBy: Actor;
+  readonly checkedInBy: ClinicActor;
   readonly administration: EventOf<'dose.recorded'>['administration'];
   readonly lot: string;
   readonly medications: readonly MedicationClass[];

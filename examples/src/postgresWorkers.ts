@@ -22,7 +22,7 @@ import {
   type SendResult,
 } from '@carejourney/core';
 import { PostgresStore, runWorker, type WorkerSummary } from '@carejourney/store-postgres';
-import { iso, MIN, patientActor, screenAndPlan, staff, type Driver, type EventOf, type KetamineEvent, type KetamineView } from './clinic.js';
+import { iso, MIN, patientActor, screenAndPlan, staff, type ClinicActor, type Driver, type EventOf, type KetamineEvent, type KetamineView } from './clinic.js';
 import type { ExampleOutput } from './examples.js';
 import { shortState, mergeTimelines, Timeline, type KetamineEngine, type TimelineRow } from './timeline.js';
 
@@ -136,9 +136,9 @@ export async function runPostgresWorkers(): Promise<PostgresWorkersResult> {
 }
 
 /** One calm IV session of a patient as timed steps: arrival and checks, the dose, readings, discharge. */
-function sessionSteps(journeyId: string, due: number): { at: number; journeyId: string; event: KetamineEvent; actor: typeof staff.nurse }[] {
+function sessionSteps(journeyId: string, due: number): { at: number; journeyId: string; event: KetamineEvent; actor: ClinicActor }[] {
   const { nurse, coordinator } = staff;
-  const step = (minutes: number, event: KetamineEvent, actor = nurse) => ({ at: due + minutes * MIN, journeyId, event, actor });
+  const step = (minutes: number, event: KetamineEvent, actor: ClinicActor = nurse) => ({ at: due + minutes * MIN, journeyId, event, actor });
   const vitals = (systolic: number): EventOf<'monitoring.vitalsRecorded'> => ({ type: 'monitoring.vitalsRecorded', systolic, diastolic: 82, heartRate: 76, spo2: 97 });
   return [
     step(-30, { type: 'session.checkedIn' }, coordinator),

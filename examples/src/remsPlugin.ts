@@ -13,7 +13,6 @@
 // Every value here is illustrative.
 import { z } from 'zod';
 import {
-  actorSchema,
   createEngine,
   definePlugin,
   ketamineAnxietyJourney,
@@ -38,7 +37,7 @@ const remsFilingOptions = z.strictObject({
   /** The host's REMS client: files the form, returns the REMS's reference. Throws when the REMS is unreachable. */
   file: z.custom<(form: RemsMonitoringForm) => Promise<{ submissionRef: string }>>((v) => typeof v === 'function', 'must be a function'),
   /** The staff account the submissions are recorded under (the journey accepts them from a coordinator, nurse or physician). */
-  submitAs: actorSchema.refine((a) => ['coordinator', 'nurse', 'physician'].includes(a.role), 'must be a coordinator, nurse or physician'),
+  submitAs: z.strictObject({ id: z.string().min(1).max(200), role: z.enum(['coordinator', 'nurse', 'physician']) }),
   retryAfterMinutes: z.number().int().min(1).max(24 * 60).default(60),
   maxAttempts: z.number().int().min(1).max(20).default(5),
   /** Told when every attempt failed: the clinic files by hand before the form is overdue. */

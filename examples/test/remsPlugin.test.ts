@@ -77,7 +77,7 @@ describe('host plugin example: REMS filing and an out-of-pocket estimate', () =>
   });
 
   it('refuses invalid options, naming the plugin and the field', () => {
-    expect(() => remsFiling({ file: async () => ({ submissionRef: 'x' }), submitAs: { id: 'pt-1', role: 'patient' } })).toThrowError(
+    expect(() => remsFiling({ file: async () => ({ submissionRef: 'x' }), submitAs: { id: 'pt-1', role: 'patient' as never } })).toThrowError(
       expect.objectContaining({ code: 'CJ_ERR_INVALID_CONFIG', message: expect.stringContaining('Plugin "rems-filing" has invalid options: options.submitAs') }),
     );
     expect(() => outOfPocket({ currency: 'dollars', pricePerSession: {}, onEstimate: () => undefined, acknowledged: () => true })).toThrowError(/out-of-pocket.*options\.currency/);
