@@ -21,6 +21,7 @@ import {
   type EffectNotice,
   type JournalEntry,
   type KetamineJourneyContext,
+  type SendResult,
 } from '@carejourney/core';
 import { remindersPlugin, type ReminderMessage, type ReminderRecord } from '@carejourney/plugin-reminders';
 import { createScreening, type EligibilityProposal } from '@carejourney/plugin-screening';
@@ -37,6 +38,8 @@ export interface FlagshipResult extends ExampleOutput {
   readonly journal: readonly JournalEntry[];
   /** What the screening plugin proposed from the medical history (a physician decided). */
   readonly proposals: readonly EligibilityProposal[];
+  /** The hand-typed GAD-7 total the screening plugin refused. */
+  readonly typedIn: SendResult<KetamineView>;
   /** Every reminder handed to the host's channels, in order. */
   readonly reminders: readonly ReminderMessage[];
   /** What became of every reminder (delivered, confirmed, cancelled, suppressed, ...), from the plugin's log. */
@@ -111,6 +114,8 @@ export async function runFlagship(options: { plugins?: readonly CareJourneyPlugi
   await d.at('2026-03-03T10:00:00Z');
   await d.send({ type: 'consultation.recorded', kind: 'initial', mode: 'in-person' }, physician);
   await submitted(screening.submit(id, { instrument: 'GAD-7', answers: { 1: 3, 2: 3, 3: 2, 4: 3, 5: 2, 6: 2, 7: 2 } })); // 17: severe
+  // A total typed in by hand is vetoed by the plugin: the refusal is a value and changes nothing.
+  const typedIn = await d.attempt({ type: 'assessment.recorded', instrument: 'GAD-7', total: 12 }, staff.nurse);
   await submitted(screening.submit(id, { instrument: 'PHQ-9', answers: { 1: 2, 2: 2, 3: 1, 4: 2, 5: 1, 6: 2, 7: 1, 8: 1, 9: 0 } })); // 12
   await submitted(screening.submit(id, { instrument: 'C-SSRS', answers: { 1: false, 2: false, 6: false } }, { actor: nurse })); // risk: none
   // The medical history becomes the contraindication checklist and the co-medication review; the
@@ -189,6 +194,7 @@ export async function runFlagship(options: { plugins?: readonly CareJourneyPlugi
     effects,
     journal,
     proposals,
+    typedIn,
     reminders: sent,
     reminderOutcomes,
   };

@@ -4,7 +4,7 @@ import { formatTimeline } from '../src/timeline.js';
 
 describe('flagship example: an IV ketamine course for generalized anxiety', () => {
   it('runs from referral into maintenance with the screening plugin and concurrent therapy', async () => {
-    const { view, context, rows, effects, journal, proposals, timeZone } = await runFlagship();
+    const { view, context, rows, effects, journal, proposals, timeZone, typedIn } = await runFlagship();
 
     expect(view.stateLabel).toBe('care.clinical.treatment.course.maintenance.waiting|care.therapy.active');
     expect(view.phase).toBe('maintenance');
@@ -35,6 +35,8 @@ describe('flagship example: an IV ketamine course for generalized anxiety', () =
     ]);
     expect(assessments.every((e) => typeof e.payload['responseRef'] === 'string')).toBe(true);
     expect(proposals.map((p) => p.outcome)).toEqual(['eligible-pending-review']);
+    expect(typedIn.ok ? 'accepted' : typedIn.error.code).toBe('CJ_ERR_VETOED');
+    expect(rows.find((r) => r.kind === 'refused')).toMatchObject({ actor: 'nurse rn-bo', event: '✗ assessment.recorded' });
     expect(journal.find((e) => e.type === 'eligibility.decided')).toMatchObject({ actor: { role: 'physician' }, payload: { outcome: 'eligible' } });
 
     // Calm course: no alert of any kind; the proposal of the response review and the BP checks.
