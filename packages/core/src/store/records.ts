@@ -67,6 +67,8 @@ export const persistedSnapshotSchema = z.looseObject({
  * ```ts
  * const upgrade = (snapshot: PersistedSnapshot): PersistedSnapshot => ({ ...snapshot, context: { ...snapshot.context, notesRef: null } });
  * ```
+ *
+ * @useDeclaredType
  */
 export type PersistedSnapshot = z.infer<typeof persistedSnapshotSchema>;
 
@@ -105,6 +107,8 @@ export const journeyRecordSchema = z.strictObject({
  * const record: JourneyRecord | undefined = await store.load(id);
  * if (record) console.log(record.definitionId, record.definitionVersion, record.state, record.version);
  * ```
+ *
+ * @useDeclaredType
  */
 export type JourneyRecord = z.infer<typeof journeyRecordSchema>;
 
@@ -145,6 +149,8 @@ export const journalEntrySchema = z.strictObject({
  * const line = (entry: JournalEntry) => `${entry.seq} ${entry.at} ${entry.actor.role} ${entry.type}: ${entry.from ?? '-'} -> ${entry.to}`;
  * (await engine.history(id)).map(line);
  * ```
+ *
+ * @useDeclaredType
  */
 export type JournalEntry = z.infer<typeof journalEntrySchema>;
 
@@ -177,6 +183,8 @@ export const timerRowSchema = z.strictObject({
  * const due: TimerRow[] = await store.dueTimers(clock.now(), 100);
  * due.map((t) => `${t.owner} ${t.key} at ${new Date(t.dueAt).toISOString()}`);
  * ```
+ *
+ * @useDeclaredType
  */
 export type TimerRow = z.infer<typeof timerRowSchema>;
 
@@ -208,5 +216,7 @@ export const outboxItemSchema = z.strictObject({
  * const undelivered: OutboxItem[] = await store.pendingOutbox(100);
  * undelivered.map((item) => `${item.id} ${item.kind} ${item.type}`);
  * ```
+ *
+ * @useDeclaredType
  */
 export type OutboxItem = z.infer<typeof outboxItemSchema>;

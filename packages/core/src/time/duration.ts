@@ -30,6 +30,8 @@ export const durationSchema = z.strictObject({
  * const observation: Duration = { hours: 2 };
  * toMillis(observation); // 7_200_000
  * ```
+ *
+ * @useDeclaredType
  */
 export type Duration = z.infer<typeof durationSchema>;
 
