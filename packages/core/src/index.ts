@@ -13,7 +13,7 @@
  *   store: new MemoryStore(),
  *   protocol: { timeZone: 'Europe/Berlin', acceptUnconfirmedDefaults: true },
  * });
- * const coordinator = { id: 'coord-1', role: 'coordinator' };
+ * const coordinator = { id: 'coord-1', role: 'coordinator' } as const;
  * const { id } = await engine.start({
  *   patientRef: 'pt-8842',
  *   actor: coordinator,

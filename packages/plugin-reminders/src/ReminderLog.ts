@@ -17,7 +17,7 @@ import type { ReminderRecord } from './ReminderRecord.js';
  *   },
  *   list: async (journeyId, filter) => {
  *     const { rows } = await db.query('SELECT record FROM reminder_log WHERE journey_id = $1 ORDER BY seq', [journeyId]);
- *     const records = rows.map((r) => parseReminderRecord(JSON.parse(r.record)));
+ *     const records: ReminderRecord[] = rows.map((r: { record: string }) => parseReminderRecord(JSON.parse(r.record)));
  *     return filter?.deliveryId === undefined ? records : records.filter((r) => r.deliveryId === filter.deliveryId);
  *   },
  * };

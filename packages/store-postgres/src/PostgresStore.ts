@@ -172,8 +172,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * import { createEngine, ketamineAnxietyJourney } from '@carejourney/core';
  * import { PostgresStore } from '@carejourney/store-postgres';
  *
- * const store = await PostgresStore.open({ connectionString: process.env.DATABASE_URL, schema: 'carejourney' });
- * const engine = createEngine({ definition: ketamineAnxietyJourney, store });
+ * const store = await PostgresStore.open({ connectionString: 'postgres://app@db.clinic.internal:5432/clinic', schema: 'carejourney' });
+ * const engine = createEngine({ definition: ketamineAnxietyJourney, store, protocol: { timeZone: 'Europe/Berlin', acceptUnconfirmedDefaults: true } });
  * // ... on shutdown
  * await store.close();
  * ```

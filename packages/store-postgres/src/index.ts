@@ -9,7 +9,7 @@
  * import { createEngine, ketamineAnxietyJourney } from '@carejourney/core';
  * import { PostgresStore, runWorker } from '@carejourney/store-postgres';
  *
- * const store = await PostgresStore.open({ connectionString: process.env.DATABASE_URL });
+ * const store = await PostgresStore.open({ connectionString: 'postgres://app@db.clinic.internal:5432/clinic' });
  * const engine = createEngine({ definition: ketamineAnxietyJourney, store, protocol: { timeZone: 'Europe/Berlin', acceptUnconfirmedDefaults: true } });
  * const stop = new AbortController();
  * const worker = runWorker({ engine, store, signal: stop.signal }); // one per server process

@@ -40,9 +40,10 @@ export type SnapshotMigration = (snapshot: PersistedSnapshot) => PersistedSnapsh
  *
  * @example
  * ```ts
+ * const events = { 'visit.booked': z.strictObject({ slot: z.iso.datetime() }) };
  * const policy: JourneyPolicy<typeof events, 'nurse' | 'physician'> = {
  *   start: ['nurse'],
- *   events: { 'visit.booked': ['nurse'], 'visit.cancelled': ['nurse', 'physician'] },
+ *   events: { 'visit.booked': ['nurse', 'physician'] },
  * };
  * ```
  */

@@ -193,9 +193,9 @@ export interface SessionStop extends Stamp {
  *
  * @example
  * ```ts
- * const last = view.context.sessions.at(-1);
- * last?.dose?.amountMg; // as administered
- * last?.vitals.map((v) => `${v.systolic}/${v.diastolic} at ${v.takenAt}`);
+ * const current = view.context.session; // the session under way, or null
+ * current?.dose?.amountMg; // as administered
+ * current?.vitals.map((v) => `${v.systolic}/${v.diastolic} at ${v.takenAt}`);
  * ```
  */
 export interface SessionRecord {
