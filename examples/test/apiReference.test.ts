@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Application, LogLevel, Logger, ReflectionKind, TSConfigReader, TypeDocReader, type Comment } from 'typedoc';
+import { Application, LogLevel, Logger, normalizePath, ReflectionKind, TSConfigReader, TypeDocReader, type Comment } from 'typedoc';
 import { describe, expect, it } from 'vitest';
 
 const CONFIG = fileURLToPath(new URL('../../typedoc.json', import.meta.url));
@@ -108,7 +108,7 @@ describe('API reference', () => {
     expect(modules.reduce((n, m) => n + (m.children?.length ?? 0), 0)).toBeGreaterThan(300);
 
     // What a public type refers to is in the reference too (exported and documented).
-    const serialized = app.serializer.projectToObject(project, process.cwd()) as unknown as Json;
+    const serialized = app.serializer.projectToObject(project, normalizePath(process.cwd())) as unknown as Json;
     const found = new Set<string>();
     for (const mod of (serialized['children'] ?? []) as Json[]) {
       for (const symbol of (mod['children'] ?? []) as Json[]) {
