@@ -10,6 +10,10 @@ export default defineConfig({
       { find: /^@carejourney\/core\/testing$/, replacement: src('./packages/core/src/testing.ts') },
       { find: /^@carejourney\/core$/, replacement: src('./packages/core/src/index.ts') },
       { find: /^@carejourney\/plugin-screening$/, replacement: src('./packages/plugin-screening/src/index.ts') },
+      { find: /^@carejourney\/store-sqlite$/, replacement: src('./packages/store-sqlite/src/index.ts') },
+      { find: /^@carejourney\/store-postgres$/, replacement: src('./packages/store-postgres/src/index.ts') },
+      { find: /^@carejourney\/plugin-reminders$/, replacement: src('./packages/plugin-reminders/src/index.ts') },
+      { find: /^@carejourney\/plugin-reminders\/sqlite$/, replacement: src('./packages/plugin-reminders/src/sqlite.ts') },
     ],
   },
   test: {

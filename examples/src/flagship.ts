@@ -1,161 +1,139 @@
 // The flagship example: an IV ketamine course for generalized anxiety, from referral through
 // screening, six infusions and the response review into maintenance, with concurrent therapy, on a
-// ManualClock (weeks of care in milliseconds). Prints the journal as a timeline.
+// ManualClock (weeks of care in milliseconds).
 //
 //   pnpm example
 //
-// Every value here is illustrative. carejourney records and enforces a clinic's protocol; it gives
-// no medical advice, and the dose plan is the prescriber's, recorded as given.
-import { pathToFileURL } from 'node:url';
+// The screening plugin scores the questionnaires the patient fills in and proposes eligibility from
+// the medical history; the physician decides. The reminders plugin tells the patient (and the
+// clinic) what is due when: sessions, fasting, the ride home, the no-driving notice after each
+// dose, the questionnaire of the response review. Every value here is illustrative: carejourney
+// records and enforces a clinic's protocol; it gives no medical advice, and the dose plan is the
+// prescriber's, recorded as given.
 import {
+  CONTRAINDICATIONS,
   createEngine,
+  formatLocal,
   ketamineAnxietyJourney,
   ManualClock,
   MemoryStore,
-  type Actor,
   type CareJourneyPlugin,
   type EffectNotice,
   type JournalEntry,
-  type JourneyEventFrom,
-  type JourneyView,
   type KetamineJourneyContext,
-  type KetamineRole,
+  type SendResult,
 } from '@carejourney/core';
+import { remindersPlugin, type ReminderMessage, type ReminderRecord } from '@carejourney/plugin-reminders';
+import { createScreening, type EligibilityProposal } from '@carejourney/plugin-screening';
+import { calmSession, drive, staff, type KetamineView } from './clinic.js';
+import type { ExampleOutput } from './examples.js';
+import { shortState, Timeline } from './timeline.js';
 
-type KetamineEvent = JourneyEventFrom<typeof ketamineAnxietyJourney>;
 
-const MIN = 60_000;
-const iso = (ms: number): string => new Date(ms).toISOString();
-
-const staff = {
-  coordinator: { id: 'coord-ana', role: 'coordinator' },
-  nurse: { id: 'rn-bo', role: 'nurse' },
-  physician: { id: 'md-chen', role: 'physician' },
-  therapist: { id: 'th-dara', role: 'therapist' },
-  patient: { id: 'pt-8842', role: 'patient' },
-} satisfies Record<string, Actor<KetamineRole>>;
-
-/** One line of the timeline: when, who, what, and the state it led to. */
-export interface TimelineRow {
-  readonly at: string;
-  readonly actor: string;
-  readonly event: string;
-  readonly state: string;
-}
-
-export interface FlagshipResult {
-  readonly view: JourneyView<KetamineJourneyContext>;
+export interface FlagshipResult extends ExampleOutput {
+  readonly view: KetamineView;
   readonly context: KetamineJourneyContext;
-  readonly timeline: readonly TimelineRow[];
   readonly effects: readonly EffectNotice[];
   /** The whole journal, for audit and for replaying the course elsewhere. */
   readonly journal: readonly JournalEntry[];
+  /** What the screening plugin proposed from the medical history (a physician decided). */
+  readonly proposals: readonly EligibilityProposal[];
+  /** The hand-typed GAD-7 total the screening plugin refused. */
+  readonly typedIn: SendResult<KetamineView>;
+  /** Every reminder handed to the host's channels, in order. */
+  readonly reminders: readonly ReminderMessage[];
+  /** What became of every reminder (delivered, confirmed, cancelled, suppressed, ...), from the plugin's log. */
+  readonly reminderOutcomes: readonly ReminderRecord[];
 }
 
-/** The state label without the structural prefixes: `induction › session › dosed › monitoring · therapy: active`. */
-export function shortState(label: string): string {
-  return label
-    .split('|')
-    .map((leaf) =>
-      leaf.startsWith('care.therapy.')
-        ? `therapy: ${leaf.slice('care.therapy.'.length)}`
-        : leaf
-            .replace(/^care\.clinical\./, '')
-            .replace(/^treatment\.course\./, '')
-            .replace(/^treatment\./, '')
-            .split('.')
-            .join(' › '),
-    )
-    .join(' · ');
-}
-
-function toRow(entry: JournalEntry): TimelineRow {
-  return {
-    at: `${entry.at.slice(0, 10)} ${entry.at.slice(11, 16)}`,
-    actor: `${entry.actor.role} ${entry.actor.id}`,
-    event: entry.kind === 'timer' ? `⏱ ${entry.type}` : entry.type,
-    state: shortState(entry.to),
-  };
-}
+const TIME_ZONE = 'Europe/Berlin';
+const PATIENT = 'pt-8842';
 
 /**
- * Runs the whole course. Returns the final view, the timeline and the effects the journey emitted.
- * `plugins` are registered with the engine (see hostPlugins.ts for a clinic's own plugins).
+ * Runs the whole course and returns the final view, the timeline and the effects the journey
+ * emitted. `plugins` are registered beside the screening plugin (see hostPlugins.ts).
  */
 export async function runFlagship(options: { plugins?: readonly CareJourneyPlugin[] } = {}): Promise<FlagshipResult> {
   const clock = new ManualClock('2026-03-02T08:30:00Z');
+  const timeline = new Timeline(TIME_ZONE);
+  const proposals: EligibilityProposal[] = [];
+
+  // Questionnaires are scored by the plugin, never typed in: a hand-typed GAD-7 or PHQ-9 total is
+  // refused. The plugin's proposal goes to the physician; it never decides eligibility itself.
+  const screening = createScreening({
+    requireScoredResponses: ['GAD-7', 'PHQ-9'],
+    onProposal: ({ journeyId, proposal }) => {
+      proposals.push(proposal);
+      timeline.note(journeyId, clock.now(), `screening proposes ${proposal.outcome}: ${proposal.reasons.join('; ')}`, 'screening plugin');
+    },
+  });
+
+  // Reminders go out through the host's channels (an SMS gateway, the clinic's inbox); the plugin
+  // hands over a template key and variables, never a name or a phone number. The patient answers
+  // "yes" to the ride-home question, which the host passes on with `confirm`.
+  const sent: ReminderMessage[] = [];
+  const replies: ReminderMessage[] = [];
+  const reminders = remindersPlugin({
+    deliver: (message) => {
+      sent.push(message);
+      const about = typeof message.variables['sessionAt'] === 'string' ? `for ${message.variables['sessionAt'].slice(0, 16)}, ` : '';
+      timeline.reminder(message.journeyId, clock.now(), message.audience, message.templateKey, `${about}by ${message.channel}${message.late ? ' (late)' : ''}`);
+      if (message.kind === 'transport.confirm') replies.push(message);
+    },
+    quietHours: { start: '21:00', end: '08:00' },
+  });
+
   const engine = createEngine({
     definition: ketamineAnxietyJourney,
     store: new MemoryStore(),
     clock,
     // The clinic's protocol: its zone, what differs from the defaults, and its acceptance of the
-    // defaults marked UNCONFIRMED that it does not set (journaled with every journey).
-    protocol: { timeZone: 'Europe/Berlin', acceptUnconfirmedDefaults: true, therapy: { lapseAfterDays: 21 } },
-    plugins: options.plugins ?? [],
+    // defaults marked UNCONFIRMED that it does not set (journaled with every journey). A real
+    // clinic reviews each of them (docs/journey.md lists them) and sets its own values.
+    protocol: { timeZone: TIME_ZONE, acceptUnconfirmedDefaults: true, therapy: { lapseAfterDays: 21 } },
+    plugins: [screening.plugin, reminders, ...(options.plugins ?? [])],
   });
+  timeline.attach(engine);
   const effects: EffectNotice[] = [];
   engine.on('effect', (notice) => effects.push(notice));
 
-  const start = await engine.start({
-    patientRef: 'pt-8842',
+  const { id } = await engine.start({
+    patientRef: PATIENT, // opaque: the name and phone number stay in the host
     actor: staff.coordinator,
     input: { referral: { source: 'professional', indication: 'generalized-anxiety', referrerRef: 'gp-practice-17' } },
   });
-  const id = start.id;
+  const d = drive(engine, clock, id, timeline, async () => {
+    for (const reply of replies.splice(0)) await reminders.confirm(id, reply.deliveryId);
+  });
+  const { coordinator, nurse, physician, therapist } = staff;
 
-  const send = async (event: KetamineEvent, actor: Actor<KetamineRole>): Promise<JourneyView<KetamineJourneyContext>> => {
-    const result = await engine.send(id, event, { actor });
-    if (!result.ok) throw new Error(`${event.type} was refused: ${result.error.message}`);
-    return result.view;
-  };
-  const at = async (instant: string | number): Promise<void> => {
-    clock.advanceTo(instant);
-    await engine.runDue();
-  };
-  const after = async (minutes: number): Promise<void> => at(clock.now() + minutes * MIN);
-
-  // Referral and intake: two consultations, baseline instruments, checklist, vitals, co-medications.
-  await after(25);
-  await send({ type: 'referral.accepted' }, staff.coordinator);
-  await at('2026-03-03T10:00:00Z');
-  await send({ type: 'consultation.recorded', kind: 'initial', mode: 'in-person' }, staff.physician);
-  await send({ type: 'assessment.recorded', instrument: 'GAD-7', total: 17 }, staff.patient);
-  await send({ type: 'assessment.recorded', instrument: 'PHQ-9', total: 12, item9: 0 }, staff.patient);
-  await send({ type: 'assessment.recorded', instrument: 'C-SSRS', risk: 'none' }, staff.nurse);
-  await send(
-    {
-      type: 'screening.contraindicationsRecorded',
-      answers: {
-        'aneurysmal-vascular-disease': false,
-        'arteriovenous-malformation': false,
-        'intracerebral-haemorrhage-history': false,
-        'ketamine-hypersensitivity': false,
-        pregnancy: false,
-        breastfeeding: false,
-        'psychosis-history': false,
-        'active-mania': false,
-        'substance-use-disorder': false,
-        'unmanaged-hypertension': false,
-        'heart-disease': false,
-        'raised-intracranial-pressure': false,
-        'intracranial-mass': false,
-        'open-globe-injury': false,
-        glaucoma: false,
-        'uncontrolled-hyperthyroidism': false,
-        'liver-disease': false,
-        'cystitis-history': false,
-      },
-    },
-    staff.nurse,
+  // Referral and intake: the patient fills in GAD-7, PHQ-9 and the C-SSRS screener on a tablet;
+  // the plugin scores the answers and records the totals as its own system actor.
+  await d.after(25);
+  await d.send({ type: 'referral.accepted' }, coordinator);
+  await d.at('2026-03-03T10:00:00Z');
+  await d.send({ type: 'consultation.recorded', kind: 'initial', mode: 'in-person' }, physician);
+  await submitted(screening.submit(id, { instrument: 'GAD-7', answers: { 1: 3, 2: 3, 3: 2, 4: 3, 5: 2, 6: 2, 7: 2 } })); // 17: severe
+  // A total typed in by hand is vetoed by the plugin: the refusal is a value and changes nothing.
+  const typedIn = await d.attempt({ type: 'assessment.recorded', instrument: 'GAD-7', total: 12 }, staff.nurse);
+  await submitted(screening.submit(id, { instrument: 'PHQ-9', answers: { 1: 2, 2: 2, 3: 1, 4: 2, 5: 1, 6: 2, 7: 1, 8: 1, 9: 0 } })); // 12
+  await submitted(screening.submit(id, { instrument: 'C-SSRS', answers: { 1: false, 2: false, 6: false } }, { actor: nurse })); // risk: none
+  // The medical history becomes the contraindication checklist and the co-medication review; the
+  // plugin proposes (here: nothing rules the patient out, a physician decides).
+  const history = await screening.recordMedicalHistory(
+    id,
+    { conditions: Object.fromEntries(CONTRAINDICATIONS.map((c) => [c, false])), medications: ['antidepressant'] },
+    { actor: nurse },
   );
-  await send({ type: 'screening.vitalsRecorded', systolic: 122, diastolic: 78, heartRate: 70, spo2: 98 }, staff.nurse);
-  await send({ type: 'screening.medicationsReviewed', classes: ['antidepressant'] }, staff.physician);
-  await send({ type: 'therapy.linked', therapistRef: 'therapist-204', modality: 'cbt' }, staff.coordinator);
-  await at('2026-03-05T10:00:00Z');
-  await send({ type: 'consultation.recorded', kind: 'follow-up', mode: 'video' }, staff.physician);
-  await send({ type: 'eligibility.decided', outcome: 'eligible', reasons: [] }, staff.physician);
-  await send({ type: 'consent.recorded', formVersion: 'KET-IV-2026-01' }, staff.physician);
-  await send(
+  if (!history.ok) throw history.error;
+  await d.send({ type: 'screening.vitalsRecorded', systolic: 122, diastolic: 78, heartRate: 70, spo2: 98 }, nurse);
+  await d.send({ type: 'therapy.linked', therapistRef: 'therapist-204', modality: 'cbt' }, coordinator);
+
+  await d.at('2026-03-05T10:00:00Z');
+  await d.send({ type: 'consultation.recorded', kind: 'follow-up', mode: 'video' }, physician);
+  await d.send({ type: 'eligibility.decided', outcome: 'eligible', reasons: ['Screening complete; no contraindication'] }, physician);
+  await d.send({ type: 'consent.recorded', formVersion: 'KET-IV-2026-01' }, physician);
+  await d.send(
     {
       type: 'plan.recorded',
       route: 'iv',
@@ -163,109 +141,74 @@ export async function runFlagship(options: { plugins?: readonly CareJourneyPlugi
       weightKg: 68,
       therapyModality: 'cbt',
     },
-    staff.physician,
+    physician,
   );
-  await send({ type: 'induction.started', firstSessionAt: '2026-03-09T09:00:00Z' }, staff.coordinator);
+  // Monday 9 March, 10:00 in Berlin; the route's schedule (three a week for two weeks) follows.
+  await d.send({ type: 'induction.started', firstSessionAt: '2026-03-09T09:00:00Z' }, coordinator);
 
-  // Induction: six infusions, three a week; maintenance: a booster four weeks after the last.
-  const runInfusion = async (gad7?: number): Promise<void> => {
-    const ctx = (await engine.get(id)).context;
-    const next = ctx.schedule.find((s) => s.status === 'planned');
-    if (!next) throw new Error('no planned session');
-    const due = Date.parse(next.dueAt);
-    await at(due - 30 * MIN);
-    await send({ type: 'session.checkedIn' }, staff.coordinator);
-    await send({ type: 'predose.fastingConfirmed', lastFoodAt: iso(due - 5 * 60 * MIN), lastLiquidAt: iso(due - 2 * 60 * MIN) }, staff.nurse);
-    await send({ type: 'predose.transportConfirmed', responsibleAdultConfirmed: true, mode: 'car-driven-by-adult' }, staff.nurse);
-    await send({ type: 'predose.vitalsRecorded', systolic: 124, diastolic: 80, heartRate: 72, spo2: 98 }, staff.nurse);
-    await send({ type: 'predose.contraindicationsChecked', newFindings: [] }, staff.nurse);
-    await send({ type: 'predose.medicationsConfirmed', classes: ['antidepressant'], changedSinceLastSession: false }, staff.nurse);
-    await at(due);
-    await send(
-      { type: 'dose.recorded', medication: 'racemic-ketamine', amountMg: 34, infusionMinutes: 40, lot: 'KX-24-0917', administration: 'staff-administered' },
-      staff.nurse,
-    );
-    // Vitals every 15 minutes (the IV cadence), the 40-minute check among them.
-    await at(due + 15 * MIN);
-    await send({ type: 'monitoring.vitalsRecorded', systolic: 134, diastolic: 84, heartRate: 82, spo2: 97 }, staff.nurse);
-    await send({ type: 'monitoring.dissociationRecorded', score: 9, form: 'CADSS-6' }, staff.nurse);
-    await at(due + 30 * MIN);
-    await send({ type: 'monitoring.vitalsRecorded', systolic: 136, diastolic: 86, heartRate: 80, spo2: 97 }, staff.nurse);
-    await at(due + 42 * MIN);
-    await send({ type: 'monitoring.vitalsRecorded', systolic: 138, diastolic: 86, heartRate: 80, spo2: 97 }, staff.nurse);
-    await send({ type: 'monitoring.sedationRecorded', moaas: 4 }, staff.nurse);
-    await at(due + 55 * MIN);
-    await send({ type: 'monitoring.vitalsRecorded', systolic: 126, diastolic: 80, heartRate: 74, spo2: 98 }, staff.nurse);
-    await send({ type: 'monitoring.sedationRecorded', moaas: 5 }, staff.nurse);
-    if (gad7 !== undefined) await send({ type: 'assessment.recorded', instrument: 'GAD-7', total: gad7 }, staff.patient);
-    await at(due + 60 * MIN);
-    await send({ type: 'session.discharged', releasedTo: 'responsible-adult', alertAndOriented: true, noDrivingAdviceGiven: true }, staff.nurse);
-  };
-
+  // Induction: six infusions. The therapist reports the week's CBT session the day before the
+  // week's first infusion; after the sixth, the patient fills in the GAD-7 for the response review.
+  const infusion = { recordedBy: nurse, checkedInBy: coordinator, administration: 'staff-administered', lot: 'KX-24-0917', medications: ['antidepressant'] } as const;
   for (let n = 1; n <= 6; n++) {
     if (n % 3 === 1) {
-      // Weekly concurrent therapy, reported by the therapist the day before the week's first infusion.
-      await at(Date.parse((await scheduleDue(engine, id, n)) ?? '') - 24 * 60 * MIN);
-      await send({ type: 'therapy.sessionAttended', attendedAt: iso(clock.now() - 60 * MIN) }, staff.therapist);
+      const due = Date.parse((await d.view()).context.schedule.find((s) => s.number === n)?.dueAt ?? '');
+      await d.at(due - 24 * 60 * 60_000);
+      await d.send({ type: 'therapy.sessionAttended', attendedAt: new Date(clock.now() - 60 * 60_000).toISOString() }, therapist);
     }
-    await runInfusion(n === 6 ? 7 : undefined);
+    await calmSession(d, {
+      ...infusion,
+      ...(n === 6 ? { beforeDischarge: () => submitted(screening.submit(id, { instrument: 'GAD-7', answers: { 1: 1, 2: 1, 3: 1, 4: 1, 5: 1, 6: 1, 7: 1 } })) } : {}),
+    });
   }
   // The review proposes (GAD-7 17 → 7: a response); the physician decides maintenance and its cadence.
-  await send({ type: 'response.decided', decision: 'maintenance', reason: 'Responder: boosters every four weeks', everyDays: 28 }, staff.physician);
-  await at('2026-04-02T16:00:00Z');
-  await send({ type: 'therapy.sessionAttended', attendedAt: '2026-04-02T15:00:00Z' }, staff.therapist);
-  await runInfusion();
+  await d.send({ type: 'response.decided', decision: 'maintenance', reason: 'Responder: boosters every four weeks', everyDays: 28 }, physician);
+  await d.at('2026-04-02T16:00:00Z');
+  await d.send({ type: 'therapy.sessionAttended', attendedAt: '2026-04-02T15:00:00Z' }, therapist);
+  await calmSession(d, infusion);
 
-  const view = await engine.get(id);
+  const view = await d.view();
   const journal = await engine.history(id);
-  const timeline = journal.map(toRow);
-  return { view, context: view.context, timeline, effects, journal };
-}
-
-async function scheduleDue(engine: { get(id: string): Promise<JourneyView<KetamineJourneyContext>> }, id: string, number: number): Promise<string | undefined> {
-  const ctx = (await engine.get(id)).context;
-  return ctx.schedule.find((s) => s.number === number)?.dueAt;
-}
-
-/** The timeline as aligned text lines. */
-export function formatTimeline(rows: readonly TimelineRow[]): string[] {
-  const width = (key: keyof TimelineRow) => Math.max(...rows.map((r) => r[key].length));
-  const [a, e] = [width('actor'), width('event')];
-  const lines: string[] = [];
-  let day = '';
-  for (const r of rows) {
-    if (r.at.slice(0, 10) !== day && day !== '') lines.push('');
-    day = r.at.slice(0, 10);
-    lines.push(`${r.at}  ${r.actor.padEnd(a)}  ${r.event.padEnd(e)}  → ${r.state}`);
-  }
-  return lines;
-}
-
-async function main(): Promise<void> {
-  const started = performance.now();
-  const { view, context, timeline, effects } = await runFlagship();
-  const elapsed = performance.now() - started;
-  console.log('IV ketamine for generalized anxiety: referral → screening → induction → response review → maintenance\n');
-  for (const line of formatTimeline(timeline)) console.log(line);
+  const context = view.context;
   const response = context.response;
   const next = context.schedule.find((s) => s.status === 'planned');
-  console.log('');
-  console.log(`Now:       ${shortState(view.stateLabel)} (phase ${view.phase})`);
-  console.log(`Sessions:  ${context.sessions.filter((s) => s.outcome === 'completed').length} completed`);
-  if (response) {
-    console.log(
-      `Response:  ${response.instrument} ${response.baseline} → ${response.current} (${response.dropPercent}% drop; response at ${response.thresholdPercent}%: ${response.responded ? 'yes' : 'no'}; remission: ${response.remission ? 'yes' : 'no'})`,
-    );
-  }
-  if (next) console.log(`Next:      maintenance session ${next.number} due ${next.dueAt.slice(0, 16).replace('T', ' ')} UTC`);
-  console.log(`Therapy:   ${context.therapy.sessionsAttended} sessions attended, ${context.therapy.lapses} lapses`);
-  console.log(`Effects:   ${effects.length} delivered (${[...new Set(effects.map((e) => e.type))].join(', ')})`);
-  console.log(`Ran ${timeline.length} journal entries over ${Math.round((Date.parse(timeline[timeline.length - 1]?.at.replace(' ', 'T') + ':00Z') - Date.parse('2026-03-02T08:30:00Z')) / 86_400_000)} days of care in ${Math.round(elapsed)} ms.`);
+  const reminderOutcomes = await reminders.outcomes(id);
+  return {
+    title: 'IV ketamine for generalized anxiety: referral → screening → induction → response review → maintenance',
+    timeZone: TIME_ZONE,
+    rows: timeline.rows,
+    summary: [
+      `Now:       ${shortState(view.stateLabel)} (phase ${view.phase})`,
+      `Sessions:  ${context.sessions.filter((s) => s.outcome === 'completed').length} completed`,
+      ...(response
+        ? [
+            `Response:  ${response.instrument} ${response.baseline} → ${response.current} (${response.dropPercent}% drop; response at ${response.thresholdPercent}%: ${response.responded ? 'yes' : 'no'}; remission: ${response.remission ? 'yes' : 'no'})`,
+          ]
+        : []),
+      ...(next ? [`Next:      maintenance session ${next.number} on ${formatLocal(next.dueAt, TIME_ZONE)}`] : []),
+      `Therapy:   ${context.therapy.sessionsAttended} sessions attended, ${context.therapy.lapses} lapses`,
+      `Reminders: ${sent.length} sent (${summarizeKinds(sent)}); ${reminderOutcomes.filter((r) => r.outcome === 'confirmed').length} confirmed by the patient`,
+      `Journal:   ${journal.length} entries over ${Math.round((Date.parse(journal.at(-1)?.at ?? '') - Date.parse(journal[0]?.at ?? '')) / 86_400_000)} days of care`,
+    ],
+    view,
+    context,
+    effects,
+    journal,
+    proposals,
+    typedIn,
+    reminders: sent,
+    reminderOutcomes,
+  };
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
+/** `session.upcoming ×14, session.fasting ×7, ...`: how many of each kind. */
+function summarizeKinds(messages: readonly ReminderMessage[]): string {
+  const counts = new Map<string, number>();
+  for (const m of messages) counts.set(m.kind, (counts.get(m.kind) ?? 0) + 1);
+  return [...counts].map(([kind, n]) => `${kind} ×${n}`).join(', ');
+}
+
+/** A submission the example expects to be accepted. */
+async function submitted(pending: Promise<{ ok: true } | { ok: false; error: Error }>): Promise<void> {
+  const result = await pending;
+  if (!result.ok) throw result.error;
 }

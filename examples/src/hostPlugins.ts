@@ -3,7 +3,8 @@
 //   pnpm --filter @carejourney/examples run plugins
 //
 // - `session-reminders` schedules a durable reminder the day before every planned session and
-//   hands it to the host's messaging when due. The plugin sees only the opaque patientRef: the
+//   hands it to the host's messaging when due: the idea in a few lines (the flagship runs the full
+//   @carejourney/plugin-reminders beside it). The plugin sees only the opaque patientRef: the
 //   host looks up the phone number itself, so no PHI enters the journey.
 // - `audit-trail` writes one line per applied event to the host's audit sink, de-duplicated on
 //   the delivery id (outbox delivery is at least once).

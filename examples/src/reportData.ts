@@ -14,7 +14,7 @@ import {
   type ResponseResult,
   type RouteProtocol,
 } from '@carejourney/core';
-import { shortState } from './flagship.js';
+import { shortState } from './timeline.js';
 import type { ReportSource } from './reportJourneys.js';
 
 /** An instant in the clinic's zone. */

@@ -59,4 +59,62 @@ export const reportJourneys: Readonly<Record<string, ReportJourney>> = {
       return { title: 'IV ketamine for generalized anxiety (flagship example)', view, journal, effects };
     },
   },
+  esketamine: {
+    description: 'Esketamine nasal spray: REMS enrolment, twice then once weekly, the REMS monitoring forms',
+    async load() {
+      const { runEsketamine } = await import('./esketamine.js');
+      const { title, view, journal, effects } = await runEsketamine();
+      return { title, view, journal, effects };
+    },
+  },
+  'at-home': {
+    description: 'Sublingual ketamine at home with a trusted adult: sessions the patient records',
+    async load() {
+      const { runAtHome } = await import('./atHome.js');
+      const { title, view, journal, effects } = await runAtHome();
+      return { title, view, journal, effects };
+    },
+  },
+  ineligible: {
+    description: 'History of psychosis: the screening plugin proposes ineligible, the physician decides',
+    async load() {
+      const { runIneligible } = await import('./ineligible.js');
+      const { title, view, journal, effects } = await runIneligible();
+      return { title, view, journal, effects };
+    },
+  },
+  'bp-hold': {
+    description: 'BP above the limit, a stop rule, a serious adverse event, a transfer, a hold and a resume',
+    async load() {
+      const { runBpHold } = await import('./bpHold.js');
+      const { title, view, journal, effects } = await runBpHold();
+      return { title, view, journal, effects };
+    },
+  },
+  'rems-plugin': {
+    description: 'Host plugins: REMS filing with durable retries, an out-of-pocket estimate',
+    async load() {
+      const { runRemsPlugin } = await import('./remsPlugin.js');
+      const { title, view, journal, effects } = await runRemsPlugin();
+      return { title, view, journal, effects };
+    },
+  },
+  sqlite: {
+    description: 'SQLite: an engine process killed mid-course, a second one completes it (two processes)',
+    async load() {
+      const { runSqliteRestart } = await import('./sqliteRestart.js');
+      const { title, view, journal, effects } = await runSqliteRestart();
+      return { title, view, journal, effects };
+    },
+  },
+  postgres: {
+    description: 'PostgreSQL: the first patient of a morning run by a clinic app and two workers (needs the local server)',
+    async load() {
+      const { runPostgresWorkers } = await import('./postgresWorkers.js');
+      const { title, views, journals, effects, workerEffects } = await runPostgresWorkers();
+      const [view, journal] = [views[0], journals[0]];
+      if (!view || !journal) throw new Error('the postgres example ran no journey');
+      return { title, view, journal, effects: [...effects, ...workerEffects].filter((e) => e.journeyId === view.id) };
+    },
+  },
 };

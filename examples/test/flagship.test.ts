@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { formatTimeline, runFlagship, shortState } from '../src/flagship.js';
+import { runFlagship } from '../src/flagship.js';
+import { formatTimeline } from '../src/timeline.js';
 
 describe('flagship example: an IV ketamine course for generalized anxiety', () => {
-  it('runs from referral into maintenance with concurrent therapy and prints a timeline', async () => {
-    const { view, context, timeline, effects } = await runFlagship();
+  it('runs from referral into maintenance with the screening plugin and concurrent therapy', async () => {
+    const { view, context, rows, effects, journal, proposals, timeZone, typedIn } = await runFlagship();
 
     expect(view.stateLabel).toBe('care.clinical.treatment.course.maintenance.waiting|care.therapy.active');
     expect(view.phase).toBe('maintenance');
@@ -18,32 +19,63 @@ describe('flagship example: an IV ketamine course for generalized anxiety', () =
       [6, 'induction', 'completed'],
       [7, 'maintenance', 'completed'],
     ]);
-    expect(context.response).toMatchObject({ instrument: 'GAD-7', baseline: 17, current: 7, responded: true });
+    // 0.5 mg/kg of the recorded 68 kg, as the plan says.
+    expect(journal.filter((e) => e.type === 'dose.recorded').map((e) => e.payload['amountMg'])).toEqual([34, 34, 34, 34, 34, 34, 34]);
+    expect(context.response).toMatchObject({ instrument: 'GAD-7', baseline: 17, current: 7, responded: true, remission: false });
     expect(context.schedule.find((s) => s.status === 'planned')).toMatchObject({ number: 8, phase: 'maintenance', dueAt: '2026-05-15T08:00:00.000Z' }); // 10:00 in Berlin, summer time
     expect(context.therapy).toMatchObject({ therapistRef: 'therapist-204', sessionsAttended: 3, lapses: 0 });
-    expect(effects.some((e) => e.type === 'safety.alert')).toBe(false);
 
-    // The timeline: when, who, what, and the resulting state.
-    expect(timeline[0]).toEqual({ at: '2026-03-02 08:30', actor: 'coordinator coord-ana', event: 'journey.start', state: 'referral' });
-    expect(timeline.filter((r) => r.event === '⏱ session.observationElapsed')).toHaveLength(7);
-    expect(timeline.find((r) => r.event === 'response.decided')).toMatchObject({ actor: 'physician md-chen', state: 'maintenance › waiting · therapy: active' });
-    expect(effects.filter((e) => e.type === 'care.alert')).toEqual([]);
-    expect(timeline.find((r) => r.event === 'induction.started')?.state).toBe('induction › waiting · therapy: active');
-    expect(timeline[timeline.length - 1]).toEqual({
-      at: '2026-04-17 09:00',
-      actor: 'nurse rn-bo',
-      event: 'session.discharged',
-      state: 'maintenance › waiting · therapy: active',
-    });
-    const lines = formatTimeline(timeline);
-    expect(lines[0]).toMatch(/^2026-03-02 08:30 {2}coordinator coord-ana +journey\.start +→ referral$/);
+    // The screening plugin scored the questionnaires and proposed; the physician decided.
+    const assessments = journal.filter((e) => e.type === 'assessment.recorded');
+    expect(assessments.map((e) => [e.payload['instrument'], e.payload['total'] ?? e.payload['risk'], e.actor.id])).toEqual([
+      ['GAD-7', 17, 'screening-plugin'],
+      ['PHQ-9', 12, 'screening-plugin'],
+      ['C-SSRS', 'none', 'rn-bo'],
+      ['GAD-7', 7, 'screening-plugin'],
+    ]);
+    expect(assessments.every((e) => typeof e.payload['responseRef'] === 'string')).toBe(true);
+    expect(proposals.map((p) => p.outcome)).toEqual(['eligible-pending-review']);
+    expect(typedIn.ok ? 'accepted' : typedIn.error.code).toBe('CJ_ERR_VETOED');
+    expect(rows.find((r) => r.kind === 'refused')).toMatchObject({ actor: 'nurse rn-bo', event: '✗ assessment.recorded' });
+    expect(journal.find((e) => e.type === 'eligibility.decided')).toMatchObject({ actor: { role: 'physician' }, payload: { outcome: 'eligible' } });
+
+    // Calm course: no alert of any kind; the proposal of the response review and the BP checks.
+    expect(effects.filter((e) => e.type === 'safety.alert' || e.type === 'care.alert')).toEqual([]);
+    expect(effects.filter((e) => e.type === 'response.proposed')).toHaveLength(1);
+    expect(effects.filter((e) => e.type === 'monitoring.checkDue')).toHaveLength(7);
+
+    // The timeline: a row per journal entry plus the plugin's proposal, in the clinic's zone.
+    expect(rows.filter((r) => r.seq !== null)).toHaveLength(journal.length);
+    expect(rows.find((r) => r.kind === 'note')?.event).toMatch(/^» screening proposes eligible-pending-review/);
+    const lines = formatTimeline(rows, { timeZone, colour: false });
+    expect(lines[0]).toMatch(/^2026-03-02 Mon 09:30 {2}coordinator coord-ana +journey\.start +→ referral$/);
+    expect(lines.find((l) => l.includes('response.decided'))).toMatch(/^2026-03-20 Fri 11:00 {2}physician md-chen +response\.decided maintenance, every 28 days +→ maintenance › waiting · therapy: active$/);
+    expect(lines.filter((l) => l.includes('session.discharged')).at(-1)).toMatch(/^2026-04-17 Fri 11:00 {2}nurse rn-bo +session\.discharged +→ maintenance › waiting · therapy: active$/);
+    expect(lines.at(-1)).toMatch(/^2026-04-17 Fri 11:00 {2}reminders → patient +✉ discharge\.noDriving +by sms$/);
   });
 
-  it('shortens state labels for the timeline', () => {
-    expect(shortState('care.clinical.treatment.course.induction.session.dosed.monitoring|care.therapy.active')).toBe(
-      'induction › session › dosed › monitoring · therapy: active',
-    );
-    expect(shortState('care.clinical.treatment.onHold|care.therapy.lapsed')).toBe('onHold · therapy: lapsed');
-    expect(shortState('completed')).toBe('completed');
+  it('sends the reminders on time, each once, and the clinic is never told of an unconfirmed ride', async () => {
+    const { reminders, reminderOutcomes, journal, rows } = await runFlagship();
+    const kinds = (k: string) => reminders.filter((m) => m.kind === k);
+    // Per session: 48 h, 24 h and 2 h before, fasting, the ride home; after it, the no-driving notice.
+    expect(kinds('session.upcoming')).toHaveLength(21);
+    expect(kinds('session.fasting')).toHaveLength(7);
+    expect(kinds('transport.confirm')).toHaveLength(7);
+    expect(kinds('discharge.noDriving')).toHaveLength(7);
+    expect(kinds('monitoring.bpCheck').every((m) => m.audience === 'clinic')).toBe(true);
+    // The patient confirmed every ride, so no "companion unconfirmed" went to the clinic.
+    expect(kinds('companion.unconfirmed')).toEqual([]);
+    expect(reminderOutcomes.filter((r) => r.outcome === 'confirmed')).toHaveLength(7);
+    expect(reminders.every((m) => !m.late && m.attempt === 1 && m.patientRef === 'pt-8842')).toBe(true);
+    expect(new Set(reminders.map((m) => m.deliveryId)).size).toBe(reminders.length);
+    // No reminder in quiet hours (21:00-08:00 Berlin) except the safety notice, which ignores them.
+    const quiet = rows.filter((r) => r.kind === 'reminder').filter((r) => {
+      const hour = Number(new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: 'Europe/Berlin' }).format(r.atMs));
+      return hour >= 21 ? new Date(r.atMs).getUTCMinutes() > 0 || hour > 21 : hour < 8;
+    });
+    expect(quiet.filter((r) => !r.event.includes('noDriving'))).toEqual([]);
+    // Each no-driving notice goes out at its discharge.
+    const discharges = journal.filter((e) => e.type === 'session.discharged').map((e) => Date.parse(e.at));
+    expect(rows.filter((r) => r.event === '✉ discharge.noDriving').map((r) => r.atMs)).toEqual(discharges);
   });
 });

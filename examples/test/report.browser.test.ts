@@ -255,6 +255,28 @@ describe('journey report in Chromium', () => {
     }
   }, 60_000);
 
+  // Every example journey that runs in this process (the SQLite and PostgreSQL ones run child
+  // processes and are reported with `pnpm report sqlite|postgres`).
+  const inProcess = Object.keys(reportJourneys).filter((name) => !['flagship', 'sqlite', 'postgres'].includes(name));
+  it.each(inProcess)('renders the %s example journey offline, without console errors, with its timeline, sessions and alerts', async (name) => {
+    const source = await reportJourneys[name]!.load();
+    const { page, problems, requests, url } = await openReport(source, `report-${name}`);
+    try {
+      expect(problems).toEqual([]);
+      expect(requests).toEqual([url]);
+      const dom = await readPage(page);
+      const { journal, view, effects } = source;
+      expect(dom.chartsRendered).toBe(true);
+      expect(dom.timelineRows).toBe(journal.length);
+      expect(dom.bpSessions).toHaveLength(entriesOf(journal, 'session.checkedIn').length);
+      expect(pointsBySession(dom.bpPoints)).toEqual(journalBpPoints(journal, view.context).filter((points) => points.length > 0));
+      expect(dom.alerts).toHaveLength(effects.filter((e) => e.type === 'safety.alert' || e.type === 'care.alert').length);
+      expect(dom.holds).toHaveLength(view.context.tally.holds + (view.context.hold ? 1 : 0));
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
   it('keeps docs/journey.svg current: it parses, names every state, and matches a fresh render of the machine', async () => {
     // A fresh render is compared by structure (labels and edges), not bytes: node positions come
     // from text measured with the fonts the machine has, so they differ between machines.

@@ -45,7 +45,7 @@ describe('journey report data and page', () => {
     expect(ybocs.remissionAtMost).toBe(protocol.response.remissionAtMost['Y-BOCS']);
     // Local times in the clinic's zone: 07:00 UTC is 16:00 in Tokyo.
     expect(data.timeline[0]).toMatchObject({ seq: 1, event: 'journey.start', actorRole: 'coordinator', at: { date: '2026-06-01', time: '16:00' } });
-    expect(data.statePath.map((s) => s.state)).toEqual(['referral', 'intake › screening · therapy: notLinked']);
+    expect(data.statePath.map((s) => s.state)).toEqual(['referral', 'intake › screening']);
 
     const html = reportHtml(data);
     expect(html).toContain('No sessions yet.');
@@ -68,7 +68,7 @@ describe('journey report data and page', () => {
       const path = await writeReport('flagship', dir);
       expect(path).toBe(join(dir, 'flagship.html'));
       expect(readFileSync(path, 'utf8')).toContain('IV ketamine for generalized anxiety');
-      await expect(writeReport('toString', dir)).rejects.toThrow('No journey named "toString" to report. Known: flagship');
+      await expect(writeReport('toString', dir)).rejects.toThrow('No journey named "toString" to report. Known: flagship, esketamine, at-home, ineligible, bp-hold, rems-plugin, sqlite, postgres');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

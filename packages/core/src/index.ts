@@ -13,7 +13,7 @@
  *   store: new MemoryStore(),
  *   protocol: { timeZone: 'Europe/Berlin', acceptUnconfirmedDefaults: true },
  * });
- * const coordinator = { id: 'coord-1', role: 'coordinator' };
+ * const coordinator = { id: 'coord-1', role: 'coordinator' } as const;
  * const { id } = await engine.start({
  *   patientRef: 'pt-8842',
  *   actor: coordinator,
@@ -77,6 +77,7 @@ export type {
   RefusedNotice,
   TimerFiredNotice,
   TransitionNotice,
+  JourneyEndedEffect,
 } from './engine/EngineEvents.js';
 export { flattenState } from './engine/flattenState.js';
 export { replayJournal } from './engine/replayJournal.js';
@@ -140,6 +141,7 @@ export {
 export type { KetamineEventPayload, KetamineEventType, KetamineJourneyInput, KetamineTimerEventType } from './journey/events.js';
 export { ketamineJourneyRules } from './journey/guards.js';
 export { ketamineRoutingConditions } from './journey/routingConditions.js';
+export type { MachineEvent as KetamineMachineEvent } from './journey/contextUpdates.js';
 export type { RoutingCondition, KetamineRoutingConditionName } from './journey/routingConditions.js';
 export { KETAMINE_RULE_PARAMETERS } from './journey/ruleParameters.js';
 export type { KetamineRuleName } from './journey/guards.js';
@@ -147,6 +149,13 @@ export { ketamineJourneyPolicy, KETAMINE_ROLES } from './journey/policy.js';
 export type { KetamineRole } from './journey/policy.js';
 export { initialKetamineContext, ketamineContextSchema, RECENT_SESSIONS } from './journey/context.js';
 export type {
+  ActorRef,
+  Stamp,
+  BloodPressure,
+  VitalsReading,
+  SessionPhase,
+  ScheduledStatus,
+  SessionOutcome,
   KetamineJourneyContext,
   KetamineMachineInput,
   SessionRecord,

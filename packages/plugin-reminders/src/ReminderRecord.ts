@@ -9,21 +9,58 @@ import { z } from 'zod';
  * - `suppressed`: it came due but did not go out (`reason`);
  * - `cancelled`: it was withdrawn before it came due (`reason`);
  * - `confirmed`: the host recorded the patient's confirmation (e.g. of a ride home).
+ *
+ * @example
+ * ```ts
+ * const counts = Object.fromEntries(REMINDER_OUTCOMES.map((o) => [o, records.filter((r) => r.outcome === o).length]));
+ * ```
  */
 export const REMINDER_OUTCOMES = ['delivered', 'attempt-failed', 'failed', 'suppressed', 'cancelled', 'confirmed'] as const;
+/**
+ * What happened to a reminder: one of {@link REMINDER_OUTCOMES}.
+ *
+ * @example
+ * ```ts
+ * const final: ReminderOutcome[] = ['delivered', 'failed', 'suppressed'];
+ * ```
+ *
+ * @useDeclaredType
+ */
 export type ReminderOutcome = (typeof REMINDER_OUTCOMES)[number];
 
 /**
  * Why a reminder did not go out: the patient opted out; the journey is on hold or ended; what it
  * was about changed (a session moved, was cancelled or began); its moment passed (after downtime);
  * a confirmation made it unnecessary; its rule was removed from the configuration.
+ *
+ * @example
+ * ```ts
+ * REMINDER_REASONS.includes('opt-out'); // true
+ * ```
  */
 export const REMINDER_REASONS = ['opt-out', 'hold', 'ended', 'stale', 'expired', 'confirmed', 'rule-removed'] as const;
+/**
+ * Why a reminder did not go out: one of {@link REMINDER_REASONS}.
+ *
+ * @example
+ * ```ts
+ * const optedOut = (await reminders.outcomes(journeyId)).filter((r) => r.reason === ('opt-out' satisfies ReminderReason));
+ * ```
+ *
+ * @useDeclaredType
+ */
 export type ReminderReason = (typeof REMINDER_REASONS)[number];
 
 const isoInstant = z.iso.datetime({ offset: true });
 
-/** One line of a journey's reminder record. JSON; no PHI (opaque ids, kinds, times, counts). */
+/**
+ * One line of a journey's reminder record. JSON; no PHI (opaque ids, kinds, times, counts).
+ *
+ * @example
+ * ```ts
+ * const valid = reminderRecordSchema.safeParse(JSON.parse(row.record)).success;
+ * ```
+ */
 export const reminderRecordSchema = z.strictObject({
   /** Unique: the same outcome recorded twice (after a redelivery) is stored once. */
   id: z.string().min(1).max(300),
@@ -58,7 +95,19 @@ export const reminderRecordSchema = z.strictObject({
   at: isoInstant,
 });
 
-/** One line of a journey's reminder record. */
+/**
+ * One line of a journey's reminder record: which reminder (`deliveryId`, `rule`, `kind`), what
+ * happened (`outcome`, `reason`), on which channel and attempt, and when.
+ *
+ * @example
+ * ```ts
+ * for (const r of await reminders.outcomes(journeyId)) {
+ *   console.log(`${r.at} ${r.kind} ${r.outcome}${r.reason ? ` (${r.reason})` : ''}`);
+ * }
+ * ```
+ *
+ * @useDeclaredType
+ */
 export type ReminderRecord = z.infer<typeof reminderRecordSchema>;
 
 /**

@@ -3,7 +3,14 @@ import { CareJourneyError, isCareJourneyError } from '@carejourney/core';
 import type { ReminderLog } from './ReminderLog.js';
 import { parseReminderRecord, reminderRecordSchema, type ReminderRecord } from './ReminderRecord.js';
 
-/** How `SqliteReminderLog` opens its database. */
+/**
+ * How `SqliteReminderLog` opens its database.
+ *
+ * @example
+ * ```ts
+ * const log = new SqliteReminderLog({ path: 'clinic.db', synchronous: 'full', busyTimeoutMs: 5000 });
+ * ```
+ */
 export interface SqliteReminderLogOptions {
   /**
    * The database file, typically the `SqliteStore`'s own file (the log adds its own table), or

@@ -1,3 +1,33 @@
+/**
+ * Durable reminders for the ketamine-for-anxiety journey, delivered through the host's own
+ * channels (SMS, e-mail, push, a staff pager): rules derive reminders from the journey's schedule,
+ * sessions, events and effects; each is a durable timer in the journey store, moved by quiet hours
+ * in the patient's zone, cancelled by a hold, retried with backoff, and recorded in a log. Messages
+ * carry an opaque patientRef, a template key and variables; the host writes the words.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, ketamineAnxietyJourney, MemoryStore } from '@carejourney/core';
+ * import { remindersPlugin } from '@carejourney/plugin-reminders';
+ *
+ * const reminders = remindersPlugin({
+ *   deliver: async (message) => {
+ *     await sms.send({ idempotencyKey: message.deliveryId, patientRef: message.patientRef, template: message.templateKey, variables: message.variables });
+ *   },
+ *   rules: { 'session.upcoming': { offsetsHours: [24, 2] } },
+ * });
+ * const engine = createEngine({
+ *   definition: ketamineAnxietyJourney,
+ *   store: new MemoryStore(),
+ *   protocol: { timeZone: 'Europe/Berlin', acceptUnconfirmedDefaults: true },
+ *   plugins: [reminders],
+ * });
+ * await engine.runDue(); // sends the reminders that are due
+ * await reminders.outcomes(journeyId); // what happened to each
+ * ```
+ *
+ * @module @carejourney/plugin-reminders
+ */
 // The public contract of @carejourney/plugin-reminders: named exports only.
 export { remindersPlugin } from './remindersPlugin.js';
 export type { RemindersPlugin, RemindersEvents, ReminderFailedNotice, ReminderWarning } from './remindersPlugin.js';
@@ -8,6 +38,7 @@ export type { ReminderMessage, Deliver, DeliverResult } from './ReminderMessage.
 export { defineReminderRule } from './rules/defineReminderRule.js';
 export type {
   ReminderRule,
+  ReminderRuleCommon,
   ViewReminderRule,
   EventReminderRule,
   EffectReminderRule,

@@ -1,6 +1,14 @@
 import type { JourneyView } from '@carejourney/core';
 
-/** Where a journey stands for reminders: patient reminders go out only while it is in care. */
+/**
+ * Where a journey stands for reminders: patient reminders go out only while it is in care.
+ *
+ * @example
+ * ```ts
+ * const standing: JourneyStanding = journeyStanding(await engine.get(journeyId));
+ * if (standing.onHold) console.log('patient reminders wait until a clinician resumes treatment');
+ * ```
+ */
 export interface JourneyStanding {
   /** Ended, or ending: an outcome is recorded (a journey waiting for REMS forms has ended clinically) or pending. */
   readonly ended: boolean;

@@ -7,6 +7,12 @@ import { isSafetyCriticalKind, PATIENT_REMINDER_KINDS, type OptOutKind, type Pat
  * patient opted out of. The type admits only kinds a patient may opt out of; a safety-critical
  * kind (`discharge.noDriving`, `session.fasting`, `transport.confirm`, `trustedAdult.confirm`)
  * does not compile, and is refused at run time too.
+ *
+ * @example
+ * ```ts
+ * const preferences: ReminderPreferences = { optOut: ['maintenance.due'], channels: { 'session.upcoming': 'email' } };
+ * remindersPlugin({ deliver, preferences: async ({ patientRef }) => (await prefs.load(patientRef)) ?? preferences });
+ * ```
  */
 export interface ReminderPreferences {
   readonly optOut?: readonly OptOutKind[];
@@ -16,7 +22,15 @@ export interface ReminderPreferences {
 const channelSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,50}$/, 'must be a channel name (1-50 letters, digits, dots, dashes, colons or underscores)');
 const patientKind = z.union([z.enum(PATIENT_REMINDER_KINDS), z.string().regex(/^custom\.[A-Za-z0-9._-]{1,60}$/, 'must be a patient reminder kind or custom.<name>')]);
 
-/** Validates preferences; safety-critical kinds cannot be opted out of. */
+/**
+ * Validates preferences; safety-critical kinds cannot be opted out of. {@link parseReminderPreferences}
+ * uses it and throws a typed error instead.
+ *
+ * @example
+ * ```ts
+ * reminderPreferencesSchema.safeParse({ optOut: ['session.fasting'] }).success; // false: safety-critical
+ * ```
+ */
 export const reminderPreferencesSchema = z.strictObject({
   optOut: z
     .array(

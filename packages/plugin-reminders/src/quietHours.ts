@@ -1,7 +1,15 @@
 import { zonedParts as localParts } from './zonedTime.js';
 import { localDayAt } from './localTime.js';
 
-/** Quiet hours in the patient's local time, e.g. `{ start: '21:00', end: '08:00' }`. */
+/**
+ * Quiet hours in the patient's local time, e.g. `{ start: '21:00', end: '08:00' }`.
+ *
+ * @example
+ * ```ts
+ * const quietHours: QuietHours = { start: '22:00', end: '07:30' };
+ * remindersPlugin({ deliver, quietHours });
+ * ```
+ */
 export interface QuietHours {
   /** `HH:MM`: from this minute on, nothing goes out... */
   readonly start: string;
@@ -13,6 +21,12 @@ export interface QuietHours {
  * How a reminder due in quiet hours moves: `earlier` to when they begin (instructions before the
  * moment they are about, e.g. a session), `later` to when they end (follow-ups after it), or
  * `ignore` (safety notices and staff reminders go out at once).
+ *
+ * @example
+ * ```ts
+ * const move: QuietHoursMove = 'earlier'; // a pre-session instruction goes out the evening before
+ * applyQuietHours(Date.parse('2027-03-29T04:00:00Z'), move, { start: '21:00', end: '08:00' }, 'Europe/Berlin');
+ * ```
  */
 export type QuietHoursMove = 'earlier' | 'later' | 'ignore';
 

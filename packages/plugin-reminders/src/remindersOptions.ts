@@ -9,13 +9,36 @@ import type { RetryPolicy } from './retryDelay.js';
 import { defaultRuleOptionsSchema, type DefaultRuleOptions } from './rules/defaultReminderRules.js';
 import type { ReminderRule } from './rules/ReminderRule.js';
 
-/** Who a host resolver is asked about: opaque ids only. */
+/**
+ * Who a host resolver is asked about: opaque ids only.
+ *
+ * @example
+ * ```ts
+ * const patientTimeZone = async ({ patientRef }: ReminderPatient) => (await patients.settingsOf(patientRef))?.timeZone;
+ * remindersPlugin({ deliver, patientTimeZone });
+ * ```
+ */
 export interface ReminderPatient {
   readonly patientRef: string;
   readonly journeyId: string;
 }
 
-/** Options of {@link remindersPlugin}. Only `deliver` is required. */
+/**
+ * Options of {@link remindersPlugin}. Only `deliver` is required.
+ *
+ * @example
+ * ```ts
+ * const options: RemindersOptions = {
+ *   deliver,
+ *   log: new SqliteReminderLog({ path: 'clinic.db' }),
+ *   patientTimeZone: ({ patientRef }) => timeZones.get(patientRef),
+ *   quietHours: { start: '21:00', end: '08:00' },
+ *   channels: { patient: 'sms', clinic: 'clinic-inbox', byKind: { 'monitoring.vitalsOverdue': 'pager' } },
+ *   rules: { 'therapy.followUp': false },
+ * };
+ * const reminders = remindersPlugin(options);
+ * ```
+ */
 export interface RemindersOptions {
   /** The host's channels: called with a stable `deliveryId`, a template key and variables. */
   readonly deliver: Deliver;
@@ -62,6 +85,7 @@ const customRuleSchema = z
     on: z.enum(['view', 'event', 'effect']),
     event: z.enum(Object.keys(ketamineJourneyEvents) as [string, ...string[]]).optional(),
     effect: z.string().min(1).max(100).optional(),
+    /** The rule's planner (see {@link ViewReminderRule.plan}). */
     plan: fn('plan'),
     safetyNotice: z.boolean().optional(),
     safetyCritical: z.boolean().optional(),
@@ -75,13 +99,26 @@ const customRuleSchema = z
     if (r.safetyNotice === true && r.quietHours !== 'ignore') ctx.addIssue({ code: 'custom', path: ['quietHours'], message: "a safety notice ignores quiet hours: use 'ignore'" });
   });
 
-/** Validates {@link RemindersOptions}; defaults filled in. */
+/**
+ * Validates {@link RemindersOptions}; defaults filled in. `remindersPlugin` runs it and refuses bad
+ * options with `CJ_ERR_INVALID_CONFIG` naming each field.
+ *
+ * @example
+ * ```ts
+ * const resolved = remindersOptionsSchema.parse({ deliver });
+ * resolved.quietHours; // { start: '21:00', end: '08:00' }
+ * resolved.retry; // { maxAttempts: 5, initialDelayMinutes: 1, maxDelayMinutes: 60 }
+ * ```
+ */
 export const remindersOptionsSchema = z.strictObject({
+  /** The host's channels (see {@link RemindersOptions.deliver}). */
   deliver: fn('deliver'),
   log: z
     .custom<ReminderLog>((v) => v !== null && typeof v === 'object' && typeof (v as ReminderLog).append === 'function' && typeof (v as ReminderLog).list === 'function', 'must be a ReminderLog (append and list)')
     .optional(),
+  /** The patient's IANA time zone (see {@link RemindersOptions.patientTimeZone}). */
   patientTimeZone: fn('patientTimeZone').optional(),
+  /** The patient's preferences (see {@link RemindersOptions.preferences}). */
   preferences: fn('preferences').optional(),
   quietHours: z
     .strictObject({ start: hhmm, end: hhmm })

@@ -29,7 +29,15 @@ import type { PlannedReminder, ReminderEffect, ReminderPlanInput, ReminderRule, 
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-/** Told when a reminder's delivery gave up (after every attempt). */
+/**
+ * Told when a reminder's delivery gave up (after every attempt).
+ *
+ * @example
+ * ```ts
+ * reminders.on('reminder.failed', ({ journeyId, kind, attempts, escalationId }: ReminderFailedNotice) =>
+ *   log.warn(`${kind} for ${journeyId} failed after ${attempts} attempts${escalationId ? '; the clinic was told' : ''}`));
+ * ```
+ */
 export interface ReminderFailedNotice {
   readonly journeyId: string;
   readonly deliveryId: string;
@@ -41,7 +49,14 @@ export interface ReminderFailedNotice {
   readonly escalationId: string | null;
 }
 
-/** Something the plugin worked around without losing a reminder (e.g. an unknown time zone). */
+/**
+ * Something the plugin worked around without losing a reminder (e.g. an unknown time zone).
+ *
+ * @example
+ * ```ts
+ * reminders.on('warning', ({ journeyId, code, message }: ReminderWarning) => log.warn(`${journeyId} ${code}: ${message}`));
+ * ```
+ */
 export interface ReminderWarning {
   readonly journeyId: string;
   readonly code: 'CJ_ERR_INVALID_CONFIG' | 'CJ_ERR_INVALID_INPUT' | 'CJ_ERR_PLUGIN';
@@ -49,15 +64,36 @@ export interface ReminderWarning {
   readonly message: string;
 }
 
-/** What a reminders plugin reports to the host. */
+/**
+ * What a reminders plugin reports to the host, by event name; listen with `reminders.on`.
+ *
+ * @example
+ * ```ts
+ * const stop = reminders.on('outcome', (record) => metrics.count('reminder', { kind: record.kind, outcome: record.outcome }));
+ * stop(); // removes the listener
+ * ```
+ */
 export interface RemindersEvents {
   /** Every record appended to the log (delivered, failed, suppressed, cancelled, ...). */
   outcome: (record: ReminderRecord) => void;
+  /** A reminder's delivery gave up after its last attempt. */
   'reminder.failed': (notice: ReminderFailedNotice) => void;
+  /** Something the plugin worked around (e.g. an unknown time zone); no reminder was lost. */
   warning: (warning: ReminderWarning) => void;
 }
 
-/** The plugin, plus what the host asks of it. */
+/**
+ * The plugin, plus what the host asks of it: the outcomes of a journey's reminders, a patient's
+ * confirmation, and listeners.
+ *
+ * @example
+ * ```ts
+ * const reminders: RemindersPlugin = remindersPlugin({ deliver });
+ * const engine = createEngine({ definition: ketamineAnxietyJourney, store, protocol, plugins: [reminders] });
+ * // The patient replied "yes" to the ride-home reminder:
+ * await reminders.confirm(journeyId, deliveryId);
+ * ```
+ */
 export interface RemindersPlugin extends CareJourneyPlugin {
   /** The log the outcomes go to. */
   readonly log: ReminderLog;

@@ -1,4 +1,12 @@
-/** Exponential backoff between delivery attempts. */
+/**
+ * Exponential backoff between delivery attempts.
+ *
+ * @example
+ * ```ts
+ * const retry: RetryPolicy = { maxAttempts: 3, initialDelayMinutes: 5, maxDelayMinutes: 30 };
+ * remindersPlugin({ deliver, retry }); // waits 5, then 10 minutes
+ * ```
+ */
 export interface RetryPolicy {
   /** Attempts in all, the first included (default 5). */
   readonly maxAttempts: number;

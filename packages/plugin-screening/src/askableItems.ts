@@ -1,8 +1,24 @@
 import type { InstrumentDefinition, InstrumentItem } from './instrumentDefinition.js';
 
-/** One answer: an answer option's value for choice items, yes (true) or no (false) for boolean ones. */
+/**
+ * One answer: an answer option's value for choice items, yes (true) or no (false) for boolean ones.
+ *
+ * @example
+ * ```ts
+ * const gad7Item1: AnswerValue = 2; // 'More than half the days'
+ * const cssrsItem1: AnswerValue = false; // no
+ * ```
+ */
 export type AnswerValue = number | boolean;
-/** Answers keyed by item linkId. */
+/**
+ * Answers keyed by item linkId. Items that skip logic leaves out must be left out.
+ *
+ * @example
+ * ```ts
+ * const answers: Answers = { '1': 2, '2': 2, '3': 1, '4': 2, '5': 1, '6': 1, '7': 2 };
+ * scoreResponse(GAD7, answers).total; // 11
+ * ```
+ */
 export type Answers = Readonly<Record<string, AnswerValue>>;
 
 /**

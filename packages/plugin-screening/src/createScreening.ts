@@ -28,13 +28,33 @@ import { proposalFromContext, type EligibilityProposal } from './proposeEligibil
 import type { ScoredResponse } from './ScoredResponse.js';
 import { scoreResponse, type Score } from './scoreResponse.js';
 
-/** The plugin's name, as registered with the engine (and on `plugin.error` notices). */
+/**
+ * The plugin's name, as registered with the engine (and on `plugin.error` notices).
+ *
+ * @example
+ * ```ts
+ * engine.on('plugin.error', ({ plugin, message }) => {
+ *   if (plugin === SCREENING_PLUGIN_NAME) log.warn(`screening: ${message}`);
+ * });
+ * ```
+ */
 export const SCREENING_PLUGIN_NAME = 'screening';
 const JOURNEY_DEFINITION = 'ketamine-anxiety';
 const FOLLOW_UP_TIMER = 'follow-up';
 const SCREENING_RECORDS = new Set(['screening.contraindicationsRecorded', 'screening.medicationsReviewed']);
 
-/** What the host is told when a journey's eligibility proposal is (re)computed. */
+/**
+ * What the host is told when a journey's eligibility proposal is (re)computed, through the
+ * `onProposal` option (from the outbox: at least once).
+ *
+ * @example
+ * ```ts
+ * const screening = createScreening({
+ *   onProposal: ({ journeyId, proposal, referred, deliveryId }: ProposalNotice) =>
+ *     worklist.upsert(deliveryId, { journeyId, outcome: proposal.outcome, referred }),
+ * });
+ * ```
+ */
 export interface ProposalNotice {
   readonly journeyId: string;
   readonly patientRef: string;
@@ -45,7 +65,18 @@ export interface ProposalNotice {
   readonly deliveryId: string;
 }
 
-/** What the host is told when a journey's follow-up measure falls due. */
+/**
+ * What the host is told when a journey's follow-up measure falls due, through the
+ * `onFollowUpDue` option.
+ *
+ * @example
+ * ```ts
+ * const screening = createScreening({
+ *   followUp: { afterDays: 182 },
+ *   onFollowUpDue: ({ patientRef, instrument, dueAt }: FollowUpNotice) => tasks.create(patientRef, `Give the ${instrument} (due ${dueAt})`),
+ * });
+ * ```
+ */
 export interface FollowUpNotice {
   readonly journeyId: string;
   readonly patientRef: string;
@@ -78,16 +109,46 @@ const optionsSchema = z.strictObject({
   referToPhysicianReview: z.boolean().default(true),
   /** Overrides of the co-medication review flags (default: DEFAULT_MEDICATION_CONCERNS). */
   medicationConcerns: z.partialRecord(z.enum(MEDICATION_CLASSES), z.enum(['sedation', 'blood-pressure']).nullable()).default({}),
+  /** Told about every (re)computed eligibility proposal (see {@link ProposalNotice}). */
   onProposal: callback<ProposalNotice>('onProposal').optional(),
   /** A follow-up measure this many days after the first dose (182: about 6 months). */
   followUp: z.strictObject({ afterDays: z.number().int().min(1).max(3650) }).optional(),
+  /** Told when a journey's follow-up measure falls due (see {@link FollowUpNotice}). */
   onFollowUpDue: callback<FollowUpNotice>('onFollowUpDue').optional(),
 });
 
-/** The plugin's options. */
+/**
+ * The plugin's options; every field is optional. Checked when the plugin is created: a bad option
+ * throws `CJ_ERR_INVALID_CONFIG` naming it.
+ *
+ * @example
+ * ```ts
+ * const options: ScreeningOptions = {
+ *   instruments: [...SHIPPED_INSTRUMENTS, wellbeing],
+ *   requireScoredResponses: ['GAD-7', 'PHQ-9'],
+ *   followUp: { afterDays: 182 },
+ * };
+ * const screening = createScreening(options);
+ * ```
+ *
+ * @useDeclaredType
+ */
 export type ScreeningOptions = z.input<typeof optionsSchema>;
 
-/** A response to submit: the instrument, the item answers, and optionally its reference and time. */
+/**
+ * A response to submit: the instrument, the item answers, and optionally its reference and time.
+ *
+ * @example
+ * ```ts
+ * const submission: ResponseSubmission = {
+ *   instrument: 'GAD-7',
+ *   answers: { '1': 2, '2': 2, '3': 1, '4': 2, '5': 1, '6': 1, '7': 2 },
+ *   responseRef: 'qr-7f3a',
+ *   authored: '2025-03-04T09:12:00+01:00',
+ * };
+ * await screening.submit(journeyId, submission);
+ * ```
+ */
 export interface ResponseSubmission {
   readonly instrument: string;
   /** Answers keyed by item linkId (see each definition's items). */
@@ -98,6 +159,15 @@ export interface ResponseSubmission {
   readonly authored?: string;
 }
 
+/**
+ * Who a submitted result is recorded as, and its idempotency key.
+ *
+ * @example
+ * ```ts
+ * // A sedation rating in clinic is recorded as the nurse who rated it:
+ * await screening.submit(journeyId, { instrument: 'MOAA/S', answers: { level: 5 } }, { actor: { id: 'n-1', role: 'nurse' } });
+ * ```
+ */
 export interface SubmitOptions {
   /**
    * Who the journey records the event as. Assessments default to the plugin's system actor; MOAA/S
@@ -109,6 +179,18 @@ export interface SubmitOptions {
   readonly idempotencyKey?: string;
 }
 
+/**
+ * What `screening.submit` returns: the scored response with the journal entry and view, or the
+ * refusal (bad answers, or the journey refused the event) with the response when scoring worked.
+ * Expected refusals are values, not throws.
+ *
+ * @example
+ * ```ts
+ * const result: SubmitResult = await screening.submit(journeyId, { instrument: 'GAD-7', answers });
+ * if (result.ok) console.log(result.response.total, result.view.context.response);
+ * else console.log(result.error.code, result.error.message);
+ * ```
+ */
 export type SubmitResult =
   | {
       readonly ok: true;
@@ -124,11 +206,31 @@ export type SubmitResult =
       readonly response: ScoredResponse | null;
     };
 
+/**
+ * What `screening.recordMedicalHistory` returns: the journey's view and the eligibility proposal,
+ * or the refusal.
+ *
+ * @example
+ * ```ts
+ * const result: MedicalHistoryResult = await screening.recordMedicalHistory(journeyId, history, { actor: nurse });
+ * if (result.ok) console.log(result.proposal?.outcome);
+ * else console.log(result.error.message);
+ * ```
+ */
 export type MedicalHistoryResult =
   | { readonly ok: true; readonly view: JourneyView<KetamineJourneyContext>; readonly proposal: EligibilityProposal | null }
   | { readonly ok: false; readonly error: CareJourneyError };
 
-/** A screening instance: register `plugin` with one engine, then use the methods. */
+/**
+ * A screening instance: register `plugin` with one engine, then use the methods.
+ *
+ * @example
+ * ```ts
+ * const screening: Screening = createScreening();
+ * const engine = createEngine({ definition: ketamineAnxietyJourney, store, protocol, plugins: [screening.plugin] });
+ * screening.score('GAD-7', { '1': 1, '2': 1, '3': 1, '4': 1, '5': 1, '6': 1, '7': 1 }).total; // 7
+ * ```
+ */
 export interface Screening {
   /** Give it to `createEngine({ plugins: [screening.plugin] })`. */
   readonly plugin: CareJourneyPlugin;

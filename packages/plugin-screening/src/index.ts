@@ -1,3 +1,29 @@
+/**
+ * Screening for the ketamine-for-anxiety journey: instruments as versioned data (GAD-7, PHQ-9,
+ * C-SSRS, HAM-A, LSAS, MOAA/S, CADSS and more), scoring, an eligibility proposal from the
+ * contraindication checklist and co-medications (a physician decides), outcome series, and FHIR R4
+ * export. The plugin feeds scored results to the journey, so its own alerts and holds apply.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, ketamineAnxietyJourney, MemoryStore } from '@carejourney/core';
+ * import { createScreening, scoreResponse, GAD7 } from '@carejourney/plugin-screening';
+ *
+ * scoreResponse(GAD7, { '1': 2, '2': 2, '3': 1, '4': 2, '5': 1, '6': 1, '7': 2 }).total; // 11
+ *
+ * const screening = createScreening({ requireScoredResponses: ['GAD-7'] });
+ * const engine = createEngine({
+ *   definition: ketamineAnxietyJourney,
+ *   store: new MemoryStore(),
+ *   protocol: { timeZone: 'Europe/Berlin', acceptUnconfirmedDefaults: true },
+ *   plugins: [screening.plugin],
+ * });
+ * const result = await screening.submit(journeyId, { instrument: 'GAD-7', answers });
+ * if (!result.ok) console.log(result.error.code, result.error.message);
+ * ```
+ *
+ * @module @carejourney/plugin-screening
+ */
 // The public contract of @carejourney/plugin-screening: named exports only.
 
 // Instruments as data
@@ -67,6 +93,7 @@ export { toQuestionnaire } from './fhir/toQuestionnaire.js';
 export { toQuestionnaireResponse } from './fhir/toQuestionnaireResponse.js';
 export { toObservations } from './fhir/toObservations.js';
 export { toFhirBundle } from './fhir/toFhirBundle.js';
+export type { ScreeningResource } from './fhir/toFhirBundle.js';
 
 // The plugin
 export { createScreening, SCREENING_PLUGIN_NAME } from './createScreening.js';

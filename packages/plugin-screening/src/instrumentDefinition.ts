@@ -18,7 +18,15 @@ const linkId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, 'must be 1-
 const label = z.string().trim().min(1).max(300);
 const code = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be a lower-case code such as "moderate" or "positive-screen"');
 
-/** One answer an item offers: its score and, for coded instruments, the LOINC answer code. */
+/**
+ * Schema of an {@link AnswerOption}: one answer an item offers, its score and, for coded
+ * instruments, the LOINC answer code.
+ *
+ * @example
+ * ```ts
+ * answerOptionSchema.parse({ value: 0, display: 'Not at all', loinc: 'LA6568-5' });
+ * ```
+ */
 export const answerOptionSchema = z.strictObject({
   /** The ordinal value the option scores. */
   value: z.number().int().min(0).max(100),
@@ -27,15 +35,55 @@ export const answerOptionSchema = z.strictObject({
   /** The LOINC answer code of the option (from the LOINC answer list of the item). */
   loinc: loincAnswerCode.optional(),
 });
+/**
+ * One answer an item offers: the value it scores, its wording (left out for licensed
+ * instruments) and its LOINC answer code.
+ *
+ * @example
+ * ```ts
+ * const notAtAll: AnswerOption = { value: 0, display: 'Not at all', loinc: 'LA6568-5' };
+ * ```
+ *
+ * @useDeclaredType
+ */
 export type AnswerOption = z.infer<typeof answerOptionSchema>;
 
-/** Skip logic: the item is asked only when an earlier item has this answer. */
+/**
+ * Schema of an {@link EnableWhen} condition: skip logic, the item is asked only when an earlier
+ * item has this answer.
+ *
+ * @example
+ * ```ts
+ * enableWhenSchema.parse({ linkId: '2', equals: true });
+ * ```
+ */
 export const enableWhenSchema = z.strictObject({
   linkId,
   equals: z.union([z.number().int(), z.boolean()]),
 });
+/**
+ * Skip logic of an item: asked only when the earlier item `linkId` was answered with `equals` (a
+ * value for choice items, yes or no for boolean ones).
+ *
+ * @example
+ * ```ts
+ * // C-SSRS questions 3-5 are asked only after a yes to question 2:
+ * const afterYesTo2: EnableWhen = { linkId: '2', equals: true };
+ * ```
+ *
+ * @useDeclaredType
+ */
 export type EnableWhen = z.infer<typeof enableWhenSchema>;
 
+/**
+ * Schema of an {@link InstrumentItem}: a choice item needs at least two answers with distinct
+ * values; a boolean (yes/no) item takes none.
+ *
+ * @example
+ * ```ts
+ * instrumentItemSchema.safeParse({ linkId: '1', type: 'choice', answers: [{ value: 0 }] }).success; // false: one answer
+ * ```
+ */
 export const instrumentItemSchema = z
   .strictObject({
     linkId,
@@ -61,15 +109,52 @@ export const instrumentItemSchema = z
       ctx.addIssue({ code: 'custom', path: ['answers'], message: 'a boolean item takes yes or no: leave answers empty' });
     }
   });
+/**
+ * One item of an instrument: its linkId, optional printed number, text and LOINC code, its type
+ * (a choice of `answers`, or yes/no) and its skip logic.
+ *
+ * @example
+ * ```ts
+ * const item: InstrumentItem = GAD7.items[0]!;
+ * item.linkId; // '1'
+ * item.answers.map((a) => a.value); // [0, 1, 2, 3]
+ * ```
+ *
+ * @useDeclaredType
+ */
 export type InstrumentItem = z.output<typeof instrumentItemSchema>;
 
-/** A severity band of the total, e.g. GAD-7 10-14 `moderate`. */
+/**
+ * Schema of a {@link Band}: a severity band of the total, e.g. GAD-7 10-14 `moderate`.
+ *
+ * @example
+ * ```ts
+ * bandSchema.parse({ code: 'moderate', label: 'Moderate anxiety', min: 10, max: 14 });
+ * ```
+ */
 export const bandSchema = z.strictObject({ code, label, min: z.number().int().min(0), max: z.number().int().min(0) });
+/**
+ * A severity band of the total, inclusive at both ends. Bands of one instrument do not overlap and
+ * lie inside the total's range.
+ *
+ * @example
+ * ```ts
+ * const moderate: Band = { code: 'moderate', label: 'Moderate anxiety', min: 10, max: 14 };
+ * GAD7.bands.find((b) => 12 >= b.min && 12 <= b.max)?.code; // 'moderate'
+ * ```
+ *
+ * @useDeclaredType
+ */
 export type Band = z.infer<typeof bandSchema>;
 
 /**
  * A signal raised by a total (or one item's answer) at or above `atLeast` / at or below `atMost`,
  * e.g. a positive GAD-7 screen at 10 or PHQ-9 item 9 above 0.
+ *
+ * @example
+ * ```ts
+ * flagSchema.parse({ code: 'positive-screen', label: 'Positive screen (10 or more)', atLeast: 10 });
+ * ```
  */
 export const flagSchema = z
   .strictObject({
@@ -81,14 +166,44 @@ export const flagSchema = z
     atMost: z.number().int().min(0).optional(),
   })
   .refine((f) => f.atLeast !== undefined || f.atMost !== undefined, { message: 'a flag needs atLeast or atMost', path: ['atLeast'] });
+/**
+ * A signal a response raises: the total (or the answer to `item`) at or above `atLeast`, or at or
+ * below `atMost`.
+ *
+ * @example
+ * ```ts
+ * const item9: Flag = { code: 'item9-positive', label: 'Thoughts of death or self-harm (item 9 above 0)', item: '9', atLeast: 1 };
+ * ```
+ *
+ * @useDeclaredType
+ */
 export type Flag = z.infer<typeof flagSchema>;
 
+/**
+ * Schema of a {@link Subscale}: a code of at most 20 characters, a label and the items it sums.
+ *
+ * @example
+ * ```ts
+ * subscaleSchema.parse({ code: 'psychic', label: 'Psychic anxiety', items: ['1', '2', '3', '4', '5', '6', '14'] });
+ * ```
+ */
 export const subscaleSchema = z.strictObject({
   /** Short: it ends the FHIR id of the subscale's Observation. */
   code: code.max(20),
   label,
   items: z.array(linkId).min(1).max(200),
 });
+/**
+ * A subtotal over some items of a summed instrument, e.g. HAM-A psychic and somatic anxiety;
+ * scored as `score.subscales[code]`.
+ *
+ * @example
+ * ```ts
+ * const obsessions: Subscale = { code: 'obsessions', label: 'Obsessions subtotal (items 1-5)', items: ['1', '2', '3', '4', '5'] };
+ * ```
+ *
+ * @useDeclaredType
+ */
 export type Subscale = z.infer<typeof subscaleSchema>;
 
 /** A total that is the sum of the item values. */
@@ -116,10 +231,40 @@ const triageScoringSchema = z.strictObject({
     .max(3),
 });
 
+/**
+ * Schema of a {@link Scoring} rule: `sum` (a total of the item values, with optional subscales
+ * and prorating) or `triage` (a risk level from yes answers).
+ *
+ * @example
+ * ```ts
+ * scoringSchema.parse({ kind: 'sum', min: 0, max: 21 });
+ * ```
+ */
 export const scoringSchema = z.discriminatedUnion('kind', [sumScoringSchema, triageScoringSchema]);
+/**
+ * How an instrument is scored. `sum`: the total of the item values between `min` and `max`, with
+ * subscales, and mean imputation of up to `prorate.maxMissing` unanswered items where the
+ * instrument's authors define it. `triage`: the first level whose `anyYes` items have a yes
+ * (the C-SSRS screener); `none` when no level applies.
+ *
+ * @example
+ * ```ts
+ * const sum: Scoring = { kind: 'sum', min: 0, max: 21, subscales: [] };
+ * const triage: Scoring = { kind: 'triage', levels: [{ level: 'high', anyYes: ['4', '5'] }, { level: 'low', anyYes: ['1', '2'] }] };
+ * ```
+ *
+ * @useDeclaredType
+ */
 export type Scoring = z.output<typeof scoringSchema>;
 
-/** What may be done with the instrument's text. */
+/**
+ * Schema of a {@link Licence}: what may be done with the instrument's text.
+ *
+ * @example
+ * ```ts
+ * licenceSchema.parse({ kind: 'public-domain', notice: 'Written by the clinic; no restrictions.' });
+ * ```
+ */
 export const licenceSchema = z.discriminatedUnion('kind', [
   /** Free to reproduce, with the copyright notice shown beside it. */
   z.strictObject({ kind: z.literal('free-to-reproduce'), notice: z.string().trim().min(10).max(1000) }),
@@ -127,9 +272,28 @@ export const licenceSchema = z.discriminatedUnion('kind', [
   /** Item text is not shipped: the host supplies it under its own licence. */
   z.strictObject({ kind: z.literal('licensed'), notice: z.string().trim().min(10).max(1000) }),
 ]);
+/**
+ * What may be done with an instrument's text: `free-to-reproduce` and `public-domain`
+ * instruments ship their wording; `licensed` ones are scored by item id only and the host supplies
+ * the text under its own licence. The `notice` is shown beside the instrument.
+ *
+ * @example
+ * ```ts
+ * const licence: Licence = { kind: 'licensed', notice: 'Item text is not included: use the wording your licence permits.' };
+ * ```
+ *
+ * @useDeclaredType
+ */
 export type Licence = z.infer<typeof licenceSchema>;
 
-/** The journey event a scored response feeds. */
+/**
+ * Schema of a {@link JourneyFeed}: the journey event a scored response feeds.
+ *
+ * @example
+ * ```ts
+ * journeyFeedSchema.parse({ event: 'assessment.recorded', instrument: 'GAD-7' });
+ * ```
+ */
 export const journeyFeedSchema = z.discriminatedUnion('event', [
   z.strictObject({
     event: z.literal('assessment.recorded'),
@@ -140,11 +304,30 @@ export const journeyFeedSchema = z.discriminatedUnion('event', [
   z.strictObject({ event: z.literal('monitoring.sedationRecorded') }),
   z.strictObject({ event: z.literal('monitoring.dissociationRecorded'), form: z.enum(['CADSS', 'CADSS-6']) }),
 ]);
+/**
+ * The ketamine journey event a scored response feeds: `assessment.recorded` as one of the
+ * journey's instruments (with the PHQ-9's item 9), `monitoring.sedationRecorded` (MOAA/S), or
+ * `monitoring.dissociationRecorded` with its form (CADSS, CADSS-6).
+ *
+ * @example
+ * ```ts
+ * const feed: JourneyFeed = { event: 'assessment.recorded', instrument: 'PHQ-9', item9: '9' };
+ * PHQ9.journey; // the same
+ * ```
+ *
+ * @useDeclaredType
+ */
 export type JourneyFeed = z.infer<typeof journeyFeedSchema>;
 
 /**
  * The zod schema of an instrument definition. Use {@link defineInstrument} to make one: it
  * validates and freezes the definition.
+ *
+ * @example
+ * ```ts
+ * const result = instrumentDefinitionSchema.safeParse(candidate);
+ * if (!result.success) console.log(result.error.issues.map((i) => i.path.join('.')));
+ * ```
  */
 export const instrumentDefinitionSchema = z
   .strictObject({
@@ -266,7 +449,31 @@ export const instrumentDefinitionSchema = z
     }
   });
 
-/** A validated instrument definition. */
+/**
+ * A validated instrument definition: items, scoring, bands, flags, licence, LOINC codes and the
+ * journey event it feeds. Made with {@link defineInstrument}; the shipped ones are {@link GAD7},
+ * {@link PHQ9} and the others in {@link SHIPPED_INSTRUMENTS}.
+ *
+ * @example
+ * ```ts
+ * const definition: InstrumentDefinition = GAD7;
+ * `${definition.id} ${definition.version}: ${definition.items.length} items`; // 'GAD-7 1.0.0: 7 items'
+ * ```
+ *
+ * @useDeclaredType
+ */
 export type InstrumentDefinition = z.output<typeof instrumentDefinitionSchema>;
-/** What {@link defineInstrument} accepts (defaults filled in). */
+/**
+ * What {@link defineInstrument} accepts: an {@link InstrumentDefinition} whose defaulted fields
+ * (`answers`, `enableBehavior`, `subscales`, `bands`, `flags`, `observedItems`, `loinc`,
+ * `journey`) may be left out.
+ *
+ * @example
+ * ```ts
+ * const input: InstrumentDefinitionInput = { ...GAD7, id: 'GAD-7-CLINIC', journey: null };
+ * const clinicGad7 = defineInstrument(input);
+ * ```
+ *
+ * @useDeclaredType
+ */
 export type InstrumentDefinitionInput = z.input<typeof instrumentDefinitionSchema>;

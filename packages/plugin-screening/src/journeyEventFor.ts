@@ -3,7 +3,17 @@ import { fieldIssues, refusal } from './fieldIssues.js';
 import type { InstrumentDefinition } from './instrumentDefinition.js';
 import type { Score } from './scoreResponse.js';
 
-/** The journey event a scored response becomes. */
+/**
+ * The journey event a scored response becomes: `assessment.recorded`,
+ * `monitoring.sedationRecorded` or `monitoring.dissociationRecorded`, with its payload.
+ *
+ * @example
+ * ```ts
+ * const event: ScreeningJourneyEvent | null = journeyEventFor(MOAAS, scoreResponse(MOAAS, { level: 4 }), 'qr-1');
+ * // { type: 'monitoring.sedationRecorded', moaas: 4 }
+ * if (event) await engine.send(id, event, { actor: nurse });
+ * ```
+ */
 export type ScreeningJourneyEvent =
   | ({ readonly type: 'assessment.recorded' } & KetamineEventPayload<'assessment.recorded'>)
   | ({ readonly type: 'monitoring.sedationRecorded' } & KetamineEventPayload<'monitoring.sedationRecorded'>)

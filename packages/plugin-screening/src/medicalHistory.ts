@@ -7,6 +7,12 @@ const answer = z.boolean({ error: 'answer every item of the checklist: true when
 /**
  * A patient's medical-history answers as the journey needs them: every item of the
  * contraindication checklist answered (true when present), and the current co-medication classes.
+ *
+ * @example
+ * ```ts
+ * const conditions = Object.fromEntries(CONTRAINDICATIONS.map((c) => [c, c === 'glaucoma']));
+ * medicalHistorySchema.parse({ conditions, medications: ['benzodiazepine'] });
+ * ```
  */
 export const medicalHistorySchema = z.strictObject({
   conditions: z.strictObject(Object.fromEntries(CONTRAINDICATIONS.map((c) => [c, answer])) as { [K in Contraindication]: typeof answer }),
@@ -17,9 +23,33 @@ export const medicalHistorySchema = z.strictObject({
   /** A short clinical note; not for names or other identifying data. */
   note: z.string().trim().min(1).max(500).optional(),
 });
+/**
+ * Medical-history answers: the contraindication checklist (every condition answered, true when
+ * present), the co-medication classes, and an optional short clinical note (no names).
+ *
+ * @example
+ * ```ts
+ * const history: MedicalHistory = {
+ *   conditions: Object.fromEntries(CONTRAINDICATIONS.map((c) => [c, false])) as MedicalHistory['conditions'],
+ *   medications: [],
+ * };
+ * await screening.recordMedicalHistory(journeyId, history, { actor: nurse });
+ * ```
+ *
+ * @useDeclaredType
+ */
 export type MedicalHistory = z.output<typeof medicalHistorySchema>;
 
-/** The two screening events medical-history answers become. */
+/**
+ * The two screening events medical-history answers become, ready to send.
+ *
+ * @example
+ * ```ts
+ * const records: ScreeningRecords = screeningRecords(history);
+ * records.contraindications.type; // 'screening.contraindicationsRecorded'
+ * records.medications.classes; // e.g. ['benzodiazepine']
+ * ```
+ */
 export interface ScreeningRecords {
   readonly contraindications: { readonly type: 'screening.contraindicationsRecorded' } & KetamineEventPayload<'screening.contraindicationsRecorded'>;
   readonly medications: { readonly type: 'screening.medicationsReviewed' } & KetamineEventPayload<'screening.medicationsReviewed'>;

@@ -2,7 +2,16 @@ import { addLocalDays, evaluateResponse, type KetamineJourneyContext, type Respo
 import type { InstrumentDefinition } from './instrumentDefinition.js';
 import { SHIPPED_INSTRUMENTS } from './instruments/shippedInstruments.js';
 
-/** One recorded total of an instrument. */
+/**
+ * One recorded total of an instrument: when, the total, whether it is a baseline, and the
+ * scored response it came from.
+ *
+ * @example
+ * ```ts
+ * const points: readonly OutcomePoint[] = report.instruments[0]?.points ?? [];
+ * points.map((p) => `${p.at} ${p.total}${p.phase === 'baseline' ? ' (baseline)' : ''}`);
+ * ```
+ */
 export interface OutcomePoint {
   readonly at: string;
   readonly total: number;
@@ -13,7 +22,15 @@ export interface OutcomePoint {
   readonly responseRef: string | null;
 }
 
-/** A follow-up measure a fixed time after the first dose (e.g. at 6 months). */
+/**
+ * A follow-up measure a fixed time after the first dose (e.g. at 6 months).
+ *
+ * @example
+ * ```ts
+ * const followUp: FollowUpMeasure | null | undefined = outcomeSeries(view.context, { followUpAfterDays: 182 }).instruments[0]?.followUp;
+ * if (followUp && followUp.point === null) console.log(`6-month measure due ${followUp.dueAt}`);
+ * ```
+ */
 export interface FollowUpMeasure {
   readonly dueAt: string;
   /** The first follow-up total on or after `dueAt`; null while none is recorded. */
@@ -22,7 +39,17 @@ export interface FollowUpMeasure {
   readonly response: ResponseResult | null;
 }
 
-/** The course of one instrument over a journey. */
+/**
+ * The course of one instrument over a journey: every total, the baseline, the latest follow-up,
+ * the change and whether it matters, and the response judgement.
+ *
+ * @example
+ * ```ts
+ * const gad7: InstrumentOutcome | undefined = report.instruments.find((i) => i.instrument === 'GAD-7');
+ * gad7?.change; // e.g. -9: nine points lower than baseline
+ * gad7?.importantChange; // 'improved' when the drop reaches the minimal important difference
+ * ```
+ */
 export interface InstrumentOutcome {
   readonly instrument: ResponseInstrument;
   /** Every total, oldest first. */
@@ -43,6 +70,17 @@ export interface InstrumentOutcome {
   readonly followUp: FollowUpMeasure | null;
 }
 
+/**
+ * The outcome series of a journey: its primary instrument and the course of every instrument
+ * with a recorded total, as {@link outcomeSeries} and `screening.outcomes` return it.
+ *
+ * @example
+ * ```ts
+ * const report: OutcomeReport = await screening.outcomes(journeyId);
+ * const primary = report.instruments.find((i) => i.instrument === report.primaryInstrument);
+ * primary?.response?.responded;
+ * ```
+ */
 export interface OutcomeReport {
   /** The instrument response is judged on for this journey (plan, else protocol per indication). */
   readonly primaryInstrument: ResponseInstrument;
@@ -50,6 +88,16 @@ export interface OutcomeReport {
   readonly instruments: readonly InstrumentOutcome[];
 }
 
+/**
+ * Options of {@link outcomeSeries}: the instrument definitions to read minimal important
+ * differences from, and an optional follow-up measure.
+ *
+ * @example
+ * ```ts
+ * const options: OutcomeOptions = { instruments: [...SHIPPED_INSTRUMENTS, wellbeing], followUpAfterDays: 182 };
+ * outcomeSeries(view.context, options);
+ * ```
+ */
 export interface OutcomeOptions {
   /** Definitions to read minimal important differences from (default: the shipped ones). */
   readonly instruments?: readonly InstrumentDefinition[];

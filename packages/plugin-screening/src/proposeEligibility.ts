@@ -6,9 +6,25 @@ import { DEFAULT_MEDICATION_CONCERNS, type MedicationConcern } from './medicatio
  * that rules the patient out or needs review, and a physician still decides; `physician-review`:
  * relative contraindications, flagged co-medications or a suicidality signal need a physician's
  * review; `ineligible`: a contraindication the clinic classes as absolute or excluding is present.
+ *
+ * @example
+ * ```ts
+ * const outcome: ProposalOutcome | undefined = (await screening.proposal(journeyId))?.outcome;
+ * if (outcome === 'ineligible') console.log('a physician should review the excluding findings');
+ * ```
  */
 export type ProposalOutcome = 'eligible-pending-review' | 'physician-review' | 'ineligible';
 
+/**
+ * What screening proposes to the physician who decides eligibility: the outcome, the reasons in a
+ * clinician's words, and the findings they come from. Never a decision.
+ *
+ * @example
+ * ```ts
+ * const proposal: EligibilityProposal | null = proposalFromContext(view.context);
+ * proposal?.reasons.forEach((reason) => console.log(reason));
+ * ```
+ */
 export interface EligibilityProposal {
   readonly outcome: ProposalOutcome;
   /** Why, in a clinician's words: one line per finding (at most 10, as the journey records). */
@@ -21,6 +37,21 @@ export interface EligibilityProposal {
   readonly suicidality: readonly string[];
 }
 
+/**
+ * What {@link proposeEligibility} judges: the contraindications present, the co-medications, the
+ * clinic's contraindication classes, and the baseline suicidality results.
+ *
+ * @example
+ * ```ts
+ * const input: ProposalInput = {
+ *   present: ['glaucoma'],
+ *   medications: ['benzodiazepine'],
+ *   classes: view.context.protocol.contraindicationClasses,
+ *   phq9Item9: 0,
+ * };
+ * proposeEligibility(input).outcome; // 'physician-review' with the default classes
+ * ```
+ */
 export interface ProposalInput {
   /** Contraindications present (from the checklist). */
   readonly present: readonly Contraindication[];

@@ -3,7 +3,17 @@ import { isAsked, type Answers, type AnswerValue } from './askableItems.js';
 import { refusal } from './fieldIssues.js';
 import type { InstrumentDefinition, InstrumentItem } from './instrumentDefinition.js';
 
-/** The score of one complete response. */
+/**
+ * The score of one complete response: the total (or the triage risk), subscales, the band, the
+ * flags raised, and the answers it was computed from.
+ *
+ * @example
+ * ```ts
+ * const score: Score = scoreResponse(PHQ9, { '1': 1, '2': 2, '3': 1, '4': 2, '5': 1, '6': 1, '7': 1, '8': 0, '9': 1 });
+ * score.total; // 10
+ * score.flags.map((f) => f.code); // ['item9-positive']: needs follow-up whatever the total
+ * ```
+ */
 export interface Score {
   readonly instrument: string;
   readonly version: string;

@@ -20,7 +20,20 @@ import { classifyPgError, constraintOf, describePgError } from './pgErrors.js';
 import { corruptRow, readStoredJson } from './readStoredJson.js';
 import { commitValues, firedTimerOf, storeSql, type StoreSql } from './storeSql.js';
 
-/** How `PostgresStore` connects and behaves. Every field is optional. */
+/**
+ * How `PostgresStore` connects and behaves. Every field is optional.
+ *
+ * @example
+ * ```ts
+ * const store = await PostgresStore.open({
+ *   connectionString: 'postgres://app@db.clinic.internal:5432/clinic',
+ *   schema: 'carejourney',
+ *   poolSize: 5,
+ *   workerId: os.hostname(), // a restarted server takes back its own claims at once
+ *   onConnectionError: (error) => metrics.count('db.connection_error', { code: error.code }),
+ * });
+ * ```
+ */
 export interface PostgresStoreOptions {
   /** e.g. `postgres://app@db.clinic.internal:5432/clinic`. Without it, `connection` and the `PG*` environment variables apply. */
   readonly connectionString?: string;
@@ -60,7 +73,16 @@ export interface PostgresStoreOptions {
   readonly onCorruptRow?: (error: CareJourneyError) => void;
 }
 
-/** A LISTEN subscription of {@link PostgresStore.listenForTimers}. */
+/**
+ * A LISTEN subscription of {@link PostgresStore.listenForTimers}: close it to stop listening.
+ *
+ * @example
+ * ```ts
+ * const subscription: TimerSubscription = await store.listenForTimers((dueAt) => wakeAt(dueAt));
+ * // ... on shutdown
+ * await subscription.close();
+ * ```
+ */
 export interface TimerSubscription {
   /** Stops listening and closes the connection. */
   close(): Promise<void>;
@@ -150,8 +172,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * import { createEngine, ketamineAnxietyJourney } from '@carejourney/core';
  * import { PostgresStore } from '@carejourney/store-postgres';
  *
- * const store = await PostgresStore.open({ connectionString: process.env.DATABASE_URL, schema: 'carejourney' });
- * const engine = createEngine({ definition: ketamineAnxietyJourney, store });
+ * const store = await PostgresStore.open({ connectionString: 'postgres://app@db.clinic.internal:5432/clinic', schema: 'carejourney' });
+ * const engine = createEngine({ definition: ketamineAnxietyJourney, store, protocol: { timeZone: 'Europe/Berlin', acceptUnconfirmedDefaults: true } });
  * // ... on shutdown
  * await store.close();
  * ```

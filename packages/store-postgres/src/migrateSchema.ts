@@ -109,10 +109,25 @@ const MIGRATIONS: readonly SchemaMigration[] = [
   },
 ];
 
-/** The schema version this release of `@carejourney/store-postgres` creates and understands. */
+/**
+ * The schema version this release of `@carejourney/store-postgres` creates and understands.
+ *
+ * @example
+ * ```ts
+ * const { rows } = await pool.query(`SELECT max(version) AS v FROM carejourney.${SCHEMA_VERSION_TABLE}`);
+ * if (rows[0].v > SCHEMA_VERSION) console.warn('written by a newer release of @carejourney/store-postgres');
+ * ```
+ */
 export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 
-/** The table, inside the store's schema, that records which schema steps were applied. */
+/**
+ * The table, inside the store's schema, that records which schema steps were applied.
+ *
+ * @example
+ * ```ts
+ * await pool.query(`SELECT version FROM carejourney.${SCHEMA_VERSION_TABLE} ORDER BY version`); // the steps applied
+ * ```
+ */
 export const SCHEMA_VERSION_TABLE = 'carejourney_schema_version';
 
 /** Quotes a schema name that {@link isSchemaName} accepted. */

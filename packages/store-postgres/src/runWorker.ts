@@ -1,14 +1,32 @@
 import { CareJourneyError, type Clock, type FiredTimer } from '@carejourney/core';
 import type { PostgresStore, TimerSubscription } from './PostgresStore.js';
 
-/** What the worker needs of an engine: any `createEngine(...)` result fits. */
+/**
+ * What the worker needs of an engine: any `createEngine(...)` result fits.
+ *
+ * @example
+ * ```ts
+ * const engine: WorkerEngine = createEngine({ definition: ketamineAnxietyJourney, store, protocol });
+ * ```
+ */
 export interface WorkerEngine {
+  /** The clock the engine's timers are due by. */
   readonly clock: Clock;
+  /** Fires the timers due now; see `JourneyEngine.runDue`. */
   runDue(): Promise<readonly FiredTimer[]>;
+  /** Redelivers undelivered outbox items and returns how many; see `JourneyEngine.recover`. */
   recover(): Promise<number>;
 }
 
-/** What one pass of the worker did. */
+/**
+ * What one pass of the worker did, as `onPass` hears it.
+ *
+ * @example
+ * ```ts
+ * const onPass = ({ reason, fired, redelivered }: WorkerPass) =>
+ *   log.info(`worker pass (${reason}): ${fired.length} timers fired, ${redelivered} items redelivered`);
+ * ```
+ */
 export interface WorkerPass {
   /** Timers fired (and those reported with an error, which stay pending). */
   readonly fired: readonly FiredTimer[];
@@ -18,7 +36,15 @@ export interface WorkerPass {
   readonly reason: 'start' | 'poll' | 'notified';
 }
 
-/** Totals of a worker's life, returned when it stopped. */
+/**
+ * Totals of a worker's life, returned when it stopped.
+ *
+ * @example
+ * ```ts
+ * const summary: WorkerSummary = await runWorker({ engine, store, signal });
+ * log.info(`worker stopped after ${summary.passes} passes: ${summary.fired} fired, ${summary.errors} failed`);
+ * ```
+ */
 export interface WorkerSummary {
   readonly passes: number;
   readonly fired: number;
@@ -26,6 +52,22 @@ export interface WorkerSummary {
   readonly errors: number;
 }
 
+/**
+ * What {@link runWorker} runs and how often: the engine, its store, the signal that stops it, and
+ * where it reports failed passes.
+ *
+ * @example
+ * ```ts
+ * const options: WorkerOptions = {
+ *   engine,
+ *   store,
+ *   signal: controller.signal,
+ *   pollMs: 2_000,
+ *   onError: (error) => log.warn(error),
+ * };
+ * await runWorker(options);
+ * ```
+ */
 export interface WorkerOptions {
   /** The engine whose timers fire and whose outbox is redelivered; its store must be `store`. */
   readonly engine: WorkerEngine;

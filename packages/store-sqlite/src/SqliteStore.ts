@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import {
@@ -315,6 +316,36 @@ export class SqliteStore implements JourneyStore {
     }
     const before = new Date(instant).toISOString();
     return this.#guard('prune delivered outbox rows', undefined, () => this.#sql.pruneDelivered.run(before).changes);
+  }
+
+  /**
+   * Writes a consistent copy of the whole database to `path` while the store keeps working
+   * (SQLite's online backup: commits made meanwhile wait or go into the next copy, never half).
+   * Resolves with the number of pages copied. The file must not exist yet; a backup never
+   * overwrites one. Restore by opening the copy with a new `SqliteStore({ path })`.
+   *
+   * @example
+   * ```ts
+   * await store.backup(`/var/backups/clinic/journeys-${new Date().toISOString().slice(0, 10)}.db`);
+   * ```
+   */
+  async backup(path: string): Promise<number> {
+    if (typeof path !== 'string' || path.length === 0 || path.length > 4096 || path.includes('\0') || !path.isWellFormed()) {
+      throw new CareJourneyError('CJ_ERR_INVALID_INPUT', 'backup: path must be a file path (1-4096 characters of well-formed Unicode without NUL).', {
+        issues: [{ path: 'path', rule: 'invalid_type', message: 'must be a file path' }],
+      });
+    }
+    if (existsSync(path)) {
+      throw new CareJourneyError('CJ_ERR_INVALID_INPUT', 'backup: a file already exists at the path; a backup never overwrites one.', {
+        issues: [{ path: 'path', rule: 'exists', message: 'must not exist yet' }],
+      });
+    }
+    try {
+      const { totalPages } = await this.#db.backup(path);
+      return totalPages;
+    } catch (error) {
+      throw new CareJourneyError('CJ_ERR_STORE', 'backup: the copy could not be written; nothing was changed in the store.', {}, { cause: error });
+    }
   }
 
   async close(): Promise<void> {

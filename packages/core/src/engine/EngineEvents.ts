@@ -38,7 +38,17 @@ export type EffectNotice<TEffect extends { readonly type: string } = AnyJourneyE
     }
   : never;
 
-/** The effect the engine adds when a journey reaches a final state. */
+/**
+ * The effect the engine adds when a journey reaches a final state: delivered to
+ * `engine.on('journey.ended', ...)` and plugins' `onEffect` hooks like the journey's own effects.
+ *
+ * @example
+ * ```ts
+ * engine.on('journey.ended', ({ journeyId, payload }: EffectNotice<JourneyEndedEffect>) => {
+ *   console.log(`${journeyId} ended in ${payload.state} (${payload.phase}) at ${payload.at}`);
+ * });
+ * ```
+ */
 export interface JourneyEndedEffect<TPhase extends string = string> {
   readonly type: 'journey.ended';
   /** The final state, as a dotted path. */

@@ -70,7 +70,7 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
    *
    * @example
    * ```ts
-   * const view = await engine.start({ patientRef: 'pt-8842', input: {}, actor: { id: 'u1', role: 'coordinator' } });
+   * const view = await engine.start({ patientRef: 'pt-8842', input: { referral: { source: 'professional', indication: 'panic' } }, actor: { id: 'u1', role: 'coordinator' } });
    * ```
    */
   async start(options: StartOptions<TDef>): Promise<JourneyViewFrom<TDef>> {

@@ -8,7 +8,8 @@ import type { BlockedEvent } from './explainEvents.js';
  *
  * @example
  * ```ts
- * const view = await engine.get(id); if (view.blockedEvents.length > 0) console.log(view.blockedEvents[0].reason);
+ * const view = await engine.get(id);
+ * for (const blocked of view.blockedEvents) console.log(blocked.type, blocked.reason);
  * ```
  */
 export interface JourneyView<TContext = unknown, TPhase extends string = string, TEventType extends string = string> {

@@ -1,6 +1,15 @@
 import type { TimerRow } from '../store/records.js';
 
-/** An effect to put in the outbox: an `emit`ted event or a named action with params. */
+/**
+ * An effect to put in the outbox: an `emit`ted event or a named action with params. The outbox
+ * delivers it to plugins and listeners after the commit, as `type` and `payload`.
+ *
+ * @example
+ * ```ts
+ * // An action `emit({ type: 'safety.alert', kind: 'stop-rule', reason: 'Systolic above 180' })` becomes
+ * const effect: JourneyEffect = { type: 'safety.alert', payload: { kind: 'stop-rule', reason: 'Systolic above 180' } };
+ * ```
+ */
 export interface JourneyEffect {
   readonly type: string;
   readonly payload: Record<string, unknown>;

@@ -4,19 +4,67 @@ import { CareJourneyError } from '../errors.js';
 import type { PersistedSnapshot } from '../store/records.js';
 import { guardsFrom, type GuardRule } from './guardRule.js';
 
-/** Payload schemas keyed by event type. Each must be a zod object. */
+/**
+ * Payload schemas keyed by event type. Each must be a zod object; `type`, `at` and `actor` are
+ * the engine's keys and may not be declared.
+ *
+ * @example
+ * ```ts
+ * const events = {
+ *   'visit.booked': z.strictObject({ slot: z.iso.datetime() }),
+ *   'visit.cancelled': z.strictObject({ reason: z.string().max(200) }),
+ * } satisfies EventSchemas;
+ * ```
+ */
 export type EventSchemas = Record<string, z.ZodObject>;
 
-/** Upgrades a persisted snapshot of version N to version N + 1. Must be pure. */
+/**
+ * Upgrades a persisted snapshot of version N to version N + 1. Must be pure: the engine runs it on
+ * every load of an older journey, and the journal is replayed through it.
+ *
+ * @example
+ * ```ts
+ * // Version 2 added `context.notesRef`; journeys stored at version 1 get it empty.
+ * const addNotesRef: SnapshotMigration = (snapshot) => ({
+ *   ...snapshot,
+ *   context: { ...snapshot.context, notesRef: null },
+ * });
+ * defineJourney({ ...config, version: 2, migrations: { 1: addNotesRef } });
+ * ```
+ */
 export type SnapshotMigration = (snapshot: PersistedSnapshot) => PersistedSnapshot;
 
-/** Which roles may start a journey and send each event type. */
+/**
+ * Which roles may start a journey and send each event type. Every event type needs an entry, so
+ * a new event is never open to everyone by omission. A refused actor changes nothing.
+ *
+ * @example
+ * ```ts
+ * const events = { 'visit.booked': z.strictObject({ slot: z.iso.datetime() }) };
+ * const policy: JourneyPolicy<typeof events, 'nurse' | 'physician'> = {
+ *   start: ['nurse'],
+ *   events: { 'visit.booked': ['nurse', 'physician'] },
+ * };
+ * ```
+ */
 export interface JourneyPolicy<TEvents extends EventSchemas, TRole extends string> {
   readonly start: readonly TRole[];
   readonly events: { readonly [K in keyof TEvents]: readonly TRole[] };
 }
 
-/** What the machine gets as `input` when a journey starts. */
+/**
+ * What the machine gets as `input` when a journey starts: the validated start input as `data`,
+ * the clinic's protocol, and who started it when.
+ *
+ * @example
+ * ```ts
+ * const machine = setup({
+ *   types: { input: {} as JourneyStartInput<{ referredBy: string }>, context: {} as { referredBy: string; since: number } },
+ * }).createMachine({
+ *   context: ({ input }) => ({ referredBy: input.data.referredBy, since: input.startedAt }),
+ * });
+ * ```
+ */
 export interface JourneyStartInput<TInput = unknown, TProtocol = unknown> {
   readonly patientRef: string;
   /** Epoch milliseconds of the start. */
@@ -26,6 +74,21 @@ export interface JourneyStartInput<TInput = unknown, TProtocol = unknown> {
   readonly protocol: TProtocol;
 }
 
+/**
+ * What {@link defineJourney} takes: the statechart, the zod schemas of its events, start input and
+ * protocol, the roles and who may send what, the clinical rules, and migrations of older
+ * snapshots.
+ *
+ * @example
+ * ```ts
+ * const config: JourneyDefinitionConfig<typeof machine, typeof events, typeof input, z.ZodUndefined, 'nurse'> = {
+ *   id: 'demo', version: 1, machine, events, input,
+ *   roles: ['nurse'],
+ *   policy: { start: ['nurse'], events: { 'visit.booked': ['nurse'] } },
+ * };
+ * const definition = defineJourney(config);
+ * ```
+ */
 export interface JourneyDefinitionConfig<
   TMachine extends AnyStateMachine,
   TEvents extends EventSchemas,
@@ -74,7 +137,17 @@ export interface JourneyDefinitionConfig<
   readonly describe?: { readonly [K in keyof TEvents]?: string };
 }
 
-/** A validated, frozen journey definition. Create with {@link defineJourney}. */
+/**
+ * A validated, frozen journey definition. Create with {@link defineJourney}. Its `roles` include
+ * `system`, and its machine runs the definition's guard rules.
+ *
+ * @example
+ * ```ts
+ * const definition: JourneyDefinition = ketamineAnxietyJourney;
+ * definition.id; // 'ketamine-anxiety'
+ * Object.keys(definition.events); // the event types a host may send
+ * ```
+ */
 export interface JourneyDefinition<
   TMachine extends AnyStateMachine = AnyStateMachine,
   TEvents extends EventSchemas = EventSchemas,

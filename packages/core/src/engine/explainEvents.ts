@@ -3,10 +3,22 @@ import type { AnyJourneyDefinition } from './defineJourney.js';
 import { evaluateRule } from './guardRule.js';
 import type { StampedEvent } from './guardRule.js';
 
-/** An event that the current state has a transition for, but a clinical rule blocks now. */
+/**
+ * An event that the current state has a transition for, but a clinical rule blocks now: what
+ * `engine.get` lists in `view.blockedEvents`. Only rules that read the context are judged ahead;
+ * rules on the event's payload are judged on `send`.
+ *
+ * @example
+ * ```ts
+ * const view = await engine.get(id);
+ * for (const { type, guard, reason } of view.blockedEvents) console.log(`${type} blocked by ${guard}: ${reason}`);
+ * ```
+ */
 export interface BlockedEvent<TEventType extends string = string> {
   readonly type: TEventType;
+  /** The name of the rule that blocks it. */
   readonly guard: string;
+  /** The rule's reason, in words a clinician understands. */
   readonly reason: string;
 }
 

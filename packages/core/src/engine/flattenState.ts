@@ -3,6 +3,13 @@ import type { StateValue } from 'xstate';
 /**
  * A state value as dotted leaf paths, parallel regions joined by `|`, e.g.
  * `treatment.course.induction|treatment.therapy.active`. Used for journals, queries and messages.
+ *
+ * @example
+ * ```ts
+ * flattenState('referral'); // 'referral'
+ * flattenState({ treatment: { course: 'induction', therapy: 'active' } });
+ * // 'treatment.course.induction|treatment.therapy.active'
+ * ```
  */
 export function flattenState(value: StateValue): string {
   if (typeof value === 'string') return value;

@@ -1,6 +1,16 @@
 import type { Actor } from '../store/records.js';
 
-/** The event as a machine sees it: the validated payload, plus the engine's stamp. */
+/**
+ * The event as a machine sees it: the validated payload, plus the engine's stamp (`at`, `actor`).
+ * Guards, actions and delays read time from `at`, never from `Date.now()`, so a replay of the
+ * journal reproduces the same snapshot.
+ *
+ * @example
+ * ```ts
+ * type VisitBooked = StampedEvent<'visit.booked', { slot: string }>;
+ * const event: VisitBooked = { type: 'visit.booked', slot: '2025-03-04T09:00:00Z', at: Date.parse('2025-03-01T10:00:00Z'), actor: { id: 'n-1', role: 'nurse' } };
+ * ```
+ */
 export type StampedEvent<TType extends string = string, TPayload = Record<string, unknown>> = {
   readonly type: TType;
   /** When the event took effect, in epoch milliseconds (the clock's time, or a timer's due time). */
@@ -8,7 +18,16 @@ export type StampedEvent<TType extends string = string, TPayload = Record<string
   readonly actor: Actor;
 } & TPayload;
 
-/** What a guard rule sees. */
+/**
+ * What a guard rule sees: the journey's context and the stamped event being judged (for
+ * `scope: 'context'` rules evaluated by `engine.get`, a probe with only `type`, `at` and `actor`).
+ *
+ * @example
+ * ```ts
+ * const notInFuture = ({ event }: GuardArgs<unknown, StampedEvent<'visit.booked', { slot: string }>>) =>
+ *   Date.parse(event.slot) >= event.at || 'The slot is in the past';
+ * ```
+ */
 export interface GuardArgs<TContext = Record<string, unknown>, TEvent = StampedEvent> {
   readonly context: TContext;
   readonly event: TEvent;
@@ -21,10 +40,21 @@ export interface GuardArgs<TContext = Record<string, unknown>, TEvent = StampedE
  * `scope: 'context'` says the rule reads only the journey's context (and `event.at`), so
  * `engine.get` can evaluate it ahead of time to explain why an event is blocked now;
  * `scope: 'event'` rules depend on the event's payload and are evaluated only on `send`.
+ *
+ * @example
+ * ```ts
+ * const consentRecorded: GuardRule<{ consentAt: string | null }> = {
+ *   description: 'Consent is recorded',
+ *   scope: 'context',
+ *   check: ({ context }) => context.consentAt !== null || 'Consent has not been recorded yet',
+ * };
+ * defineJourney({ ...config, guards: { consentRecorded } });
+ * ```
  */
 export interface GuardRule<TContext = any, TEvent = any> {
   readonly description: string;
   readonly scope: 'context' | 'event';
+  /** `true` when the rule is met, or why not, in words a clinician understands. A rule that throws counts as not met. */
   readonly check: (args: GuardArgs<TContext, TEvent>) => true | string;
 }
 

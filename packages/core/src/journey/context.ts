@@ -19,24 +19,66 @@ import type {
 // The context of a ketamine-for-anxiety journey. JSON only: instants are ISO strings, and every
 // record keeps who (actor id and role) and when, so the context reads as an audit trail.
 
-/** Who did something. */
+/**
+ * Who did something, as the context records it: the actor's opaque id and role.
+ *
+ * @example
+ * ```ts
+ * const who = (by: ActorRef) => `${by.role} ${by.id}`;
+ * const plan = view.context.plan;
+ * if (plan) who(plan.by); // e.g. 'physician dr-2'
+ * ```
+ */
 export interface ActorRef {
   readonly id: string;
   readonly role: string;
 }
 
+/**
+ * When and by whom a record was made, so the context reads as an audit trail. `at` is the
+ * event's time (ISO 8601), not the time the engine applied it.
+ *
+ * @example
+ * ```ts
+ * const recordedByNurses = view.context.assessments.filter((record: Stamp) => record.by.role === 'nurse');
+ * ```
+ */
 export interface Stamp {
+  /** When the event that made the record took effect (ISO 8601). */
   readonly at: string;
   readonly by: ActorRef;
 }
 
+/**
+ * A blood-pressure reading in mmHg, as judged against the protocol's pre-dose and discharge limits.
+ *
+ * @example
+ * ```ts
+ * const overridden: BloodPressure[] = view.context.session?.preDose.bpOverrides.map((o) => o.reading) ?? [];
+ * overridden.map(({ systolic, diastolic }) => `${systolic}/${diastolic} mmHg`);
+ * ```
+ */
 export interface BloodPressure {
+  /** mmHg. */
   readonly systolic: number;
+  /** mmHg. */
   readonly diastolic: number;
 }
 
+/**
+ * One set of vital signs: blood pressure, heart rate and oxygen saturation, and when it was taken
+ * (readings are judged in the time they were taken, never from the future).
+ *
+ * @example
+ * ```ts
+ * const readings: readonly VitalsReading[] = view.context.session?.vitals ?? [];
+ * readings.map((v) => `${v.takenAt} ${v.systolic}/${v.diastolic} HR ${v.heartRate} SpO2 ${v.spo2 ?? '-'}`);
+ * ```
+ */
 export interface VitalsReading extends BloodPressure {
+  /** Beats per minute. */
   readonly heartRate: number;
+  /** Oxygen saturation in percent, when measured. */
   readonly spo2: number | null;
   /** When the reading was taken. */
   readonly takenAt: string;
@@ -64,7 +106,27 @@ export interface AssessmentRecord extends Stamp {
   readonly phase: 'baseline' | 'follow-up';
 }
 
+/**
+ * Which part of the course a session belongs to: the induction series, or maintenance after the
+ * response review.
+ *
+ * @example
+ * ```ts
+ * const inductionSessions = view.context.schedule.filter((s) => s.phase === ('induction' satisfies SessionPhase));
+ * ```
+ */
 export type SessionPhase = 'induction' | 'maintenance';
+
+/**
+ * Where a scheduled session stands: `planned` until check-in, `in-progress` from check-in, then
+ * its {@link SessionOutcome}. A planned session can also be `cancelled` before check-in, or
+ * `missed` (a no-show).
+ *
+ * @example
+ * ```ts
+ * const noShows = view.context.schedule.filter((s) => s.status === ('missed' satisfies ScheduledStatus)).length;
+ * ```
+ */
 export type ScheduledStatus = 'planned' | 'in-progress' | 'completed' | 'missed' | 'cancelled' | 'aborted' | 'transferred';
 
 /**
@@ -85,6 +147,16 @@ export interface ScheduledSession {
   readonly status: ScheduledStatus;
 }
 
+/**
+ * How a session that began (checked in) ended: `completed` (discharged), `aborted` (stopped
+ * after the dose, then monitored to discharge), `cancelled` (ended before the dose), or
+ * `transferred` (care handed to an emergency department, EMS or an admission); `in-progress` until then.
+ *
+ * @example
+ * ```ts
+ * const outcome: SessionOutcome | undefined = view.context.sessions.at(-1)?.outcome; // e.g. 'completed'
+ * ```
+ */
 export type SessionOutcome = 'in-progress' | 'completed' | 'cancelled' | 'aborted' | 'transferred';
 
 /**
@@ -121,9 +193,9 @@ export interface SessionStop extends Stamp {
  *
  * @example
  * ```ts
- * const last = view.context.sessions.at(-1);
- * last?.dose?.amountMg; // as administered
- * last?.vitals.map((v) => `${v.systolic}/${v.diastolic} at ${v.takenAt}`);
+ * const current = view.context.session; // the session under way, or null
+ * current?.dose?.amountMg; // as administered
+ * current?.vitals.map((v) => `${v.systolic}/${v.diastolic} at ${v.takenAt}`);
  * ```
  */
 export interface SessionRecord {

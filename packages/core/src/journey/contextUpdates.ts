@@ -28,6 +28,17 @@ import { evaluateResponse, type ResponseResult } from './responseReview.js';
 import type { HoldSignal } from './vocabulary.js';
 
 type Ctx = KetamineJourneyContext;
+/**
+ * An event as the ketamine journey's machine, its actions and routing conditions see it: a
+ * {@link StampedEvent} of any type, its payload fields loosely typed (each event's payload was
+ * validated against its schema before the machine saw it).
+ *
+ * @example
+ * ```ts
+ * const event: KetamineMachineEvent = { type: 'session.checkedIn', at: Date.parse('2025-03-04T09:00:00Z'), actor: { id: 'n-1', role: 'nurse' } };
+ * ketamineRoutingConditions.outcomeEligible.check(view.context, event);
+ * ```
+ */
 export type MachineEvent = StampedEvent & { readonly [key: string]: any };
 type Ev<K extends KetamineEventType> = StampedEvent<K, KetamineEventPayload<K>>;
 type Update = Partial<{ -readonly [K in keyof Ctx]: Ctx[K] }>;

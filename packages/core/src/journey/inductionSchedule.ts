@@ -60,7 +60,7 @@ function placed(dates: ScheduledDate[], calendar: ClinicCalendar, previous: numb
  *
  * @example
  * ```ts
- * continueSchedule({ weeks: 1, days: [0, 3] }, 1, 3, Date.parse('2026-04-06T09:00:00Z')); // days 0, 3, 7
+ * continueSchedule({ weeks: 1, days: [0, 3] }, 1, 3, Date.parse('2026-04-06T09:00:00Z'), 'Europe/Berlin'); // days 0, 3, 7
  * ```
  */
 export function continueSchedule(

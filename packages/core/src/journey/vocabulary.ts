@@ -21,6 +21,8 @@ export const routeSchema = z.enum(ROUTES);
  * ```ts
  * const route: KetamineRoute = 'sublingual-home'; // at home, with a trusted adult present
  * ```
+ *
+ * @useDeclaredType
  */
 export type KetamineRoute = z.infer<typeof routeSchema>;
 
@@ -41,6 +43,8 @@ export const indicationSchema = z.enum(INDICATIONS);
  * ```ts
  * const indication: AnxietyIndication = 'generalized-anxiety'; // judged on GAD-7 by default
  * ```
+ *
+ * @useDeclaredType
  */
 export type AnxietyIndication = z.infer<typeof indicationSchema>;
 
@@ -62,6 +66,8 @@ export const instrumentSchema = z.enum(INSTRUMENTS);
  * ```ts
  * const baseline: Instrument[] = ['GAD-7', 'PHQ-9', 'C-SSRS'];
  * ```
+ *
+ * @useDeclaredType
  */
 export type Instrument = z.infer<typeof instrumentSchema>;
 
@@ -84,6 +90,8 @@ export const cssrsRiskSchema = z.enum(CSSRS_RISKS);
  * ```ts
  * await engine.send(id, { type: 'assessment.recorded', instrument: 'C-SSRS', risk: 'low' }, { actor: nurse });
  * ```
+ *
+ * @useDeclaredType
  */
 export type CssrsRisk = z.infer<typeof cssrsRiskSchema>;
 
@@ -124,6 +132,8 @@ export const contraindicationSchema = z.enum(CONTRAINDICATIONS);
  * ```ts
  * const finding: Contraindication = 'psychosis-history'; // physician review by default
  * ```
+ *
+ * @useDeclaredType
  */
 export type Contraindication = z.infer<typeof contraindicationSchema>;
 
@@ -140,6 +150,8 @@ export const contraindicationClassSchema = z.enum(CONTRAINDICATION_CLASSES);
  * ```ts
  * createEngine({ definition: ketamineAnxietyJourney, store, protocol: { timeZone: 'Europe/Berlin', contraindicationClasses: { 'psychosis-history': 'absolute' } } });
  * ```
+ *
+ * @useDeclaredType
  */
 export type ContraindicationClass = z.infer<typeof contraindicationClassSchema>;
 
@@ -160,6 +172,8 @@ export const medicationClassSchema = z.enum(MEDICATION_CLASSES);
  * ```ts
  * const current: MedicationClass[] = ['antidepressant'];
  * ```
+ *
+ * @useDeclaredType
  */
 export type MedicationClass = z.infer<typeof medicationClassSchema>;
 
@@ -173,6 +187,8 @@ export const preDoseFindingSchema = z.enum(PRE_DOSE_FINDINGS);
  * ```ts
  * await engine.send(id, { type: 'predose.contraindicationsChecked', newFindings: ['new-medication'] }, { actor: nurse });
  * ```
+ *
+ * @useDeclaredType
  */
 export type PreDoseFinding = z.infer<typeof preDoseFindingSchema>;
 
@@ -205,6 +221,8 @@ export const adverseEventTermSchema = z.enum(ADVERSE_EVENT_TERMS);
  * ```ts
  * const term: AdverseEventTerm = 'raised-blood-pressure';
  * ```
+ *
+ * @useDeclaredType
  */
 export type AdverseEventTerm = z.infer<typeof adverseEventTermSchema>;
 
@@ -225,6 +243,8 @@ export const holdSignalSchema = z.enum(HOLD_SIGNALS);
  * ```ts
  * const signal: HoldSignal = 'pregnancy'; // treatment waits for a clinician's review
  * ```
+ *
+ * @useDeclaredType
  */
 export type HoldSignal = z.infer<typeof holdSignalSchema>;
 

@@ -2,6 +2,17 @@ import { z } from 'zod';
 import { CareJourneyError } from '../errors.js';
 import { parseArgument } from '../validation/parseArgument.js';
 
+/**
+ * Schema of a {@link Duration}: non-negative, finite numbers of weeks, days, hours, minutes,
+ * seconds and milliseconds, every unit optional. Protocol and plugin options use it.
+ *
+ * @example
+ * ```ts
+ * const options = z.strictObject({ leadTime: durationSchema });
+ * options.parse({ leadTime: { hours: 24 } }); // ok
+ * options.safeParse({ leadTime: { hours: -1 } }).success; // false
+ * ```
+ */
 export const durationSchema = z.strictObject({
   weeks: z.number().finite().nonnegative().optional(),
   days: z.number().finite().nonnegative().optional(),
@@ -11,7 +22,17 @@ export const durationSchema = z.strictObject({
   ms: z.number().finite().nonnegative().optional(),
 });
 
-/** A span of time, e.g. `{ days: 2, hours: 3 }`. Fields add up. */
+/**
+ * A span of time, e.g. `{ days: 2, hours: 3 }`. Fields add up; {@link toMillis} converts it.
+ *
+ * @example
+ * ```ts
+ * const observation: Duration = { hours: 2 };
+ * toMillis(observation); // 7_200_000
+ * ```
+ *
+ * @useDeclaredType
+ */
 export type Duration = z.infer<typeof durationSchema>;
 
 const MS = { weeks: 604_800_000, days: 86_400_000, hours: 3_600_000, minutes: 60_000, seconds: 1000, ms: 1 } as const;

@@ -28,6 +28,11 @@ const rule = <T extends z.ZodRawShape>(shape: T) => z.union([z.literal(false), z
 /**
  * Options of the default rules, keyed by rule id. Pass `false` to remove a rule, or the fields to
  * change; `templateKey` renames a rule's template.
+ *
+ * @example
+ * ```ts
+ * defaultRuleOptionsSchema.parse({ 'session.upcoming': { offsetsHours: [24] } })['session.upcoming']; // { offsetsHours: [24] }
+ * ```
  */
 export const defaultRuleOptionsSchema = z
   .strictObject({
@@ -64,9 +69,33 @@ export const defaultRuleOptionsSchema = z
     }
   });
 
+/**
+ * Options of the default rules, keyed by rule id: `false` removes a rule; an object changes some
+ * of its fields (the others keep their defaults).
+ *
+ * @example
+ * ```ts
+ * const rules: DefaultRuleOptions = {
+ *   'session.upcoming': { offsetsHours: [72, 24] },
+ *   'discharge.checkIn': { at: '09:30', templateKey: 'clinic.checkIn' },
+ *   'therapy.followUp': false,
+ * };
+ * remindersPlugin({ deliver, rules });
+ * ```
+ */
 export type DefaultRuleOptions = z.input<typeof defaultRuleOptionsSchema>;
 type ResolvedRuleOptions = z.output<typeof defaultRuleOptionsSchema>;
-/** Ids of the default rules. */
+/**
+ * Ids of the default rules: one of {@link DEFAULT_RULE_IDS}.
+ *
+ * @example
+ * ```ts
+ * const removed: DefaultRuleId[] = ['therapy.followUp', 'discharge.checkIn'];
+ * remindersPlugin({ deliver, rules: Object.fromEntries(removed.map((id) => [id, false])) });
+ * ```
+ *
+ * @useDeclaredType
+ */
 export type DefaultRuleId = keyof ResolvedRuleOptions;
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -486,5 +515,12 @@ export function defaultReminderRules(options: DefaultRuleOptions = {}): Reminder
   return rules;
 }
 
-/** Ids of the default rules, in the order of the README's table. */
+/**
+ * Ids of the default rules, in the order of the README's table.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_RULE_IDS.includes('session.fasting'); // true
+ * ```
+ */
 export const DEFAULT_RULE_IDS: readonly DefaultRuleId[] = Object.keys(defaultRuleOptionsSchema.parse({})) as DefaultRuleId[];

@@ -9,7 +9,18 @@ export const LOINC = 'http://loinc.org';
 export const ORDINAL_VALUE = 'http://hl7.org/fhir/StructureDefinition/ordinalValue';
 export const OBSERVATION_CATEGORY = 'http://terminology.hl7.org/CodeSystem/observation-category';
 
-/** Where the exported resources live and who they are about. */
+/**
+ * Where the exported resources live and who they are about.
+ *
+ * @example
+ * ```ts
+ * const options: FhirExportOptions = {
+ *   canonicalBase: 'https://fhir.clinic.example/fhir',
+ *   subject: (patientRef) => ({ reference: `Patient/${patientRef}` }),
+ * };
+ * toQuestionnaireResponse(GAD7, response, options);
+ * ```
+ */
 export interface FhirExportOptions {
   /**
    * The base of the host's canonical URLs, e.g. `https://fhir.clinic.example/fhir`. Questionnaires

@@ -6,7 +6,18 @@ import { toObservations } from './toObservations.js';
 import { toQuestionnaire } from './toQuestionnaire.js';
 import { toQuestionnaireResponse } from './toQuestionnaireResponse.js';
 
-type ScreeningResource = Questionnaire | QuestionnaireResponse | Observation;
+/**
+ * A FHIR R4 resource of a screening export: the instrument's Questionnaire, the patient's
+ * QuestionnaireResponse, or an Observation of a total, subscale or item.
+ *
+ * @example
+ * ```ts
+ * const bundle = toFhirBundle(GAD7, response, options);
+ * const resources: ScreeningResource[] = bundle.entry?.flatMap((e) => (e.resource ? [e.resource] : [])) ?? [];
+ * resources.map((r) => r.resourceType); // ['QuestionnaireResponse', 'Observation', ...]
+ * ```
+ */
+export type ScreeningResource = Questionnaire | QuestionnaireResponse | Observation;
 
 /**
  * A FHIR R4 transaction Bundle of a scored response: its QuestionnaireResponse and Observations

@@ -13,6 +13,12 @@ const item = (n: number) => ({ linkId: String(n), prefix: String(n), type: 'choi
  * CADSS, Clinician-Administered Dissociative States Scale (Bremner 1998), as DOMAIN.md counts it:
  * 23 items 0-4, total 0-92. Recorded per session as a trend (no cut-off), feeding
  * `monitoring.dissociationRecorded` with form `CADSS`. Licensed: scored by item id only.
+ *
+ * @example
+ * ```ts
+ * const answers = Object.fromEntries(CADSS.items.map((item) => [item.linkId, 1]));
+ * journeyEventFor(CADSS, scoreResponse(CADSS, answers), 'qr-2'); // { type: 'monitoring.dissociationRecorded', score: 23, form: 'CADSS' }
+ * ```
  */
 export const CADSS = defineInstrument({
   id: 'CADSS',
@@ -31,6 +37,12 @@ export const CADSS = defineInstrument({
  * CADSS-6, the six-item short form: CADSS items 1, 2, 6, 7, 15 and 22 (UNCONFIRMED: the item
  * selection follows DOMAIN.md, which marks it unconfirmed), 0-4 each, total 0-24. Feeds
  * `monitoring.dissociationRecorded` with form `CADSS-6`. Licensed: scored by item id only.
+ *
+ * @example
+ * ```ts
+ * CADSS6.items.map((item) => item.linkId); // the CADSS item ids it keeps
+ * await screening.submit(journeyId, { instrument: 'CADSS-6', answers: Object.fromEntries(CADSS6.items.map((i) => [i.linkId, 0])) }, { actor: nurse });
+ * ```
  */
 export const CADSS6 = defineInstrument({
   id: 'CADSS-6',

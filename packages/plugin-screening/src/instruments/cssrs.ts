@@ -14,6 +14,13 @@ const yesNo = (linkId: string, prefix: string, enableWhen?: { linkId: string; eq
  * (immediate evaluation); moderate after a yes to 3 or lifetime behaviour; low after a yes to 1 or
  * 2; none otherwise. The journey receives the risk level and applies its own alerts and holds.
  * Licensed: triage by item id only, the host supplies the item text.
+ *
+ * @example
+ * ```ts
+ * // Questions 3-5 are asked only after a yes to question 2; 6-recent only after a yes to 6.
+ * scoreResponse(CSSRS, { '1': true, '2': false, '6': false }).risk; // 'low'
+ * scoreResponse(CSSRS, { '1': true, '2': true, '3': true, '4': false, '5': false, '6': false }).risk; // 'moderate'
+ * ```
  */
 export const CSSRS = defineInstrument({
   id: 'C-SSRS',

@@ -7,6 +7,12 @@ import { PFIZER_NOTICE } from './pfizerScales.js';
  * GAD-7 should follow. Its items are the GAD-7's items 1 and 2, the same questions with the same
  * LOINC question codes; no GAD-2 panel or total code is given, so none is set. A pre-screen: it
  * feeds no journey event (the journey records the full GAD-7).
+ *
+ * @example
+ * ```ts
+ * const positive = scoreResponse(GAD2, { '1': 2, '2': 1 }).flags.length > 0; // true: give the full GAD-7
+ * GAD2.journey; // null
+ * ```
  */
 export const GAD2 = defineInstrument({
   id: 'GAD-2',

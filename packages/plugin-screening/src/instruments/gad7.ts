@@ -18,6 +18,14 @@ export const GAD7_INSTRUCTIONS = 'Over the last 2 weeks, how often have you been
  * GAD-7, Generalized Anxiety Disorder 7-item scale (Spitzer 2006): 7 self-report items 0-3,
  * total 0-21; 0-4 minimal, 5-9 mild, 10-14 moderate, 15-21 severe; a positive screen at 10 or
  * more; a change of 4 points is the minimal important difference. Shipped with its text.
+ *
+ * @example
+ * ```ts
+ * const score = scoreResponse(GAD7, { '1': 3, '2': 2, '3': 2, '4': 3, '5': 2, '6': 2, '7': 3 });
+ * score.total; // 17
+ * score.band?.code; // 'severe'
+ * score.flags.map((f) => f.code); // ['positive-screen']
+ * ```
  */
 export const GAD7 = defineInstrument({
   id: 'GAD-7',

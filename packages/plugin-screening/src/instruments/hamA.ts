@@ -30,6 +30,14 @@ const ITEMS = [
  * 17 or less mild, 18-24 mild to moderate, 25-30 moderate to severe, above 30 severe; psychic
  * (items 1-6 and 14) and somatic (items 7-13) subscales. Remission (7 or less by default) comes from
  * the clinic's protocol through core's `evaluateResponse`. Public domain: shipped with its text.
+ *
+ * @example
+ * ```ts
+ * const answers = Object.fromEntries(HAMA.items.map((item) => [item.linkId, 2]));
+ * const score = scoreResponse(HAMA, answers);
+ * score.total; // 28
+ * score.subscales; // { psychic: 14, somatic: 14 }
+ * ```
  */
 export const HAMA = defineInstrument({
   id: 'HAM-A',

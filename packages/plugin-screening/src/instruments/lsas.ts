@@ -11,6 +11,14 @@ const SITUATIONS = Array.from({ length: 24 }, (_, i) => String(i + 1));
  * marked, 80-95 severe, 96 or more very severe; no band below 55. The journey's default primary
  * instrument for social anxiety. Licensed: scored by item id only (`<n>-fear`, `<n>-avoidance`).
  * Sources and the edge convention: INSTRUMENTS.md.
+ *
+ * @example
+ * ```ts
+ * const answers = Object.fromEntries(LSAS.items.map((item) => [item.linkId, item.linkId.endsWith('-fear') ? 2 : 1]));
+ * const score = scoreResponse(LSAS, answers); // items '1-fear', '1-avoidance', ... '24-avoidance'
+ * score.total; // 72
+ * score.subscales; // { fear: 48, avoidance: 24 }
+ * ```
  */
 export const LSAS = defineInstrument({
   id: 'LSAS',

@@ -5,6 +5,12 @@ import { valuesOnly } from './valuesOnly.js';
  * MOAA/S, Modified Observer's Assessment of Alertness/Sedation (Chernik 1990): one observed level
  * 0-5 (5 responds readily to name in a normal tone, 0 no response to a painful stimulus; 0 is loss
  * of consciousness). Scale levels only; feeds `monitoring.sedationRecorded`.
+ *
+ * @example
+ * ```ts
+ * scoreResponse(MOAAS, { level: 0 }).flags.map((f) => f.code); // ['loss-of-consciousness']
+ * await screening.submit(journeyId, { instrument: 'MOAA/S', answers: { level: 4 } }, { actor: nurse });
+ * ```
  */
 export const MOAAS = defineInstrument({
   id: 'MOAA/S',

@@ -6,6 +6,11 @@ import { PHQ9_INSTRUCTIONS, PHQ9_ITEMS } from './phq9.js';
  * PHQ-2 (Kroenke 2003): the first two PHQ-9 items, total 0-6 (LOINC total 55758-7); 3 or more is
  * positive and the full PHQ-9 should follow. A pre-screen: it feeds no journey event (the journey
  * records the PHQ-9, whose item 9 the PHQ-2 does not ask).
+ *
+ * @example
+ * ```ts
+ * scoreResponse(PHQ2, { '1': 1, '2': 1 }).flags.length; // 0: below 3, a negative pre-screen
+ * ```
  */
 export const PHQ2 = defineInstrument({
   id: 'PHQ-2',

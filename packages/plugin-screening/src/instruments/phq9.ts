@@ -25,6 +25,13 @@ export const PHQ9_INSTRUCTIONS = 'Over the last 2 weeks, how often have you been
  * total 0-27; 0-4 minimal, 5-9 mild, 10-14 moderate, 15-19 moderately severe, 20-27 severe. Item 9
  * above 0 needs immediate follow-up whatever the total: the journey raises that alert (and, during
  * treatment, the hold) from the `item9` this definition feeds it. Shipped with its text.
+ *
+ * @example
+ * ```ts
+ * const score = scoreResponse(PHQ9, { '1': 1, '2': 1, '3': 1, '4': 1, '5': 1, '6': 0, '7': 0, '8': 0, '9': 1 });
+ * score.total; // 6
+ * journeyEventFor(PHQ9, score, 'qr-1'); // { type: 'assessment.recorded', instrument: 'PHQ-9', total: 6, item9: 1, ... }
+ * ```
  */
 export const PHQ9 = defineInstrument({
   id: 'PHQ-9',

@@ -14,5 +14,11 @@ import { YBOCS } from './ybocs.js';
 /**
  * Every instrument this package ships, in the order of DOMAIN.md's table. Pass your own list to
  * `createScreening({ instruments: [...SHIPPED_INSTRUMENTS, yours] })` to add instruments.
+ *
+ * @example
+ * ```ts
+ * SHIPPED_INSTRUMENTS.map((d) => d.id); // ['GAD-7', 'PHQ-9', 'GAD-2', 'PHQ-2', 'HAM-A', 'SPIN', 'Y-BOCS', 'LSAS', 'C-SSRS', 'CADSS', 'CADSS-6', 'MOAA/S']
+ * const screening = createScreening({ instruments: [...SHIPPED_INSTRUMENTS, wellbeing] });
+ * ```
  */
 export const SHIPPED_INSTRUMENTS: readonly InstrumentDefinition[] = Object.freeze([GAD7, PHQ9, GAD2, PHQ2, HAMA, SPIN, YBOCS, LSAS, CSSRS, CADSS, CADSS6, MOAAS]);

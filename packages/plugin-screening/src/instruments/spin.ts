@@ -4,6 +4,13 @@ import { valuesOnly } from './valuesOnly.js';
 /**
  * SPIN, Social Phobia Inventory (Connor 2000): 17 self-report items 0-4, total 0-68; 19 or more
  * suggests social anxiety. Licensed: scored by item id only, the host supplies the item text.
+ *
+ * @example
+ * ```ts
+ * const answers = Object.fromEntries(SPIN.items.map((item) => [item.linkId, 1]));
+ * scoreResponse(SPIN, answers).total; // 17, below the cut-off of 19
+ * SPIN.items[0]?.text; // undefined: the host supplies the wording
+ * ```
  */
 export const SPIN = defineInstrument({
   id: 'SPIN',

@@ -7,6 +7,15 @@ import { valuesOnly } from './valuesOnly.js';
  * subclinical, 8-15 mild, 16-23 moderate, 24-31 severe, 32-40 extreme. Response (35% drop) and
  * remission come from the clinic's protocol through core's `evaluateResponse`. Licensed: scored by
  * item id only.
+ *
+ * @example
+ * ```ts
+ * const answers = Object.fromEntries(YBOCS.items.map((item) => [item.linkId, 2]));
+ * const score = scoreResponse(YBOCS, answers);
+ * score.total; // 20
+ * score.band?.code; // 'moderate'
+ * score.subscales; // { obsessions: 10, compulsions: 10 }
+ * ```
  */
 export const YBOCS = defineInstrument({
   id: 'Y-BOCS',
