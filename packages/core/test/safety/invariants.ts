@@ -512,8 +512,11 @@ export function stepViolations(f: StepFacts, sessionNumbers: ReadonlyMap<number,
         e.type === 'session.missedReviewed',
     );
     if (generated) {
+      // Pairs with a session this step planned or moved: earlier explicit bookings are the dose rule's.
+      const changed = (x: { number: number; dueAt: string }) => prevDue.get(x.number) !== x.dueAt;
       const sorted = [...planned].sort((x, y) => ms(x.dueAt) - ms(y.dueAt));
       for (let i = 1; i < sorted.length; i++) {
+        if (!changed(sorted[i]!) && !changed(sorted[i - 1]!)) continue;
         const gap = ms(sorted[i]!.dueAt) - ms(sorted[i - 1]!.dueAt);
         if (gap < m.minHoursBetweenDoses * HOUR) out.push(v('S12', fresh.at(-1)!.seq, `sessions ${sorted[i - 1]!.number} and ${sorted[i]!.number} are ${minutes(gap)} min apart (min ${m.minHoursBetweenDoses} h)`));
       }
