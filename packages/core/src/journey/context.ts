@@ -169,7 +169,7 @@ export type SessionOutcome = 'in-progress' | 'completed' | 'cancelled' | 'aborte
  * ```
  */
 export interface BlockingEvidence extends Stamp {
-  readonly kind: 'new-finding' | 'no-responsible-adult' | 'trusted-adult-incomplete';
+  readonly kind: 'new-finding' | 'no-responsible-adult' | 'trusted-adult-incomplete' | 'medications-changed';
   /** What was recorded, in words (the finding, or the conditions the trusted adult did not meet). */
   readonly detail: string;
   readonly cleared: (Stamp & { readonly reason: string }) | null;
@@ -242,6 +242,8 @@ export interface SessionRecord {
   readonly observationMinutes: number;
   readonly observationElapsedAt: string | null;
   readonly bpChecksDue: readonly number[];
+  /** A physician's record that the blood-pressure check was missed (discharge may then proceed without it). */
+  readonly bpCheckMissed: (Stamp & { readonly reason: string }) | null;
   /** When a vitals reading became overdue (cleared by the next reading). */
   readonly vitalsOverdueSince: string | null;
   /** Set when the session stopped early (no further dosing); the patient stays monitored. */

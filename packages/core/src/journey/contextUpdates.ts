@@ -248,6 +248,7 @@ export const openSession = (c: Ctx, e: MachineEvent): Update => {
     observationMinutes: c.plan.observationMinutes,
     observationElapsedAt: null,
     bpChecksDue: [],
+    bpCheckMissed: null,
     vitalsOverdueSince: null,
     stopped: null,
     discharge: null,
@@ -339,10 +340,15 @@ export const clearFinding = (c: Ctx, e: MachineEvent): Update => {
   return withSession(c, (s) => ({ ...s, preDose: { ...s.preDose, blocking: s.preDose.blocking.map((b) => (b.cleared === null ? { ...b, cleared } : b)) } }));
 };
 
+/** Co-medications changed since the last session block the dose until a physician clears them. */
 export const recordMedicationsConfirmed = (c: Ctx, e: MachineEvent): Update => {
   const p = as<'predose.medicationsConfirmed'>(e);
-  return appendPreDose(c, 'medications', { ...stamp(e), classes: [...p.classes], changedSinceLastSession: p.changedSinceLastSession });
+  const record = { ...stamp(e), classes: [...p.classes], changedSinceLastSession: p.changedSinceLastSession };
+  return appendPreDose(c, 'medications', record, p.changedSinceLastSession ? { ...stamp(e), kind: 'medications-changed', detail: 'Co-medications changed since the last session' } : undefined);
 };
+
+export const recordBpCheckMissed = (c: Ctx, e: MachineEvent): Update =>
+  withSession(c, (s) => ({ ...s, bpCheckMissed: { ...stamp(e), reason: as<'monitoring.bpCheckMissed'>(e).reason } }));
 
 export const recordDoseDeviation = (c: Ctx, e: MachineEvent): Update => {
   const p = as<'predose.doseDeviationApproved'>(e);

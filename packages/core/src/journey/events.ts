@@ -283,6 +283,7 @@ export const ketamineJourneyEvents = {
     readyToLeaveAt: isoInstant.optional(),
   }),
   'session.aborted': z.strictObject({ reason }),
+  'monitoring.bpCheckMissed': z.strictObject({ reason }),
   'session.escalated': z.strictObject({
     /** Where care was handed over. */
     destination: z.enum(['emergency-department', 'ems', 'inpatient-admission']),
@@ -427,6 +428,7 @@ export const ketamineEventDescriptions: { readonly [K in KetamineEventType]: str
   'monitoring.adverseEventRecorded': 'An adverse event with severity; a serious one aborts the session and holds treatment.',
   'session.discharged': 'Discharge after the minimum observation, with acceptable vitals, alert, to the responsible adult, with no-driving advice.',
   'session.aborted': 'Stops a session after the dose: no further dosing, monitoring goes on until discharge or transfer.',
+  'monitoring.bpCheckMissed': 'A physician records that the post-dose blood-pressure check was missed, and why; discharge may then proceed without it.',
   'session.escalated': 'Hands a dosed patient over to an emergency department, EMS or an admission, with the receiving service’s reference.',
   'response.decided': 'A physician decides after the response review: maintenance (with its cadence), extend induction, or discontinue.',
   'maintenance.cadenceChanged': 'Sets the maintenance interval (the least frequent that holds the response).',

@@ -350,6 +350,26 @@ export const ketamineJourneyRules = {
       return join(bookingProblems(context, event.at, event.firstSessionAt, 'The first added session'));
     },
   }),
+  bpCheckWindowPassed: guardRule<Ctx, AnyEv>({
+    description: 'A missed blood-pressure check is recorded only once its window has passed without a reading',
+    scope: 'context',
+    check: ({ context, event }) => {
+      const session = context.session;
+      const route = routeProtocolOf(context);
+      const minute = route?.monitoring.bpCheckAtMinutes;
+      if (!session?.dose || !route || minute === null || minute === undefined) return 'This session has no blood-pressure check to miss';
+      if (session.bpCheckMissed) return 'The missed check is already recorded';
+      const doseAt = ms(session.dose.at);
+      const tolerance = route.monitoring.checkToleranceMinutes;
+      const closes = doseAt + (minute + 3 * tolerance) * 60_000;
+      if (event.at < closes) return `The ${minute}-minute check can still be recorded until ${formatInstant(closes, context)}`;
+      const done = session.vitals.some((v) => {
+        const m = (ms(v.takenAt) - doseAt) / 60_000;
+        return m >= minute - tolerance && m <= minute + 3 * tolerance;
+      });
+      return !done || `The ${minute}-minute check was recorded`;
+    },
+  }),
   therapySessionNotInFuture: guardRule<Ctx, Ev<'therapy.sessionAttended'>>({
     description: 'An attended therapy session lies in the past',
     scope: 'event',

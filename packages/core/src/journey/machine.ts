@@ -125,6 +125,7 @@ function sessionCycle(phase: 'induction' | 'maintenance') {
               { guard: 'recordedBySessionStaff', actions: 'recordAdverseEvent' },
             ],
             'monitoring.bpCheckDue': { actions: ['markBpCheckDue', 'remindBpCheck'] },
+            'monitoring.bpCheckMissed': { guard: 'bpCheckWindowPassed', actions: 'recordBpCheckMissed' },
             'session.aborted': { actions: ['stopAborted', 'alertSessionAborted'] },
             'safety.signalReported': { actions: ['holdForSignal', 'alertHold'] },
             'assessment.recorded': [
@@ -275,6 +276,7 @@ export const ketamineAnxietyMachine = setup({
       at: iso(event.at),
     })),
     markBpCheckDue: update(u.markBpCheckDue),
+    recordBpCheckMissed: update(u.recordBpCheckMissed),
     remindBpCheck: emit(({ context, event }: Args) => ({
       type: 'monitoring.checkDue',
       patientRef: context.patientRef,

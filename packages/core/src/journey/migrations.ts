@@ -41,6 +41,7 @@ const v2Session = (s: Json | null): Json | null =>
         preDose: v2PreDose(s['preDose'] as Json),
         dose: s['dose'] === null ? null : { ...(s['dose'] as Json), plannedMg: null, deviationReason: null },
         vitalsOverdueSince: null,
+        bpCheckMissed: null,
         stopped: null,
         transfer: null,
       };

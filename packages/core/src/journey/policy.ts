@@ -72,6 +72,7 @@ export const ketamineJourneyPolicy = {
     'session.discharged': [...sessionRecorders],
     'session.aborted': [...staff],
     'session.escalated': [...staff],
+    'monitoring.bpCheckMissed': ['physician'],
     'response.decided': ['physician'],
     'maintenance.cadenceChanged': ['physician'],
     'checkIn.recorded': [...staff],

@@ -104,6 +104,8 @@ function routeProtocolSchema(d: RouteDefaults) {
       preDoseBpLimit: bpLimitSchema(140, 90),
       /** UNCONFIRMED: the last pre-dose blood pressure must be at most this old at the dose ("before every dose"). */
       preDoseVitalsMaxAgeMinutes: int(5, 240).default(60),
+      /** UNCONFIRMED: the ride home or trusted adult, the contraindication check and the co-medications must be confirmed within this many minutes of the dose. */
+      preDoseChecksValidMinutes: int(15, 24 * 60).default(240),
       discharge: z
         .strictObject({
           /** Every reading of the stable window must be within this limit, or within `baselineToleranceMmHg` of the pre-dose reading. */
@@ -259,6 +261,7 @@ const UNCONFIRMED_PER_ROUTE: readonly (readonly string[])[] = [
   ['stopRules', 'heartRate', 'forMinutes'],
   ['minHoursBetweenDoses'],
   ['preDoseVitalsMaxAgeMinutes'],
+  ['preDoseChecksValidMinutes'],
 ];
 
 /**

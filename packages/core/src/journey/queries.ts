@@ -220,6 +220,15 @@ export function preDoseProblems(context: KetamineJourneyContext, at: number): st
     }
   }
   if (preDose.contraindicationChecks.length === 0) problems.push('The pre-dose check for new contraindications is not recorded');
+  // Checks recorded long before the dose (a session left open for hours) no longer describe the patient.
+  const fresh = (records: readonly { at: string }[]) => records.some((r) => at - ms(r.at) <= route.preDoseChecksValidMinutes * MIN);
+  const stale: string[] = [];
+  if (route.setting === 'clinic' ? preDose.transport.some((t) => t.responsibleAdultConfirmed) && !fresh(preDose.transport.filter((t) => t.responsibleAdultConfirmed)) : preDose.trustedAdult.some((t) => t.confirmed) && !fresh(preDose.trustedAdult.filter((t) => t.confirmed))) {
+    stale.push(route.setting === 'clinic' ? 'the ride home' : 'the trusted adult');
+  }
+  if (preDose.contraindicationChecks.length > 0 && !fresh(preDose.contraindicationChecks)) stale.push('the contraindication check');
+  if (preDose.medications.length > 0 && !fresh(preDose.medications)) stale.push('the co-medications');
+  if (stale.length > 0) problems.push(`Confirm again before the dose (older than ${formatMinutes(route.preDoseChecksValidMinutes)}): ${stale.join(', ')}`);
   const blocking = outstandingBlocking(session);
   if (blocking.length > 0) problems.push(`${blocking.map((b) => b.detail).join('; ')}: a physician must clear it before dosing`);
   if (route.requiresRems && preDose.medications.length === 0) problems.push('Today’s co-medications are not confirmed (the REMS form reports them)');
@@ -260,7 +269,9 @@ export function dischargeProblems(context: KetamineJourneyContext, at: number): 
       const m = (ms(takenAt) - doseAt) / MIN;
       return m >= bpCheckAtMinutes - checkToleranceMinutes && m <= bpCheckAtMinutes + 3 * checkToleranceMinutes;
     };
-    if (!readings.some((v) => inWindow(v.takenAt))) problems.push(`The ${bpCheckAtMinutes}-minute blood-pressure check has not been recorded`);
+    if (!readings.some((v) => inWindow(v.takenAt)) && session.bpCheckMissed === null) {
+      problems.push(`The ${bpCheckAtMinutes}-minute blood-pressure check has not been recorded`);
+    }
   }
   const latest = readings[readings.length - 1];
   if (vitalsEveryMinutes !== null) {

@@ -34,6 +34,8 @@ export interface RemsMonitoringForm {
     readonly preDose: BloodPressure | null;
     /** The reading nearest 40 minutes after the dose (the label's re-check). */
     readonly at40Minutes: (BloodPressure & { readonly minutesAfterDose: number }) | null;
+    /** Why the check was missed, when a physician recorded it so. */
+    readonly checkMissedReason: string | null;
     readonly preDischarge: BloodPressure | null;
   };
   readonly sedation: { readonly status: ObservationStatus; readonly lowestMoaas: number | null };
@@ -113,6 +115,7 @@ export function remsFormOf(context: KetamineJourneyContext, session: SessionReco
     bloodPressure: {
       preDose: bp(session.preDose.vitals[session.preDose.vitals.length - 1]),
       at40Minutes: at40,
+      checkMissedReason: session.bpCheckMissed?.reason ?? null,
       preDischarge: bp(session.vitals[session.vitals.length - 1]),
     },
     sedation: { status: status(moaas.length > 0, moaas.some((m) => m < 5) || terms.includes('sleepiness')), lowestMoaas: moaas.length > 0 ? Math.min(...moaas) : null },

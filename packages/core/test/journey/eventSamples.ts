@@ -38,6 +38,7 @@ export const eventSamples: Samples = {
   'monitoring.adverseEventRecorded': { term: 'nausea', severity: 'mild', serious: false },
   'session.discharged': { releasedTo: 'responsible-adult', alertAndOriented: true, noDrivingAdviceGiven: true },
   'session.aborted': { reason: 'Patient request' },
+  'monitoring.bpCheckMissed': { reason: 'Nurse called to an emergency; the reading at 58 min was normal' },
   'session.escalated': { destination: 'emergency-department', reference: 'ED-20931', reason: 'Persistent hypertension' },
   'response.decided': { decision: 'maintenance', reason: 'Partial response', everyDays: 28 },
   'maintenance.cadenceChanged': { everyDays: 21, reason: 'Response holds' },

@@ -175,6 +175,34 @@ describe('pre-dose checks', () => {
     );
   });
 
+  it('changed co-medications block the dose until a physician clears them; unchanged ones do not', async () => {
+    const h = await checkedIn();
+    await passChecks(h);
+    await h.advanceTo('2026-03-09T09:00:00Z');
+    await h.send('predose.medicationsConfirmed', { classes: ['antidepressant'], changedSinceLastSession: false }, 'nurse');
+    expect((await h.view()).allowedEvents).toContain('dose.recorded');
+    await h.send('predose.medicationsConfirmed', { classes: ['antidepressant', 'benzodiazepine'], changedSinceLastSession: true }, 'nurse');
+    expect((await h.view()).blockedEvents.find((b) => b.type === 'dose.recorded')?.reason).toBe(
+      'Co-medications changed since the last session: a physician must clear it before dosing',
+    );
+    await h.send('predose.findingCleared', { reason: 'Lorazepam at night only; sedation watched' }, 'physician');
+    expect((await h.send('dose.recorded', IV_DOSE, 'nurse')).stateLabel).toContain('session.dosed');
+  });
+
+  it('pre-dose checks recorded hours before the dose are confirmed again', async () => {
+    const h = await checkedIn();
+    await passChecks(h);
+    // The dose is given four and a half hours after the checks: ride and contraindication check are stale.
+    h.clock.advanceTo('2026-03-09T13:10:00Z');
+    await h.send('predose.vitalsRecorded', { systolic: 122, diastolic: 78, heartRate: 70 }, 'nurse');
+    expect((await h.view()).blockedEvents.find((b) => b.type === 'dose.recorded')?.reason).toBe(
+      'Confirm again before the dose (older than 4 h): the ride home, the contraindication check',
+    );
+    await h.send('predose.transportConfirmed', { responsibleAdultConfirmed: true, mode: 'car-driven-by-adult' }, 'nurse');
+    await h.send('predose.contraindicationsChecked', { newFindings: [] }, 'nurse');
+    expect((await h.send('dose.recorded', IV_DOSE, 'nurse')).stateLabel).toContain('session.dosed');
+  });
+
   it('doses are at least the protocol’s minimum hours apart', async () => {
     const h = await Harness.start({ protocol: { routes: { iv: { minHoursBetweenDoses: 48 } } } });
     await completeScreening(h);
@@ -246,6 +274,28 @@ describe('monitoring and discharge', () => {
     expect((await h.view()).blockedEvents.find((b) => b.type === 'session.discharged')?.reason).toBe(
       'BP 150/92 in the last 30 min is not back near baseline (limit 140/90, pre-dose 124/80 + 10); The last MOAA/S is 4: discharge needs 5',
     );
+  });
+
+  it('a missed 40-minute check does not trap the patient: a physician records it missed, with the reason', async () => {
+    const h = await dosed();
+    for (const at of ['09:15', '09:30', '09:58', '10:00']) {
+      await h.advanceTo(`2026-03-09T${at}:00Z`);
+      await h.send('monitoring.vitalsRecorded', { systolic: 126, diastolic: 80, heartRate: 76, spo2: 98 }, 'nurse');
+    }
+    await h.send('monitoring.sedationRecorded', { moaas: 5 }, 'nurse');
+    const discharge = { releasedTo: 'responsible-adult', alertAndOriented: true, noDrivingAdviceGiven: true } as const;
+    const blocked = await h.trySend('session.discharged', discharge, 'nurse');
+    expect(!blocked.ok && blocked.error.details.reason).toBe('The 40-minute blood-pressure check has not been recorded');
+    const byNurse = await h.trySend('monitoring.bpCheckMissed', { reason: 'Missed' }, 'nurse');
+    expect(!byNurse.ok && byNurse.error.code).toBe('CJ_ERR_FORBIDDEN');
+    await h.send('monitoring.bpCheckMissed', { reason: 'Nurse called to an emergency; readings at 30 and 58 min normal' }, 'physician');
+    const view = await h.send('session.discharged', discharge, 'nurse');
+    expect(view.stateLabel).toContain('induction.waiting');
+    // Its refusal twin: while the window is still open, the check is not yet missed.
+    const early = await dosed();
+    await early.advanceTo('2026-03-09T09:45:00Z');
+    const tooEarly = await early.trySend('monitoring.bpCheckMissed', { reason: 'Will not manage it' }, 'physician');
+    expect(!tooEarly.ok && tooEarly.error.details.reason).toBe('The 40-minute check can still be recorded until 2026-03-09 09:55 UTC');
   });
 
   it('discharge looks at BP settling, not at one reading: a rise holds it', async () => {
