@@ -181,7 +181,19 @@ export function ketamineJourneyDocs(): string {
   out.push('', '## Effects', '', 'Delivered on the engine bus under their own name and to plugins’ `onEffect`, at least once, each with a stable `deliveryId`.', '');
   out.push('| Effect | When |', '|---|---|');
   for (const [type, when] of EFFECTS) out.push(`| ${code(type)} | ${when} |`);
-  out.push('', '## Protocol defaults per route', '', 'From DOMAIN.md; every value is overridable in `createEngine({ protocol })` (`ketamineProtocolSchema`).', '');
+  out.push(
+    '',
+    '## Protocol defaults per route',
+    '',
+    'From DOMAIN.md; every value is overridable in `createEngine({ protocol })` (`ketamineProtocolSchema`).',
+    '',
+    'An induction schedule is a list of blocks `{ weeks, days }`: each block runs `weeks` weeks with a session on each of `days`,',
+    'calendar-day offsets within the week counted from the first session’s day (0 = the weekday of the first session, in the clinic’s',
+    'time zone); blocks follow one another. Every generated session keeps the first session’s local time of day. A session that falls',
+    'on a day the clinic is closed (`clinicDays`, `closedDates`) moves to the next open day, at least `minHoursBetweenDoses` after the',
+    'session before it; a time booked explicitly on a closed day is refused.',
+    '',
+  );
   out.push('| Route | Setting | Induction | Observation | BP check | Pre-dose BP limit | REMS |', '|---|---|---|---|---|---|---|');
   for (const route of ROUTES) {
     const r = protocol.routes[route];
