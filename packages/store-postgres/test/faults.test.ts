@@ -73,7 +73,9 @@ describe('PostgresStore under connection faults', () => {
           [victim],
         );
         terminated += rows[0].n as number;
-        await sleep(2 + Math.floor(Math.random() * 12));
+        // Often enough to hit sends mid-commit, seldom enough that a fresh connection can finish
+        // one: a new backend takes several milliseconds to connect and prepare its statements.
+        await sleep(10 + Math.floor(Math.random() * 40));
       }
     })();
 
