@@ -1,11 +1,12 @@
 // The API reference (`pnpm run docs`, TypeDoc with typedoc.json) builds without a warning, every
-// public symbol of the documented packages carries a summary and an @example, and every declaration
-// a public type refers to is in the reference too.
+// public symbol of the documented packages carries a summary and an @example, so do the members of
+// public classes (properties a summary), interface methods a summary, and every declaration a public
+// type refers to is in the reference too.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Application, LogLevel, Logger, normalizePath, ReflectionKind, TSConfigReader, TypeDocReader, type Comment } from 'typedoc';
+import { Application, LogLevel, Logger, normalizePath, ReflectionKind, TSConfigReader, TypeDocReader, type Comment, type DeclarationReflection } from 'typedoc';
 import { describe, expect, it } from 'vitest';
 
 const CONFIG = fileURLToPath(new URL('../../typedoc.json', import.meta.url));
@@ -74,6 +75,91 @@ function unexportedReferences(symbol: Json): string[] {
   return references.map((r) => String(r['name'])).filter((name) => !local.has(name));
 }
 
+/**
+ * Members of public classes still without the documentation `memberGap` asks for, as it reports
+ * them. They live in packages this test does not own; the list may only shrink: a member that
+ * gets documented fails the test until it is removed here. Nothing may be added.
+ */
+const PENDING_MEMBER_DOCS = new Set([
+  // @carejourney/core: the error class, the clocks, the memory store.
+  '@carejourney/core: CareJourneyError.constructor (Constructor) has no documentation',
+  '@carejourney/core: CareJourneyError.code (Property) has no documentation',
+  '@carejourney/core: CareJourneyError.details (Property) has no documentation',
+  '@carejourney/core: CareJourneyError.name (Property) has no documentation',
+  '@carejourney/core: CareJourneyError.toJSON (Method) has no @example',
+  '@carejourney/core: ManualClock.constructor (Constructor) has no documentation',
+  '@carejourney/core: ManualClock.advance (Method) has no @example',
+  '@carejourney/core: ManualClock.advanceTo (Method) has no @example',
+  '@carejourney/core: ManualClock.now (Method) has no @example',
+  '@carejourney/core: SystemClock.constructor (Constructor) has no documentation',
+  '@carejourney/core: SystemClock.now (Method) has no @example',
+  '@carejourney/core: MemoryStore.constructor (Constructor) has no documentation',
+  '@carejourney/core: MemoryStore.commit (Method) has no @example',
+  '@carejourney/core: MemoryStore.dueTimers (Method) has no @example',
+  '@carejourney/core: MemoryStore.findIdempotencyKey (Method) has no @example',
+  '@carejourney/core: MemoryStore.listTimers (Method) has no @example',
+  '@carejourney/core: MemoryStore.load (Method) has no @example',
+  '@carejourney/core: MemoryStore.markDelivered (Method) has no @example',
+  '@carejourney/core: MemoryStore.pendingOutbox (Method) has no @example',
+  '@carejourney/core: MemoryStore.query (Method) has no @example',
+  '@carejourney/core: MemoryStore.readJournal (Method) has no @example',
+  // @carejourney/store-sqlite: the store.
+  '@carejourney/store-sqlite: SqliteStore.constructor (Constructor) has no documentation',
+  '@carejourney/store-sqlite: SqliteStore.close (Method) has no @example',
+  '@carejourney/store-sqlite: SqliteStore.commit (Method) has no @example',
+  '@carejourney/store-sqlite: SqliteStore.dueTimers (Method) has no @example',
+  '@carejourney/store-sqlite: SqliteStore.findIdempotencyKey (Method) has no @example',
+  '@carejourney/store-sqlite: SqliteStore.listTimers (Method) has no @example',
+  '@carejourney/store-sqlite: SqliteStore.load (Method) has no @example',
+  '@carejourney/store-sqlite: SqliteStore.markDelivered (Method) has no @example',
+  '@carejourney/store-sqlite: SqliteStore.pendingOutbox (Method) has no @example',
+  '@carejourney/store-sqlite: SqliteStore.query (Method) has no @example',
+  '@carejourney/store-sqlite: SqliteStore.readJournal (Method) has no @example',
+  // @carejourney/store-postgres: the store.
+  '@carejourney/store-postgres: PostgresStore.constructor (Constructor) has no documentation',
+  '@carejourney/store-postgres: PostgresStore.close (Method) has no @example',
+  '@carejourney/store-postgres: PostgresStore.commit (Method) has no @example',
+  '@carejourney/store-postgres: PostgresStore.dueTimers (Method) has no @example',
+  '@carejourney/store-postgres: PostgresStore.findIdempotencyKey (Method) has no @example',
+  '@carejourney/store-postgres: PostgresStore.listTimers (Method) has no @example',
+  '@carejourney/store-postgres: PostgresStore.load (Method) has no @example',
+  '@carejourney/store-postgres: PostgresStore.markDelivered (Method) has no @example',
+  '@carejourney/store-postgres: PostgresStore.pendingOutbox (Method) has no @example',
+  '@carejourney/store-postgres: PostgresStore.query (Method) has no @example',
+  '@carejourney/store-postgres: PostgresStore.readJournal (Method) has no @example',
+  '@carejourney/store-postgres: PostgresStore.releaseTimerClaims (Method) has no @example',
+  '@carejourney/store-postgres: PostgresStore.unclaimedOutbox (Method) has no @example',
+  // @carejourney/plugin-reminders: the reminder logs.
+  '@carejourney/plugin-reminders: MemoryReminderLog.constructor (Constructor) has no documentation',
+  '@carejourney/plugin-reminders: MemoryReminderLog.append (Method) has no @example',
+  '@carejourney/plugin-reminders: MemoryReminderLog.list (Method) has no @example',
+  '@carejourney/plugin-reminders/sqlite: SqliteReminderLog.constructor (Constructor) has no documentation',
+  '@carejourney/plugin-reminders/sqlite: SqliteReminderLog.append (Method) has no @example',
+  '@carejourney/plugin-reminders/sqlite: SqliteReminderLog.close (Method) has no @example',
+  '@carejourney/plugin-reminders/sqlite: SqliteReminderLog.list (Method) has no @example',
+]);
+
+/**
+ * What a member of a public class or interface lacks, or null. Class constructors, methods and
+ * accessors need a summary and an @example, class properties a summary; interface methods (and
+ * properties holding a function) a summary. Other interface properties are documented where they
+ * need words (typedoc.json). Inherited members are checked where they are declared.
+ */
+function memberGap(moduleName: string, owner: DeclarationReflection, member: DeclarationReflection): string | null {
+  if (member.inheritedFrom || member.flags.isPrivate || member.flags.isProtected) return null;
+  const comments = [member.comment, ...(member.signatures ?? []).map((s) => s.comment), member.getSignature?.comment, member.setSignature?.comment];
+  const name = `${moduleName}: ${owner.name}.${member.name} (${ReflectionKind[member.kind]})`;
+  const callable = member.kindOf(ReflectionKind.Constructor | ReflectionKind.Method | ReflectionKind.Accessor);
+  const functionValued = member.kindOf(ReflectionKind.Property) && member.type?.type === 'reflection' && (member.type.declaration.signatures?.length ?? 0) > 0;
+  if (owner.kindOf(ReflectionKind.Class)) {
+    if (!comments.some(described)) return `${name} has no documentation`;
+    if (callable && !comments.some(hasExample)) return `${name} has no @example`;
+    return null;
+  }
+  if ((callable || functionValued) && !comments.some(described)) return `${name} has no documentation`;
+  return null;
+}
+
 const described = (c: Comment | undefined) => (c?.summary.some((part) => part.text.trim() !== '') ?? false) || (c?.blockTags.length ?? 0) > 0;
 const hasExample = (c: Comment | undefined) => c?.blockTags.some((t) => t.tag === '@example') ?? false;
 
@@ -106,6 +192,25 @@ describe('API reference', () => {
     }
     expect(gaps).toEqual([]);
     expect(modules.reduce((n, m) => n + (m.children?.length ?? 0), 0)).toBeGreaterThan(300);
+
+    // Members of public classes and interfaces: what an editor shows on `engine.` or `store.`.
+    const memberGaps: string[] = [];
+    const checked: string[] = [];
+    for (const mod of modules) {
+      for (const owner of mod.children ?? []) {
+        if (!owner.kindOf(ReflectionKind.Class | ReflectionKind.Interface)) continue;
+        for (const member of owner.children ?? []) {
+          checked.push(`${owner.name}.${member.name}`);
+          const gap = memberGap(mod.name, owner, member);
+          if (gap !== null) memberGaps.push(gap);
+        }
+      }
+    }
+    // The engine's whole surface is among them, documented with examples.
+    const engineMembers = ['constructor', 'definition', 'store', 'clock', 'protocol', 'start', 'send', 'get', 'history', 'query', 'runDue', 'recover', 'on', 'off'];
+    expect(checked).toEqual(expect.arrayContaining(engineMembers.map((m) => `JourneyEngine.${m}`)));
+    expect(memberGaps.filter((g) => !PENDING_MEMBER_DOCS.has(g)).sort(), 'members of public classes and interfaces without documentation').toEqual([]);
+    expect([...PENDING_MEMBER_DOCS].filter((g) => !memberGaps.includes(g)), 'documented now: remove from PENDING_MEMBER_DOCS').toEqual([]);
 
     // What a public type refers to is in the reference too (exported and documented).
     const serialized = app.serializer.projectToObject(project, normalizePath(process.cwd())) as unknown as Json;

@@ -49,13 +49,57 @@ const busNameSchema = identifierSchema;
  * ```
  */
 export class JourneyEngine<TDef extends AnyJourneyDefinition> {
+  /**
+   * The journey definition this engine runs (machine, policy, rules, migrations), as given to
+   * {@link createEngine}. Stored journeys of older versions of it are migrated on load.
+   *
+   * @example
+   * ```ts
+   * engine.definition.version; // the version new journeys are stored with
+   * ```
+   */
   readonly definition: TDef;
+  /**
+   * The store every journey, journal entry, timer and outbox item is committed to. Read it for
+   * what the engine does not expose (e.g. `listTimers`); write to it only through the engine.
+   *
+   * @example
+   * ```ts
+   * const timers = await engine.store.listTimers(journeyId); // what is due when, for one journey
+   * ```
+   */
   readonly store: JourneyStore;
+  /**
+   * The clock every event is stamped with and timers fall due by: a `ManualClock` in tests and
+   * examples, `SystemClock` in production.
+   *
+   * @example
+   * ```ts
+   * const now = new Date(engine.clock.now()).toISOString();
+   * ```
+   */
   readonly clock: Clock;
-  /** The validated protocol every new journey starts with: the clinic's overrides over the defaults. */
+  /**
+   * The validated protocol every new journey starts with: the clinic's overrides over the defaults.
+   *
+   * @example
+   * ```ts
+   * engine.protocol.routes.iv.stopRules.singleBp; // { systolic: 200, diastolic: 120 } unless the clinic set its own
+   * ```
+   */
   readonly protocol: JourneyProtocolOutputFrom<TDef>;
   readonly #core: EngineCore;
 
+  /**
+   * Validates the options (store, clock, protocol, plugins and their dependencies) and registers
+   * the plugins; throws `CareJourneyError` (`CJ_ERR_INVALID_CONFIG`, `CJ_ERR_PLUGIN`) when one
+   * is wrong. {@link createEngine} does the same and infers the definition's types.
+   *
+   * @example
+   * ```ts
+   * const engine = new JourneyEngine({ definition: ketamineAnxietyJourney, store: new MemoryStore(), clock: new ManualClock('2026-03-02T08:00:00Z'), protocol: { timeZone: 'Europe/Berlin', acceptUnconfirmedDefaults: true } });
+   * ```
+   */
   constructor(options: EngineOptions<TDef>) {
     this.#core = createEngineCore(options, (core, name, hooks) => pluginApi(core, name, hooks, (id) => this.get(id)));
     this.definition = this.#core.definition as TDef;
@@ -100,6 +144,13 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
    * The journey now: state, phase, context, the events allowed now and why blocked ones are
    * blocked. Throws `CJ_ERR_INVALID_INPUT`, `CJ_ERR_NOT_FOUND`, `CJ_ERR_MIGRATION` or
    * `CJ_ERR_CORRUPT_SNAPSHOT`.
+   *
+   * @example
+   * ```ts
+   * const view = await engine.get(journeyId);
+   * view.phase; // e.g. 'induction'
+   * view.blockedEvents.find((b) => b.type === 'dose.recorded')?.reason; // why no dose yet, in a clinician's words
+   * ```
    */
   async get(journeyId: string): Promise<JourneyViewFrom<TDef>> {
     const id = parseArgument(identifierSchema, journeyId, 'CJ_ERR_INVALID_INPUT', 'The journey id', 'journeyId');
@@ -109,7 +160,15 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
     return journeyView(this.#core, loaded, at) as JourneyViewFrom<TDef>;
   }
 
-  /** The journal: who did what, when, from which state to which. Throws `CJ_ERR_NOT_FOUND` for an unknown journey. */
+  /**
+   * The journal: who did what, when, from which state to which, oldest first. Throws
+   * `CJ_ERR_NOT_FOUND` for an unknown journey and `CJ_ERR_CORRUPT_SNAPSHOT` for a malformed entry.
+   *
+   * @example
+   * ```ts
+   * for (const entry of await engine.history(journeyId)) console.log(entry.seq, entry.at, entry.actor.role, entry.type, entry.to);
+   * ```
+   */
   async history(journeyId: string): Promise<JourneyEntryFrom<TDef>[]> {
     const id = parseArgument(identifierSchema, journeyId, 'CJ_ERR_INVALID_INPUT', 'The journey id', 'journeyId');
     const journal = await this.store.readJournal(id);
@@ -131,6 +190,13 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
    * `phase` (one of the definition's phases), `state` (a state as a dotted path from the root,
    * matching it and every state below it), `status`; `limit` and `after` page. A phase or state
    * the definition does not have is refused (`CJ_ERR_INVALID_INPUT`) rather than finding nothing.
+   *
+   * @example
+   * ```ts
+   * const onHold = await engine.query({ state: 'care.clinical.treatment.onHold', limit: 50 });
+   * const last = onHold.at(-1);
+   * if (last) await engine.query({ state: 'care.clinical.treatment.onHold', limit: 50, after: last.id }); // the next page
+   * ```
    */
   async query(filter: JourneyQueryFrom<TDef> = {}): Promise<JourneySummaryFrom<TDef>[]> {
     const parsed = parseArgument(querySchema(this.#core), filter, 'CJ_ERR_INVALID_INPUT', 'The query', 'filter');
@@ -141,6 +207,11 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
    * Fires every timer due by the clock's time, each once, earliest first: XState `after` delays
    * are applied to their journeys (stamped with their due time); plugin timers go to their
    * plugin's `onTimer`. Returns what fired (and what could not).
+   *
+   * @example
+   * ```ts
+   * setInterval(() => void engine.runDue(), 30_000); // a worker's loop; each due timer fires once
+   * ```
    */
   async runDue(options: { limit?: number } = {}): Promise<FiredTimer[]> {
     const parsed = parseArgument(runDueSchema, options, 'CJ_ERR_INVALID_INPUT', 'The runDue options', 'options');
@@ -153,6 +224,11 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
    * Delivers every outbox item not yet marked delivered (after a crash between commit and
    * delivery, or a delivery that failed). At least once: handlers de-duplicate on `deliveryId`.
    * Returns how many it delivered.
+   *
+   * @example
+   * ```ts
+   * const redelivered = await engine.recover(); // at process start, before serving requests
+   * ```
    */
   async recover(options: { journeyId?: string } = {}): Promise<number> {
     const parsed = parseArgument(recoverSchema, options, 'CJ_ERR_INVALID_INPUT', 'The recover options', 'options');
@@ -164,6 +240,13 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
   /**
    * Listens on the bus. Returns a function that removes this registration. A listener that
    * throws or rejects is reported as `plugin.error` and the others still run.
+   *
+   * @example
+   * ```ts
+   * const stop = engine.on('safety.alert', ({ journeyId, payload }) => pageOnDuty(journeyId, payload.kind, payload.reason));
+   * // later
+   * stop();
+   * ```
    */
   on<K extends EngineEventName<TDef>>(name: K, listener: EngineListener<K, TDef>): () => void {
     const n = parseArgument(busNameSchema, name, 'CJ_ERR_INVALID_INPUT', 'The bus event name', 'name');
