@@ -17,8 +17,8 @@ const describe = (error: unknown): string => {
  * The engine's bus: eventemitter3's typed emitter, with every listener isolated. A listener
  * that throws, or returns a promise that rejects, is reported as `plugin.error` (hook
  * `listener`) and the others still run; nothing becomes an unhandled rejection. Registering a
- * listener twice registers it twice, and each `off` removes one registration, as Node's
- * EventEmitter does.
+ * listener twice registers it twice, and each `off` removes one registration (the latest), as
+ * Node's EventEmitter does; the other listeners keep the order they were registered in.
  */
 export class EngineBus {
   readonly #emitter = new EventEmitter<BusEvents>();
@@ -28,11 +28,14 @@ export class EngineBus {
   }
 
   off(name: string, listener: AnyListener): void {
-    const registrations = this.#emitter.listeners(name).filter((l) => l === (listener as unknown)).length;
-    if (registrations === 0) return;
-    // eventemitter3 removes every registration of a function at once: put the others back.
-    this.#emitter.off(name, listener as never);
-    for (let i = 1; i < registrations; i++) this.#emitter.on(name, listener as never);
+    const listeners = this.#emitter.listeners(name) as unknown[];
+    const index = listeners.lastIndexOf(listener);
+    if (index === -1) return;
+    // eventemitter3 removes every registration of a function at once: rebuild the list without
+    // this one registration, so the others keep their order. Removing is rare; emitting is not.
+    listeners.splice(index, 1);
+    this.#emitter.removeAllListeners(name);
+    for (const l of listeners) this.#emitter.on(name, l as never);
   }
 
   /** True when someone listens to `name`. */
