@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { and, assign, not, setup } from 'xstate';
 import { z } from 'zod';
-import { createEngine, defineJourney, guardRule, guardsFrom, ManualClock, MemoryStore, type CareJourneyError } from '../src/index.js';
-import { actors } from './fixtures/visitJourney.js';
-import { checkedInVisit, dump, visitEngine } from './helpers.js';
+import { createEngine, defineJourney, guardRule, guardsFrom, isCareJourneyError, ManualClock, MemoryStore, type CareJourneyError } from '../src/index.js';
+import { actors, visitJourney } from './fixtures/visitJourney.js';
+import { checkedInVisit, dump, T0, visitEngine } from './helpers.js';
 
 type AnyEvent = Parameters<ReturnType<typeof visitEngine>['engine']['send']>[1];
 
@@ -357,5 +357,54 @@ describe('every public call refuses bad arguments with a CareJourneyError', () =
     const id = await checkedInVisit(engine);
     expect((await engine.send(id, nullProto as never, { actor: actors.nurse })).ok).toBe(true);
     expect(Object.prototype).not.toHaveProperty('type');
+  });
+
+  it('turns whatever generateId returns or throws into CJ_ERR_INVALID_CONFIG naming generateId, storing nothing', async () => {
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const trap = () => {
+      throw new Error('trap MARKER-8842');
+    };
+    const throwingProxy = new Proxy({}, { get: trap, ownKeys: trap, getPrototypeOf: trap, has: trap, getOwnPropertyDescriptor: trap });
+    const stringProxy = new Proxy(Object('j-1') as object, { get: trap, getPrototypeOf: trap });
+    const withToString = { toString: trap, valueOf: trap, [Symbol.toPrimitive]: trap };
+    const generators: [string, () => unknown][] = [
+      ['a revoked proxy', () => revoked.proxy],
+      ['a proxy whose traps throw', () => throwingProxy],
+      ['a proxy around a String object', () => stringProxy],
+      ['an object whose conversions throw', () => withToString],
+      ['a Symbol', () => Symbol('id')],
+      ['a BigInt', () => 10n],
+      ['NaN', () => Number.NaN],
+      ['a String object', () => Object('j-1')],
+      ['a lone surrogate', () => 'j-\uD800'],
+      ['a promise', () => Promise.resolve('j-1')],
+      ['a throw of a proxy', () => {
+        throw throwingProxy;
+      }],
+      ['a throw of an Error', trap],
+    ];
+    for (const [label, generateId] of generators) {
+      const store = new MemoryStore();
+      const engine = createEngine({ definition: visitJourney, store, clock: new ManualClock(T0), generateId: generateId as () => string });
+      const seen: string[] = [];
+      engine.on('transition', (n) => void seen.push(n.entry.type));
+      const error = await engine.start({ patientRef: 'pt-1', input: {}, actor: actors.coordinator }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isCareJourneyError(error, 'CJ_ERR_INVALID_CONFIG'), `${label}: ${String(error)}`).toBe(true);
+      const refusal = error as CareJourneyError;
+      expect(refusal.message, label).toContain('generateId');
+      expect(refusal.message, label).not.toContain('MARKER-8842');
+      expect(refusal.details.issues?.[0]?.path, label).toBe('options.generateId');
+      // Nothing stored, nothing announced.
+      expect(await store.query({}), label).toEqual([]);
+      expect(await store.pendingOutbox(10), label).toEqual([]);
+      expect(await store.dueTimers(Number.MAX_SAFE_INTEGER, 10), label).toEqual([]);
+      expect(seen, label).toEqual([]);
+      // A journey with an id of its own still starts.
+      expect((await engine.start({ journeyId: 'j-own', patientRef: 'pt-1', input: {}, actor: actors.coordinator })).id, label).toBe('j-own');
+    }
   });
 });

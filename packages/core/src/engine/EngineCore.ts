@@ -112,6 +112,33 @@ function readClock(clock: Clock): number {
   return time;
 }
 
+const GENERATED_ID_RULE = '1-200 characters of well-formed Unicode, no control characters';
+
+/**
+ * A new journey id from `generateId`. Whatever it returns or throws (a proxy whose traps throw,
+ * a revoked proxy, a value whose inspection throws), the outcome is a valid id or
+ * `CJ_ERR_INVALID_CONFIG` naming `generateId`; the value itself is never quoted.
+ */
+function newId(generateId: () => unknown): string {
+  const refuse = (message: string, rule: string, cause?: unknown): CareJourneyError =>
+    new CareJourneyError('CJ_ERR_INVALID_CONFIG', `The engine's generateId ${message}.`, { issues: [{ path: 'options.generateId', rule, message }] }, cause === undefined ? undefined : { cause });
+  let id: unknown;
+  try {
+    id = generateId();
+  } catch (error) {
+    throw refuse('threw when asked for a new id', 'threw', error);
+  }
+  let valid: boolean;
+  try {
+    // Inside the try: checking a hostile value (a revoked proxy) can itself throw.
+    valid = identifierSchema.safeParse(id).success;
+  } catch {
+    valid = false;
+  }
+  if (!valid) throw refuse(`returned something that is not a valid id (${GENERATED_ID_RULE})`, 'invalid_id');
+  return id as string;
+}
+
 /**
  * Validates `createEngine`'s options and builds the parts every step shares. Throws
  * `CJ_ERR_INVALID_CONFIG` naming each bad option, or `CJ_ERR_PLUGIN` for a bad plugin.
@@ -152,18 +179,7 @@ export function createEngineCore(options: EngineOptions<AnyJourneyDefinition>, m
     eventSchemas: new Map(Object.entries(definition.events).map(([type, schema]) => [type, (schema as z.ZodObject).strict()])),
     pendingSends: new Set<Promise<unknown>>(),
     now: () => readClock(clock),
-    newId: () => {
-      let id: unknown;
-      try {
-        id = generateId();
-      } catch (error) {
-        throw new CareJourneyError('CJ_ERR_INVALID_CONFIG', 'The engine\'s generateId threw.', {}, { cause: error });
-      }
-      if (!identifierSchema.safeParse(id).success) {
-        throw new CareJourneyError('CJ_ERR_INVALID_CONFIG', 'The engine\'s generateId returned something that is not a valid id (1-200 characters of well-formed Unicode, no control characters).');
-      }
-      return id as string;
-    },
+    newId: () => newId(generateId),
     phase: (snapshot: AnyMachineSnapshot): string => {
       if (!definition.phase) {
         const value = snapshot.value;
