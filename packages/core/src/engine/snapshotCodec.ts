@@ -25,6 +25,47 @@ function corrupt(journeyId: string, what: string): CareJourneyError {
   );
 }
 
+/** An error kind or path segment that may be named: an identifier, not free text. */
+const NAMEABLE = /^[A-Za-z_$][\w$]{0,63}$/;
+/** A V8 stack frame: a code location, e.g. `    at migrate (file:///app/migrations.js:12:7)`. */
+const FRAME = /^ {4}at [^\n]{1,500}:\d+:\d+\)?$/;
+
+/**
+ * What a failed migration threw, reduced to what may be printed: its kind (`TypeError`), for a
+ * zod error each path and rule it broke, and its stack frames (code locations, to find the bug).
+ * Never its message or its own cause: a migration's error may quote the snapshot it was given
+ * (a zod error lists what it found), and a cause is printed with the error. Reading a hostile
+ * thrown value (a proxy whose traps throw) only leaves things out.
+ */
+function redactedCause(error: unknown, where: string): Error {
+  // A name as code gives it (`TypeError`, `ZodError`), or the type of a thrown non-error (`string`).
+  let kind = 'Error';
+  let issues = '';
+  let frames: string[] = [];
+  try {
+    const name: unknown = error instanceof Error ? error.name : undefined;
+    kind = typeof name === 'string' && NAMEABLE.test(name) ? name : error instanceof Error ? 'Error' : typeof error;
+    const list: unknown = error instanceof Error ? (error as { issues?: unknown }).issues : undefined;
+    if (Array.isArray(list)) {
+      const described = list.slice(0, 5).map((issue: { path?: unknown; code?: unknown }) => {
+        // Record keys chosen by data are shown as `*`, as describeStoredIssues does.
+        const parts = Array.isArray(issue.path) ? issue.path.map((p: unknown) => (typeof p === 'number' ? `[${p}]` : `.${typeof p === 'string' && NAMEABLE.test(p) ? p : '*'}`)) : [];
+        const code = typeof issue.code === 'string' && NAMEABLE.test(issue.code) ? issue.code : 'invalid';
+        return `${parts.join('').replace(/^\./, '') || '(root)'} (${code})`;
+      });
+      if (described.length > 0) issues = `: ${described.join('; ')}`;
+    }
+    const stack: unknown = error instanceof Error ? error.stack : undefined;
+    if (typeof stack === 'string') frames = stack.split('\n').filter((line) => FRAME.test(line)).slice(0, 20);
+  } catch {
+    // What could be read is kept; the rest is left out.
+  }
+  const cause = new Error(`${where} threw ${/^[AEIOU]/i.test(kind) ? 'an' : 'a'} ${kind}${issues}; its message is left out, as it may quote the stored snapshot`);
+  cause.name = kind;
+  cause.stack = [`${kind}: ${cause.message}`, ...frames].join('\n');
+  return cause;
+}
+
 /**
  * Upgrades a stored snapshot to the definition's version through its migrations, then checks it.
  * Throws `CJ_ERR_MIGRATION` (no path) or `CJ_ERR_CORRUPT_SNAPSHOT` (fails the schema), never
@@ -53,12 +94,14 @@ export function migrateSnapshot(definition: AnyJourneyDefinition, journeyId: str
     try {
       snapshot = migrate(structuredClone(parsed.data));
     } catch (error) {
-      // The migration's own message may quote the snapshot it was given: only its kind is named.
+      // The migration's own message may quote the snapshot it was given: neither the message
+      // nor the cause carries it (see redactedCause).
+      const cause = redactedCause(error, `the migration from version ${v} to ${v + 1} of "${definition.id}"`);
       throw new CareJourneyError(
         'CJ_ERR_MIGRATION',
-        `Journey "${journeyId}": the migration from version ${v} to ${v + 1} of "${definition.id}" failed (${error instanceof Error ? error.name : typeof error}); see the cause.`,
+        `Journey "${journeyId}": the migration from version ${v} to ${v + 1} of "${definition.id}" failed (${cause.name}); see the cause.`,
         { journeyId },
-        { cause: error },
+        { cause },
       );
     }
   }
