@@ -19,6 +19,7 @@ import {
   type KetamineJourneyContext,
 } from '@carejourney/core';
 import { calmSession, drive, HOUR, iso, MIN, patientActor, screenAndPlan, staff, type KetamineView } from './clinic.js';
+import { describeSessions } from './describeSessions.js';
 import type { ExampleOutput } from './examples.js';
 import { shortState, Timeline } from './timeline.js';
 
@@ -123,7 +124,7 @@ export async function runAtHome(): Promise<AtHomeResult> {
     rows: timeline.rows,
     summary: [
       `Now:       ${shortState(view.stateLabel)} (phase ${view.phase})`,
-      `Sessions:  ${context.sessions.map((s) => `${s.number} ${s.outcome}${s.discharge ? ` (${s.discharge.releasedTo})` : ''}`).join(', ')}`,
+      `Sessions:  ${describeSessions(context.sessions, { releasedTo: true })}`,
       `Recorded:  ${journal.filter((e) => e.actor.role === 'patient').length} events by the patient, ${journal.filter((e) => e.actor.role === 'physician').length} by the physician`,
       ...(blockedDose ? [`Blocked:   dose.recorded by ${blockedDose.guard}: ${blockedDose.reason}`] : []),
       ...(next ? [`Next:      session ${next.number} on ${formatLocal(next.dueAt, TIME_ZONE)}`] : []),

@@ -27,6 +27,7 @@ import {
   type ScheduledSession,
 } from '@carejourney/core';
 import { calmSession, DAY, drive, HOUR, iso, MIN, patientActor, screenAndPlan, staff, type Driver, type KetamineView } from './clinic.js';
+import { describeSessions } from './describeSessions.js';
 import type { ExampleOutput } from './examples.js';
 import { shortState, Timeline } from './timeline.js';
 
@@ -150,7 +151,7 @@ export async function runBpHold(): Promise<BpHoldResult> {
     rows: timeline.rows,
     summary: [
       `Now:       ${shortState(view.stateLabel)} (phase ${view.phase})`,
-      `Sessions:  ${context.sessions.map((s) => `${s.number} ${s.outcome}`).join(', ')}`,
+      `Sessions:  ${describeSessions(context.sessions)}`,
       `Planned:   before the hold ${plannedBeforeHold.map(local).join(', ')}`,
       `           after the resume ${plannedAfterResume.map(local).join(', ')}`,
       `Alerts:    ${effects.filter((e) => e.type === 'safety.alert').map((e) => String(e.payload['kind'])).join(', ')}`,

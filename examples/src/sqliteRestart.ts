@@ -29,6 +29,7 @@ import {
 } from '@carejourney/core';
 import { SqliteStore } from '@carejourney/store-sqlite';
 import { calmSession, drive, iso, MIN, patientActor, screenAndPlan, staff, type KetamineView } from './clinic.js';
+import { describeSessions } from './describeSessions.js';
 import type { ExampleOutput } from './examples.js';
 import { shortState, Timeline, type TimelineRow } from './timeline.js';
 
@@ -96,7 +97,7 @@ export async function runSqliteRestart(options: { dir?: string } = {}): Promise<
       rows,
       summary: [
         `Now:       ${shortState(view.stateLabel)} (phase ${view.phase}, ${view.status})`,
-        `Sessions:  ${context.sessions.map((s) => `${s.number} ${s.outcome}`).join(', ')}`,
+        `Sessions:  ${describeSessions(context.sessions)}`,
         `Restart:   ${done.redelivered} outbox item(s) redelivered by recover(), ${done.fired} timer(s) fired by runDue() after ${DOWNTIME_MINUTES} min down`,
         `Journal:   ${journal.length} entries, ${journal.filter((e) => Date.parse(e.at) <= crash.now).length} of them written by process 1`,
         `Ended:     ${context.outcome ? `${context.outcome.kind} on ${formatLocal(context.outcome.at, TIME_ZONE)}` : '-'}`,

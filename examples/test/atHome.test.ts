@@ -3,7 +3,7 @@ import { runAtHome } from '../src/atHome.js';
 
 describe('at-home example: sublingual ketamine with a trusted adult', () => {
   it('has the patient record every session, blocks a dose without a full trusted adult until a physician clears it', async () => {
-    const { view, context, journal, blockedDose } = await runAtHome();
+    const { view, context, journal, blockedDose, summary } = await runAtHome();
     expect(view.phase).toBe('maintenance');
     expect(context.plan?.route).toBe('sublingual-home');
     expect(context.sessions.map((s) => [s.number, s.setting, s.outcome, s.discharge?.releasedTo])).toEqual(
@@ -33,5 +33,7 @@ describe('at-home example: sublingual ketamine with a trusted adult', () => {
 
     expect(context.response).toMatchObject({ baseline: 14, current: 6, responded: true });
     expect(context.schedule.find((s) => s.status === 'planned')?.phase).toBe('maintenance');
+    // Sessions that ended alike are one run, named by their numbers.
+    expect(summary).toContain('Sessions:  sessions #1-#6 completed, released to the trusted adult at home');
   });
 });

@@ -3,7 +3,7 @@ import { runBpHold } from '../src/bpHold.js';
 
 describe('bp-hold example: BP above the limit, stop rule, serious adverse event, transfer, hold, resume', () => {
   it('records the override, stops and transfers the dosed patient, holds, and re-plans on resume', async () => {
-    const { view, context, journal, effects, blockedDose, plannedBeforeHold, plannedAfterResume } = await runBpHold();
+    const { view, context, journal, effects, blockedDose, plannedBeforeHold, plannedAfterResume, summary } = await runBpHold();
 
     // Before the override, the lower re-measurement did not lift the block.
     expect(blockedDose).toMatchObject({ guard: 'preDoseChecksPassed' });
@@ -57,5 +57,9 @@ describe('bp-hold example: BP above the limit, stop rule, serious adverse event,
     expect(context.sessions[2]?.discharge?.releasedTo).toBe('responsible-adult');
     expect(view.phase).toBe('induction');
     expect(context.hold).toBeNull();
+    // The summary names each session by its number, never as a bare count.
+    expect(summary).toContain(
+      'Sessions:  session #1 transferred to the emergency department; session #2 cancelled before the dose; session #3 stopped early, observed to discharge; session #4 completed',
+    );
   });
 });
