@@ -42,6 +42,8 @@ export interface EngineCore {
   phase(snapshot: AnyMachineSnapshot): string;
   /** Every state of the machine as a dotted path from the root (`care.clinical.treatment.onHold`). */
   readonly statePaths: ReadonlySet<string>;
+  /** The definition's timer events: the event types a machine timer may carry besides XState's `after` delays. */
+  readonly timerEvents: ReadonlySet<string>;
 }
 
 interface StateNodeLike {
@@ -192,6 +194,7 @@ export function createEngineCore(options: EngineOptions<AnyJourneyDefinition>, m
       return phase;
     },
     statePaths: statePathsOf(definition.machine.root as unknown as StateNodeLike),
+    timerEvents: new Set<string>(definition.timerEvents),
     // Set just below: plugins get their API (which needs this core) while they register.
     plugins: undefined as unknown as PluginHost,
   };

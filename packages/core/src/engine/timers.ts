@@ -42,8 +42,10 @@ const text = (value: unknown): string => (typeof value === 'string' ? value : ''
 /**
  * Fires every timer due by the clock's time, each once, earliest first: XState `after` delays
  * are applied to their journeys (stamped with their due time); plugin timers go to their
- * plugin's `onTimer`. A damaged timer row is reported in the result and left alone; the other
- * timers fire. Once a timer's commit succeeded nothing throws.
+ * plugin's `onTimer`. A damaged timer row (malformed, a machine timer whose event is not a timer
+ * event of the definition, an owner that is neither the machine nor a registered plugin) is
+ * reported in the result with `CJ_ERR_CORRUPT_SNAPSHOT` and left alone; the other timers fire.
+ * Once a timer's commit succeeded nothing throws.
  */
 export async function runDueTimers(core: EngineCore, limit: number): Promise<FiredTimer[]> {
   const fired: FiredTimer[] = [];
@@ -79,6 +81,40 @@ export async function runDueTimers(core: EngineCore, limit: number): Promise<Fir
   return fired;
 }
 
+/** XState's delayed transitions (`after`) raise events of this prefix; only `after` handles them. */
+const AFTER_PREFIX = 'xstate.after.';
+
+/**
+ * Refuses a timer row that has a timer's shape but cannot be what this engine stored: a machine
+ * timer must carry an event of one of the definition's timer events (or an XState `after`
+ * delay), a plugin timer must belong to a plugin registered with this engine, under its own key.
+ * Such a row was damaged or hand-edited: firing it would apply an event no timer sends (a host
+ * event such as a dose, as the system actor) or drop it unseen. It is reported, never consumed.
+ * The message names the journey, the column and the rule, never the stored value.
+ */
+function unfireable(core: EngineCore, timer: TimerRow): CareJourneyError | undefined {
+  let problem: string | undefined;
+  if (timer.owner === 'machine') {
+    const type = timer.event?.['type'];
+    if (!timer.key.startsWith('machine:')) problem = 'timers.key does not start with "machine:", as a machine timer\'s key does';
+    else if (timer.event === undefined) problem = 'timers.event is missing: a machine timer carries the event it sends';
+    else if (typeof type !== 'string') problem = 'timers.event has no type: a machine timer carries the event it sends';
+    else if (!type.startsWith(AFTER_PREFIX) && !core.timerEvents.has(type)) {
+      problem = `timers.event is not one of the timer events of "${core.definition.id}" (a host's event is never sent by a timer)`;
+    }
+  } else if (!core.plugins.names.includes(timer.owner)) {
+    problem = 'timers.owner is neither "machine" nor a plugin registered with this engine (register the plugin, or remove the row)';
+  } else if (!timer.key.startsWith(`plugin:${timer.owner}:`)) {
+    problem = 'timers.key is not under its plugin ("plugin:<name>:<key>")';
+  }
+  if (problem === undefined) return undefined;
+  return new CareJourneyError(
+    'CJ_ERR_CORRUPT_SNAPSHOT',
+    `A timer of journey "${timer.journeyId}" cannot fire: its stored ${problem}. It was left untouched and stays pending; repair or remove the row.`,
+    { journeyId: timer.journeyId },
+  );
+}
+
 /** Fires one due timer. `gone` when another writer fired or cancelled it first. */
 async function fireTimer(core: EngineCore, timer: TimerRow): Promise<Outcome> {
   for (let attempt = 0; attempt <= core.maxRetries; attempt++) {
@@ -86,12 +122,15 @@ async function fireTimer(core: EngineCore, timer: TimerRow): Promise<Outcome> {
       const timers = wellFormedTimers(await core.store.listTimers(timer.journeyId));
       const current = timers.find((t) => t.key === timer.key);
       if (!current || current.dueAt > core.now()) return 'gone';
+      const unfit = unfireable(core, current);
+      if (unfit) return unfit;
       const loaded = await loadJourney(core, timer.journeyId, timers);
       if ('refusal' in loaded) return loaded.refusal;
       const { record } = loaded;
       let commit: JourneyCommit;
       let skipped = false;
       if (current.owner === 'machine' && current.event) {
+        // Checked by unfireable: a timer event of the definition, or an XState `after` delay.
         const event = { ...current.event, at: current.dueAt, actor: SYSTEM_ACTOR } as StampedEvent;
         const applied = step(core, loaded, event, 'timer', undefined, current.key);
         skipped = 'refusal' in applied;
