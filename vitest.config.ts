@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -20,5 +21,8 @@ export default defineConfig({
     include: ['packages/*/test/**/*.test.ts', 'examples/test/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 20_000,
     pool: 'forks',
+    // Vitest runs one file at a time on two cores by default (cores - 1); many files here wait on
+    // child processes, PostgreSQL or a browser, so two at a time keeps both cores busy.
+    maxWorkers: Math.max(2, availableParallelism()),
   },
 });
