@@ -30,15 +30,18 @@ export type ReminderOutcome = (typeof REMINDER_OUTCOMES)[number];
 
 /**
  * Why a reminder did not go out: the patient opted out; the journey is on hold or ended; what it
- * was about changed (a session moved, was cancelled or began); its moment passed (after downtime);
- * a confirmation made it unnecessary; its rule was removed from the configuration.
+ * was about changed (a session moved, was cancelled or began); its moment passed (after downtime,
+ * or it was planned too late: a follow-up whose time had passed, an instruction whose session had
+ * begun); a confirmation made it unnecessary; its rule was removed from the configuration; a later
+ * reminder of the same rule about the same moment went out instead (planned too late together,
+ * e.g. the 48 h and the 24 h reminder of a session booked for tomorrow).
  *
  * @example
  * ```ts
  * REMINDER_REASONS.includes('opt-out'); // true
  * ```
  */
-export const REMINDER_REASONS = ['opt-out', 'hold', 'ended', 'stale', 'expired', 'confirmed', 'rule-removed'] as const;
+export const REMINDER_REASONS = ['opt-out', 'hold', 'ended', 'stale', 'expired', 'confirmed', 'rule-removed', 'superseded'] as const;
 /**
  * Why a reminder did not go out: one of {@link REMINDER_REASONS}.
  *

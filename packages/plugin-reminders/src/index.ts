@@ -77,7 +77,7 @@ export { reminderRecordSchema, parseReminderRecord, REMINDER_OUTCOMES, REMINDER_
 export type { ReminderRecord, ReminderOutcome, ReminderReason } from './ReminderRecord.js';
 
 export { applyQuietHours } from './quietHours.js';
-export type { QuietHours, QuietHoursMove } from './quietHours.js';
+export type { QuietHours, QuietHoursMove, QuietHoursBounds } from './quietHours.js';
 export { hoursBeforeInLocalTime, localDayAt } from './localTime.js';
 export { journeyStanding } from './journeyStanding.js';
 export type { JourneyStanding } from './journeyStanding.js';

@@ -280,7 +280,7 @@ export function remindersPlugin(options: RemindersOptions): RemindersPlugin {
       if (value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) variables[name] = value;
     }
     const move = rule.safetyNotice === true ? 'ignore' : rule.quietHours;
-    const { at, moved } = applyQuietHours(planned.at, move, o.quietHours, zoneFor(rule, journey));
+    const { at, moved } = applyQuietHours(planned.at, move, o.quietHours, zoneFor(rule, journey), { aboutAt: planned.aboutAt, now: now() });
     const key = reminderKey(rule.id, planned.subject, planned.aboutAt);
     return {
       v: 1,
@@ -366,13 +366,44 @@ export function remindersPlugin(options: RemindersOptions): RemindersPlugin {
     await (api as PluginApi).timers.schedule({ journeyId, key: p.attempt === 1 ? p.key : retryKey(p.key, p.attempt), dueAt, payload: p });
   }
 
-  /** Schedules a planned reminder, or delivers it now when it is already due. */
-  async function arrange(journey: Journey, p: Pending, pendingKeys: ReadonlySet<string>, dueSince: number | null): Promise<void> {
+  /** Schedules a planned event or effect reminder, or delivers it now when it is already due. */
+  async function arrange(journey: Journey, p: Pending, pendingKeys: ReadonlySet<string>): Promise<void> {
     if (pendingKeys.has(p.key)) return;
-    if (p.at > now()) {
-      await schedule(journey.id, p, p.at);
-    } else if (dueSince !== null && p.at >= dueSince) {
-      await fire(journey.id, p, p.at, journey);
+    if (p.at > now()) await schedule(journey.id, p, p.at);
+    else await fire(journey.id, p, p.at, journey);
+  }
+
+  /**
+   * View reminders whose time has come without a timer: the ones that became due with this change,
+   * and the ones planned too late for their time (a session booked or moved at short notice, a
+   * change the plugin saw late). Each gets an outcome: one already handled is left alone; one
+   * before a moment still ahead goes out at once (marked late), except that of several of one
+   * rule about the same moment only the last goes out (the others are `superseded`: a patient
+   * booked for tomorrow gets one reminder, not the 48 h and the 24 h one at once); any other is
+   * recorded as `expired`.
+   */
+  async function catchUp(journey: Journey, due: readonly Pending[], dueSince: number): Promise<void> {
+    const t = now();
+    const open: Pending[] = [];
+    for (const p of due) {
+      if (!(await log.list(journey.id, { deliveryId: p.deliveryId })).some((r) => FINAL.has(r.outcome))) open.push(p);
+    }
+    // When a reminder was planned to go out, before quiet hours moved it.
+    const planned = (p: Pending) => p.movedFrom ?? p.at;
+    const sendNow = open.filter((p) => p.at >= dueSince || (planned(p) < p.aboutAt && t < p.aboutAt));
+    // The last of a group is the one planned closest to the moment.
+    const last = new Map<string, Pending>();
+    for (const p of sendNow) {
+      const group = `${p.rule}\u0000${p.aboutAt}`;
+      const seen = last.get(group);
+      if (!seen || planned(p) > planned(seen) || (planned(p) === planned(seen) && p.key > seen.key)) last.set(group, p);
+    }
+    for (const p of open) {
+      const rule = ruleById.get(p.rule);
+      const critical = rule !== undefined && (rule.safetyNotice === true || rule.safetyCritical === true || isSafetyCriticalKind(rule.kind));
+      if (!sendNow.includes(p)) await record(journey.id, p, 'suppressed', { reason: 'expired' });
+      else if (critical || last.get(`${p.rule}\u0000${p.aboutAt}`) === p) await fire(journey.id, p, p.at, journey);
+      else await record(journey.id, p, 'suppressed', { reason: 'superseded' });
     }
   }
 
@@ -410,8 +441,13 @@ export function remindersPlugin(options: RemindersOptions): RemindersPlugin {
         await (api as PluginApi).timers.cancel(journey.id, timer.key);
       }
     }
-    const dueSince = Date.parse(entry.at);
-    for (const p of desired.values()) await arrange(journey, p, pendingKeys, dueSince);
+    const due: Pending[] = [];
+    for (const p of desired.values()) {
+      if (pendingKeys.has(p.key)) continue;
+      if (p.at > now()) await schedule(journey.id, p, p.at);
+      else due.push(p);
+    }
+    if (due.length > 0) await catchUp(journey, due, Date.parse(entry.at));
   }
 
   /** Event and effect rules: planned once, scheduled or delivered now. */
@@ -423,7 +459,7 @@ export function remindersPlugin(options: RemindersOptions): RemindersPlugin {
       // After a redelivery of the same event or effect, a reminder already handled is left alone.
       if ((await log.list(journey.id, { deliveryId: p.deliveryId })).length > 0) continue;
       // Due already (the event or effect is the moment): delivered now, late if it was redelivered.
-      await arrange(journey, p, pendingKeys, Number.NEGATIVE_INFINITY);
+      await arrange(journey, p, pendingKeys);
       pendingKeys.add(p.key);
     }
   }

@@ -60,6 +60,67 @@ describe('quiet hours in the patient\'s local time', () => {
   });
 });
 
+describe('quiet hours bounded by the moment and by now', () => {
+  const BERLIN = 'Europe/Berlin';
+  const session = at('2027-03-15T06:30:00Z'); // Monday 07:30 Berlin
+
+  it('stops a move earlier at now: a reminder booked late in the evening goes out at once', () => {
+    const reminder = session - 3_600_000; // 06:30, quiet: would move to Sunday 21:00
+    expect(iso(applyQuietHours(reminder, 'earlier', QUIET, BERLIN, { aboutAt: session }).at)).toBe('2027-03-14T20:00:00.000Z');
+    // Planned at 23:00 Sunday: 21:00 has passed, so the move stops at 23:00.
+    expect(applyQuietHours(reminder, 'earlier', QUIET, BERLIN, { aboutAt: session, now: at('2027-03-14T22:00:00Z') })).toEqual({ at: at('2027-03-14T22:00:00Z'), moved: true });
+    // Planned at 20:00 Sunday: 21:00 is still ahead, the move is made in full.
+    expect(applyQuietHours(reminder, 'earlier', QUIET, BERLIN, { aboutAt: session, now: at('2027-03-14T19:00:00Z') })).toEqual({ at: at('2027-03-14T20:00:00Z'), moved: true });
+    // Already due: not moved at all (let alone later).
+    expect(applyQuietHours(reminder, 'earlier', QUIET, BERLIN, { aboutAt: session, now: reminder + 60_000 })).toEqual({ at: reminder, moved: false });
+  });
+
+  it('never moves an instruction past the moment it is about; a follow-up still moves to the morning', () => {
+    // A clinic's instruction with 'later', an hour before a 07:30 session: 08:00 would be after it.
+    const reminder = session - 3_600_000;
+    expect(applyQuietHours(reminder, 'later', QUIET, BERLIN, { aboutAt: session })).toEqual({ at: reminder, moved: false });
+    // The twin: for a session at 09:00 the move to 08:00 is before it, and made.
+    expect(applyQuietHours(reminder, 'later', QUIET, BERLIN, { aboutAt: at('2027-03-15T08:00:00Z') })).toEqual({ at: at('2027-03-15T07:00:00Z'), moved: true });
+    // A follow-up of 23:00 (a missed session at that time) moves to 08:00, after its moment.
+    const missed = at('2027-03-14T22:00:00Z');
+    expect(applyQuietHours(missed, 'later', QUIET, BERLIN, { aboutAt: missed, now: missed })).toEqual({ at: at('2027-03-15T07:00:00Z'), moved: true });
+    // ...and never earlier than the moment it follows.
+    expect(applyQuietHours(missed, 'earlier', QUIET, BERLIN, { aboutAt: missed })).toEqual({ at: missed, moved: false });
+  });
+
+  it('never crosses the moment nor lands before now, never moves the wrong way, across DST (property)', () => {
+    const zones = ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'UTC'];
+    const from = Date.parse('2027-01-01T00:00:00Z');
+    const to = Date.parse('2028-12-31T00:00:00Z');
+    const hours = 3_600_000;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: from, max: to }),
+        fc.integer({ min: -30 * hours, max: 30 * hours }),
+        fc.integer({ min: -30 * hours, max: 30 * hours }),
+        fc.constantFrom('earlier' as const, 'later' as const),
+        fc.constantFrom(...zones),
+        (t, toMoment, toNow, move, zone) => {
+          const aboutAt = t + toMoment;
+          const now = t + toNow;
+          const r = applyQuietHours(t, move, QUIET, zone, { aboutAt, now });
+          if (!r.moved) {
+            expect(r.at).toBe(t);
+            return;
+          }
+          expect(r.at).toBeGreaterThanOrEqual(now);
+          // Same side of the moment as planned (at the moment only for one planned there).
+          if (t < aboutAt) expect(r.at).toBeLessThan(aboutAt);
+          else expect(r.at).toBeGreaterThanOrEqual(aboutAt);
+          if (move === 'earlier') expect(r.at).toBeLessThan(t);
+          else expect(r.at).toBeGreaterThan(t);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe('local offsets', () => {
   it('steps whole days in local calendar days and the rest in real hours', () => {
     // Monday 09:00 Berlin after the spring-forward: 48 h before is Saturday 09:00 (47 real hours).

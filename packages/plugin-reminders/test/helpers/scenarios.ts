@@ -10,16 +10,27 @@ export const INTAKE_AT = Date.parse('2027-03-08T08:00:00Z');
 
 /** An esketamine journey booked from 2027-03-15 09:00 Berlin, intake done a week before. */
 export async function bookedJourney(
-  options: { reminders?: Partial<RemindersOptions>; protocol?: Partial<KetamineProtocolInput>; journeyId?: string; zone?: string; route?: 'esketamine-nasal' | 'iv' | 'sublingual-home' } = {},
+  options: {
+    reminders?: Partial<RemindersOptions>;
+    protocol?: Partial<KetamineProtocolInput>;
+    journeyId?: string;
+    zone?: string;
+    route?: 'esketamine-nasal' | 'iv' | 'sublingual-home';
+    /** When the intake and the booking happen (default a week before the first session). */
+    intakeAt?: number;
+    firstSessionAt?: number;
+  } = {},
 ): Promise<{ d: Driver; id: string }> {
   const id = options.journeyId ?? 'j-1';
+  const intakeAt = options.intakeAt ?? INTAKE_AT;
   const d = new Driver({
-    start: INTAKE_AT,
+    start: intakeAt,
     timeZone: options.zone ?? BERLIN,
     ...(options.reminders ? { reminders: options.reminders } : {}),
     ...(options.protocol ? { protocol: options.protocol } : {}),
   });
-  await d.run(mergeScripts([new JourneyScript(id, 'pt-0001').start(INTAKE_AT).intake(INTAKE_AT, FIRST_SESSION, { route: options.route ?? 'esketamine-nasal' })]));
+  const script = new JourneyScript(id, 'pt-0001').start(intakeAt).intake(intakeAt, options.firstSessionAt ?? FIRST_SESSION, { route: options.route ?? 'esketamine-nasal' });
+  await d.run(mergeScripts([script]));
   return { d, id };
 }
 
