@@ -49,10 +49,8 @@ describe('runWorker', () => {
       await server.send(id, { type: 'consent.recorded' }, { actor: actors.physician });
       // The no-show timer is due at 09:31, within the hour: the commit notifies.
       await server.send(id, { type: 'visit.book', slot: '2026-01-05T09:01:00Z' }, { actor: actors.coordinator });
-      const booked = Date.now();
+      // Fired on the notification: the worker's next poll is ten minutes away, and the pass says why it ran.
       await until(() => passes.some((p) => p.fired.length > 0), 5_000, 'the notified pass');
-      // Fired on the notification, long before the ten-minute poll.
-      expect(Date.now() - booked).toBeLessThan(5_000);
       const notified = passes.find((p) => p.fired.length > 0)!;
       expect(notified.reason).toBe('notified');
       expect(notified.fired.map((f) => [f.journeyId, f.dueAt])).toEqual([[id, '2026-01-05T09:31:00.000Z']]);
