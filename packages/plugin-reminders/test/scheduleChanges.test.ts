@@ -188,3 +188,90 @@ describe('ending', () => {
   });
 });
 
+
+describe('schedule changes by a clinician', () => {
+  /** A session's pending reminders, as "rule local-time". */
+  const ofSession = async (d: Awaited<ReturnType<typeof bookedJourney>>['d'], id: string, n: number) =>
+    (await pendingReminders(d, id)).filter((p) => new RegExp(` s${n}(-|\\s)`).test(p)).map((p) => p.replace(new RegExp(` s${n}(-\\d+h)?`), '$1'));
+
+  it('a missed session reviewed for worsening returns to the previous schedule: the moved sessions are reminded at their new times', async () => {
+    const { d, id } = await bookedJourney();
+    // Nobody comes to session 1 on Monday 09:00; the no-show fires at 09:30.
+    await d.advanceTo(FIRST_SESSION + HOUR);
+    expect((await d.engine.get(id)).stateLabel).toContain('missedReview');
+    expect(await ofSession(d, id, 2)).toEqual([
+      'session.companionUnconfirmed 2027-03-18 05:00',
+      'session.fasting 2027-03-17 21:00',
+      'session.transport 2027-03-17 09:00',
+      'session.upcoming-24h 2027-03-17 09:00',
+      'session.upcoming-2h 2027-03-17 21:00',
+      'session.upcoming-48h 2027-03-16 09:00',
+    ]);
+    // At 13:00 the physician brings session 2 forward from Thursday to Wednesday 09:00.
+    await d.advanceTo(Date.parse('2027-03-15T12:00:00Z'));
+    const before = d.host.calls.length;
+    const wednesday = Date.parse('2027-03-17T08:00:00Z');
+    await d.send(id, 'session.missedReviewed', { worsening: true, decision: 'return-to-previous-schedule', nextSessionAt: iso(wednesday) }, 'physician');
+    expect((await d.context(id)).schedule.find((s) => s.number === 2)?.dueAt).toBe(iso(wednesday));
+    expect(await ofSession(d, id, 2)).toEqual([
+      'session.companionUnconfirmed 2027-03-17 05:00',
+      'session.fasting 2027-03-16 21:00',
+      'session.transport 2027-03-16 09:00',
+      'session.upcoming-24h 2027-03-16 09:00',
+      'session.upcoming-2h 2027-03-16 21:00',
+    ]);
+    // The 48 h reminder of the new time (Monday 09:00) had passed: it goes out at once.
+    expect(d.host.calls.slice(before).map((m) => `${m.kind} s${String(m.variables['sessionNumber'])} ${local(m.at)} late=${String(m.late)} ${String(m.variables['sessionAt'])}`)).toEqual([
+      'session.upcoming s2 2027-03-15 13:00 late=true 2027-03-17 09:00 (Europe/Berlin)',
+    ]);
+    const thursday = Date.parse('2027-03-18T08:00:00Z');
+    const cancelled = (await d.reminders.outcomes(id)).filter((r) => r.aboutAt === iso(thursday) && r.outcome === 'cancelled');
+    expect(cancelled.map((r) => `${r.rule} ${r.reason}`).sort()).toEqual(
+      ['session.companionUnconfirmed', 'session.fasting', 'session.transport', 'session.upcoming', 'session.upcoming', 'session.upcoming'].map((rule) => `${rule} stale`),
+    );
+    await d.advanceTo(thursday + DAY);
+    expect(d.host.delivered.filter((m) => m.variables['sessionAt'] === '2027-03-18 09:00 (Europe/Berlin)')).toEqual([]);
+  });
+
+  it('a changed maintenance cadence moves the next session: its reminders follow, the old ones are cancelled', async () => {
+    // A one-session induction, so the journey reaches maintenance quickly.
+    const { d, id } = await bookedJourney({ protocol: { routes: { 'esketamine-nasal': { induction: [{ weeks: 1, days: [0] }] } } } });
+    await runNextSession(d, id, 's1', { followUpGad7: 6 });
+    await d.send(id, 'rems.formSubmitted', { sessionNumber: 1, submissionRef: 'REMS-F-1' }, 'nurse');
+    await d.send(id, 'response.decided', { decision: 'maintenance', reason: 'Response: 16 to 6 on GAD-7', everyDays: 14 }, 'physician');
+    expect((await d.engine.get(id)).phase).toBe('maintenance');
+    const fortnight = Date.parse('2027-03-29T07:00:00Z'); // Monday 09:00, summer time
+    expect((await d.context(id)).schedule.find((s) => s.number === 2)?.dueAt).toBe(iso(fortnight));
+    expect(await ofSession(d, id, 2)).toContain('maintenance.due 2027-03-22 09:00');
+
+    // On Friday the physician shortens the interval to 10 days: session 2 moves to Thursday 25th.
+    await d.advanceTo(Date.parse('2027-03-19T09:00:00Z'));
+    const before = d.host.calls.length;
+    await d.send(id, 'maintenance.cadenceChanged', { everyDays: 10, reason: 'Symptoms return before two weeks' }, 'physician');
+    const tenDays = Date.parse('2027-03-25T08:00:00Z');
+    expect((await d.context(id)).schedule.find((s) => s.number === 2)?.dueAt).toBe(iso(tenDays));
+    expect(await ofSession(d, id, 2)).toEqual([
+      'session.companionUnconfirmed 2027-03-25 05:00',
+      'session.fasting 2027-03-24 21:00',
+      'session.transport 2027-03-24 09:00',
+      'session.upcoming-24h 2027-03-24 09:00',
+      'session.upcoming-2h 2027-03-24 21:00',
+      'session.upcoming-48h 2027-03-23 09:00',
+    ]);
+    // Its week-ahead reminder (Thursday 18th) had passed: it goes out at once.
+    expect(d.host.calls.slice(before).map((m) => `${m.kind} ${local(m.at)} late=${String(m.late)} ${String(m.variables['sessionAt'])}`)).toEqual([
+      'maintenance.due 2027-03-19 10:00 late=true 2027-03-25 09:00 (Europe/Berlin)',
+    ]);
+    const cancelled = (await d.reminders.outcomes(id)).filter((r) => r.aboutAt === iso(fortnight) && r.outcome === 'cancelled');
+    expect(cancelled.map((r) => r.rule).sort()).toEqual([
+      'maintenance.due',
+      'session.companionUnconfirmed',
+      'session.fasting',
+      'session.transport',
+      'session.upcoming',
+      'session.upcoming',
+      'session.upcoming',
+    ]);
+    expect(cancelled.every((r) => r.reason === 'stale')).toBe(true);
+  });
+});
