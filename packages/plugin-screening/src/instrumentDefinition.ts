@@ -214,10 +214,16 @@ const sumScoringSchema = z.strictObject({
   subscales: z.array(subscaleSchema).max(10).default([]),
   /**
    * Mean imputation of up to `maxMissing` unanswered items (total = sum x items / answered,
-   * rounded). Only where the instrument's authors define it; without it an incomplete response is
-   * refused.
+   * rounded as `rounding` says: `nearest`, halves up, by default). Only where the instrument's
+   * authors define it, and only when every item scores the same range (the mean of one item says
+   * nothing about another with a different range); without it an incomplete response is refused.
    */
-  prorate: z.strictObject({ maxMissing: z.number().int().min(1).max(10) }).optional(),
+  prorate: z
+    .strictObject({
+      maxMissing: z.number().int().min(1).max(10),
+      rounding: z.enum(['nearest', 'up', 'down']).default('nearest'),
+    })
+    .optional(),
 });
 
 const TRIAGE_LEVELS = ['low', 'moderate', 'high'] as const satisfies readonly CssrsRisk[];
@@ -244,7 +250,7 @@ export const scoringSchema = z.discriminatedUnion('kind', [sumScoringSchema, tri
 /**
  * How an instrument is scored. `sum`: the total of the item values between `min` and `max`, with
  * subscales, and mean imputation of up to `prorate.maxMissing` unanswered items where the
- * instrument's authors define it. `triage`: the first level whose `anyYes` items have a yes
+ * instrument's authors define it (every item scoring the same range; rounded by `prorate.rounding`). `triage`: the first level whose `anyYes` items have a yes
  * (the C-SSRS screener); `none` when no level applies.
  *
  * @example
@@ -410,6 +416,20 @@ export const instrumentDefinitionSchema = z
         if (new Set(s.items).size !== s.items.length) issue(['scoring', 'subscales', i, 'items'], 'a subscale names an item twice');
       });
       if (scoring.prorate && scoring.prorate.maxMissing >= def.items.length) issue(['scoring', 'prorate', 'maxMissing'], 'prorating needs at least one answered item');
+      // Mean imputation keeps the total within min-max only when every item spans the same range:
+      // an item scoring 0-10 imputed onto a missing 0-1 item would push a 0-11 scale to 20.
+      const first = def.items[0];
+      const rangeOf = (item: InstrumentItem) => {
+        const values = item.answers.map((a) => a.value);
+        return values.length > 0 ? `${Math.min(...values)}-${Math.max(...values)}` : 'none';
+      };
+      const other = first && def.items.find((item) => rangeOf(item) !== rangeOf(first));
+      if (scoring.prorate && first && other) {
+        issue(
+          ['scoring', 'prorate'],
+          `prorating needs every item to score the same range: item "${other.linkId}" scores ${rangeOf(other)}, item "${first.linkId}" ${rangeOf(first)}; leave prorate out`,
+        );
+      }
     } else {
       scoring.levels.forEach((level, i) => {
         level.anyYes.forEach((id, j) => {

@@ -87,11 +87,20 @@ function checkAnswers(definition: InstrumentDefinition, raw: unknown): { issues:
   return { issues, asked, missing };
 }
 
+/** sum x items / answered, rounded in integers (no floating-point halves). */
+function prorated(sum: number, items: number, answered: number, rounding: 'nearest' | 'up' | 'down'): number {
+  const scaled = sum * items;
+  if (rounding === 'down') return Math.floor(scaled / answered);
+  if (rounding === 'up') return Math.floor((scaled + answered - 1) / answered);
+  return Math.floor((2 * scaled + answered) / (2 * answered));
+}
+
 /**
  * Scores one response to an instrument. Every asked item must be answered with one of its
  * answer values (yes/no for boolean items) and skipped items must be left out; otherwise it
  * throws `CJ_ERR_INVALID_INPUT` naming each item and the rule (`answers.3: item 3 is unanswered`).
- * Missing items are imputed only when the instrument defines a prorating rule.
+ * Missing items are imputed only when the instrument defines a prorating rule (the mean of the
+ * answered items, rounded as the rule says); the total never leaves the instrument's min-max.
  *
  * @example
  * ```ts
@@ -125,7 +134,10 @@ export function scoreResponse(definition: InstrumentDefinition, answers: unknown
   if (scoring.kind === 'sum') {
     const values = definition.items.map((i) => itemValue(i.linkId)).filter((v): v is number => v !== undefined);
     const sum = values.reduce((a, b) => a + b, 0);
-    total = missing.length === 0 ? sum : Math.round((sum * definition.items.length) / values.length);
+    total = missing.length === 0 || !scoring.prorate ? sum : prorated(sum, definition.items.length, values.length, scoring.prorate.rounding);
+    // The definition guarantees the range (every prorated item scores the same one); the clamp
+    // keeps a definition that skipped defineInstrument from reporting an impossible total.
+    total = Math.min(scoring.max, Math.max(scoring.min, total));
     for (const s of scoring.subscales) {
       const parts = s.items.map(itemValue);
       subscales[s.code] = parts.every((v) => v !== undefined) ? (parts as number[]).reduce((a, b) => a + b, 0) : null;

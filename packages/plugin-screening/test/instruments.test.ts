@@ -282,4 +282,54 @@ describe('defineInstrument', () => {
     expect(scoreResponse(lenient, { '1': 2, '2': 1, '3': 1 })).toMatchObject({ total: 4, prorated: false });
     expect(() => scoreResponse(lenient, { '1': 2 })).toThrow(/answers\.2: .*at most 1 item/);
   });
+
+  // Items of different ranges: a 0-10 item and a 0-1 item make a 0-11 scale. Imputing the mean
+  // of the first for a missing second would score 10 x 2 / 1 = 20.
+  const uneven = (): InstrumentDefinitionInput => ({
+    ...base(),
+    items: [
+      { linkId: '1', type: 'choice', answers: Array.from({ length: 11 }, (_, value) => ({ value })) },
+      { linkId: '2', type: 'choice', answers: [{ value: 0 }, { value: 1 }] },
+    ],
+    scoring: { kind: 'sum', min: 0, max: 11, prorate: { maxMissing: 1 } },
+  });
+
+  it('refuses prorating unless every item scores the same range', () => {
+    expect(refusedAt(uneven())).toEqual(['definition.scoring.prorate']);
+    expect(() => defineInstrument(uneven())).toThrow(/definition\.scoring\.prorate: prorating needs every item to score the same range: item "2" scores 0-1, item "1" 0-10/);
+    // The same items without prorating are a valid instrument that refuses incomplete responses.
+    const strict = defineInstrument({ ...uneven(), scoring: { kind: 'sum', min: 0, max: 11 } });
+    expect(() => scoreResponse(strict, { '1': 10 })).toThrow(/answers\.2: item 2 is unanswered/);
+  });
+
+  it('never scores a prorated total outside the scale, even for a definition that skipped defineInstrument', () => {
+    // Built by hand, as a host could, bypassing the definition's checks.
+    const unchecked = { ...defineInstrument({ ...uneven(), scoring: { kind: 'sum', min: 0, max: 11 } }), scoring: { kind: 'sum', min: 0, max: 11, subscales: [], prorate: { maxMissing: 1, rounding: 'nearest' } } } as InstrumentDefinition;
+    expect(scoreResponse(unchecked, { '1': 10 })).toMatchObject({ total: 11, prorated: true });
+    expect(scoreResponse(unchecked, { '2': 1 })).toMatchObject({ total: 2, prorated: true });
+  });
+
+  it('rounds a prorated total as the definition says: nearest (halves up, the default), up or down', () => {
+    const withRounding = (rounding?: 'nearest' | 'up' | 'down') =>
+      defineInstrument({ ...base(), scoring: { kind: 'sum', min: 0, max: 6, prorate: { maxMissing: 1, ...(rounding ? { rounding } : {}) } } });
+    // 1 point over 2 of 3 items: 1.5. 3 points: 4.5. 2 points: exactly 3.
+    const scores = (def: InstrumentDefinition) => [{ '1': 1, '2': 0 }, { '1': 2, '2': 1 }, { '1': 1, '2': 1 }].map((a) => scoreResponse(def, a).total);
+    expect(withRounding().scoring).toMatchObject({ prorate: { rounding: 'nearest' } });
+    expect(scores(withRounding())).toEqual([2, 5, 3]);
+    expect(scores(withRounding('nearest'))).toEqual([2, 5, 3]);
+    expect(scores(withRounding('up'))).toEqual([2, 5, 3]);
+    expect(scores(withRounding('down'))).toEqual([1, 4, 3]);
+    // 4 items of 0-3, 3 answered: 4 points x 4 / 3 = 5.33, 5 points = 6.67.
+    const four = (rounding: 'nearest' | 'up' | 'down') =>
+      defineInstrument({
+        ...base(),
+        items: ['1', '2', '3', '4'].map((linkId) => ({ linkId, type: 'choice' as const, answers: [0, 1, 2, 3].map((value) => ({ value })) })),
+        scoring: { kind: 'sum', min: 0, max: 12, prorate: { maxMissing: 1, rounding } },
+      });
+    const totals = (def: InstrumentDefinition) => [{ '1': 2, '2': 1, '3': 1 }, { '1': 2, '2': 2, '3': 1 }].map((a) => scoreResponse(def, a).total);
+    expect(totals(four('nearest'))).toEqual([5, 7]);
+    expect(totals(four('up'))).toEqual([6, 7]);
+    expect(totals(four('down'))).toEqual([5, 6]);
+    expect(refusedAt({ ...base(), scoring: { kind: 'sum', min: 0, max: 6, prorate: { maxMissing: 1, rounding: 'half-even' } } })).toEqual(['definition.scoring.prorate.rounding']);
+  });
 });
