@@ -1,4 +1,5 @@
 import { zonedAddDays as addLocalDays, zonedFormat as formatLocal, zonedParts as localParts } from '../zonedTime.js';
+import { CareJourneyError } from '@carejourney/core';
 import { z } from 'zod';
 import { journeyStanding } from '../journeyStanding.js';
 import { hoursBeforeInLocalTime, localDayAt } from '../localTime.js';
@@ -26,8 +27,18 @@ const uniqueInts = (min: number, max: number, defaults: number[]) =>
 const rule = <T extends z.ZodRawShape>(shape: T) => z.union([z.literal(false), z.strictObject({ ...shape, templateKey }).prefault({} as never)]);
 
 /**
+ * A safety notice's options: configured (its template), never removed. `false` is refused by the
+ * type and at run time, naming the rule.
+ */
+const safetyNotice = (what: string) =>
+  z
+    .strictObject({ templateKey }, { error: (issue) => (issue.code === 'invalid_type' ? `is a safety notice (${what}): it cannot be removed or opted out of; only its templateKey can be set` : undefined) })
+    .prefault({});
+
+/**
  * Options of the default rules, keyed by rule id. Pass `false` to remove a rule, or the fields to
- * change; `templateKey` renames a rule's template.
+ * change; `templateKey` renames a rule's template. The no-driving notice after a dose
+ * (`discharge.noDriving`) is a safety notice: it takes a `templateKey`, and `false` is refused.
  *
  * @example
  * ```ts
@@ -42,7 +53,7 @@ export const defaultRuleOptionsSchema = z
     'session.trustedAdult': rule({ hoursBefore: int(1, 24 * 7).default(24) }),
     'session.companionUnconfirmed': rule({ hoursBefore: int(0, 72).default(4) }),
     'maintenance.due': rule({ daysBefore: int(1, 60).default(7) }),
-    'discharge.noDriving': rule({}),
+    'discharge.noDriving': safetyNotice('no driving or machinery after a dose until the next day after a restful sleep'),
     'discharge.checkIn': rule({ at: hhmm.default('10:00') }),
     'assessment.due': rule({}),
     'assessment.responseReview': rule({ afterDays: uniqueInts(1, 60, [3, 7]) }),
@@ -123,7 +134,8 @@ function atEffect(effect: ReminderEffect, now: number, subject: string, variable
 /**
  * The default reminder rules, configured: every rule of {@link DEFAULT_RULE_IDS} not removed with
  * `false`. Times read from the journey (its schedule and its protocol's fasting windows), never
- * copied into options.
+ * copied into options. Invalid options (e.g. removing the `discharge.noDriving` safety notice) are
+ * refused with `CJ_ERR_INVALID_CONFIG` naming each field and its rule.
  *
  * @example
  * ```ts
@@ -131,7 +143,12 @@ function atEffect(effect: ReminderEffect, now: number, subject: string, variable
  * ```
  */
 export function defaultReminderRules(options: DefaultRuleOptions = {}): ReminderRule[] {
-  const o = defaultRuleOptionsSchema.parse(options);
+  const parsed = defaultRuleOptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ path: ['rules', ...i.path.map(String)].join('.'), rule: i.code, message: i.message }));
+    throw new CareJourneyError('CJ_ERR_INVALID_CONFIG', `Reminder rule options are invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues });
+  }
+  const o = parsed.data;
   const key = <T extends { templateKey?: string | undefined }>(c: T, fallback: string) => c.templateKey ?? fallback;
   const rules: ReminderRule[] = [];
 
@@ -288,38 +305,37 @@ export function defaultReminderRules(options: DefaultRuleOptions = {}): Reminder
     } satisfies ViewReminderRule);
   }
 
+  // A safety notice: always in force (its options refuse `false`).
   const noDriving = o['discharge.noDriving'];
-  if (noDriving) {
-    rules.push({
-      id: 'discharge.noDriving',
-      kind: 'discharge.noDriving',
-      audience: 'patient',
-      templateKey: key(noDriving, 'discharge.noDriving'),
-      quietHours: 'ignore',
-      safetyNotice: true,
-      escalateOnFailure: true,
-      on: 'event',
-      event: 'session.discharged',
-      description: 'At discharge: no driving or machinery until the next day after a restful sleep (safety notice)',
-      plan: ({ entry, context, timeZone }) => {
-        const at = Date.parse(entry.at);
-        const session = dischargedSession(context.sessions, entry.at);
-        return [
-          {
-            subject: `s${session ?? entry.seq}`,
-            aboutAt: at,
-            at,
-            variables: {
-              sessionNumber: session,
-              dischargedAt: formatLocal(at, timeZone),
-              noDrivingUntilDate: localParts(addLocalDays(at, 1, timeZone), timeZone).date,
-              timeZone,
-            },
+  rules.push({
+    id: 'discharge.noDriving',
+    kind: 'discharge.noDriving',
+    audience: 'patient',
+    templateKey: key(noDriving, 'discharge.noDriving'),
+    quietHours: 'ignore',
+    safetyNotice: true,
+    escalateOnFailure: true,
+    on: 'event',
+    event: 'session.discharged',
+    description: 'At discharge: no driving or machinery until the next day after a restful sleep (safety notice)',
+    plan: ({ entry, context, timeZone }) => {
+      const at = Date.parse(entry.at);
+      const session = dischargedSession(context.sessions, entry.at);
+      return [
+        {
+          subject: `s${session ?? entry.seq}`,
+          aboutAt: at,
+          at,
+          variables: {
+            sessionNumber: session,
+            dischargedAt: formatLocal(at, timeZone),
+            noDrivingUntilDate: localParts(addLocalDays(at, 1, timeZone), timeZone).date,
+            timeZone,
           },
-        ];
-      },
-    } satisfies EventReminderRule<'discharge.noDriving', 'session.discharged'>);
-  }
+        },
+      ];
+    },
+  } satisfies EventReminderRule<'discharge.noDriving', 'session.discharged'>);
 
   const checkIn = o['discharge.checkIn'];
   if (checkIn) {
