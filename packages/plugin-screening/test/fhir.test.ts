@@ -3,6 +3,7 @@ import { CareJourneyError } from '@carejourney/core';
 import { describe, expect, it } from 'vitest';
 import {
   CSSRS,
+  defineInstrument,
   GAD7,
   HAMA,
   LSAS,
@@ -146,5 +147,100 @@ describe('FHIR R4 export', () => {
     expect(() => toObservations(GAD7, respond(PHQ9, answersFor(PHQ9, 5)), options)).toThrow(CareJourneyError);
     expect(() => toQuestionnaireResponse(GAD7, respond(GAD7, answersFor(GAD7, 5)), { canonicalBase })).toThrow(/options\.subject/);
     expect(() => toQuestionnaire(GAD7, { canonicalBase: 'fhir.clinic.example' })).toThrow(/options\.canonicalBase/);
+  });
+});
+
+describe('FHIR R4 export of a stored score', () => {
+  /** The paths a refused export names; fails when the export is not refused. */
+  const refusedAt = (def: InstrumentDefinition, response: ScoredResponse): string[] => {
+    const paths: string[][] = [];
+    for (const exportIt of [
+      () => toObservations(def, response, options),
+      () => toQuestionnaireResponse(def, response, options),
+      () => toFhirBundle(def, response, options),
+    ]) {
+      try {
+        exportIt();
+        paths.push(['(exported)']);
+      } catch (error) {
+        expect(error).toBeInstanceOf(CareJourneyError);
+        expect((error as CareJourneyError).code).toBe('CJ_ERR_INVALID_INPUT');
+        paths.push(((error as CareJourneyError).details.issues ?? []).map((i) => `${i.path} ${i.rule}`));
+      }
+    }
+    // Every export refuses it the same way.
+    expect(paths[1]).toEqual(paths[0]);
+    expect(paths[2]).toEqual(paths[0]);
+    return paths[0] ?? [];
+  };
+  const zeros = (def: InstrumentDefinition) => Object.fromEntries(def.items.map((i) => [i.linkId, 0]));
+
+  it('refuses a total its answers do not score, naming the field and never the value', () => {
+    const stored: ScoredResponse = { ...respond(GAD7, zeros(GAD7)), total: 21 };
+    expect(refusedAt(GAD7, stored)).toEqual(['response.total score_mismatch']);
+    expect(() => toObservations(GAD7, stored, options)).toThrow(/response\.total: is not the total that response\.answers score/);
+    try {
+      toObservations(GAD7, stored, options);
+    } catch (error) {
+      expect((error as Error).message).not.toMatch(/21/);
+    }
+  });
+
+  it('exports the same answers with the total they score (the safe twin)', () => {
+    const scored = respond(GAD7, zeros(GAD7));
+    expect(scored.total).toBe(0);
+    const [total] = toObservations(GAD7, scored, options);
+    expect(total).toMatchObject({ id: 'qr-1a2b3c-total', valueInteger: 0, interpretation: [{ coding: [{ code: 'minimal' }] }] });
+    expect(toQuestionnaireResponse(GAD7, scored, options).item).toHaveLength(7);
+    expect(toFhirBundle(GAD7, scored, options).entry?.length).toBeGreaterThan(2);
+  });
+
+  it('refuses a band, flags, risk, subscale or prorating its answers do not give', () => {
+    const phq9 = respond(PHQ9, { ...answersFor(PHQ9, 11), '9': 1 });
+    expect(phq9.flags.map((f) => f.code)).toEqual(['item9-positive']);
+    expect(refusedAt(PHQ9, { ...phq9, flags: [] })).toEqual(['response.flags score_mismatch']);
+    expect(refusedAt(PHQ9, { ...phq9, band: { code: 'minimal', label: 'Minimal depression' } })).toEqual(['response.band score_mismatch']);
+    expect(refusedAt(PHQ9, { ...phq9, band: null })).toEqual(['response.band score_mismatch']);
+    expect(refusedAt(PHQ9, { ...phq9, prorated: true })).toEqual(['response.prorated score_mismatch']);
+    // The flags in another order are the same flags.
+    const gad = respond(GAD7, answersFor(GAD7, 12));
+    expect(refusedAt(GAD7, { ...gad, flags: [...gad.flags].reverse() })).toEqual(['(exported)']);
+
+    const high = respond(CSSRS, { '1': true, '2': true, '3': false, '4': true, '5': false, '6': false });
+    expect(high.risk).toBe('high');
+    expect(refusedAt(CSSRS, { ...high, risk: 'none' })).toEqual(['response.risk score_mismatch']);
+
+    const ybocs = respond(YBOCS, answersFor(YBOCS, 20));
+    expect(refusedAt(YBOCS, { ...ybocs, subscales: { ...ybocs.subscales, obsessions: 0 } })).toEqual(['response.subscales.obsessions score_mismatch']);
+    expect(refusedAt(YBOCS, { ...ybocs, subscales: { ...ybocs.subscales, checking: 3 } })).toEqual(['response.subscales.checking unknown_subscale']);
+    expect(refusedAt(HAMA, { ...respond(HAMA, answersFor(HAMA, 30)), total: 31, band: { code: 'severe', label: 'Severe anxiety' } })).toEqual([
+      'response.total score_mismatch',
+      'response.band score_mismatch',
+    ]);
+  });
+
+  it('refuses answers that are not a valid response, naming the item', () => {
+    const stored = respond(GAD7, answersFor(GAD7, 5));
+    expect(refusedAt(GAD7, { ...stored, answers: { ...stored.answers, '3': 7 } })).toEqual(['response.answers.3 not_an_option']);
+    const { '7': _dropped, ...six } = stored.answers;
+    expect(refusedAt(GAD7, { ...stored, answers: six })).toEqual(['response.answers.7 required']);
+  });
+
+  it('exports a prorated response whose total its answers score', () => {
+    const prorating = defineInstrument({
+      id: 'WB-4',
+      version: '1.0.0',
+      title: 'Clinic well-being check (4 items)',
+      administeredBy: 'patient',
+      recallPeriod: 'last week',
+      licence: { kind: 'public-domain', notice: 'Written by the clinic, no restrictions.' },
+      citation: 'Clinic protocol QA-12, 2026.',
+      items: ['1', '2', '3', '4'].map((linkId) => ({ linkId, type: 'choice' as const, answers: [0, 1, 2, 3].map((value) => ({ value })) })),
+      scoring: { kind: 'sum', min: 0, max: 12, prorate: { maxMissing: 1 } },
+    });
+    const response = respond(prorating, { '1': 2, '2': 2, '3': 1 });
+    expect(response).toMatchObject({ total: 7, prorated: true });
+    expect(toObservations(prorating, response, options)[0]).toMatchObject({ valueInteger: 7 });
+    expect(refusedAt(prorating, { ...response, total: 5 })).toEqual(['response.total score_mismatch']);
   });
 });

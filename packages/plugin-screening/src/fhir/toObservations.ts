@@ -14,6 +14,8 @@ const SURVEY: CodeableConcept[] = [{ coding: [{ system: OBSERVATION_CATEGORY, co
  * - one per observed item (PHQ-9 item 9, LOINC 44260-8, with its answer and flag);
  * - the panel (the LOINC panel code where one is given) with every other as `hasMember`, last.
  * Instruments without a LOINC code for a result get a text-only code: no code is borrowed.
+ * The stored score is not trusted: the answers are scored again with the definition, and a
+ * response whose total, band, flags, risk or subtotals differ is refused (`CJ_ERR_INVALID_INPUT`).
  *
  * @example
  * ```ts

@@ -15,6 +15,8 @@ export function itemAnswer(item: InstrumentItem, value: number | boolean): Quest
  * The FHIR R4 QuestionnaireResponse of a scored response: its id is the response's reference,
  * it points at the versioned canonical Questionnaire, and it holds the answers of the items asked
  * (skipped items are absent). The subject comes from the host's `subject` mapping of patientRef.
+ * A response whose stored score is not what its answers score is refused (`CJ_ERR_INVALID_INPUT`),
+ * as by {@link toObservations}.
  *
  * @example
  * ```ts
