@@ -75,6 +75,7 @@ export type { ReminderLog } from './ReminderLog.js';
 export { MemoryReminderLog } from './MemoryReminderLog.js';
 export { reminderRecordSchema, parseReminderRecord, REMINDER_OUTCOMES, REMINDER_REASONS } from './ReminderRecord.js';
 export type { ReminderRecord, ReminderOutcome, ReminderReason } from './ReminderRecord.js';
+export type { PendingReminder } from './PendingReminder.js';
 
 export { applyQuietHours } from './quietHours.js';
 export type { QuietHours, QuietHoursMove, QuietHoursBounds } from './quietHours.js';

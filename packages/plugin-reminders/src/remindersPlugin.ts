@@ -16,6 +16,7 @@ import { attemptDelivery } from './attemptDelivery.js';
 import { journeyStanding, staleReason, type JourneyStanding } from './journeyStanding.js';
 import { isSafetyCriticalKind, type ReminderKind } from './kinds.js';
 import { MemoryReminderLog } from './MemoryReminderLog.js';
+import type { PendingReminder } from './PendingReminder.js';
 import { reminderPreferencesSchema } from './preferences.js';
 import { applyQuietHours } from './quietHours.js';
 import { deliveryIdOf, reminderKey, retryKey } from './reminderIdentity.js';
@@ -101,6 +102,11 @@ export interface RemindersPlugin extends CareJourneyPlugin {
   readonly rules: readonly ReminderRule[];
   /** What happened to every reminder of a journey, in order. */
   outcomes(journeyId: string): Promise<ReminderRecord[]>;
+  /**
+   * The reminders of a journey waiting to go out, soonest first, with the moves quiet hours made.
+   * Throws `CJ_ERR_INVALID_INPUT` for a malformed journey id.
+   */
+  pending(journeyId: string): Promise<PendingReminder[]>;
   /**
    * Records the patient's confirmation of a reminder that asks for one (a ride home, a trusted
    * adult): the clinic is then not told at the deadline. Throws `CJ_ERR_NOT_FOUND` when no such
@@ -645,6 +651,31 @@ export function remindersPlugin(options: RemindersOptions): RemindersPlugin {
     log,
     rules,
     outcomes: (journeyId: string) => log.list(journeyId),
+    async pending(journeyId: string): Promise<PendingReminder[]> {
+      const pluginApi = needApi();
+      if (!idSchema.safeParse(journeyId).success) {
+        throw new CareJourneyError('CJ_ERR_INVALID_INPUT', 'pending: journeyId must be a journey id (1-200 characters)', {
+          issues: [{ path: 'journeyId', rule: 'string', message: 'must be a journey id (1-200 characters)' }],
+        });
+      }
+      const timers = (await pluginApi.timers.list(journeyId)).filter((t) => looksPending(t.payload)).sort((a, b) => a.dueAt - b.dueAt);
+      return timers.map((timer) => {
+        const p = timer.payload as Pending;
+        const rule = ruleById.get(p.rule) ?? (p.source === 'escalation' ? ESCALATION : undefined);
+        return {
+          deliveryId: p.deliveryId,
+          rule: p.rule,
+          kind: rule?.kind ?? 'unknown',
+          audience: rule?.audience ?? 'patient',
+          templateKey: rule?.templateKey ?? 'unknown',
+          attempt: p.attempt,
+          aboutAt: iso(p.aboutAt),
+          plannedAt: iso(p.at),
+          dueAt: iso(timer.dueAt),
+          quietHours: typeof p.movedFrom === 'number' && (p.direction === 'earlier' || p.direction === 'later') ? { movedFrom: iso(p.movedFrom), direction: p.direction } : null,
+        };
+      });
+    },
     async confirm(journeyId: string, deliveryId: string): Promise<ReminderRecord> {
       needApi();
       const issues = [
