@@ -1,8 +1,17 @@
 // Preferences and the patient's zone: a channel per kind, opting out of non-safety kinds only
 // (refused by the type and at run time), times in the patient's own zone.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { isCareJourneyError } from '@carejourney/core';
-import { parseReminderPreferences, type ReminderPreferences, type ReminderWarning } from '../src/index.js';
+import {
+  parseReminderPreferences,
+  SAFETY_CRITICAL_KINDS,
+  type CustomReminderKind,
+  type OptOutKind,
+  type PatientReminderKind,
+  type ReminderPreferences,
+  type ReminderWarning,
+  type SafetyCriticalKind,
+} from '../src/index.js';
 import { bookedJourney, local, runNextSession } from './helpers/scenarios.js';
 
 describe('preferences', () => {
@@ -51,6 +60,19 @@ describe('preferences', () => {
       code: 'CJ_ERR_INVALID_INPUT',
       message: 'patient preferences refused at preferences.optOut.0, preferences.optOut.1: safety-critical reminders cannot be opted out of, channels must be names',
     });
+  });
+});
+
+describe('the OptOutKind type (checked by pnpm typecheck)', () => {
+  it('admits no safety-critical kind, and every other patient kind and custom kinds', () => {
+    expectTypeOf<Extract<SafetyCriticalKind, OptOutKind>>().toBeNever();
+    expectTypeOf<Extract<(typeof SAFETY_CRITICAL_KINDS)[number], OptOutKind>>().toBeNever();
+    // The twin: what remains is exactly the other patient kinds, plus the clinic's custom ones.
+    expectTypeOf<Exclude<OptOutKind, CustomReminderKind>>().toEqualTypeOf<Exclude<PatientReminderKind, SafetyCriticalKind>>();
+    expectTypeOf<'session.upcoming'>().toExtend<OptOutKind>();
+    expectTypeOf<'custom.parking'>().toExtend<OptOutKind>();
+    expectTypeOf<'discharge.noDriving'>().not.toExtend<OptOutKind>();
+    expect(SAFETY_CRITICAL_KINDS).toContain('discharge.noDriving');
   });
 });
 
