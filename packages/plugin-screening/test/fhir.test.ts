@@ -1,4 +1,4 @@
-import type { Bundle, Observation, Questionnaire, QuestionnaireResponse } from '@medplum/fhirtypes';
+import type { Bundle, Coding, Observation, Questionnaire, QuestionnaireResponse } from '@medplum/fhirtypes';
 import { CareJourneyError } from '@carejourney/core';
 import { describe, expect, it } from 'vitest';
 import {
@@ -15,6 +15,7 @@ import {
   toQuestionnaire,
   toQuestionnaireResponse,
   YBOCS,
+  type AnswerOption,
   type InstrumentDefinition,
   type ScoredResponse,
 } from '../src/index.js';
@@ -98,7 +99,12 @@ describe('FHIR R4 export', () => {
     const gad = toQuestionnaireResponse(GAD7, respond(GAD7, answersFor(GAD7, 2)), options);
     expect(gad.item?.[0]?.answer).toEqual([{ valueCoding: { system: 'http://loinc.org', code: 'LA6570-1', display: 'More than half the days' } }]);
     const ham = toQuestionnaireResponse(HAMA, respond(HAMA, answersFor(HAMA, 4)), options);
-    expect(ham.item?.[0]?.answer).toEqual([{ valueCoding: { code: '4', display: 'Very severe' } }]);
+    // HAM-A's levels have no LOINC answer codes: they are codes of the instrument's own answer system.
+    expect(ham.item?.[0]?.answer).toEqual([{ valueCoding: { system: `${canonicalBase}/CodeSystem/ham-a-answers`, code: '4', display: 'Very severe' } }]);
+    expect(toQuestionnaire(HAMA, options).item?.[0]?.answerOption?.[4]).toEqual({
+      valueCoding: { system: `${canonicalBase}/CodeSystem/ham-a-answers`, code: '4', display: 'Very severe' },
+      extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/ordinalValue', valueDecimal: 4 }],
+    });
   });
 
   it('PHQ-9: total with its LOINC code, band and derivedFrom; the item-9 Observation; the panel with hasMember', () => {
@@ -147,6 +153,97 @@ describe('FHIR R4 export', () => {
     expect(() => toObservations(GAD7, respond(PHQ9, answersFor(PHQ9, 5)), options)).toThrow(CareJourneyError);
     expect(() => toQuestionnaireResponse(GAD7, respond(GAD7, answersFor(GAD7, 5)), { canonicalBase })).toThrow(/options\.subject/);
     expect(() => toQuestionnaire(GAD7, { canonicalBase: 'fhir.clinic.example' })).toThrow(/options\.canonicalBase/);
+  });
+});
+
+/** Every Coding in a resource (any object under `coding`, `valueCoding` or `answerCoding`), with where it is. */
+function codings(value: unknown, at = ''): { at: string; coding: Coding }[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => codings(v, `${at}[${i}]`));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, v]) => {
+    const here = `${at}.${key}`;
+    if (key === 'valueCoding' || key === 'answerCoding') return [{ at: here, coding: v as Coding }, ...codings(v, here)];
+    if (key === 'coding' && Array.isArray(v)) return [...v.map((c: Coding, i) => ({ at: `${here}[${i}]`, coding: c })), ...codings(v, here)];
+    return codings(v, here);
+  });
+}
+
+/** Responses that between them give every answer option of every item: the k-th response answers each item with its k-th option. */
+function everyOption(def: InstrumentDefinition): Record<string, number | boolean>[] {
+  if (def.scoring.kind === 'triage') {
+    return [
+      { '1': true, '2': true, '3': true, '4': true, '5': true, '6': true, '6-recent': true },
+      { '1': false, '2': false, '6': false },
+      { '1': true, '2': false, '6': true, '6-recent': false },
+    ];
+  }
+  const most = Math.max(...def.items.map((i) => i.answers.length));
+  return Array.from({ length: most }, (_, k) => Object.fromEntries(def.items.map((i) => [i.linkId, (i.answers[Math.min(k, i.answers.length - 1)] as AnswerOption).value])));
+}
+
+describe('FHIR R4 answer codes', () => {
+  const key = (c: Coding) => `${c.system ?? '(no system)'}|${c.code ?? ''}`;
+
+  it.each(SHIPPED_INSTRUMENTS.map((def) => [def.id, def] as const))('%s: every answer coding of its QuestionnaireResponse is one of its Questionnaire item answerOptions', (_id, def) => {
+    const questionnaire = toQuestionnaire(def, options);
+    const items = new Map((questionnaire.item ?? []).map((i) => [i.linkId, i]));
+    const offered = (linkId: string) => new Set((items.get(linkId)?.answerOption ?? []).flatMap((o) => (o.valueCoding ? [key(o.valueCoding)] : [])));
+    const offeredIntegers = (linkId: string) => new Set((items.get(linkId)?.answerOption ?? []).flatMap((o) => (o.valueInteger === undefined ? [] : [o.valueInteger])));
+    const seen = new Set<string>();
+    for (const answers of everyOption(def)) {
+      const response = respond(def, answers);
+      const qr = toQuestionnaireResponse(def, response, options);
+      expect(qr.item?.length, 'every asked item is answered').toBe(Object.keys(response.answers).length);
+      for (const item of qr.item ?? []) {
+        const answer = item.answer?.[0] ?? {};
+        const question = items.get(item.linkId);
+        expect(question, `item ${item.linkId}`).toBeDefined();
+        if (answer.valueCoding) {
+          expect(offered(item.linkId), `item ${item.linkId}`).toContain(key(answer.valueCoding));
+          seen.add(`${item.linkId} ${key(answer.valueCoding)}`);
+        } else if (answer.valueInteger !== undefined) {
+          expect(question?.answerOption?.every((o) => o.valueCoding === undefined), `item ${item.linkId} mixes codings and integers`).toBe(true);
+          expect(offeredIntegers(item.linkId), `item ${item.linkId}`).toContain(answer.valueInteger);
+          seen.add(`${item.linkId} ${answer.valueInteger}`);
+        } else {
+          expect(question?.type, `item ${item.linkId}`).toBe('boolean');
+          expect(typeof answer.valueBoolean).toBe('boolean');
+        }
+      }
+      // Observed items (PHQ-9 item 9) carry the same coding as the response.
+      for (const observation of toObservations(def, response, options)) {
+        const id = /-item(\d+)$/.exec(observation.id ?? '')?.[1];
+        if (id === undefined) continue;
+        const linkId = def.items[Number(id) - 1]?.linkId ?? '';
+        for (const coding of observation.valueCodeableConcept?.coding ?? []) expect(offered(linkId), `observation of item ${linkId}`).toContain(key(coding));
+      }
+    }
+    // Every option of every choice item was exported and found.
+    const options_ = def.items.filter((i) => i.type === 'choice').reduce((n, i) => n + i.answers.length, 0);
+    expect(seen.size).toBe(options_);
+  });
+
+  it.each(SHIPPED_INSTRUMENTS.map((def) => [def.id, def] as const))('%s: no Coding of any exported resource lacks a system', (_id, def) => {
+    const resources = [toQuestionnaire(def, options), ...everyOption(def).flatMap((a) => toFhirBundle(def, respond(def, a), options).entry?.map((e) => e.resource) ?? [])];
+    const missing = resources.flatMap((r) => codings(r).filter((c) => !c.coding.system).map((c) => `${r?.resourceType}${c.at}`));
+    expect(missing).toEqual([]);
+    // And every enableWhen coding is one of the answerOptions of the item it reads.
+    const q = toQuestionnaire(def, options);
+    for (const item of q.item ?? []) {
+      for (const condition of item.enableWhen ?? []) {
+        if (!condition.answerCoding) continue;
+        const source = q.item?.find((i) => i.linkId === condition.question);
+        expect(source?.answerOption?.map((o) => (o.valueCoding ? key(o.valueCoding) : ''))).toContain(key(condition.answerCoding));
+      }
+    }
+  });
+
+  it('the answer-option check is real: a coding without a system, or with another code, is not an option', () => {
+    const q = toQuestionnaire(HAMA, options);
+    const offered = new Set(q.item?.[0]?.answerOption?.map((o) => key(o.valueCoding ?? {})));
+    expect(offered).toContain(`${canonicalBase}/CodeSystem/ham-a-answers|4`);
+    expect(offered).not.toContain('(no system)|4');
+    expect(codings({ item: [{ answer: [{ valueCoding: { code: '4' } }] }] }).filter((c) => !c.coding.system)).toHaveLength(1);
   });
 });
 

@@ -26,7 +26,8 @@ export interface FhirExportOptions {
   /**
    * The base of the host's canonical URLs, e.g. `https://fhir.clinic.example/fhir`. Questionnaires
    * are `<base>/Questionnaire/<id>` unless the definition sets its own `url`; band and flag codes
-   * are in `<base>/CodeSystem/<id>-interpretation`.
+   * are in `<base>/CodeSystem/<id>-interpretation`, and answer codes LOINC does not give in
+   * `<base>/CodeSystem/<id>-answers`.
    */
   readonly canonicalBase: string;
   /**
@@ -67,6 +68,11 @@ export function questionnaireUrl(definition: InstrumentDefinition, base: string)
 
 export function interpretationSystem(definition: InstrumentDefinition, base: string): string {
   return `${base}/CodeSystem/${instrumentSlug(definition)}-interpretation`;
+}
+
+/** The code system of answer codes that LOINC does not give (HAM-A's severity levels, ...). */
+export function answerSystem(definition: InstrumentDefinition, base: string): string {
+  return `${base}/CodeSystem/${instrumentSlug(definition)}-answers`;
 }
 
 /** A subscale code as it may appear in an error path (a stored response may carry any key). */

@@ -75,7 +75,7 @@ export function toObservations(definition: InstrumentDefinition, response: Score
     const value = response.answers[linkId];
     if (!item || value === undefined) continue;
     const option = item.answers.find((a) => a.value === value);
-    const coded = option && isCoded(item) ? answerCoding(option) : undefined;
+    const coded = option && isCoded(item) ? answerCoding(definition, base, option) : undefined;
     members.push({
       ...common,
       // By position, not linkId, so the id stays within FHIR's 64 characters.

@@ -6,18 +6,18 @@ import { instrumentSlug, LOINC, parseExportOptions, questionnaireUrl, type FhirE
 /** linkId of the display item that carries the instructions (reserved: no item may use it). */
 const INSTRUCTIONS_LINK_ID = 'instructions';
 
-function enableWhen(definition: InstrumentDefinition, item: InstrumentItem): QuestionnaireItemEnableWhen[] {
+function enableWhen(definition: InstrumentDefinition, base: string, item: InstrumentItem): QuestionnaireItemEnableWhen[] {
   return (item.enableWhen ?? []).map((condition) => {
     const source = definition.items.find((i) => i.linkId === condition.linkId);
     const option = source?.answers.find((a) => a.value === condition.equals);
     if (typeof condition.equals === 'boolean') return { question: condition.linkId, operator: '=', answerBoolean: condition.equals };
-    if (source && option && isCoded(source)) return { question: condition.linkId, operator: '=', answerCoding: answerCoding(option) };
+    if (source && option && isCoded(source)) return { question: condition.linkId, operator: '=', answerCoding: answerCoding(definition, base, option) };
     return { question: condition.linkId, operator: '=', answerInteger: condition.equals };
   });
 }
 
-function questionnaireItem(definition: InstrumentDefinition, item: InstrumentItem): QuestionnaireItem {
-  const conditions = enableWhen(definition, item);
+function questionnaireItem(definition: InstrumentDefinition, base: string, item: InstrumentItem): QuestionnaireItem {
+  const conditions = enableWhen(definition, base, item);
   return {
     linkId: item.linkId,
     ...(item.prefix === undefined ? {} : { prefix: item.prefix }),
@@ -31,7 +31,7 @@ function questionnaireItem(definition: InstrumentDefinition, item: InstrumentIte
     ...(item.type === 'choice'
       ? {
           answerOption: item.answers.map((option) =>
-            isCoded(item) ? { valueCoding: answerCoding(option), extension: [ordinalValue(option.value)] } : { valueInteger: option.value },
+            isCoded(item) ? { valueCoding: answerCoding(definition, base, option), extension: [ordinalValue(option.value)] } : { valueInteger: option.value },
           ),
         }
       : {}),
@@ -40,7 +40,8 @@ function questionnaireItem(definition: InstrumentDefinition, item: InstrumentIte
 
 /**
  * The FHIR R4 Questionnaire of an instrument: canonical URL and version, the LOINC panel code,
- * LOINC item codes, answer options with their LOINC answer codes and ordinal values (R4
+ * LOINC item codes, answer options with their LOINC answer codes (or, where LOINC gives none, their
+ * value as a code of `<canonicalBase>/CodeSystem/<id>-answers`) and ordinal values (R4
  * `ordinalValue` extension), skip logic as `enableWhen`, and the licence notice as `copyright`.
  * A licensed instrument has no item text: the host adds its licensed wording.
  *
@@ -53,7 +54,7 @@ function questionnaireItem(definition: InstrumentDefinition, item: InstrumentIte
 export function toQuestionnaire(definition: InstrumentDefinition, options: FhirExportOptions): Questionnaire {
   const { base } = parseExportOptions(options, false);
   const name = definition.id.replace(/[^A-Za-z0-9]/g, '');
-  const items = definition.items.map((item) => questionnaireItem(definition, item));
+  const items = definition.items.map((item) => questionnaireItem(definition, base, item));
   return {
     resourceType: 'Questionnaire',
     id: instrumentSlug(definition),

@@ -4,11 +4,11 @@ import type { ScoredResponse } from '../ScoredResponse.js';
 import { answerCoding, isCoded } from './answerCoding.js';
 import { checkResponseMatches, parseExportOptions, questionnaireUrl, type FhirExportOptions } from './fhirExportOptions.js';
 
-/** The FHIR answer of one item. */
-export function itemAnswer(item: InstrumentItem, value: number | boolean): QuestionnaireResponseItemAnswer {
+/** The FHIR answer of one item: the same Coding as the Questionnaire's answerOption. */
+function itemAnswer(definition: InstrumentDefinition, base: string, item: InstrumentItem, value: number | boolean): QuestionnaireResponseItemAnswer {
   if (typeof value === 'boolean') return { valueBoolean: value };
   const option = item.answers.find((a) => a.value === value);
-  return option && isCoded(item) ? { valueCoding: answerCoding(option) } : { valueInteger: value };
+  return option && isCoded(item) ? { valueCoding: answerCoding(definition, base, option) } : { valueInteger: value };
 }
 
 /**
@@ -38,7 +38,7 @@ export function toQuestionnaireResponse(definition: InstrumentDefinition, respon
       .map((item) => ({
         linkId: item.linkId,
         ...(item.text === undefined ? {} : { text: item.text }),
-        answer: [itemAnswer(item, response.answers[item.linkId] as number | boolean)],
+        answer: [itemAnswer(definition, base, item, response.answers[item.linkId] as number | boolean)],
       })),
   };
 }
