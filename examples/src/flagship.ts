@@ -26,6 +26,7 @@ import {
 import { remindersPlugin, type ReminderMessage, type ReminderRecord } from '@carejourney/plugin-reminders';
 import { createScreening, type EligibilityProposal } from '@carejourney/plugin-screening';
 import { calmSession, drive, staff, type KetamineView } from './clinic.js';
+import { describeSessions } from './describeSessions.js';
 import type { ExampleOutput } from './examples.js';
 import { shortState, Timeline } from './timeline.js';
 
@@ -147,7 +148,9 @@ export async function runFlagship(options: { plugins?: readonly CareJourneyPlugi
   await d.send({ type: 'induction.started', firstSessionAt: '2026-03-09T09:00:00Z' }, coordinator);
 
   // Induction: six infusions. The therapist reports the week's CBT session the day before the
-  // week's first infusion; after the sixth, the patient fills in the GAD-7 for the response review.
+  // week's first infusion. The patient fills in the GAD-7 after the third infusion (mid-induction)
+  // and after the sixth, for the response review.
+  const gad7 = (answers: Record<1 | 2 | 3 | 4 | 5 | 6 | 7, number>) => () => submitted(screening.submit(id, { instrument: 'GAD-7', answers }));
   const infusion = { recordedBy: nurse, checkedInBy: coordinator, administration: 'staff-administered', lot: 'KX-24-0917', medications: ['antidepressant'] } as const;
   for (let n = 1; n <= 6; n++) {
     if (n % 3 === 1) {
@@ -157,14 +160,16 @@ export async function runFlagship(options: { plugins?: readonly CareJourneyPlugi
     }
     await calmSession(d, {
       ...infusion,
-      ...(n === 6 ? { beforeDischarge: () => submitted(screening.submit(id, { instrument: 'GAD-7', answers: { 1: 1, 2: 1, 3: 1, 4: 1, 5: 1, 6: 1, 7: 1 } })) } : {}),
+      ...(n === 3 ? { beforeDischarge: gad7({ 1: 2, 2: 2, 3: 2, 4: 2, 5: 1, 6: 1, 7: 1 }) } : {}), // 11
+      ...(n === 6 ? { beforeDischarge: gad7({ 1: 1, 2: 1, 3: 1, 4: 1, 5: 1, 6: 1, 7: 1 }) } : {}), // 7
     });
   }
   // The review proposes (GAD-7 17 → 7: a response); the physician decides maintenance and its cadence.
   await d.send({ type: 'response.decided', decision: 'maintenance', reason: 'Responder: boosters every four weeks', everyDays: 28 }, physician);
   await d.at('2026-04-02T16:00:00Z');
   await d.send({ type: 'therapy.sessionAttended', attendedAt: '2026-04-02T15:00:00Z' }, therapist);
-  await calmSession(d, infusion);
+  // The first booster, and the maintenance re-assessment: the response holds (GAD-7 4: remission).
+  await calmSession(d, { ...infusion, beforeDischarge: gad7({ 1: 1, 2: 1, 3: 1, 4: 1, 5: 0, 6: 0, 7: 0 }) });
 
   const view = await d.view();
   const journal = await engine.history(id);
@@ -178,7 +183,7 @@ export async function runFlagship(options: { plugins?: readonly CareJourneyPlugi
     rows: timeline.rows,
     summary: [
       `Now:       ${shortState(view.stateLabel)} (phase ${view.phase})`,
-      `Sessions:  ${context.sessions.filter((s) => s.outcome === 'completed').length} completed`,
+      `Sessions:  ${describeSessions(context.sessions)}`,
       ...(response
         ? [
             `Response:  ${response.instrument} ${response.baseline} → ${response.current} (${response.dropPercent}% drop; response at ${response.thresholdPercent}%: ${response.responded ? 'yes' : 'no'}; remission: ${response.remission ? 'yes' : 'no'})`,

@@ -21,7 +21,9 @@ describe('flagship example: an IV ketamine course for generalized anxiety', () =
     ]);
     // 0.5 mg/kg of the recorded 68 kg, as the plan says.
     expect(journal.filter((e) => e.type === 'dose.recorded').map((e) => e.payload['amountMg'])).toEqual([34, 34, 34, 34, 34, 34, 34]);
-    expect(context.response).toMatchObject({ instrument: 'GAD-7', baseline: 17, current: 7, responded: true, remission: false });
+    // The review judged 17 → 7 (a response); the maintenance re-assessment holds it (4: remission).
+    expect(effects.find((e) => e.type === 'response.proposed')?.payload).toMatchObject({ instrument: 'GAD-7', baseline: 17, current: 7, responded: true, remission: false });
+    expect(context.response).toMatchObject({ instrument: 'GAD-7', baseline: 17, current: 4, responded: true, remission: true });
     expect(context.schedule.find((s) => s.status === 'planned')).toMatchObject({ number: 8, phase: 'maintenance', dueAt: '2026-05-15T08:00:00.000Z' }); // 10:00 in Berlin, summer time
     expect(context.therapy).toMatchObject({ therapistRef: 'therapist-204', sessionsAttended: 3, lapses: 0 });
 
@@ -31,7 +33,21 @@ describe('flagship example: an IV ketamine course for generalized anxiety', () =
       ['GAD-7', 17, 'screening-plugin'],
       ['PHQ-9', 12, 'screening-plugin'],
       ['C-SSRS', 'none', 'rn-bo'],
+      ['GAD-7', 11, 'screening-plugin'],
       ['GAD-7', 7, 'screening-plugin'],
+      ['GAD-7', 4, 'screening-plugin'],
+    ]);
+    // GAD-7 over the course: the baseline at intake, mid-induction (after the third infusion), at
+    // the end of induction (after the sixth) and in maintenance (after the first booster).
+    const phaseOf = (e: (typeof assessments)[number]) => (e.from?.includes('intake') ? 'intake' : e.from?.includes('maintenance') ? 'maintenance' : 'induction');
+    const doses = journal.filter((e) => e.type === 'dose.recorded').map((e) => e.seq);
+    expect(
+      assessments.filter((e) => e.payload['instrument'] === 'GAD-7').map((e) => [e.payload['total'], phaseOf(e), doses.filter((seq) => seq < e.seq).length]),
+    ).toEqual([
+      [17, 'intake', 0],
+      [11, 'induction', 3],
+      [7, 'induction', 6],
+      [4, 'maintenance', 7],
     ]);
     expect(assessments.every((e) => typeof e.payload['responseRef'] === 'string')).toBe(true);
     expect(proposals.map((p) => p.outcome)).toEqual(['eligible-pending-review']);
