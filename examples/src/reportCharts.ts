@@ -1,10 +1,10 @@
 // The report's charts as inline SVG strings: d3-scale for the axes, d3-shape for the line, and the
 // escaping markup builder for the elements. No script runs in the page.
-import { scaleBand, scaleLinear, scalePoint, scaleUtc } from 'd3-scale';
+import { scaleLinear, scaleUtc } from 'd3-scale';
 import { line } from 'd3-shape';
 import { atLocalTime } from '@carejourney/core';
-import type { BpLimits, BpSession, BpSlot, ScoreSeries } from './reportData.js';
-import { el, join, type Markup } from './reportMarkup.js';
+import type { BpLimits, BpRole, BpSession, ScoreSeries } from './reportData.js';
+import { el, type Markup } from './reportMarkup.js';
 
 const DAY = 86_400_000;
 const M = { top: 16, right: 200, bottom: 44, left: 44 };
@@ -131,12 +131,85 @@ export function sessionLabel(s: Pick<BpSession, 'number' | 'visit'>): string {
   return s.number === null ? `visit ${s.visit}` : `#${s.number}`;
 }
 
-const SLOTS: readonly BpSlot[] = ['pre-dose', 'check', 'pre-discharge'];
+/** What each role is called in a point's tooltip and in the chart's legend. */
+export const BP_ROLE_NAMES: Readonly<Record<BpRole, string>> = {
+  'pre-dose': 'pre-dose',
+  check: 'post-dose check',
+  'stop-rule': 'above a stop-rule limit',
+  'pre-discharge': 'last before discharge',
+  'at-transfer': 'last before the transfer',
+  latest: 'latest (session goes on)',
+};
+
+/** A horizontal limit line: one per value, naming every rule that uses it. */
+export interface BpLimitLine {
+  readonly measure: 'systolic' | 'diastolic';
+  readonly value: number;
+  /** `stop` for the stop rules, `limit` for the pre-dose and discharge limits. */
+  readonly kind: 'limit' | 'stop';
+  readonly label: string;
+}
 
 /**
- * Blood pressure per session: the pre-dose reading, the post-dose check (about 40 min) and the
- * reading before discharge, each a bar from diastolic to systolic (`g.bp-point`), with the
- * protocol's pre-dose limit and stop-rule limits drawn.
+ * Every blood-pressure limit of the route's protocol, systolic and diastolic: the pre-dose limit,
+ * the discharge limit, the repeated and the single-reading stop rules. Rules that share a value
+ * share a line (`140 systolic: pre-dose, discharge limit`).
+ *
+ * @example
+ * ```ts
+ * bpLimitLines(data.bloodPressure.limits!).map((l) => l.label);
+ * // ['140 systolic: pre-dose, discharge limit', '180 systolic: stop if twice 5 min apart', ...]
+ * ```
+ */
+export function bpLimitLines(limits: BpLimits): BpLimitLine[] {
+  const rules: { measure: 'systolic' | 'diastolic'; value: number; kind: 'limit' | 'stop'; name: string }[] = [];
+  for (const measure of ['systolic', 'diastolic'] as const) {
+    rules.push(
+      { measure, value: limits.preDose[measure], kind: 'limit', name: 'pre-dose' },
+      { measure, value: limits.discharge[measure], kind: 'limit', name: 'discharge' },
+      { measure, value: limits.stopRepeated[measure], kind: 'stop', name: `stop if twice ${limits.stopRepeated.minutesApart} min apart` },
+      { measure, value: limits.stopSingle[measure], kind: 'stop', name: 'stop if once' },
+    );
+  }
+  const lines = new Map<string, { measure: 'systolic' | 'diastolic'; value: number; kind: 'limit' | 'stop'; names: string[] }>();
+  for (const r of rules) {
+    const key = `${r.measure} ${r.value}`;
+    const line = lines.get(key);
+    if (line) {
+      if (r.kind === 'stop') line.kind = 'stop';
+      line.names.push(r.name);
+    } else lines.set(key, { measure: r.measure, value: r.value, kind: r.kind, names: [r.name] });
+  }
+  return [...lines.values()].map((l) => {
+    const limits = l.names.filter((n) => !n.startsWith('stop'));
+    const stops = l.names.filter((n) => n.startsWith('stop'));
+    const words = [...(limits.length > 0 ? [`${limits.join(', ')} limit`] : []), ...stops];
+    return { measure: l.measure, value: l.value, kind: l.kind, label: `${l.value} ${l.measure}: ${words.join('; ')}` };
+  });
+}
+
+/** Label positions for lines at `ys`, pushed apart to at least `gap` px, in the same order. */
+function spreadLabels(ys: readonly number[], gap: number): number[] {
+  const order = ys.map((y, i) => ({ y, i })).sort((a, b) => a.y - b.y);
+  for (let k = 1; k < order.length; k++) {
+    const prev = order[k - 1]!;
+    const cur = order[k]!;
+    if (cur.y - prev.y < gap) cur.y = prev.y + gap;
+  }
+  const out: number[] = [];
+  for (const o of order) out[o.i] = o.y;
+  return out;
+}
+
+const POINT_GAP = 30;
+const BAND_PAD = 14;
+
+/**
+ * Blood pressure per session: every reading that matters (`BpSession.points`: the pre-dose reading,
+ * readings above a stop-rule limit, the post-dose check, the last reading before discharge or at
+ * the transfer), in the order taken, each a bar from diastolic to systolic (`g.bp-point`) labelled
+ * with its minutes after the dose; and every limit of the protocol (`bpLimitLines`), on an axis
+ * that holds them all.
  *
  * @example
  * ```ts
@@ -144,50 +217,46 @@ const SLOTS: readonly BpSlot[] = ['pre-dose', 'check', 'pre-discharge'];
  * ```
  */
 export function bpChart(sessions: readonly BpSession[], limits: BpLimits): Markup {
-  const band = 84;
-  const slotLabel = (which: BpSlot) => (which === 'pre-dose' ? 'pre' : which === 'check' ? `${limits.checkAtMinutes ?? '-'}′` : 'end');
   const x0 = M.left;
-  const x1 = x0 + Math.max(520, band * sessions.length);
-  const width = x1 + M.right;
-  const height = 320;
-  const y0 = height - M.bottom;
+  // Each session a band wide enough for its points; bands side by side.
+  const bands: { session: BpSession; x: number; width: number }[] = [];
+  let cursor = x0 + 8;
+  for (const s of sessions) {
+    const width = Math.max(88, 2 * BAND_PAD + POINT_GAP * Math.max(0, s.points.length - 1));
+    bands.push({ session: s, x: cursor, width });
+    cursor += width + 16;
+  }
+  const x1 = Math.max(x0 + 520, cursor - 8);
+  const width = x1 + M.right + 60;
+  const height = 360;
+  const bottom = 62;
+  const y0 = height - bottom;
   const y1 = M.top;
-  const x = scaleBand<number>()
-    .domain(sessions.map((s) => s.visit))
-    .range([x0, x1])
-    .paddingInner(0.2)
-    .paddingOuter(0.1);
-  const slot = scalePoint<BpSlot>().domain(SLOTS).range([0, x.bandwidth()]).padding(0.5);
-  const readings = sessions.flatMap((s) => [s.preDose, s.check, s.preDischarge]).filter((r) => r !== null);
-  const high = Math.max(limits.stopRepeated.systolic, ...readings.map((r) => r.systolic));
-  const low = Math.min(limits.preDose.diastolic, ...readings.map((r) => r.diastolic));
+  const lines = bpLimitLines(limits);
+  const readings = sessions.flatMap((s) => s.points);
+  const high = Math.max(...lines.map((l) => l.value), ...readings.map((r) => r.systolic));
+  const low = Math.min(...lines.map((l) => l.value), ...readings.map((r) => r.diastolic));
   const y = scaleLinear()
     .domain([Math.max(0, low - 20), high + 10])
     .nice()
     .range([y0, y1]);
-  const rules = [
-    horizontalRule(y(limits.preDose.systolic), x0, x1, 'limit', `pre-dose limit ${limits.preDose.systolic} systolic`),
-    horizontalRule(y(limits.preDose.diastolic), x0, x1, 'limit', `pre-dose limit ${limits.preDose.diastolic} diastolic`),
-    horizontalRule(y(limits.stopRepeated.systolic), x0, x1, 'stop', `stop: ${limits.stopRepeated.systolic} systolic twice`),
-    horizontalRule(y(limits.stopRepeated.diastolic), x0, x1, 'stop', `stop: ${limits.stopRepeated.diastolic} diastolic twice`),
-  ];
-  if (limits.stopSingle.systolic <= y.domain()[1]!) {
-    rules.push(horizontalRule(y(limits.stopSingle.systolic), x0, x1, 'stop single', `stop: ${limits.stopSingle.systolic} systolic once`));
-  }
-  const point = (s: BpSession, which: BpSlot) => {
-    const r = which === 'pre-dose' ? s.preDose : which === 'check' ? s.check : s.preDischarge;
-    if (r === null) return null;
-    const cx = (x(s.visit) ?? 0) + (slot(which) ?? 0);
-    const when = 'minutesAfterDose' in r ? `${r.minutesAfterDose} min after the dose` : 'before the dose';
-    return el(
+  const labelYs = spreadLabels(
+    lines.map((l) => y(l.value) + 4),
+    12,
+  );
+  const rules = lines.map((l, i) =>
+    el(
       'g',
-      { class: `bp-point ${which}`, 'data-session': s.visit, 'data-slot': which, 'data-systolic': r.systolic, 'data-diastolic': r.diastolic },
-      el('title', {}, `${sessionLabel(s)}, ${which}: ${r.systolic}/${r.diastolic} at ${r.at.time} (${when})`),
-      el('line', { x1: cx, x2: cx, y1: y(r.diastolic), y2: y(r.systolic) }),
-      el('circle', { class: 'systolic', cx, cy: y(r.systolic), r: 4 }),
-      el('circle', { class: 'diastolic', cx, cy: y(r.diastolic), r: 4 }),
-    );
-  };
+      { class: `rule ${l.kind} ${l.measure}`, 'data-value': l.value, 'data-measure': l.measure },
+      el('line', { x1: x0, x2: x1, y1: y(l.value), y2: y(l.value) }),
+      el('text', { x: x1 + 6, y: labelYs[i] ?? y(l.value) + 4 }, l.label),
+    ),
+  );
+  const pointX = (band: { x: number; width: number }, i: number, n: number) =>
+    n <= 1 ? band.x + band.width / 2 : band.x + BAND_PAD + (i * (band.width - 2 * BAND_PAD)) / (n - 1);
+  // How the session ended, in a word or two that fit under its band (the table says more).
+  const ending = (s: BpSession) =>
+    s.last?.role === 'at-transfer' ? 'transferred' : s.last?.role === 'latest' ? 'in progress' : !s.dosed ? 'no dose' : s.stopped ? 'stopped early' : 'discharged';
   return el(
     'svg',
     {
@@ -199,19 +268,51 @@ export function bpChart(sessions: readonly BpSession[], limits: BpLimits): Marku
       'aria-label': 'Blood pressure per session',
       xmlns: 'http://www.w3.org/2000/svg',
     },
-    el('title', {}, `Blood pressure per session (${limits.route}): pre-dose, check, pre-discharge`),
+    el('title', {}, `Blood pressure per session (${limits.route}): pre-dose, readings above a stop-rule limit, post-dose check, last before discharge or transfer`),
     yAxis(y, y.ticks(8), x0, x1, 'mmHg'),
     // Bands first, then the limits over them, then the readings on top.
-    sessions.map((s) =>
+    bands.map(({ session: s, x, width: w }) =>
       el(
         'g',
         { class: `bp-session${s.stopped ? ' stopped' : ''}${s.dosed ? '' : ' not-dosed'}`, 'data-session': s.visit, 'data-number': s.number },
-        el('rect', { class: 'band', x: x(s.visit) ?? 0, y: y1, width: x.bandwidth(), height: y0 - y1 }),
-        SLOTS.map((which) => el('text', { class: 'slot', x: (x(s.visit) ?? 0) + (slot(which) ?? 0), y: y0 + 14, 'text-anchor': 'middle' }, slotLabel(which))),
-        el('text', { class: 'session', x: (x(s.visit) ?? 0) + x.bandwidth() / 2, y: y0 + 30, 'text-anchor': 'middle' }, `${sessionLabel(s)} ${s.date.slice(5)}`),
+        el('rect', { class: 'band', x, y: y1, width: w, height: y0 - y1 }),
+        s.points.map((p, i) =>
+          el(
+            'text',
+            { class: `slot${p.roles.includes('stop-rule') ? ' stop' : ''}`, x: pointX({ x, width: w }, i, s.points.length), y: y0 + 14, 'text-anchor': 'middle' },
+            p.minutesAfterDose === null ? 'pre' : `${p.minutesAfterDose}′`,
+          ),
+        ),
+        el('text', { class: 'session', x: x + w / 2, y: y0 + 30, 'text-anchor': 'middle' }, `${sessionLabel(s)} ${s.date.slice(5)}`),
+        el('text', { class: 'ending', x: x + w / 2, y: y0 + 44, 'text-anchor': 'middle' }, ending(s)),
       ),
     ),
     rules,
-    el('g', { class: 'bp-points' }, sessions.map((s) => SLOTS.map((which) => point(s, which)))),
+    el(
+      'g',
+      { class: 'bp-points' },
+      bands.map(({ session: s, x, width: w }) =>
+        s.points.map((p, i) => {
+          const cx = pointX({ x, width: w }, i, s.points.length);
+          const when = p.minutesAfterDose === null ? 'before the dose' : `${p.minutesAfterDose} min after the dose`;
+          return el(
+            'g',
+            {
+              class: `bp-point ${p.roles.join(' ')}`,
+              'data-session': s.visit,
+              'data-roles': p.roles.join(' '),
+              'data-systolic': p.systolic,
+              'data-diastolic': p.diastolic,
+              'data-minutes': p.minutesAfterDose,
+            },
+            el('title', {}, `${sessionLabel(s)}, ${p.roles.map((r) => BP_ROLE_NAMES[r]).join(', ')}: ${p.systolic}/${p.diastolic} at ${p.at.time} (${when})`),
+            el('line', { x1: cx, x2: cx, y1: y(p.diastolic), y2: y(p.systolic) }),
+            el('circle', { class: 'systolic', cx, cy: y(p.systolic), r: 4 }),
+            el('circle', { class: 'diastolic', cx, cy: y(p.diastolic), r: 4 }),
+            p.roles.includes('check') ? el('circle', { class: 'check-ring', cx, cy: y(p.systolic), r: 7 }) : null,
+          );
+        }),
+      ),
+    ),
   );
 }

@@ -14,6 +14,7 @@ import {
   type ResponseResult,
   type RouteProtocol,
 } from '@carejourney/core';
+import { eventFacts } from './eventFacts.js';
 import { shortState } from './timeline.js';
 import type { ReportSource } from './reportJourneys.js';
 
@@ -35,6 +36,8 @@ export interface TimelineItem {
   readonly kind: 'start' | 'event' | 'timer';
   /** The state the event led to, shortened for reading. */
   readonly state: string;
+  /** What the event recorded, in short phrases (`eventFacts`): readings, doses, decisions, reasons; never notes or outside references. */
+  readonly facts: readonly string[];
 }
 
 /** A stretch of the journey spent in one state. */
@@ -75,9 +78,26 @@ export interface BpReading {
   readonly at: LocalInstant;
 }
 
-export type BpSlot = 'pre-dose' | 'check' | 'pre-discharge';
+/** A post-dose reading: when it was taken, counted from the dose. */
+export interface BpReadingAfterDose extends BpReading {
+  readonly minutesAfterDose: number;
+}
 
-/** Blood pressure of one session (one check-in): the reading judged before the dose, the post-dose check and the last reading. */
+/**
+ * Why a reading is in the report: the pre-dose reading the dose was judged on, the protocol's
+ * post-dose check (about 40 min), a reading above a stop-rule limit, and the last reading, named by
+ * how the session ended: before discharge, at the transfer, or the latest while it goes on.
+ */
+export type BpRole = 'pre-dose' | 'check' | 'stop-rule' | 'pre-discharge' | 'at-transfer' | 'latest';
+
+/** One reading the chart draws, once, with every role it plays (a ~40 min check may also be the last before a transfer). */
+export interface BpPoint extends BpReading {
+  /** Null for the pre-dose reading. */
+  readonly minutesAfterDose: number | null;
+  readonly roles: readonly BpRole[];
+}
+
+/** Blood pressure of one session (one check-in): every reading that matters, each with its roles. */
 export interface BpSession {
   /** Counts check-ins from 1: identifies the session in the page. */
   readonly visit: number;
@@ -90,16 +110,25 @@ export interface BpSession {
   /** Why a dosed session stopped early, where the view's recent sessions say. */
   readonly stopped: string | null;
   readonly overridden: boolean;
+  /** The pre-dose reading the dose was judged on (the last one recorded). */
   readonly preDose: BpReading | null;
   /** The post-dose reading nearest the protocol's check (e.g. about 40 min), within its tolerance window. */
-  readonly check: (BpReading & { readonly minutesAfterDose: number }) | null;
-  /** The last post-dose reading: before discharge, transfer, or (in progress) the latest. */
-  readonly preDischarge: (BpReading & { readonly minutesAfterDose: number }) | null;
+  readonly check: BpReadingAfterDose | null;
+  /** Post-dose readings above a stop-rule limit of the protocol (systolic or diastolic), in time order. */
+  readonly aboveStopLimit: readonly BpReadingAfterDose[];
+  /** The last post-dose reading, and what it came last before. */
+  readonly last: (BpReadingAfterDose & { readonly role: 'pre-discharge' | 'at-transfer' | 'latest' }) | null;
+  /** The readings above, each once, in time order: what the chart draws. */
+  readonly points: readonly BpPoint[];
 }
 
+/** The blood-pressure limits of the route's protocol, as the clinic configured them. */
 export interface BpLimits {
   readonly route: string;
+  /** Above it, a dose needs a physician's recorded override. */
   readonly preDose: { readonly systolic: number; readonly diastolic: number };
+  /** Readings before discharge must be within it (or near the pre-dose reading). */
+  readonly discharge: { readonly systolic: number; readonly diastolic: number };
   readonly stopRepeated: { readonly systolic: number; readonly diastolic: number; readonly minutesApart: number };
   readonly stopSingle: { readonly systolic: number; readonly diastolic: number };
   /** Minutes after the dose of the label's re-check; null when the route has none. */
@@ -197,6 +226,7 @@ function bpLimits(route: RouteProtocol, name: string): BpLimits {
   return {
     route: name,
     preDose: route.preDoseBpLimit,
+    discharge: route.discharge.bpLimit,
     stopRepeated: route.stopRules.repeatedBp,
     stopSingle: route.stopRules.singleBp,
     checkAtMinutes: route.monitoring.bpCheckAtMinutes,
@@ -274,15 +304,34 @@ function bpSession(session: JournalSession, visit: number, context: KetamineJour
   // The protocol's check window: from `tolerance` before the check to three times as long after it.
   const checkAt = route?.monitoring.bpCheckAtMinutes ?? null;
   const tolerance = route?.monitoring.checkToleranceMinutes ?? 0;
-  let check: BpSession['check'] = null;
+  let checkReading: Reading | null = null;
   if (checkAt !== null) {
     for (const v of session.post) {
       const m = after(v);
       if (m < checkAt - tolerance || m > checkAt + 3 * tolerance) continue;
-      if (check === null || Math.abs(m - checkAt) < Math.abs(check.minutesAfterDose - checkAt)) check = { ...reading(v), minutesAfterDose: m };
+      if (checkReading === null || Math.abs(m - checkAt) < Math.abs(after(checkReading) - checkAt)) checkReading = v;
     }
   }
-  const last = session.post.at(-1);
+  // Above either stop-rule limit, compared as core's stop rules compare (systolic or diastolic above).
+  const limits = route === null ? [] : [route.stopRules.repeatedBp, route.stopRules.singleBp];
+  const aboveStop = session.post.filter((v) => limits.some((l) => v.systolic > l.systolic || v.diastolic > l.diastolic));
+  const lastReading = session.post.at(-1) ?? null;
+  // Named by how the session ended: a dosed session ends by discharge or by a recorded transfer.
+  const lastRole = session.end === null ? 'latest' : session.end.type === 'session.escalated' ? 'at-transfer' : 'pre-discharge';
+  const afterDose = (v: Reading): BpReadingAfterDose => ({ ...reading(v), minutesAfterDose: after(v) });
+
+  // Each reading once, with every role it plays, in the order they were taken.
+  const roles = new Map<Reading, BpRole[]>();
+  const mark = (v: Reading | null | undefined, role: BpRole) => {
+    if (v) roles.set(v, [...(roles.get(v) ?? []), role]);
+  };
+  mark(pre, 'pre-dose');
+  for (const v of aboveStop) mark(v, 'stop-rule');
+  mark(checkReading, 'check');
+  mark(lastReading, lastRole);
+  const points: BpPoint[] = [...(pre ? [pre] : []), ...session.post]
+    .filter((v) => roles.has(v))
+    .map((v) => ({ ...reading(v), minutesAfterDose: v === pre ? null : after(v), roles: roles.get(v) ?? [] }));
   return {
     visit,
     number: known?.number ?? null,
@@ -292,8 +341,10 @@ function bpSession(session: JournalSession, visit: number, context: KetamineJour
     stopped: known?.stopped ? `${known.stopped.kind}: ${known.stopped.reason}` : null,
     overridden: session.overridden,
     preDose: pre ? reading(pre) : null,
-    check,
-    preDischarge: last ? { ...reading(last), minutesAfterDose: after(last) } : null,
+    check: checkReading ? afterDose(checkReading) : null,
+    aboveStopLimit: aboveStop.map(afterDose),
+    last: lastReading ? { ...afterDose(lastReading), role: lastRole } : null,
+    points,
   };
 }
 
@@ -366,6 +417,7 @@ export function reportData(source: ReportSource): ReportData {
     event: entry.type,
     kind: entry.kind,
     state: shortState(entry.to),
+    facts: eventFacts(entry.type, entry.payload, zone),
   }));
   const primary = primaryInstrument(context);
   const instruments: ResponseInstrument[] = primary === 'GAD-7' ? ['GAD-7'] : ['GAD-7', primary];

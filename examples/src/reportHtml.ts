@@ -1,7 +1,7 @@
 // The journey report as one self-contained HTML page: inline styles and inline SVG, no script,
 // and a content security policy that forbids every fetch, so the page works offline and can be
 // attached to an audit as a single file.
-import { bpChart, scoreChart, sessionLabel } from './reportCharts.js';
+import { BP_ROLE_NAMES, bpChart, bpLimitLines, scoreChart, sessionLabel } from './reportCharts.js';
 import type { ReportData } from './reportData.js';
 import { el, join, raw, type Markup } from './reportMarkup.js';
 
@@ -21,6 +21,7 @@ th { color: var(--muted); font-weight: 600; position: sticky; top: 0; background
 td.time, td.reading { white-space: nowrap; font-variant-numeric: tabular-nums; }
 tr.day-start td { border-top: 2px solid var(--line); }
 tr.timer td.event { color: var(--accent); }
+td.facts { color: var(--ink); font-size: 13px; max-width: 460px; }
 ol.state-path { display: flex; flex-wrap: wrap; gap: 4px 0; list-style: none; padding: 0; margin: 0; }
 ol.state-path li { padding: 2px 8px; margin-right: 18px; border: 1px solid var(--line); border-radius: 10px; position: relative; background: #f8fafc; }
 ol.state-path li:not(:last-child)::after { content: "→"; position: absolute; right: -15px; color: var(--muted); }
@@ -53,10 +54,22 @@ ol.state-path small { color: var(--muted); }
 .chart .bp-point line { stroke: #4a5568; stroke-width: 2; }
 .chart .bp-point .systolic { fill: var(--stop); }
 .chart .bp-point .diastolic { fill: var(--accent); }
+.chart .bp-point .check-ring { fill: none; stroke: var(--ink); stroke-width: 1.5; }
+.chart .bp-point.stop-rule line { stroke: var(--stop); stroke-width: 3; }
+.chart .bp-session text.slot.stop { fill: var(--stop); font-weight: 600; }
+.chart .bp-session text.ending { font-style: italic; }
+ul.legend { display: flex; flex-wrap: wrap; gap: 4px 18px; list-style: none; padding: 0; margin: 0 0 12px; color: var(--muted); font-size: 12px; }
+ul.legend .swatch { display: inline-block; width: 10px; height: 10px; margin-right: 6px; border-radius: 50%; vertical-align: -1px; }
+ul.legend .swatch.systolic { background: var(--stop); }
+ul.legend .swatch.diastolic { background: var(--accent); }
+ul.legend .swatch.check { border: 1.5px solid var(--ink); background: #fff; }
+ul.legend .swatch.stop { border-radius: 0; width: 16px; height: 0; border-top: 2px dashed var(--stop); }
+ul.legend .swatch.limit { border-radius: 0; width: 16px; height: 0; border-top: 2px dashed var(--warn); }
 .empty { color: var(--muted); font-style: italic; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 8px; font-size: 12px; background: #edf2f7; }
 .badge.alert { background: #fed7d7; color: #822727; }
 .badge.hold { background: #feebc8; color: #7b341e; }
+.badge.timer { background: #ebf4ff; color: var(--accent); }
 footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
 `;
 
@@ -81,7 +94,7 @@ function timelineTable(d: ReportData): Markup {
   return el(
     'table',
     { class: 'timeline' },
-    el('thead', {}, el('tr', {}, el('th', {}, '#'), el('th', {}, `Local time (${d.timeZone})`), el('th', {}, 'Actor'), el('th', {}, 'Event'), el('th', {}, 'Resulting state'))),
+    el('thead', {}, el('tr', {}, el('th', {}, '#'), el('th', {}, `Local time (${d.timeZone})`), el('th', {}, 'Actor'), el('th', {}, 'Event'), el('th', {}, 'Details'), el('th', {}, 'Resulting state'))),
     el(
       'tbody',
       {},
@@ -94,7 +107,8 @@ function timelineTable(d: ReportData): Markup {
           el('td', {}, row.seq),
           el('td', { class: 'time' }, at(row.at)),
           el('td', { title: row.actorId }, row.actorRole),
-          el('td', { class: 'event' }, row.kind === 'timer' ? `⏱ ${row.event}` : row.event),
+          el('td', { class: 'event' }, row.kind === 'timer' ? join(el('span', { class: 'badge timer' }, 'timer'), ' ', row.event) : row.event),
+          el('td', { class: 'facts' }, row.facts.join(' · ')),
           el('td', {}, row.state),
         );
       }),
@@ -134,20 +148,34 @@ function bpSection(d: ReportData): Markup {
   const { limits, sessions } = d.bloodPressure;
   if (limits === null || sessions.length === 0) return el('p', { class: 'empty' }, 'No sessions yet.');
   const reading = (r: { systolic: number; diastolic: number } | null, extra = '') => (r === null ? '—' : `${r.systolic}/${r.diastolic}${extra}`);
+  const minutes = (r: { minutesAfterDose: number }) => ` at ${r.minutesAfterDose} min`;
+  const lastWords = { 'pre-discharge': 'before discharge', 'at-transfer': 'at the transfer', latest: 'latest, session goes on' } as const;
+  const lines = bpLimitLines(limits);
   return join(
     el(
       'p',
       { class: 'note' },
-      `Pre-dose: the reading the dose was judged on. Check: the post-dose reading nearest ${limits.checkAtMinutes ?? '-'} min after the dose, within the protocol's window. ` +
-        `Pre-discharge: the last post-dose reading. Limits from the ${limits.route} protocol: pre-dose ${limits.preDose.systolic}/${limits.preDose.diastolic} ` +
-        `(above it a physician's override is needed); stop rules above ${limits.stopRepeated.systolic}/${limits.stopRepeated.diastolic} twice ${limits.stopRepeated.minutesApart} min apart, ` +
+      `Every reading that matters, in the order taken: the pre-dose reading the dose was judged on; readings above a stop-rule limit; ` +
+        `the post-dose check nearest ${limits.checkAtMinutes ?? '-'} min after the dose (ringed), within the protocol's window; and the last reading, ` +
+        `before discharge or at a transfer. Numbers under the bars are minutes after the dose. Limits from the ${limits.route} protocol: ` +
+        `pre-dose ${limits.preDose.systolic}/${limits.preDose.diastolic} (above it a physician's override is needed), discharge ${limits.discharge.systolic}/${limits.discharge.diastolic}; ` +
+        `stop rules above ${limits.stopRepeated.systolic}/${limits.stopRepeated.diastolic} twice ${limits.stopRepeated.minutesApart} min apart, ` +
         `or above ${limits.stopSingle.systolic}/${limits.stopSingle.diastolic} once.`,
     ),
     bpChart(sessions, limits),
     el(
+      'ul',
+      { class: 'legend' },
+      el('li', {}, el('span', { class: 'swatch systolic' }), 'systolic'),
+      el('li', {}, el('span', { class: 'swatch diastolic' }), 'diastolic'),
+      el('li', {}, el('span', { class: 'swatch check' }), BP_ROLE_NAMES.check),
+      el('li', {}, el('span', { class: 'swatch stop' }), `stop-rule limit (${lines.filter((l) => l.kind === 'stop').map((l) => l.value).sort((a, b) => b - a).join(', ')})`),
+      el('li', {}, el('span', { class: 'swatch limit' }), `pre-dose / discharge limit (${lines.filter((l) => l.kind === 'limit').map((l) => l.value).sort((a, b) => b - a).join(', ')})`),
+    ),
+    el(
       'table',
       { class: 'bp-table' },
-      el('thead', {}, el('tr', {}, ['Session', 'Date', 'Pre-dose', 'Check', 'Pre-discharge', 'Outcome'].map((h) => el('th', {}, h)))),
+      el('thead', {}, el('tr', {}, ['Session', 'Date', 'Pre-dose', `Check (~${limits.checkAtMinutes ?? '-'} min)`, 'Above a stop-rule limit', 'Last reading', 'Outcome'].map((h) => el('th', {}, h)))),
       el(
         'tbody',
         {},
@@ -158,8 +186,9 @@ function bpSection(d: ReportData): Markup {
             el('td', {}, sessionLabel(s)),
             el('td', { class: 'time' }, s.date),
             el('td', { class: 'reading' }, reading(s.preDose), s.overridden ? ' ' : '', s.overridden ? el('span', { class: 'badge alert' }, 'override') : ''),
-            el('td', { class: 'reading' }, reading(s.check, s.check ? ` at ${s.check.minutesAfterDose} min` : '')),
-            el('td', { class: 'reading' }, reading(s.preDischarge, s.preDischarge ? ` at ${s.preDischarge.minutesAfterDose} min` : '')),
+            el('td', { class: 'reading' }, reading(s.check, s.check ? minutes(s.check) : '')),
+            el('td', { class: 'reading above-stop' }, s.aboveStopLimit.length === 0 ? '—' : s.aboveStopLimit.map((r) => `${r.systolic}/${r.diastolic}${minutes(r)}`).join(', ')),
+            el('td', { class: 'reading last' }, s.last === null ? '—' : `${reading(s.last)}${minutes(s.last)}, ${lastWords[s.last.role]}`),
             el('td', {}, s.outcome, s.dosed ? '' : ' (not dosed)', s.stopped ? join(' ', el('span', { class: 'badge alert' }, s.stopped)) : ''),
           ),
         ),

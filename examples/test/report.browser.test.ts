@@ -69,37 +69,44 @@ function journalTotals(journal: readonly JournalEntry[], instrument: string): nu
 }
 
 /**
- * The blood-pressure points the chart should hold, worked out from the journal alone: per session
- * (from its check-in), the last pre-dose reading, the post-dose reading nearest the route's check
- * within its window, and the last post-dose reading. As `systolic/diastolic` strings, in order.
+ * The blood-pressure points the chart should hold, worked out from the journal and the route's
+ * protocol alone: per session (from its check-in), in the order taken, the last pre-dose reading,
+ * every post-dose reading above a stop-rule limit, the post-dose reading nearest the route's check
+ * within its window, and the last post-dose reading (before discharge, at a transfer, or the latest
+ * while the session goes on). Each reading once, as `roles systolic/diastolic`.
  */
 function journalBpPoints(journal: readonly JournalEntry[], context: KetamineJourneyContext): string[][] {
   const route = context.protocol.routes[context.plan?.route ?? 'iv'];
   const { bpCheckAtMinutes: check, checkToleranceMinutes: tolerance } = route.monitoring;
-  const sessions: { pre: string | null; doseAt: number | null; post: { bp: string; minutes: number }[] }[] = [];
+  const { repeatedBp, singleBp } = route.stopRules;
+  interface Post { readonly bp: string; readonly systolic: number; readonly diastolic: number; readonly minutes: number }
+  const sessions: { pre: string | null; doseAt: number | null; post: Post[]; end: string | null }[] = [];
   const bp = (e: JournalEntry) => `${String(e.payload['systolic'])}/${String(e.payload['diastolic'])}`;
   for (const e of journal) {
     const current = sessions[sessions.length - 1];
-    if (e.type === 'session.checkedIn') sessions.push({ pre: null, doseAt: null, post: [] });
-    else if (!current) continue;
+    if (e.type === 'session.checkedIn') sessions.push({ pre: null, doseAt: null, post: [], end: null });
+    else if (!current || current.end !== null) continue;
     else if (e.type === 'predose.vitalsRecorded') current.pre = bp(e);
     else if (e.type === 'dose.recorded') current.doseAt = Date.parse(e.at);
     else if (e.type === 'monitoring.vitalsRecorded' && current.doseAt !== null) {
       const takenAt = typeof e.payload['takenAt'] === 'string' ? Date.parse(e.payload['takenAt']) : Date.parse(e.at);
-      current.post.push({ bp: bp(e), minutes: Math.round((takenAt - current.doseAt) / 60_000) });
+      current.post.push({ bp: bp(e), systolic: e.payload['systolic'] as number, diastolic: e.payload['diastolic'] as number, minutes: Math.round((takenAt - current.doseAt) / 60_000) });
     }
+    const last = sessions[sessions.length - 1];
+    if (last && last.end === null && e.type !== 'session.checkedIn' && !e.to.includes('.session')) last.end = e.type;
   }
   return sessions.map((s) => {
-    const points: string[] = [];
-    if (s.pre !== null) points.push(s.pre);
+    const roles = new Map<Post, string[]>();
+    const mark = (p: Post | undefined, role: string) => p && roles.set(p, [...(roles.get(p) ?? []), role]);
+    const above = (p: Post) => [repeatedBp, singleBp].some((l) => p.systolic > l.systolic || p.diastolic > l.diastolic);
+    for (const p of s.post.filter(above)) mark(p, 'stop-rule');
     if (check !== null) {
       const inWindow = s.post.filter((p) => p.minutes >= check - tolerance && p.minutes <= check + 3 * tolerance);
-      const nearest = inWindow.sort((a, b) => Math.abs(a.minutes - check) - Math.abs(b.minutes - check))[0];
-      if (nearest) points.push(nearest.bp);
+      mark([...inWindow].sort((a, b) => Math.abs(a.minutes - check) - Math.abs(b.minutes - check))[0], 'check');
     }
-    const last = s.post[s.post.length - 1];
-    if (last) points.push(last.bp);
-    return points;
+    mark(s.post[s.post.length - 1], s.end === null ? 'latest' : s.end === 'session.escalated' ? 'at-transfer' : 'pre-discharge');
+    const post = [...s.post].sort((a, b) => a.minutes - b.minutes).filter((p) => roles.has(p));
+    return [...(s.pre === null ? [] : [`pre-dose ${s.pre}`]), ...post.map((p) => `${roles.get(p)!.join(' ')} ${p.bp}`)];
   });
 }
 
@@ -125,15 +132,34 @@ async function readPage(page: Page) {
     const bpSessions = [...document.querySelectorAll('svg.bp-chart .bp-session')].map((g) => num(g, 'data-session'));
     const bpPoints = [...document.querySelectorAll('svg.bp-chart g.bp-point')].map((g) => ({
       session: num(g, 'data-session'),
-      bp: `${g.getAttribute('data-systolic')}/${g.getAttribute('data-diastolic')}`,
-      slot: g.getAttribute('data-slot'),
+      bp: `${g.getAttribute('data-roles')} ${g.getAttribute('data-systolic')}/${g.getAttribute('data-diastolic')}`,
     }));
+    const bpChart = document.querySelector('svg.bp-chart');
     const limitLabels = [...document.querySelectorAll('svg.bp-chart .rule text')].map((t) => t.textContent ?? '');
+    // Each limit line, where it is drawn, and the y axis's ticks (value and where drawn), in SVG units.
+    const limitLines = [...document.querySelectorAll('svg.bp-chart g.rule')].map((g) => ({
+      measure: g.getAttribute('data-measure'),
+      value: num(g, 'data-value'),
+      y: num(g.querySelector('line')!, 'y1'),
+      label: g.querySelector('text')?.textContent ?? '',
+    }));
+    const bpTicks = [...document.querySelectorAll('svg.bp-chart .axis.y > g')].map((g) => ({
+      value: Number(g.querySelector('text')?.textContent),
+      y: num(g.querySelector('line')!, 'y1'),
+    }));
+    const bpPlot = bpChart?.querySelector('.bp-session rect.band');
+    const plotTop = bpPlot ? num(bpPlot, 'y') : null;
+    const plotBottom = bpPlot ? num(bpPlot, 'y') + num(bpPlot, 'height') : null;
     const timelineRows = document.querySelectorAll('table.timeline tbody tr').length;
+    const timeline = [...document.querySelectorAll('table.timeline tbody tr')].map((tr) => ({
+      event: tr.querySelector('td.event')?.textContent ?? '',
+      facts: tr.querySelector('td.facts')?.textContent ?? '',
+    }));
+    const bpTable = [...document.querySelectorAll('table.bp-table tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''));
     const alerts = [...document.querySelectorAll('table.alerts tbody tr')].map((tr) => tr.textContent ?? '');
     const holds = [...document.querySelectorAll('table.holds tbody tr')].map((tr) => tr.textContent ?? '');
     const chartsRendered = [...document.querySelectorAll('svg.chart')].every((svg) => svg.getBoundingClientRect().width > 100);
-    return { scoreCharts, bpSessions, bpPoints, limitLabels, timelineRows, alerts, holds, chartsRendered };
+    return { scoreCharts, bpSessions, bpPoints, limitLabels, limitLines, bpTicks, plotTop, plotBottom, timelineRows, timeline, bpTable, alerts, holds, chartsRendered };
   });
 }
 
@@ -141,6 +167,32 @@ async function readPage(page: Page) {
 function pointsBySession(points: readonly { session: number; bp: string }[]): string[][] {
   const sessions = [...new Set(points.map((p) => p.session))].sort((a, b) => a - b);
   return sessions.map((n) => points.filter((p) => p.session === n).map((p) => p.bp));
+}
+
+type PageRead = Awaited<ReturnType<typeof readPage>>;
+
+/**
+ * Every blood-pressure limit of the route's protocol is drawn, systolic and diastolic (pre-dose,
+ * discharge, the repeated and the single-reading stop rules), inside the plot, where the y axis's
+ * ticks put its value.
+ */
+function expectEveryLimitDrawn(dom: PageRead, route: KetamineJourneyContext['protocol']['routes']['iv']): void {
+  const limits = [route.preDoseBpLimit, route.discharge.bpLimit, route.stopRules.repeatedBp, route.stopRules.singleBp];
+  const ticks = [...dom.bpTicks].sort((a, b) => a.value - b.value);
+  const [t0, t1] = [ticks[0]!, ticks[ticks.length - 1]!];
+  const yOf = (v: number) => t0.y + ((v - t0.value) * (t1.y - t0.y)) / (t1.value - t0.value);
+  for (const measure of ['systolic', 'diastolic'] as const) {
+    for (const value of new Set(limits.map((l) => l[measure]))) {
+      const line = dom.limitLines.find((l) => l.measure === measure && l.value === value);
+      expect(line, `${value} ${measure} drawn`).toBeDefined();
+      expect(line!.label.startsWith(`${value} ${measure}:`)).toBe(true);
+      expect(line!.y).toBeGreaterThanOrEqual(dom.plotTop!);
+      expect(line!.y).toBeLessThanOrEqual(dom.plotBottom!);
+      expect(Math.abs(line!.y - yOf(value))).toBeLessThan(0.5);
+    }
+  }
+  // The axis reaches above the highest limit (the single-reading stop rule).
+  expect(t1.value).toBeGreaterThanOrEqual(route.stopRules.singleBp.systolic);
 }
 
 describe('journey report in Chromium', () => {
@@ -160,7 +212,11 @@ describe('journey report in Chromium', () => {
       expect(dom.scoreCharts.map((c) => c.instrument)).toEqual(['GAD-7']);
       const gad7 = dom.scoreCharts[0]!;
       expect(gad7.totals).toEqual(journalTotals(journal, 'GAD-7'));
-      expect(gad7.totals.length).toBeGreaterThanOrEqual(2);
+      // A trend: the baseline, mid-induction, end of induction and maintenance.
+      expect(gad7.totals.length).toBeGreaterThanOrEqual(4);
+      expect(gad7.points.map((p) => p.phase)).toEqual(['baseline', 'follow-up', 'follow-up', 'follow-up']);
+      expect(gad7.responseY).not.toBeNull();
+      expect(gad7.remissionY).not.toBeNull();
       // The marks come from the journey's protocol; a responding total lies on or below the response line.
       const drop = context.protocol.response.responseDropPercent['GAD-7'];
       const baseline = journalTotals(journal, 'GAD-7')[0]!;
@@ -170,15 +226,18 @@ describe('journey report in Chromium', () => {
         expect(p.responded ? p.cy >= gad7.responseY! : p.cy < gad7.responseY!).toBe(true);
       }
       expect(gad7.points.some((p) => p.responded)).toBe(true);
+      // The last total is at or below the remission line; the ones before it above.
+      const remissionY = gad7.remissionY!;
+      expect(gad7.points.map((p) => p.cy >= remissionY)).toEqual([false, false, false, true]);
 
       // Blood pressure: a band per checked-in session, the points the journal's readings give.
       expect(dom.bpSessions).toHaveLength(entriesOf(journal, 'session.checkedIn').length);
       expect(pointsBySession(dom.bpPoints)).toEqual(journalBpPoints(journal, context));
       expect(dom.bpPoints).toHaveLength(3 * entriesOf(journal, 'dose.recorded').length);
-      const iv = context.protocol.routes.iv;
-      expect(dom.limitLabels).toEqual(
-        expect.arrayContaining([`pre-dose limit ${iv.preDoseBpLimit.systolic} systolic`, `stop: ${iv.stopRules.repeatedBp.systolic} systolic twice`]),
-      );
+      expectEveryLimitDrawn(dom, context.protocol.routes.iv);
+      // A calm course: no reading above a stop-rule limit; every last reading came before a discharge.
+      expect(dom.bpPoints.filter((p) => p.bp.includes('stop-rule'))).toEqual([]);
+      expect(dom.bpTable.map((cells) => cells[5])).toEqual(dom.bpTable.map(() => expect.stringContaining('before discharge')));
 
       expect(dom.timelineRows).toBe(journal.length);
       expect(dom.alerts).toEqual([]);
@@ -210,7 +269,9 @@ describe('journey report in Chromium', () => {
       expect(lsas.remissionY).toBeNull();
 
       expect(pointsBySession(dom.bpPoints)).toEqual(journalBpPoints(journal, view.context));
-      expect(dom.bpPoints.map((p) => `${p.slot} ${p.bp}`)).toEqual(['pre-dose 150/94', 'check 150/92', 'pre-discharge 136/84']);
+      // The two readings above 180/110 that hit the stop rule are drawn, between the pre-dose reading and the check.
+      expect(dom.bpPoints.map((p) => p.bp)).toEqual(['pre-dose 150/94', 'stop-rule 184/108', 'stop-rule 186/112', 'check 150/92', 'pre-discharge 136/84']);
+      expectEveryLimitDrawn(dom, view.context.protocol.routes.iv);
       const row = await page.locator('table.bp-table tr[data-session="1"]').textContent();
       expect(row).toContain('override');
       expect(row).toContain('stop-rule');
@@ -255,9 +316,71 @@ describe('journey report in Chromium', () => {
     }
   }, 60_000);
 
-  // Every example journey that runs in this process (the SQLite and PostgreSQL ones run child
-  // processes and are reported with `pnpm report sqlite|postgres`).
-  const inProcess = Object.keys(reportJourneys).filter((name) => !['flagship', 'sqlite', 'postgres'].includes(name));
+  it('renders the bp-hold example: the stop-rule readings, every limit, the alerts, the hold and the transfer, with a screenshot', async () => {
+    const source = await reportJourneys['bp-hold']!.load();
+    const { page, problems, requests, url } = await openReport(source, 'report-bp-hold');
+    try {
+      expect(problems).toEqual([]);
+      expect(requests).toEqual([url]);
+      const dom = await readPage(page);
+      const { journal, view, effects } = source;
+      expect(dom.chartsRendered).toBe(true);
+
+      // Session 1: 146/92 judged before the dose (with the override), 184/112 and 186/114 above
+      // 180/110 (the stop rule), 178/106 at 45 min: the check and the last reading before the transfer.
+      // Session 2 was cancelled before the dose; 3 stopped early and observed to discharge; 4 calm.
+      expect(pointsBySession(dom.bpPoints)).toEqual([
+        ['pre-dose 146/92', 'stop-rule 184/112', 'stop-rule 186/114', 'check at-transfer 178/106'],
+        ['pre-dose 158/98'],
+        ['pre-dose 132/84', 'check 130/82', 'pre-discharge 126/82'],
+        ['pre-dose 124/80', 'check 138/87', 'pre-discharge 133/85'],
+      ]);
+      expect(pointsBySession(dom.bpPoints)).toEqual(journalBpPoints(journal, view.context));
+      expect(dom.bpPoints).toHaveLength(11);
+      // The table labels the last reading by how the session ended, never "pre-discharge" for a transfer.
+      expect(dom.bpTable.map((cells) => [cells[0], cells[4], cells[5]])).toEqual([
+        ['#1', '184/112 at 24 min, 186/114 at 30 min', '178/106 at 45 min, at the transfer'],
+        ['#2', '—', '—'],
+        ['#3', '—', '126/82 at 55 min, before discharge'],
+        ['#4', '—', '133/85 at 55 min, before discharge'],
+      ]);
+      expect(await page.locator('svg.bp-chart .bp-session[data-session="1"] text.ending').textContent()).toBe('transferred');
+
+      // The clinic's stop rules (set in the example) and every other limit, on an axis that holds them.
+      expectEveryLimitDrawn(dom, view.context.protocol.routes.iv);
+      expect(dom.limitLabels).toEqual(expect.arrayContaining(['200 systolic: stop if once', '120 diastolic: stop if once', '180 systolic: stop if twice 5 min apart']));
+
+      // Alerts (stop rule, hold, transfer, aborted session), the hold and its review.
+      expect(dom.alerts).toHaveLength(effects.filter((e) => e.type === 'safety.alert').length);
+      expect(dom.alerts.map((a) => a.match(/stop-rule|hold|transfer|session-aborted/)?.[0])).toEqual(['stop-rule', 'hold', 'transfer', 'session-aborted']);
+      expect(dom.holds).toHaveLength(1);
+      expect(dom.holds[0]).toContain('serious-adverse-event');
+      expect(dom.holds[0]).toContain('transfer-of-care');
+      expect(dom.holds[0]).toMatch(/resume by physician at 2026-01-26 10:00: ED discharge letter reviewed/);
+
+      // The timeline's details: readings, decisions and reasons; no outside references.
+      expect(dom.timelineRows).toBe(journal.length);
+      const facts = (event: string) => dom.timeline.filter((r) => r.event.endsWith(event)).map((r) => r.facts);
+      expect(facts('monitoring.vitalsRecorded')).toContain('184/112 · HR 104 · SpO2 96%');
+      expect(facts('predose.bpOverridden')).toEqual(['reason: White-coat pattern, home readings 130s/80s; benefit outweighs risk today']);
+      expect(facts('session.escalated')).toEqual(['emergency-department · reason: BP not settling after stop rule']);
+      expect(facts('hold.reviewed')).toEqual(['resume · next session 2026-01-28 10:00 · reason: ED discharge letter reviewed; BP plan with GP']);
+      expect(facts('journey.start')).toEqual(['referral: professional · generalized-anxiety']);
+      const timelineText = dom.timeline.map((r) => r.facts).join('\n');
+      expect(timelineText).not.toContain('ED-RLH-20260119-0412');
+      expect(timelineText).not.toContain('gp-hackney-2');
+      expect(timelineText).not.toContain('KX-25-0102');
+
+      await page.screenshot({ path: `${ARTIFACTS}report-bp-hold.png`, fullPage: true });
+      expect(readFileSync(`${ARTIFACTS}report-bp-hold.png`).subarray(1, 4).toString()).toBe('PNG');
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
+  // Every other example journey that runs in this process (the SQLite and PostgreSQL ones run
+  // child processes and are reported with `pnpm report sqlite|postgres`).
+  const inProcess = Object.keys(reportJourneys).filter((name) => !['flagship', 'bp-hold', 'sqlite', 'postgres'].includes(name));
   it.each(inProcess)('renders the %s example journey offline, without console errors, with its timeline, sessions and alerts', async (name) => {
     const source = await reportJourneys[name]!.load();
     const { page, problems, requests, url } = await openReport(source, `report-${name}`);

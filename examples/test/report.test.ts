@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEngine, ketamineAnxietyJourney, ManualClock, MemoryStore, type EffectNotice } from '@carejourney/core';
+import { eventFacts } from '../src/eventFacts.js';
 import { writeReport } from '../src/report.js';
-import { reportData } from '../src/reportData.js';
+import { bpChart, bpLimitLines } from '../src/reportCharts.js';
+import { reportData, type BpLimits, type BpSession } from '../src/reportData.js';
 import { reportHtml } from '../src/reportHtml.js';
 import { readJourneyForReport } from '../src/reportJourneys.js';
 
@@ -72,5 +74,55 @@ describe('journey report data and page', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('draws the limits the protocol sets, whatever they are, on an axis that holds the highest', () => {
+    const limits: BpLimits = {
+      route: 'iv',
+      preDose: { systolic: 150, diastolic: 95 },
+      discharge: { systolic: 145, diastolic: 95 },
+      stopRepeated: { systolic: 190, diastolic: 115, minutesApart: 10 },
+      stopSingle: { systolic: 230, diastolic: 130 },
+      checkAtMinutes: 40,
+    };
+    expect(bpLimitLines(limits).map((l) => `${l.kind} ${l.label}`)).toEqual([
+      'limit 150 systolic: pre-dose limit',
+      'limit 145 systolic: discharge limit',
+      'stop 190 systolic: stop if twice 10 min apart',
+      'stop 230 systolic: stop if once',
+      'limit 95 diastolic: pre-dose, discharge limit',
+      'stop 115 diastolic: stop if twice 10 min apart',
+      'stop 130 diastolic: stop if once',
+    ]);
+    const at = { iso: '2026-01-19T10:00:00.000Z', date: '2026-01-19', time: '10:00' };
+    const session: BpSession = {
+      visit: 1, number: 1, date: at.date, dosed: true, outcome: 'completed', stopped: null, overridden: false,
+      preDose: { systolic: 128, diastolic: 80, at }, check: null, aboveStopLimit: [], last: null,
+      points: [{ systolic: 128, diastolic: 80, at, minutesAfterDose: null, roles: ['pre-dose'] }],
+    };
+    const svg = bpChart([session], limits).html;
+    const drawn = [...svg.matchAll(/class="rule (limit|stop) (systolic|diastolic)" data-value="(\d+)"/g)].map((m) => `${m[3]} ${m[2]}`);
+    expect(drawn.sort()).toEqual(['115 diastolic', '130 diastolic', '145 systolic', '150 systolic', '190 systolic', '230 systolic', '95 diastolic']);
+    // Nothing of the shipped defaults (140/90, 180/110, 200/120) is drawn.
+    expect(svg).not.toMatch(/data-value="(140|90|180|110|200|120)"/);
+    const ticks = [...svg.matchAll(/<g><line class="grid"[^>]*><\/line><text[^>]*>(\d+)<\/text><\/g>/g)].map((m) => Number(m[1]));
+    expect(Math.max(...ticks)).toBeGreaterThanOrEqual(230);
+  });
+
+  it('shows the readings, decisions and reasons of an event, never its notes or outside references', () => {
+    const zone = 'Europe/London';
+    expect(eventFacts('monitoring.vitalsRecorded', { systolic: 184, diastolic: 112, heartRate: 104, spo2: 96 }, zone)).toEqual(['184/112', 'HR 104', 'SpO2 96%']);
+    expect(eventFacts('hold.reviewed', { decision: 'resume', reason: 'ED letter reviewed', nextSessionAt: '2026-01-28T10:00:00Z' }, zone)).toEqual([
+      'resume',
+      'next session 2026-01-28 10:00',
+      'reason: ED letter reviewed',
+    ]);
+    // Notes, the ED's case reference, the therapist's ref, the response id: none shown.
+    expect(eventFacts('referral.accepted', { note: 'Spoke to the patient’s daughter' }, zone)).toEqual([]);
+    expect(eventFacts('consultation.recorded', { kind: 'initial', mode: 'video', note: 'Lives alone' }, zone)).toEqual(['initial, video']);
+    expect(eventFacts('session.escalated', { destination: 'ems', reference: 'EMS-4471', reason: 'Not settling' }, zone)).toEqual(['ems', 'reason: Not settling']);
+    expect(eventFacts('therapy.linked', { therapistRef: 'therapist-204', modality: 'cbt' }, zone)).toEqual(['cbt']);
+    expect(eventFacts('assessment.recorded', { instrument: 'GAD-7', total: 11, responseRef: 'qr-991' }, zone)).toEqual(['GAD-7 11']);
+    expect(eventFacts('journey.start', { patientRef: 'pt-1', input: { referral: { source: 'self', indication: 'panic', referrerRef: 'gp-9' } } }, zone)).toEqual(['referral: self', 'panic']);
   });
 });
