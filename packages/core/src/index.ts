@@ -98,6 +98,7 @@ export type {
 export type { JourneyStore, JourneyCommit, JourneyQuery, JourneySummary } from './store/JourneyStore.js';
 export { MemoryStore } from './store/MemoryStore.js';
 export { conflictError, assertCommitShape } from './store/conflict.js';
+export { checkStoreArguments, storeArgumentSchemas } from './store/checkStoreArguments.js';
 export type { ConflictCause } from './store/conflict.js';
 export { matchesQuery, stateMatches } from './store/matchesQuery.js';
 export {

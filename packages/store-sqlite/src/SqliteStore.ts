@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   assertCommitShape,
   CareJourneyError,
+  checkStoreArguments,
   conflictError,
   isCareJourneyError,
   type JournalEntry,
@@ -53,24 +54,86 @@ export interface SqliteStoreOptions {
   readonly onCorruptRow?: (error: CareJourneyError) => void;
 }
 
+/** A file path: 1-4096 characters of well-formed Unicode without NUL. */
+const filePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => p.isWellFormed() && !p.includes('\u0000'), { message: 'must be a file path (or ":memory:") without NUL or lone surrogates' });
+
 const optionsSchema = z.strictObject({
-  path: z.string().min(1).max(4096).refine((p) => p.isWellFormed() && !p.includes('\u0000'), { message: 'must be a file path (or ":memory:") without NUL or lone surrogates' }),
+  path: filePath,
   synchronous: z.enum(['full', 'normal']).optional(),
   busyTimeoutMs: z.int().min(0).max(2_147_483_647).optional(),
   onCorruptRow: z.custom<(error: CareJourneyError) => void>((v) => typeof v === 'function', { message: 'must be a function' }).optional(),
 });
 
-/** Parses the options; whatever the value (a proxy, a getter that throws), a bad one is `CJ_ERR_INVALID_CONFIG`. */
-function parseOptions(options: unknown): z.output<typeof optionsSchema> {
+/** `pruneDelivered`'s options: the instant, as a valid Date or an ISO 8601 instant with its offset, read once. */
+const pruneOptionsSchema = z.strictObject({
+  deliveredBefore: z
+    .union([z.date(), z.iso.datetime({ offset: true })], { error: 'must be a valid Date or an ISO 8601 instant with its offset, e.g. 2026-01-05T09:00:00Z' })
+    .transform((value, ctx) => {
+      const ms = typeof value === 'string' ? Date.parse(value) : value.getTime();
+      if (Number.isFinite(ms)) return new Date(ms).toISOString();
+      ctx.addIssue({ code: 'custom', message: 'is not an instant a Date can hold' });
+      return z.NEVER;
+    }),
+});
+
+/**
+ * Parses an argument; whatever the value (a proxy, a getter that throws), a bad one is a
+ * `CareJourneyError` with `code` naming each field (under `root`) and its rule.
+ */
+function parse<TSchema extends z.ZodType>(schema: TSchema, value: unknown, code: 'CJ_ERR_INVALID_CONFIG' | 'CJ_ERR_INVALID_INPUT', what: string, root: string): z.output<TSchema> {
   let issues: { path: string; rule: string; message: string }[];
   try {
-    const parsed = optionsSchema.safeParse(options);
+    const parsed = schema.safeParse(value);
     if (parsed.success) return parsed.data;
-    issues = parsed.error.issues.map((i) => ({ path: ['options', ...i.path.map(String)].join('.'), rule: i.code, message: i.message }));
+    issues = parsed.error.issues.map((i) => ({ path: [root, ...i.path.map(String)].filter(Boolean).join('.') || '(root)', rule: i.code, message: i.message }));
   } catch {
-    issues = [{ path: 'options', rule: 'unreadable', message: 'could not be read: a getter or proxy threw' }];
+    issues = [{ path: root || '(root)', rule: 'unreadable', message: 'could not be read: a getter or proxy threw' }];
   }
-  throw new CareJourneyError('CJ_ERR_INVALID_CONFIG', `SqliteStore options are invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues });
+  throw new CareJourneyError(code, `${what}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues });
+}
+
+/** Parses the options; whatever the value (a proxy, a getter that throws), a bad one is `CJ_ERR_INVALID_CONFIG`. */
+function parseOptions(options: unknown): z.output<typeof optionsSchema> {
+  return parse(optionsSchema, options, 'CJ_ERR_INVALID_CONFIG', 'SqliteStore options are invalid', 'options');
+}
+
+/** JSON text for each JSON column of a commit, serialized before the write lock is taken. */
+interface CommitJson {
+  readonly snapshot: string | null;
+  readonly entry?: { readonly payload: string | null; readonly actor: string | null };
+  readonly timers: readonly { readonly event: string | null; readonly payload: string | null }[];
+  readonly outbox: readonly (string | null)[];
+}
+
+/**
+ * Serializes a checked commit's JSON columns. A value JSON.stringify cannot write (a BigInt, a
+ * cycle, a getter or proxy that throws) is refused with `CJ_ERR_INVALID_INPUT` naming the
+ * field, before anything is written; the serializer's message (which names keys of the value)
+ * is not kept.
+ */
+function commitJson(c: JourneyCommit): CommitJson {
+  const json = (path: string, value: unknown): string | null => {
+    try {
+      return toJson(value);
+    } catch {
+      const message = 'must be JSON: JSON.stringify threw (a BigInt, a cycle, or a getter or proxy that throws)';
+      throw new CareJourneyError('CJ_ERR_INVALID_INPUT', `SqliteStore.commit refused its arguments: ${path}: ${message}. Nothing was read or written.`, {
+        ...(c.journey.id.isWellFormed() ? { journeyId: c.journey.id } : {}),
+        issues: [{ path, rule: 'json', message }],
+      });
+    }
+  };
+  const e = c.entry;
+  return {
+    snapshot: json('commit.journey.snapshot', c.journey.snapshot),
+    ...(e ? { entry: { payload: json('commit.entry.payload', e.payload), actor: json('commit.entry.actor', e.actor) } } : {}),
+    timers: c.timersToSet.map((t, i) => ({ event: json(`commit.timersToSet[${i}].event`, t.event), payload: json(`commit.timersToSet[${i}].payload`, t.payload) })),
+    outbox: c.outbox.map((item, i) => json(`commit.outbox[${i}].payload`, item.payload)),
+  };
 }
 
 /**
@@ -190,7 +253,7 @@ export class SqliteStore implements JourneyStore {
   readonly #db: Database.Database;
   readonly #sql: Statements;
   readonly #queries = new Map<string, Database.Statement>();
-  readonly #commitTx: Database.Transaction<(c: JourneyCommit) => void>;
+  readonly #commitTx: Database.Transaction<(c: JourneyCommit, json: CommitJson) => void>;
   readonly #deliverTx: Database.Transaction<(ids: readonly string[], at: string) => void>;
   readonly #onCorruptRow: (error: CareJourneyError) => void;
 
@@ -221,52 +284,63 @@ export class SqliteStore implements JourneyStore {
       throw new CareJourneyError('CJ_ERR_STORE', `SqliteStore could not prepare "${options.path}": ${messageOf(error)}`, {}, { cause: error });
     }
     this.#db = db;
-    this.#commitTx = db.transaction((c: JourneyCommit) => this.#applyCommit(c));
+    this.#commitTx = db.transaction((c: JourneyCommit, json: CommitJson) => this.#applyCommit(c, json));
     this.#deliverTx = db.transaction((ids: readonly string[], at: string) => {
       for (const id of ids) this.#sql.markDelivered.run(at, id);
     });
   }
 
   async load(journeyId: string): Promise<JourneyRecord | undefined> {
-    const row = this.#guard('load', journeyId, () => this.#sql.loadJourney.get(journeyId) as JourneyRow | undefined);
+    const args = checkStoreArguments('SqliteStore', 'load', { journeyId });
+    const row = this.#guard('load', args.journeyId, () => this.#sql.loadJourney.get(args.journeyId) as JourneyRow | undefined);
     return row ? toRecord(row) : undefined;
   }
 
-  async commit(commit: JourneyCommit): Promise<void> {
-    assertCommitShape(commit);
-    if (!textColumns(commit).every((text) => typeof text === 'string' && text.isWellFormed())) {
+  async commit(given: JourneyCommit): Promise<void> {
+    // The checked commit is plain data read once: what was checked is what is written.
+    const commit = assertCommitShape(given, 'SqliteStore');
+    if (!textColumns(commit).every((text) => text.isWellFormed())) {
       throw new CareJourneyError(
         'CJ_ERR_INVALID_INPUT',
         `SqliteStore refused a commit to journey "${commit.journey.id.isWellFormed() ? commit.journey.id : '(not well-formed)'}": a text value is not well-formed Unicode (a lone surrogate), which SQLite would store altered. Nothing was written.`,
         commit.journey.id.isWellFormed() ? { journeyId: commit.journey.id } : {},
       );
     }
+    // Serialized before the write lock is taken: the lock is held for the writes only.
+    const json = commitJson(commit);
     // IMMEDIATE takes the write lock before the version is read, so the check and the writes see
     // the same database even when another process writes to the file.
-    this.#guard('commit', commit.journey.id, () => this.#commitTx.immediate(commit));
+    this.#guard('commit', commit.journey.id, () => this.#commitTx.immediate(commit, json));
   }
 
   async findIdempotencyKey(journeyId: string, key: string): Promise<number | undefined> {
-    const row = this.#guard('find an idempotency key', journeyId, () => this.#sql.findKey.get(journeyId, key) as { seq: number } | undefined);
+    const args = checkStoreArguments('SqliteStore', 'findIdempotencyKey', { journeyId, key });
+    const row = this.#guard('find an idempotency key', args.journeyId, () => this.#sql.findKey.get(args.journeyId, args.key) as { seq: number } | undefined);
     return row?.seq;
   }
 
-  async readJournal(journeyId: string, options: { fromSeq?: number; limit?: number } = {}): Promise<JournalEntry[]> {
-    const rows = this.#guard('read the journal', journeyId, () => this.#sql.readJournal.all(journeyId, options.fromSeq ?? 1, options.limit ?? -1) as JournalRow[]);
+  async readJournal(journeyId: string, options?: { fromSeq?: number; limit?: number }): Promise<JournalEntry[]> {
+    const args = checkStoreArguments('SqliteStore', 'readJournal', { journeyId, options });
+    const fromSeq = args.options?.fromSeq ?? 1;
+    const limit = args.options?.limit ?? -1;
+    const rows = this.#guard('read the journal', args.journeyId, () => this.#sql.readJournal.all(args.journeyId, fromSeq, limit) as JournalRow[]);
     return rows.map(toEntry);
   }
 
   async listTimers(journeyId: string): Promise<TimerRow[]> {
-    return this.#decodeSkipping('list timers', journeyId, () => this.#sql.listTimers.all(journeyId) as TimerDbRow[], toTimer, Number.POSITIVE_INFINITY);
+    const args = checkStoreArguments('SqliteStore', 'listTimers', { journeyId });
+    return this.#decodeSkipping('list timers', args.journeyId, () => this.#sql.listTimers.all(args.journeyId) as TimerDbRow[], toTimer, Number.POSITIVE_INFINITY);
   }
 
   async dueTimers(now: number, limit: number): Promise<TimerRow[]> {
+    const args = checkStoreArguments('SqliteStore', 'dueTimers', { now, limit });
     // One indexed range over due_at, at most `limit` rows: the engine claims due timers in
     // batches and re-checks each one under the journey's version before firing it.
-    return this.#decodeSkipping('list due timers', undefined, (n) => this.#sql.dueTimers.all(now, n) as TimerDbRow[], toTimer, limit);
+    return this.#decodeSkipping('list due timers', undefined, (n) => this.#sql.dueTimers.all(args.now, n) as TimerDbRow[], toTimer, args.limit);
   }
 
   async pendingOutbox(limit: number, journeyId?: string): Promise<OutboxItem[]> {
+    ({ limit, journeyId } = checkStoreArguments('SqliteStore', 'pendingOutbox', { limit, journeyId }));
     const fetch =
       journeyId === undefined
         ? (n: number) => this.#sql.pendingOutbox.all(n) as OutboxRow[]
@@ -275,13 +349,15 @@ export class SqliteStore implements JourneyStore {
   }
 
   async markDelivered(ids: readonly string[]): Promise<void> {
+    ({ ids } = checkStoreArguments('SqliteStore', 'markDelivered', { ids }));
     if (ids.length === 0) return;
     // The wall-clock time is for operators reading the table; no logic depends on it.
     this.#guard('mark outbox items delivered', undefined, () => this.#deliverTx.immediate(ids, new Date().toISOString()));
   }
 
   async query(filter: JourneyQuery): Promise<JourneySummary[]> {
-    const { sql, params } = journeyQuerySql(filter);
+    const args = checkStoreArguments('SqliteStore', 'query', { filter });
+    const { sql, params } = journeyQuerySql(args.filter as JourneyQuery);
     const rows = this.#guard('query journeys', undefined, () => {
       let statement = this.#queries.get(sql);
       if (!statement) {
@@ -308,14 +384,8 @@ export class SqliteStore implements JourneyStore {
    * ```
    */
   async pruneDelivered(options: { deliveredBefore: Date | string }): Promise<number> {
-    const instant = options.deliveredBefore instanceof Date ? options.deliveredBefore.getTime() : Date.parse(options.deliveredBefore);
-    if (!Number.isFinite(instant)) {
-      throw new CareJourneyError('CJ_ERR_INVALID_INPUT', 'pruneDelivered: deliveredBefore must be a valid Date or ISO 8601 instant.', {
-        issues: [{ path: 'deliveredBefore', rule: 'invalid_date', message: 'must be a valid Date or ISO 8601 instant' }],
-      });
-    }
-    const before = new Date(instant).toISOString();
-    return this.#guard('prune delivered outbox rows', undefined, () => this.#sql.pruneDelivered.run(before).changes);
+    const { deliveredBefore } = parse(pruneOptionsSchema, options, 'CJ_ERR_INVALID_INPUT', 'SqliteStore.pruneDelivered refused its options', '');
+    return this.#guard('prune delivered outbox rows', undefined, () => this.#sql.pruneDelivered.run(deliveredBefore).changes);
   }
 
   /**
@@ -330,18 +400,14 @@ export class SqliteStore implements JourneyStore {
    * ```
    */
   async backup(path: string): Promise<number> {
-    if (typeof path !== 'string' || path.length === 0 || path.length > 4096 || path.includes('\0') || !path.isWellFormed()) {
-      throw new CareJourneyError('CJ_ERR_INVALID_INPUT', 'backup: path must be a file path (1-4096 characters of well-formed Unicode without NUL).', {
-        issues: [{ path: 'path', rule: 'invalid_type', message: 'must be a file path' }],
-      });
-    }
-    if (existsSync(path)) {
+    const file = parse(filePath, path, 'CJ_ERR_INVALID_INPUT', 'SqliteStore.backup refused its path', 'path');
+    if (existsSync(file)) {
       throw new CareJourneyError('CJ_ERR_INVALID_INPUT', 'backup: a file already exists at the path; a backup never overwrites one.', {
         issues: [{ path: 'path', rule: 'exists', message: 'must not exist yet' }],
       });
     }
     try {
-      const { totalPages } = await this.#db.backup(path);
+      const { totalPages } = await this.#db.backup(file);
       return totalPages;
     } catch (error) {
       throw new CareJourneyError('CJ_ERR_STORE', 'backup: the copy could not be written; nothing was changed in the store.', {}, { cause: error });
@@ -355,7 +421,7 @@ export class SqliteStore implements JourneyStore {
   // ------------------------------------------------------------------ internals
 
   /** The body of the commit transaction. Throwing anywhere rolls all of it back. */
-  #applyCommit(c: JourneyCommit): void {
+  #applyCommit(c: JourneyCommit, json: CommitJson): void {
     const s = this.#sql;
     const journey = c.journey;
     const id = journey.id;
@@ -364,7 +430,7 @@ export class SqliteStore implements JourneyStore {
     if (c.idempotencyKey !== undefined && s.findKey.get(id, c.idempotencyKey) !== undefined) {
       throw conflictError(id, c.expectedVersion, c.expectedVersion, { idempotencyKey: c.idempotencyKey });
     }
-    const body = [journey.definitionVersion, journey.version, journey.lastSeq, toJson(journey.snapshot), journey.state, journey.createdAt, journey.updatedAt];
+    const body = [journey.definitionVersion, journey.version, journey.lastSeq, json.snapshot, journey.state, journey.createdAt, journey.updatedAt];
     if (current) {
       if (s.updateJourney.run(...body, id, c.expectedVersion).changes !== 1) throw conflictError(id, c.expectedVersion, current.version);
       if (current.phase !== journey.phase) s.setPhase.run(journey.phase, id);
@@ -387,8 +453,8 @@ export class SqliteStore implements JourneyStore {
         e.seq,
         e.kind,
         e.type,
-        toJson(e.payload),
-        toJson(e.actor),
+        json.entry?.payload ?? null,
+        json.entry?.actor ?? null,
         e.at,
         e.recordedAt,
         e.from,
@@ -401,10 +467,10 @@ export class SqliteStore implements JourneyStore {
     // Cancel before set: a commit may cancel a timer and set it again with a new due time.
     // Timers are written under the committing journey, so a commit never touches another one.
     for (const key of c.timersToCancel) s.deleteTimer.run(id, key);
-    for (const t of c.timersToSet) s.upsertTimer.run(id, t.key, t.owner, t.dueAt, toJson(t.event), toJson(t.payload));
-    for (const item of c.outbox) {
+    c.timersToSet.forEach((t, i) => s.upsertTimer.run(id, t.key, t.owner, t.dueAt, json.timers[i]?.event ?? null, json.timers[i]?.payload ?? null));
+    for (const [i, item] of c.outbox.entries()) {
       try {
-        s.insertOutbox.run(item.id, item.journeyId, item.kind, item.type, toJson(item.payload), item.createdAt);
+        s.insertOutbox.run(item.id, item.journeyId, item.kind, item.type, json.outbox[i] ?? null, item.createdAt);
       } catch (error) {
         if (sqliteCode(error) !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
         throw conflictError(id, c.expectedVersion, c.expectedVersion, { outboxId: item.id });

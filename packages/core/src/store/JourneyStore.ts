@@ -67,7 +67,10 @@ export interface JourneyQuery {
  * Where journeys live. A store must be durable for what it acknowledged, apply a commit all or
  * nothing, and refuse a commit whose `expectedVersion` is not the stored version (or whose
  * idempotency key was used) by throwing `CareJourneyError` with code `CJ_ERR_CONFLICT`.
- * Every store passes the conformance suite in `@carejourney/core/testing`.
+ * Hosts may call a store directly, so a store checks its arguments before it reads or writes
+ * anything: `MemoryStore` and `SqliteStore` refuse a bad one with `CJ_ERR_INVALID_INPUT` naming
+ * it (`checkStoreArguments`, and `assertCommitShape` for commits, do it for a store
+ * of your own). Every store passes the conformance suite in `@carejourney/core/testing`.
  *
  * @example
  * ```ts

@@ -1,3 +1,5 @@
+import type { FieldIssue } from '../errors.js';
+import { checkStoreArguments, storeArgumentsError } from './checkStoreArguments.js';
 import { assertCommitShape, conflictError } from './conflict.js';
 import type { JourneyCommit, JourneyQuery, JourneyStore, JourneySummary } from './JourneyStore.js';
 import { matchesQuery } from './matchesQuery.js';
@@ -10,6 +12,29 @@ const copy = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON
 type Json<T> = string & { readonly __json: T };
 const freeze = <T>(value: T): Json<T> => JSON.stringify(value) as Json<T>;
 const thaw = <T>(text: Json<T>): T => JSON.parse(text) as T;
+
+const NOT_JSON = 'must be JSON: JSON.stringify threw (a BigInt, a cycle, or a getter or proxy that throws)';
+
+/**
+ * Serializes one part of a commit. What does not serialize is refused, naming the first of its
+ * JSON values (`[path, value]`) that does not; everything else in a checked commit is plain.
+ */
+function serialized<T>(values: readonly (readonly [string, unknown])[], serialize: () => T): T {
+  try {
+    return serialize();
+  } catch {
+    const failing = values.find(([, value]) => {
+      try {
+        JSON.stringify(value);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    const issues: FieldIssue[] = [{ path: failing?.[0] ?? 'commit', rule: 'json', message: NOT_JSON }];
+    throw storeArgumentsError('MemoryStore', 'commit', issues);
+  }
+}
 
 /** Code-unit order, as SQLite's binary collation sorts ASCII keys (localeCompare would not). */
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -26,6 +51,8 @@ interface JourneyData {
 /**
  * An in-process store for tests and examples. Values are copied in and out, so callers can never
  * change stored data by mutating what they passed or got back. Not durable across processes.
+ * Every method checks its arguments first: a bad one throws `CJ_ERR_INVALID_INPUT` naming it,
+ * and changes nothing.
  *
  * @example
  * ```ts
@@ -37,12 +64,13 @@ export class MemoryStore implements JourneyStore {
   readonly #outbox = new Map<string, { item: Json<OutboxItem>; journeyId: string; delivered: boolean }>();
 
   async load(journeyId: string): Promise<JourneyRecord | undefined> {
-    const data = this.#journeys.get(journeyId);
+    const args = checkStoreArguments('MemoryStore', 'load', { journeyId });
+    const data = this.#journeys.get(args.journeyId);
     return data ? thaw(data.record) : undefined;
   }
 
-  async commit(c: JourneyCommit): Promise<void> {
-    assertCommitShape(c);
+  async commit(commit: JourneyCommit): Promise<void> {
+    const c = assertCommitShape(commit, 'MemoryStore');
     const id = c.journey.id;
     const existing = this.#journeys.get(id);
     const actual = existing?.version ?? 0;
@@ -54,10 +82,20 @@ export class MemoryStore implements JourneyStore {
       if (this.#outbox.has(item.id)) throw conflictError(id, c.expectedVersion, actual, { outboxId: item.id });
     }
     // Serialize everything before touching state, so a value that cannot be stored changes nothing.
-    const record = freeze(c.journey);
-    const entry = c.entry ? freeze(c.entry) : undefined;
-    const timers = c.timersToSet.map((t) => copy(t));
-    const outbox = c.outbox.map((item) => ({ id: item.id, item: freeze(item), journeyId: item.journeyId, delivered: false }));
+    // The checked commit's fields are plain; only the snapshot and payloads can fail to serialize.
+    const record = serialized([['commit.journey.snapshot', c.journey.snapshot]], () => freeze(c.journey));
+    const given = c.entry;
+    const entry = given ? serialized([['commit.entry.payload', given.payload]], () => freeze(given)) : undefined;
+    const timers = c.timersToSet.map((t, i) =>
+      serialized(
+        [
+          [`commit.timersToSet[${i}].event`, t.event],
+          [`commit.timersToSet[${i}].payload`, t.payload],
+        ],
+        () => copy(t),
+      ),
+    );
+    const outbox = c.outbox.map((item, i) => ({ id: item.id, item: serialized([[`commit.outbox[${i}].payload`, item.payload]], () => freeze(item)), journeyId: item.journeyId, delivered: false }));
     const data: JourneyData = existing ?? { record, version: 0, journal: [], timers: new Map(), idempotency: new Map() };
     data.record = record;
     data.version = c.journey.version;
@@ -72,21 +110,27 @@ export class MemoryStore implements JourneyStore {
   }
 
   async findIdempotencyKey(journeyId: string, key: string): Promise<number | undefined> {
-    return this.#journeys.get(journeyId)?.idempotency.get(key);
+    const args = checkStoreArguments('MemoryStore', 'findIdempotencyKey', { journeyId, key });
+    return this.#journeys.get(args.journeyId)?.idempotency.get(args.key);
   }
 
-  async readJournal(journeyId: string, options: { fromSeq?: number; limit?: number } = {}): Promise<JournalEntry[]> {
-    const journal = this.#journeys.get(journeyId)?.journal ?? [];
-    const from = journal.filter((e) => e.seq >= (options.fromSeq ?? 1));
-    return (options.limit === undefined ? from : from.slice(0, options.limit)).map((e) => thaw(e.entry));
+  async readJournal(journeyId: string, options?: { fromSeq?: number; limit?: number }): Promise<JournalEntry[]> {
+    const args = checkStoreArguments('MemoryStore', 'readJournal', { journeyId, options });
+    const fromSeq = args.options?.fromSeq ?? 1;
+    const limit = args.options?.limit;
+    const journal = this.#journeys.get(args.journeyId)?.journal ?? [];
+    const from = journal.filter((e) => e.seq >= fromSeq);
+    return (limit === undefined ? from : from.slice(0, limit)).map((e) => thaw(e.entry));
   }
 
   async listTimers(journeyId: string): Promise<TimerRow[]> {
-    const timers = [...(this.#journeys.get(journeyId)?.timers.values() ?? [])];
+    const args = checkStoreArguments('MemoryStore', 'listTimers', { journeyId });
+    const timers = [...(this.#journeys.get(args.journeyId)?.timers.values() ?? [])];
     return copy(timers.sort((a, b) => a.dueAt - b.dueAt || byText(a.key, b.key)));
   }
 
   async dueTimers(now: number, limit: number): Promise<TimerRow[]> {
+    ({ now, limit } = checkStoreArguments('MemoryStore', 'dueTimers', { now, limit }));
     const due: TimerRow[] = [];
     for (const data of this.#journeys.values()) for (const t of data.timers.values()) if (t.dueAt <= now) due.push(t);
     due.sort((a, b) => a.dueAt - b.dueAt || byText(a.journeyId, b.journeyId) || byText(a.key, b.key));
@@ -94,6 +138,7 @@ export class MemoryStore implements JourneyStore {
   }
 
   async pendingOutbox(limit: number, journeyId?: string): Promise<OutboxItem[]> {
+    ({ limit, journeyId } = checkStoreArguments('MemoryStore', 'pendingOutbox', { limit, journeyId }));
     const pending: OutboxItem[] = [];
     for (const slot of this.#outbox.values()) {
       if (pending.length >= limit) break;
@@ -104,6 +149,7 @@ export class MemoryStore implements JourneyStore {
   }
 
   async markDelivered(ids: readonly string[]): Promise<void> {
+    ({ ids } = checkStoreArguments('MemoryStore', 'markDelivered', { ids }));
     for (const id of ids) {
       const slot = this.#outbox.get(id);
       if (slot) slot.delivered = true;
@@ -111,6 +157,7 @@ export class MemoryStore implements JourneyStore {
   }
 
   async query(filter: JourneyQuery): Promise<JourneySummary[]> {
+    filter = checkStoreArguments('MemoryStore', 'query', { filter }).filter as JourneyQuery;
     const matches = [...this.#journeys.values()]
       .map((d) => thaw(d.record))
       .filter((r) => matchesQuery(r, filter))

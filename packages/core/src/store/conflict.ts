@@ -1,4 +1,9 @@
-import { CareJourneyError } from '../errors.js';
+import { CareJourneyError, type FieldIssue } from '../errors.js';
+import { unreadable } from '../validation/parseArgument.js';
+import { zodIssues } from '../validation/zodIssues.js';
+import { storeArgumentsError } from './checkStoreArguments.js';
+import { journeyCommitSchema } from './journeyCommitSchema.js';
+import type { JourneyCommit } from './JourneyStore.js';
 
 /**
  * What clashed, when it is not the version: a used idempotency key or an existing outbox id.
@@ -44,21 +49,40 @@ export function conflictError(
 }
 
 /**
- * Checks a commit's own consistency; stores call it before writing anything.
+ * Checks a commit before a store writes anything: its shape (every field of the record, the
+ * journal entry, the timers and the outbox items, with its type; the snapshot and payloads only
+ * as JSON objects or values, so the check stays cheap), then its own consistency (the new
+ * version is `expectedVersion + 1`, the entry belongs to the journey). Returns the checked
+ * commit, built of plain values read once. Throws `CJ_ERR_INVALID_INPUT` naming the store, each
+ * bad field and its rule (whatever the value: null, a Symbol, a proxy whose traps throw), or
+ * `CJ_ERR_STORE` for an inconsistent commit. Stores call it first; the engine's commits pass.
  *
  * @example
  * ```ts
  * async commit(commit: JourneyCommit): Promise<void> {
- *   assertCommitShape(commit); // throws CJ_ERR_STORE before anything is written
- *   // ...
+ *   const checked = assertCommitShape(commit, 'MyStore'); // throws before anything is written
+ *   // ... write `checked` in one transaction
  * }
  * ```
  */
-export function assertCommitShape(c: { journey: { id: string; version: number }; expectedVersion: number; entry?: { journeyId: string } }): void {
-  if (c.journey.version !== c.expectedVersion + 1) {
-    throw new CareJourneyError('CJ_ERR_STORE', `Commit to journey "${c.journey.id}" has version ${c.journey.version}; it must be expectedVersion + 1 (${c.expectedVersion + 1}).`, { journeyId: c.journey.id });
+export function assertCommitShape(commit: unknown, store = 'The store'): JourneyCommit {
+  let issues: FieldIssue[];
+  try {
+    const parsed = journeyCommitSchema.safeParse(commit);
+    if (parsed.success) {
+      const c = parsed.data as JourneyCommit;
+      if (c.journey.version !== c.expectedVersion + 1) {
+        throw new CareJourneyError('CJ_ERR_STORE', `Commit to journey "${c.journey.id}" has version ${c.journey.version}; it must be expectedVersion + 1 (${c.expectedVersion + 1}).`, { journeyId: c.journey.id });
+      }
+      if (c.entry && c.entry.journeyId !== c.journey.id) {
+        throw new CareJourneyError('CJ_ERR_STORE', `Commit to journey "${c.journey.id}" carries a journal entry of journey "${c.entry.journeyId}".`, { journeyId: c.journey.id });
+      }
+      return c;
+    }
+    issues = zodIssues(parsed.error, 'commit');
+  } catch (error) {
+    if (error instanceof CareJourneyError) throw error;
+    issues = [unreadable('commit')];
   }
-  if (c.entry && c.entry.journeyId !== c.journey.id) {
-    throw new CareJourneyError('CJ_ERR_STORE', `Commit to journey "${c.journey.id}" carries a journal entry of journey "${c.entry.journeyId}".`, { journeyId: c.journey.id });
-  }
+  throw storeArgumentsError(store, 'commit', issues);
 }
