@@ -2,7 +2,12 @@ import { guardRule, type StampedEvent } from '../engine/guardRule.js';
 import type { KetamineJourneyContext } from './context.js';
 import type { KetamineEventPayload, KetamineEventType } from './events.js';
 import { closedDayReason } from './clinicCalendar.js';
+import { ESKETAMINE_LABEL } from './esketamineLabel.js';
+import { KETAMINE_RULE_CONSTANTS } from './ruleConstants.js';
+import { HOUR_MS, MINUTE_MS } from './timeUnits.js';
 import {
+  bpCheckRecorded,
+  bpCheckWindow,
   calendarOf,
   dischargeProblems,
   doseProblems,
@@ -96,7 +101,7 @@ export const ketamineJourneyRules = {
         : 'The physician review needs a decision by a physician',
   }),
   planWithinProtocol: guardRule<Ctx, Ev<'plan.recorded'>>({
-    description: 'The plan keeps at least the route’s minimum observation, and its doses are the route’s allowed doses (esketamine: 56 or 84 mg, 56 mg first, whole 28 mg devices)',
+    description: `The plan keeps at least the route’s minimum observation, and its doses are the route’s allowed doses (esketamine: ${ESKETAMINE_LABEL.dosesMg.join(' or ')} mg, ${ESKETAMINE_LABEL.firstDoseMg} mg first, whole ${ESKETAMINE_LABEL.mgPerDevice} mg devices)`,
     scope: 'event',
     check: ({ context, event }) => {
       const route = context.protocol.routes[event.route];
@@ -134,7 +139,8 @@ export const ketamineJourneyRules = {
       }
       if (hasPayload(event, 'firstSessionAt')) {
         const first = ms(event['firstSessionAt'] as string);
-        if (first < event.at - 24 * 3_600_000) problems.push('The first session cannot be booked more than a day in the past');
+        const pastHours = KETAMINE_RULE_CONSTANTS.firstSessionMaxHoursInPast.value;
+        if (first < event.at - pastHours * HOUR_MS) problems.push(`The first session cannot be booked more than ${pastHours} h in the past`);
         const closed = closedDayReason(first, calendarOf(context));
         if (closed !== null) problems.push(`The first session ${formatInstant(first, context)}: ${closed}`);
       }
@@ -148,9 +154,9 @@ export const ketamineJourneyRules = {
       const next = nextPlannedSession(context);
       if (!next) return 'No session is planned';
       const route = routeProtocolOf(context);
-      const opens = ms(next.dueAt) - (route?.checkInOpensHoursBefore ?? 0) * 3_600_000;
+      const opens = ms(next.dueAt) - (route?.checkInOpensHoursBefore ?? 0) * HOUR_MS;
       if (event.at < opens) return `Session ${next.number} is due ${formatInstant(next.dueAt, context)}; check-in opens ${formatInstant(opens, context)}`;
-      const closes = ms(next.dueAt) + context.protocol.noShowGraceMinutes * 60_000;
+      const closes = ms(next.dueAt) + context.protocol.noShowGraceMinutes * MINUTE_MS;
       if (event.at >= closes) {
         return `Session ${next.number} was due ${formatInstant(next.dueAt, context)}; its ${context.protocol.noShowGraceMinutes}-minute grace has passed, so it is missed: reschedule it`;
       }
@@ -255,7 +261,7 @@ export const ketamineJourneyRules = {
       const session = context.session;
       if (!session?.dose) return 'No dose recorded in this session';
       if (hasPayload(event, 'sessionNumber') && event['sessionNumber'] !== session.number) return 'The timer belongs to another session';
-      const since = (event.at - ms(session.dose.at)) / 60_000;
+      const since = (event.at - ms(session.dose.at)) / MINUTE_MS;
       return since >= session.observationMinutes || `${formatMinutes(since)} of ${formatMinutes(session.observationMinutes)} observation have elapsed`;
     },
   }),
@@ -286,7 +292,7 @@ export const ketamineJourneyRules = {
       const next = nextPlannedSession(context);
       if (!next) return 'No session is planned';
       if (hasPayload(event, 'sessionNumber') && event['sessionNumber'] !== next.number) return 'The timer belongs to another session';
-      const due = ms(next.dueAt) + context.protocol.noShowGraceMinutes * 60_000;
+      const due = ms(next.dueAt) + context.protocol.noShowGraceMinutes * MINUTE_MS;
       return event.at >= due || `Session ${next.number} is not a no-show before ${formatInstant(due, context)}`;
     },
   }),
@@ -324,7 +330,7 @@ export const ketamineJourneyRules = {
       if (!hasPayload(event, 'takenAt') || typeof event['takenAt'] !== 'string') return true;
       const takenAt = ms(event['takenAt']);
       const skew = context.protocol.readingClockSkewMinutes;
-      if (takenAt > event.at + skew * 60_000) {
+      if (takenAt > event.at + skew * MINUTE_MS) {
         return `The reading is dated ${formatInstant(takenAt, context)}, after now (${formatInstant(event.at, context)}): readings from the future are refused (device clocks may run ${skew} min ahead at most)`;
       }
       const dose = context.session?.dose;
@@ -359,15 +365,10 @@ export const ketamineJourneyRules = {
       const minute = route?.monitoring.bpCheckAtMinutes;
       if (!session?.dose || !route || minute === null || minute === undefined) return 'This session has no blood-pressure check to miss';
       if (session.bpCheckMissed) return 'The missed check is already recorded';
-      const doseAt = ms(session.dose.at);
-      const tolerance = route.monitoring.checkToleranceMinutes;
-      const closes = doseAt + (minute + 3 * tolerance) * 60_000;
-      if (event.at < closes) return `The ${minute}-minute check can still be recorded until ${formatInstant(closes, context)}`;
-      const done = session.vitals.some((v) => {
-        const m = (ms(v.takenAt) - doseAt) / 60_000;
-        return m >= minute - tolerance && m <= minute + 3 * tolerance;
-      });
-      return !done || `The ${minute}-minute check was recorded`;
+      const window = bpCheckWindow(route, ms(session.dose.at));
+      if (!window) return 'This session has no blood-pressure check to miss';
+      if (event.at < window.closesAt) return `The ${minute}-minute check can still be recorded until ${formatInstant(window.closesAt, context)}`;
+      return !bpCheckRecorded(session.vitals, window) || `The ${minute}-minute check was recorded`;
     },
   }),
   therapySessionNotInFuture: guardRule<Ctx, Ev<'therapy.sessionAttended'>>({

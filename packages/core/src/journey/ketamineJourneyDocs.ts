@@ -3,6 +3,7 @@ import { KETAMINE_TIMER_EVENTS } from './events.js';
 import { ketamineAnxietyJourney } from './ketamineAnxietyJourney.js';
 import { defaultKetamineProtocol, UNCONFIRMED_DEFAULTS, type KetamineProtocol, type ScheduleBlock } from './protocol.js';
 import { ketamineRoutingConditions } from './routingConditions.js';
+import { KETAMINE_RULE_CONSTANTS, type RuleConstant } from './ruleConstants.js';
 import { KETAMINE_RULE_PARAMETERS } from './ruleParameters.js';
 import { toMermaid } from './toMermaid.js';
 import { ROUTES } from './vocabulary.js';
@@ -32,6 +33,18 @@ function transitionLine(e: CatalogueEntry): string[] {
     const to = t.target === null ? 'records, no state change' : `→ ${code(t.target)}`;
     return `  - ${where}${t.guard ? ` if ${code(t.guard)}` : ''}: ${to}`;
   });
+}
+
+/** A fixed number as the docs show it: `24 h`, `56, 84 mg`. */
+export function formatConstant(c: RuleConstant): string {
+  const value = typeof c.value === 'number' ? String(c.value) : c.value.join(', ');
+  return `${value} ${c.unit}`;
+}
+
+/** The fixed numbers a rule uses, as its row in the rules table lists them. */
+function constantsOf(name: string): string {
+  const used = Object.entries(KETAMINE_RULE_CONSTANTS).filter(([, c]) => (c.usedBy as readonly string[]).includes(name));
+  return used.length === 0 ? '-' : used.map(([key, c]) => `${code(key)} = ${formatConstant(c)}`).join(', ');
 }
 
 /** A protocol value as the settings table shows it. */
@@ -171,13 +184,29 @@ export function ketamineJourneyDocs(): string {
     out.push(`### ${e.type}`, '', e.description, '', '- Allowed in:', ...transitionLine(e), '');
   }
   out.push('## Clinical rules', '', 'The machine’s named guards that refuse events. Rules checked on the context are explained ahead of time in `engine.get` (`blockedEvents`).', 'The protocol settings each rule reads are listed with their values under [Protocol settings](#protocol-settings).', '');
-  out.push('| Rule | Checked on | Enforces | Protocol settings |', '|---|---|---|---|');
+  out.push('| Rule | Checked on | Enforces | Protocol settings | Fixed numbers |', '|---|---|---|---|---|');
   const params = (name: string) => (KETAMINE_RULE_PARAMETERS as Record<string, readonly string[]>)[name] ?? [];
   const paramList = (name: string) => (params(name).length === 0 ? '-' : params(name).map(code).join(', '));
-  for (const [name, rule] of Object.entries(definition.guards)) out.push(`| ${code(name)} | ${rule.scope === 'context' ? 'context' : 'event payload'} | ${rule.description} | ${paramList(name)} |`);
+  for (const [name, rule] of Object.entries(definition.guards)) {
+    out.push(`| ${code(name)} | ${rule.scope === 'context' ? 'context' : 'event payload'} | ${rule.description} | ${paramList(name)} | ${constantsOf(name)} |`);
+  }
   out.push('', '## Routing conditions', '', 'The machine’s other named guards: they choose a branch (which decision, whether a hold or an ending is pending), they never refuse an event on their own.', '');
   out.push('| Condition | Means | Protocol settings |', '|---|---|---|');
   for (const [name, condition] of Object.entries(ketamineRoutingConditions)) out.push(`| ${code(name)} | ${condition.description} | ${paramList(name)} |`);
+  out.push(
+    '',
+    '## Fixed numbers',
+    '',
+    'Numbers the rules use that are not protocol settings: fixed by the library, or by the esketamine label and REMS (checked when an',
+    'engine is created: a protocol of the `esketamine-nasal` route below them is refused with `CJ_ERR_INVALID_CONFIG`).',
+    '',
+    '| Name | Value | Means | Used by |',
+    '|---|---|---|---|',
+  );
+  for (const [name, c] of Object.entries(KETAMINE_RULE_CONSTANTS) as [string, RuleConstant][]) {
+    const usedBy = c.usedBy.map((u) => (u === 'protocol' ? 'protocol validation' : code(u))).join(', ');
+    out.push(`| ${code(name)} | ${formatConstant(c)} | ${c.description} | ${usedBy} |`);
+  }
   out.push('', '## Effects', '', 'Delivered on the engine bus under their own name and to plugins’ `onEffect`, at least once, each with a stable `deliveryId`.', '');
   out.push('| Effect | When |', '|---|---|');
   for (const [type, when] of EFFECTS) out.push(`| ${code(type)} | ${when} |`);

@@ -598,7 +598,11 @@ export const ketamineAnxietyMachine = setup({
                   id: 'onHold',
                   on: {
                     'safety.signalReported': { actions: ['holdForSignal', 'alertHold'] },
-                    'assessment.recorded': { actions: 'addFollowUpAssessment' },
+                    // A new suicidality signal during a hold is added to it and alerts, like a reported signal.
+                    'assessment.recorded': [
+                      { guard: 'suicidalityForHold', actions: ['addFollowUpAssessment', 'holdForSuicidality', 'alertHold'] },
+                      { actions: 'addFollowUpAssessment' },
+                    ],
                     'checkIn.recorded': { actions: 'recordCheckIn' },
                     'hold.reviewed': [
                       { guard: and(['decisionIsResume', 'resumePlanValid']), target: '#course.resume', actions: 'resolveHold' },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isTimeZone } from '../time/isTimeZone.js';
+import { ESKETAMINE_LABEL } from './esketamineLabel.js';
 import {
   CONTRAINDICATIONS,
   contraindicationClassSchema,
@@ -73,6 +74,7 @@ function routeProtocolSchema(d: RouteDefaults) {
     .strictObject({
       /** `clinic`: dosed and monitored on site. `home`: self-administered with a trusted adult present. */
       setting: z.enum(['clinic', 'home']).default(d.setting),
+      /** Fixed per route (esketamine-nasal: esketamine; the others: racemic ketamine): any other value is refused, so the esketamine label checks always apply to the esketamine route. */
       medication: z.enum(['esketamine', 'racemic-ketamine']).default(d.medication),
       /**
        * Induction schedule, generated into due dates from the first session. `days` are calendar-day
@@ -112,9 +114,9 @@ function routeProtocolSchema(d: RouteDefaults) {
           bpLimit: bpLimitSchema(140, 90),
           /** UNCONFIRMED: how close to the pre-dose reading counts as "back near baseline". */
           baselineToleranceMmHg: int(0, 60).default(10),
-          /** Readings taken in this many minutes before discharge are judged; there must be at least one. */
+          /** Readings taken in this many minutes before discharge are judged; there must be at least one (esketamine: at most 30 min, the label's blood pressure before discharge). */
           stableWindowMinutes: int(5, 240).default(30),
-          /** UNCONFIRMED: BP counts as rising (label: discharge when "decreasing and clinically stable") when the latest reading is above the one before by more than this. */
+          /** UNCONFIRMED: BP counts as rising (label: discharge when "decreasing and clinically stable") when the latest reading is above the lowest of the stable window (and of the reading just before it) by more than this. */
           riseToleranceMmHg: int(0, 40).default(5),
           /** UNCONFIRMED: lowest acceptable SpO2 at discharge, and the respiratory-depression mark on the REMS form. */
           minSpO2: int(70, 100).default(92),
@@ -150,13 +152,13 @@ function routeProtocolSchema(d: RouteDefaults) {
       checkInOpensHoursBefore: int(0, 24 * 14).default(12),
       /** Esketamine outpatient: the patient must be enrolled in the REMS before the first dose. */
       requiresRems: z.boolean().default(d.requiresRems),
-      /** Milligrams per nasal device (esketamine: 28 mg); doses must be whole devices. Null for other routes. */
+      /** Milligrams per nasal device (esketamine: fixed to 28 mg); doses must be whole devices. Null for other routes. */
       mgPerDevice: z.number().positive().max(1000).nullable().default(d.mgPerDevice),
       dosing: z
         .strictObject({
-          /** Doses a plan may prescribe, in mg (esketamine label: 56 or 84 mg); null: any. */
+          /** Doses a plan may prescribe, in mg (esketamine: only the label's 56 and 84 mg, e.g. `[56]` is stricter and allowed); null: any. */
           allowedDosesMg: z.array(z.number().positive().max(1000)).min(1).max(12).nullable().default(() => (d.allowedDosesMg ? [...d.allowedDosesMg] : null)),
-          /** The dose of the first session (esketamine label: 56 mg on day 1); null: as planned. */
+          /** The dose of the first session (esketamine: fixed to the label's 56 mg on day 1); null: as planned. */
           firstDoseMg: z.number().positive().max(1000).nullable().default(d.firstDoseMg),
           /** UNCONFIRMED: how far a recorded dose may differ from the plan (mg, or mg/kg × weight) before it needs a physician's approved deviation. */
           toleranceMg: z.number().min(0).max(50).default(d.doseToleranceMg),
@@ -175,13 +177,13 @@ const ESKETAMINE_NASAL: RouteDefaults = {
     { weeks: 4, days: [0] },
   ],
   clinicianCheckInAfterDays: null,
-  observationMinutes: 120,
+  observationMinutes: ESKETAMINE_LABEL.minObservationMinutes,
   bpCheckAtMinutes: 40,
   vitalsEveryMinutes: null,
   requiresRems: true,
-  mgPerDevice: 28,
-  allowedDosesMg: [56, 84],
-  firstDoseMg: 56,
+  mgPerDevice: ESKETAMINE_LABEL.mgPerDevice,
+  allowedDosesMg: ESKETAMINE_LABEL.dosesMg,
+  firstDoseMg: ESKETAMINE_LABEL.firstDoseMg,
   doseToleranceMg: 0,
   requiresDissociationAssessment: true,
 };
@@ -372,7 +374,7 @@ const protocolObjectSchema = z
     rems: z
       .strictObject({
         /** The esketamine REMS monitoring form is due this many days after the session (the REMS: within 7 days). */
-        formDueDays: int(1, 7).default(7),
+        formDueDays: int(1, 365).default(ESKETAMINE_LABEL.remsFormDueWithinDays),
       })
       .prefault({}),
     response: z
@@ -416,32 +418,62 @@ const protocolObjectSchema = z
     contraindicationClasses: contraindicationClassesSchema,
   })
   .superRefine((p, ctx) => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    const L = ESKETAMINE_LABEL;
     for (const route of ROUTES) {
       const r = p.routes[route];
       const at = (...path: (string | number)[]) => ['routes', route, ...path];
-      const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-      if (r.medication === 'esketamine') {
-        // Label and REMS minimums: regulatory, not clinic preferences.
-        if (r.setting !== 'clinic') issue(at('setting'), 'esketamine is given in a certified clinic only, never at home');
-        if (r.observationMinutes < 120) issue(at('observationMinutes'), 'the esketamine label requires at least 120 min (2 h) of observation after the dose');
+      // A route's medication is part of the route: the esketamine label checks below are keyed on the
+      // route, so changing the medication can neither switch them off nor give esketamine elsewhere.
+      const medication = ROUTE_DEFAULTS[route].medication;
+      if (r.medication !== medication) {
+        issue(
+          at('medication'),
+          route === 'esketamine-nasal'
+            ? 'the esketamine-nasal route gives esketamine and its label minimums apply: its medication cannot be changed'
+            : `the ${route} route gives racemic ketamine: esketamine is given on the esketamine-nasal route, where its label minimums apply`,
+        );
+      }
+      if (route === 'esketamine-nasal') {
+        // Label and REMS minimums: regulatory, not clinic preferences (esketamineLabel.ts).
+        if (r.setting !== L.setting) issue(at('setting'), 'esketamine is given in a certified clinic only, never at home');
+        if (r.observationMinutes < L.minObservationMinutes) {
+          issue(at('observationMinutes'), `the esketamine label requires at least ${L.minObservationMinutes} min (2 h) of observation after the dose`);
+        }
         if (!r.requiresRems) issue(at('requiresRems'), 'the esketamine REMS requires enrolment before the first dose');
         const check = r.monitoring.bpCheckAtMinutes;
-        if (check === null || check < 35 || check > 45) issue(at('monitoring', 'bpCheckAtMinutes'), 'the esketamine label requires a blood-pressure re-check at about 40 min after the dose (35-45)');
-        if (r.monitoring.checkToleranceMinutes > 5) issue(at('monitoring', 'checkToleranceMinutes'), 'the 40-minute check of esketamine tolerates at most 5 min early (35-55 min)');
-        if (!r.discharge.requiresDissociationAssessment) issue(at('discharge', 'requiresDissociationAssessment'), 'the esketamine REMS form reports dissociation: it must be assessed before discharge');
-        if (r.mgPerDevice === null) issue(at('mgPerDevice'), 'esketamine doses are whole nasal devices: give the mg per device (28)');
-        for (const [i, dose] of (r.dosing.allowedDosesMg ?? []).entries()) {
-          if (dose > 84) issue(at('dosing', 'allowedDosesMg', i), 'the esketamine label doses at most 84 mg per session');
-          if (r.mgPerDevice !== null && Math.abs(dose / r.mgPerDevice - Math.round(dose / r.mgPerDevice)) > 1e-9) {
-            issue(at('dosing', 'allowedDosesMg', i), `esketamine doses are whole ${r.mgPerDevice} mg devices`);
-          }
+        const { earliest, latest } = L.bpCheckMinutes;
+        if (check === null || check < earliest || check > latest) {
+          issue(at('monitoring', 'bpCheckAtMinutes'), `the esketamine label requires a blood-pressure re-check at about 40 min after the dose (${earliest}-${latest})`);
         }
-        if (r.dosing.allowedDosesMg === null) issue(at('dosing', 'allowedDosesMg'), 'esketamine doses are limited to the label doses (56 or 84 mg)');
+        if (r.monitoring.checkToleranceMinutes > L.maxCheckToleranceMinutes) {
+          issue(at('monitoring', 'checkToleranceMinutes'), `the 40-minute check of esketamine tolerates at most ${L.maxCheckToleranceMinutes} min early`);
+        }
+        if (r.discharge.stableWindowMinutes > L.preDischargeBpWithinMinutes) {
+          issue(
+            at('discharge', 'stableWindowMinutes'),
+            `the esketamine label requires a blood pressure before discharge: discharge needs a reading in the stable window, so the window may be at most ${L.preDischargeBpWithinMinutes} min`,
+          );
+        }
+        if (!r.discharge.requiresDissociationAssessment) issue(at('discharge', 'requiresDissociationAssessment'), 'the esketamine REMS form reports dissociation: it must be assessed before discharge');
+        if (r.mgPerDevice !== L.mgPerDevice) issue(at('mgPerDevice'), `an esketamine nasal device holds ${L.mgPerDevice} mg and doses are whole devices: mgPerDevice is ${L.mgPerDevice}`);
+        const labelDoses = L.dosesMg.map((d) => `${d} mg`).join(' or ');
+        if (r.dosing.allowedDosesMg === null) issue(at('dosing', 'allowedDosesMg'), `esketamine doses are limited to the label doses (${labelDoses})`);
+        for (const [i, dose] of (r.dosing.allowedDosesMg ?? []).entries()) {
+          if (!(L.dosesMg as readonly number[]).includes(dose)) issue(at('dosing', 'allowedDosesMg', i), `${dose} mg is not an esketamine label dose (${labelDoses} per session)`);
+        }
+        if (r.dosing.firstDoseMg !== L.firstDoseMg) issue(at('dosing', 'firstDoseMg'), `the esketamine label gives ${L.firstDoseMg} mg in the first session (day 1)`);
+        if (r.dosing.toleranceMg >= L.mgPerDevice) {
+          issue(at('dosing', 'toleranceMg'), `esketamine doses are whole ${L.mgPerDevice} mg devices: a tolerance of a device or more would let a dose other than the plan's pass without a physician's deviation`);
+        }
       }
       const { firstDoseMg, allowedDosesMg } = r.dosing;
       if (firstDoseMg !== null && allowedDosesMg !== null && !allowedDosesMg.includes(firstDoseMg)) {
         issue(at('dosing', 'firstDoseMg'), 'the first dose must be one of the allowed doses');
       }
+    }
+    if (p.rems.formDueDays > L.remsFormDueWithinDays) {
+      issue(['rems', 'formDueDays'], `the esketamine REMS requires the monitoring form within ${L.remsFormDueWithinDays} days of the session`);
     }
   });
 

@@ -4,8 +4,10 @@ import type { RouteProtocol } from './protocol.js';
 import type { ResponseInstrument } from './responseReview.js';
 import { formatLocal } from '../time/formatLocal.js';
 import type { ClinicCalendar } from './clinicCalendar.js';
+import { KETAMINE_RULE_CONSTANTS } from './ruleConstants.js';
+import { DAY_MS, MINUTE_MS } from './timeUnits.js';
 
-const MIN = 60_000;
+const MIN = MINUTE_MS;
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 export const ms = (instant: string): number => Date.parse(instant);
@@ -237,7 +239,7 @@ export function preDoseProblems(context: KetamineJourneyContext, at: number): st
     problems.push(`The last dose was ${formatMinutes((at - last) / MIN)} ago: the protocol needs ${route.minHoursBetweenDoses} h between doses`);
   }
   const checkInDays = route.maintenance.clinicianCheckInAfterDays;
-  if (checkInDays !== null && last !== null && at - last > checkInDays * 24 * 60 * MIN) {
+  if (checkInDays !== null && last !== null && at - last > checkInDays * DAY_MS) {
     const checkedInSince = context.maintenance.checkIns.some((c) => ms(c.at) > last);
     if (!checkedInSince) problems.push(`More than ${checkInDays} days since the last dose: a clinician check-in is needed first`);
   }
@@ -249,6 +251,41 @@ const aboveLimit = (r: { systolic: number; diastolic: number }, limit: { systoli
   const diaOk = r.diastolic <= limit.diastolic || (pre !== null && r.diastolic <= pre.diastolic + tolerance);
   return !sysOk || !diaOk;
 };
+
+/**
+ * When a reading counts as the route's post-dose blood-pressure check: from `checkToleranceMinutes`
+ * before its minute to `bpCheckLateToleranceFactor` times that after it (35-55 min by default); null
+ * when the route has no check.
+ */
+export function bpCheckWindow(route: RouteProtocol, doseAt: number): { readonly opensAt: number; readonly closesAt: number } | null {
+  const { bpCheckAtMinutes, checkToleranceMinutes } = route.monitoring;
+  if (bpCheckAtMinutes === null) return null;
+  const late = KETAMINE_RULE_CONSTANTS.bpCheckLateToleranceFactor.value * checkToleranceMinutes;
+  return { opensAt: doseAt + (bpCheckAtMinutes - checkToleranceMinutes) * MIN, closesAt: doseAt + (bpCheckAtMinutes + late) * MIN };
+}
+
+/** True when a reading was taken within the check window. */
+export function bpCheckRecorded(readings: readonly { readonly takenAt: string }[], window: { readonly opensAt: number; readonly closesAt: number }): boolean {
+  return readings.some((v) => ms(v.takenAt) >= window.opensAt && ms(v.takenAt) <= window.closesAt);
+}
+
+type Bp = { readonly systolic: number; readonly diastolic: number; readonly takenAt: string };
+
+/**
+ * Whether blood pressure is rising at the end of the readings (in `takenAt` order): the latest is
+ * more than `tolerance` above the lowest (systolic or diastolic) of the readings taken since
+ * `windowStart`, so a steady rise in small steps counts. A window with one reading is compared with
+ * the reading before it. Null when not rising.
+ */
+export function risingOverWindow<T extends Bp>(readings: readonly T[], windowStart: number, tolerance: number): { readonly lowest: { systolic: number; diastolic: number }; readonly latest: T } | null {
+  const latest = readings[readings.length - 1];
+  if (!latest) return null;
+  let from = readings.findIndex((v) => ms(v.takenAt) >= windowStart);
+  if (from === -1 || from === readings.length - 1) from = readings.length - 2;
+  const span = readings.slice(Math.max(0, from));
+  const lowest = { systolic: Math.min(...span.map((v) => v.systolic)), diastolic: Math.min(...span.map((v) => v.diastolic)) };
+  return latest.systolic > lowest.systolic + tolerance || latest.diastolic > lowest.diastolic + tolerance ? { lowest, latest } : null;
+}
 
 /** What stands between the current session and discharge at `at` (context only). */
 export function dischargeProblems(context: KetamineJourneyContext, at: number): string[] {
@@ -264,14 +301,9 @@ export function dischargeProblems(context: KetamineJourneyContext, at: number): 
   // Only readings taken by now count: a reading is never judged from the future.
   const readings = session.vitals.filter((v) => ms(v.takenAt) <= at);
   const { bpCheckAtMinutes, checkToleranceMinutes, vitalsEveryMinutes } = route.monitoring;
-  if (bpCheckAtMinutes !== null) {
-    const inWindow = (takenAt: string) => {
-      const m = (ms(takenAt) - doseAt) / MIN;
-      return m >= bpCheckAtMinutes - checkToleranceMinutes && m <= bpCheckAtMinutes + 3 * checkToleranceMinutes;
-    };
-    if (!readings.some((v) => inWindow(v.takenAt)) && session.bpCheckMissed === null) {
-      problems.push(`The ${bpCheckAtMinutes}-minute blood-pressure check has not been recorded`);
-    }
+  const checkWindow = bpCheckWindow(route, doseAt);
+  if (checkWindow !== null && !bpCheckRecorded(readings, checkWindow) && session.bpCheckMissed === null) {
+    problems.push(`The ${bpCheckAtMinutes}-minute blood-pressure check has not been recorded`);
   }
   const latest = readings[readings.length - 1];
   if (vitalsEveryMinutes !== null) {
@@ -292,9 +324,11 @@ export function dischargeProblems(context: KetamineJourneyContext, at: number): 
         `BP ${high.map((v) => `${v.systolic}/${v.diastolic}`).join(', ')} in the last ${formatMinutes(stableWindowMinutes)} is not back near baseline (limit ${bpLimit.systolic}/${bpLimit.diastolic}${pre ? `, pre-dose ${pre.systolic}/${pre.diastolic} + ${baselineToleranceMmHg}` : ''})`,
       );
     }
-    const previous = readings[readings.length - 2];
-    if (latest && previous && (latest.systolic > previous.systolic + riseToleranceMmHg || latest.diastolic > previous.diastolic + riseToleranceMmHg)) {
-      problems.push(`BP is rising (${previous.systolic}/${previous.diastolic}, then ${latest.systolic}/${latest.diastolic}): discharge when it is decreasing and stable`);
+    const rising = risingOverWindow(readings, at - stableWindowMinutes * MIN, riseToleranceMmHg);
+    if (rising !== null) {
+      problems.push(
+        `BP is rising over the last ${formatMinutes(stableWindowMinutes)} (lowest ${rising.lowest.systolic}/${rising.lowest.diastolic}, now ${rising.latest.systolic}/${rising.latest.diastolic}; more than ${riseToleranceMmHg} mmHg above the lowest): discharge when it is decreasing and stable`,
+      );
     }
   }
   const withSpo2 = readings.filter((v) => v.spo2 !== null);

@@ -6,6 +6,7 @@ import * as u from './contextUpdates.js';
 import type { MachineEvent } from './contextUpdates.js';
 import { ms, outstandingRemsForms, plannedSessions, primaryInstrumentOf, routeProtocolOf } from './queries.js';
 import { stopRuleHit } from './stopRules.js';
+import { MINUTE_MS } from './timeUnits.js';
 
 type Ctx = KetamineJourneyContext;
 
@@ -24,7 +25,7 @@ export interface RoutingCondition {
   readonly check: (context: Ctx, event: MachineEvent) => boolean;
 }
 
-const MIN = 60_000;
+const MIN = MINUTE_MS;
 
 /** When the next vitals reading is overdue: one cadence plus the check tolerance after the latest reading (or the dose). */
 export function vitalsDueAt(c: Ctx): number {

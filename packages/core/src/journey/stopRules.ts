@@ -1,4 +1,5 @@
 import type { RouteProtocol } from './protocol.js';
+import { MINUTE_MS } from './timeUnits.js';
 
 /**
  * A post-dose reading as the stop rules see it.
@@ -39,7 +40,7 @@ export function stopRuleHit(readings: readonly StopRuleReading[], rules: RoutePr
   if (single) return `BP ${single.systolic}/${single.diastolic} is above the single-reading stop limit of ${singleBp.systolic}/${singleBp.diastolic}`;
   const high = sorted.filter((r) => r.systolic > repeatedBp.systolic || r.diastolic > repeatedBp.diastolic);
   const first = high[0];
-  const apart = first ? high.find((r) => t(r) - t(first) >= repeatedBp.minutesApart * 60_000) : undefined;
+  const apart = first ? high.find((r) => t(r) - t(first) >= repeatedBp.minutesApart * MINUTE_MS) : undefined;
   if (first && apart) {
     return `BP above ${repeatedBp.systolic}/${repeatedBp.diastolic} twice at least ${repeatedBp.minutesApart} min apart (${first.systolic}/${first.diastolic}, then ${apart.systolic}/${apart.diastolic})`;
   }
@@ -50,7 +51,7 @@ export function stopRuleHit(readings: readonly StopRuleReading[], rules: RoutePr
       continue;
     }
     runStart ??= r;
-    if (t(r) - t(runStart) >= heartRate.forMinutes * 60_000) {
+    if (t(r) - t(runStart) >= heartRate.forMinutes * MINUTE_MS) {
       return `Heart rate above ${heartRate.above} for at least ${heartRate.forMinutes} min (${r.heartRate} at the end)`;
     }
   }

@@ -121,8 +121,12 @@ describe('protocol', () => {
     expect(make({ monitoring: { bpCheckAtMinutes: null } })).toThrow(/bpCheckAtMinutes: the esketamine label requires a blood-pressure re-check at about 40 min/);
     expect(make({ monitoring: { bpCheckAtMinutes: 60 } })).toThrow(/about 40 min/);
     expect(make({ discharge: { requiresDissociationAssessment: false } })).toThrow(/dissociation/);
-    expect(make({ dosing: { allowedDosesMg: [56, 112] } })).toThrow(/routes.esketamine-nasal.dosing.allowedDosesMg\[1\]: the esketamine label doses at most 84 mg/);
-    expect(make({ dosing: { allowedDosesMg: [50] } })).toThrow(/whole 28 mg devices/);
+    expect(make({ dosing: { allowedDosesMg: [56, 112] } })).toThrow(/routes.esketamine-nasal.dosing.allowedDosesMg\[1\]: 112 mg is not an esketamine label dose \(56 mg or 84 mg per session\)/);
+    expect(make({ dosing: { allowedDosesMg: [56, 28] } })).toThrow(/allowedDosesMg\[1\]: 28 mg is not an esketamine label dose/);
+    expect(make({ dosing: { firstDoseMg: 84 } })).toThrow(/routes.esketamine-nasal.dosing.firstDoseMg: the esketamine label gives 56 mg in the first session/);
+    expect(make({ mgPerDevice: 14, dosing: { allowedDosesMg: [56, 84] } })).toThrow(/routes.esketamine-nasal.mgPerDevice: an esketamine nasal device holds 28 mg/);
+    expect(make({ medication: 'racemic-ketamine' })).toThrow(/routes.esketamine-nasal.medication: the esketamine-nasal route gives esketamine and its label minimums apply/);
+    expect(make({ discharge: { stableWindowMinutes: 240 } })).toThrow(/routes.esketamine-nasal.discharge.stableWindowMinutes: the esketamine label requires a blood pressure before discharge/);
     expect(make({}, { rems: { formDueDays: 30 } })).toThrow(/protocol.rems.formDueDays/);
     // The safe twins: stricter than the label is the clinic's choice.
     expect(make({ observationMinutes: 150, monitoring: { bpCheckAtMinutes: 40 }, dosing: { allowedDosesMg: [56] } }, { rems: { formDueDays: 5 } })).not.toThrow();

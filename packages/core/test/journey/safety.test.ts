@@ -307,9 +307,13 @@ describe('monitoring and discharge', () => {
     await h.send('monitoring.sedationRecorded', { moaas: 5 }, 'nurse');
     const discharge = { releasedTo: 'responsible-adult', alertAndOriented: true, noDrivingAdviceGiven: true } as const;
     const rising = await h.trySend('session.discharged', discharge, 'nurse');
-    expect(!rising.ok && rising.error.details.reason).toBe('BP is rising (120/80, then 136/80): discharge when it is decreasing and stable');
+    expect(!rising.ok && rising.error.details.reason).toBe('BP is rising over the last 30 min (lowest 120/80, now 136/80; more than 5 mmHg above the lowest): discharge when it is decreasing and stable');
     await h.advance(10);
+    // Falling from 136 to 126 is still above the window's lowest (120) plus the tolerance (5).
     await h.send('monitoring.vitalsRecorded', { systolic: 126, diastolic: 80, heartRate: 78, spo2: 97 }, 'nurse');
+    expect(await h.trySend('session.discharged', discharge, 'nurse')).toMatchObject({ ok: false, error: { code: 'CJ_ERR_GUARD' } });
+    await h.advance(5);
+    await h.send('monitoring.vitalsRecorded', { systolic: 124, diastolic: 80, heartRate: 76, spo2: 97 }, 'nurse');
     expect((await h.send('session.discharged', discharge, 'nurse')).stateLabel).toContain('induction.waiting');
   });
 
