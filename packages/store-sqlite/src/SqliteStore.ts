@@ -230,6 +230,8 @@ const sqliteCode = (error: unknown): string | undefined =>
  * with the expected-version check inside the same transaction). Several processes may open the
  * same file: a commit that lost a race is refused with `CJ_ERR_CONFLICT` and the engine retries it.
  * Nothing is cached per journey, so memory stays flat however many journeys the file holds.
+ * Every method checks its arguments first: a bad one throws `CJ_ERR_INVALID_INPUT` naming it,
+ * and nothing is read or written.
  *
  * @example
  * ```ts
@@ -376,6 +378,8 @@ export class SqliteStore implements JourneyStore {
    * Deletes outbox rows delivered before an instant, so the file does not grow without bound.
    * Undelivered rows are always kept. The engine's outbox ids contain the journey's version, so
    * an id is never issued twice and pruning cannot let one be reused. Returns how many rows went.
+   * `deliveredBefore` is a valid `Date` or an ISO 8601 instant with its offset
+   * (`2026-01-05T09:00:00Z`); anything else throws `CJ_ERR_INVALID_INPUT` and deletes nothing.
    *
    * @example
    * ```ts
@@ -392,7 +396,9 @@ export class SqliteStore implements JourneyStore {
    * Writes a consistent copy of the whole database to `path` while the store keeps working
    * (SQLite's online backup: commits made meanwhile wait or go into the next copy, never half).
    * Resolves with the number of pages copied. The file must not exist yet; a backup never
-   * overwrites one. Restore by opening the copy with a new `SqliteStore({ path })`.
+   * overwrites one. A path that is not 1-4096 characters of well-formed text without NUL, or an
+   * existing file, throws `CJ_ERR_INVALID_INPUT`. Restore by opening the copy with a new
+   * `SqliteStore({ path })`.
    *
    * @example
    * ```ts
