@@ -62,4 +62,10 @@ if (ride) await reminders.confirm(id, ride.deliveryId);
 // What happened to each reminder of the journey.
 for (const r of await reminders.outcomes(id)) console.log(r.outcome, r.kind, r.plannedAt, r.quietHours?.direction ?? '');
 
+// What still waits to go out, with the moves quiet hours made: Monday's 2 h reminder (07:00) and
+// fasting instructions (06:00) go out at 21:00 on Sunday.
+for (const r of (await reminders.pending(id)).filter((p) => p.quietHours !== null).slice(0, 2)) {
+  console.log(r.kind, r.dueAt, `moved ${r.quietHours?.direction} from ${r.quietHours?.movedFrom}`);
+}
+
 export {};
