@@ -1,6 +1,8 @@
 // A property test over every public call with arbitrary and hostile arguments, on both stores:
-// the only outcomes are a result or a CareJourneyError (never a TypeError, a RangeError or a
-// stack overflow), a refusal changes nothing, and Object.prototype is never touched.
+// the engine's calls, the stores' own methods (as a host may call them directly, including
+// SqliteStore's pruneDelivered and backup) and createEngine with a hostile generateId. The only
+// outcomes are a result or a CareJourneyError (never a TypeError, a RangeError or a stack
+// overflow), a refusal changes nothing, and Object.prototype is never touched.
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -112,13 +114,59 @@ function confined(options: unknown): unknown {
   }
 }
 
+/**
+ * Keeps a backup inside a temporary directory: any string the store would accept as a path is
+ * replaced by a fresh one (a backup writes a file); anything else reaches it unchanged.
+ */
+function confinedBackupPath(path: unknown): unknown {
+  if (typeof path !== 'string' || path.length === 0 || path.length > 4096 || path.includes('\u0000') || !path.isWellFormed()) return path;
+  return tempDbPath('backup.db');
+}
+
 type Call = { readonly name: string; readonly run: (ctx: Ctx) => unknown };
 interface Ctx {
   readonly engine: ReturnType<typeof createEngine<typeof visitJourney>>;
   readonly api: PluginApi;
   readonly clock: ManualClock;
   readonly id: string;
+  readonly store: JourneyStore;
 }
+
+/** A store method called as a host would, with whatever arguments. */
+const storeCall = (c: Ctx, method: string, ...args: unknown[]): unknown => {
+  const fn = (c.store as unknown as Record<string, ((...a: unknown[]) => unknown) | undefined>)[method];
+  // MemoryStore has no pruneDelivered or backup: nothing to call.
+  return typeof fn === 'function' ? fn.apply(c.store, args) : undefined;
+};
+
+const AT = new Date(Date.parse(T0)).toISOString();
+/** A valid commit that creates a journey, for the commit calls to break one field of. */
+const validRecord = {
+  id: 'j-commit',
+  definitionId: 'clinic-visit',
+  definitionVersion: 2,
+  patientRef: 'pt-commit',
+  version: 1,
+  lastSeq: 1,
+  snapshot: { status: 'active', value: 'referral', context: {} },
+  state: 'referral',
+  phase: 'referral',
+  status: 'active',
+  createdAt: AT,
+  updatedAt: AT,
+};
+const validEntry = { journeyId: 'j-commit', seq: 1, kind: 'start', type: 'journey.start', payload: {}, actor: actors.coordinator, at: AT, recordedAt: AT, from: null, to: 'referral', definitionVersion: 2 };
+const validTimer = { journeyId: 'j-commit', key: 'machine:t', owner: 'machine', dueAt: Date.parse(T0), event: { type: 'xstate.after.t' } };
+const validOutbox = { id: 'j-commit:1:0', journeyId: 'j-commit', kind: 'effect', type: 'visit.missed', payload: {}, createdAt: AT };
+const validCommit = { journey: validRecord, expectedVersion: 0, entry: validEntry, timersToSet: [validTimer], timersToCancel: [], outbox: [validOutbox] };
+/** A commit with one field replaced, at the top or one level down. */
+const nearlyCommit: fc.Arbitrary<Box> = fc.oneof(
+  nearly(validCommit),
+  nearly(validRecord).map((b) => ({ label: `journey.${b.label}`, value: () => ({ ...validCommit, journey: b.value() }) })),
+  nearly(validEntry).map((b) => ({ label: `entry.${b.label}`, value: () => ({ ...validCommit, entry: b.value() }) })),
+  nearly(validTimer).map((b) => ({ label: `timersToSet[0].${b.label}`, value: () => ({ ...validCommit, timersToSet: [b.value()] }) })),
+  nearly(validOutbox).map((b) => ({ label: `outbox[0].${b.label}`, value: () => ({ ...validCommit, outbox: [b.value()] }) })),
+);
 
 const call = (name: string, run: (ctx: Ctx) => unknown): Call => ({ name, run, toString: () => name }) as Call;
 
@@ -154,6 +202,33 @@ const callArb: fc.Arbitrary<Call> = fc.oneof(
     call(`send(via api.send: ${j.label}, ${e.label}, ${o.label})`, (c) => c.api.send(j.value() as never, e.value() as never, o.value() as never)),
   ),
   nearly({ path: ':memory:', busyTimeoutMs: 10, synchronous: 'normal' }).map((o) => call(`new SqliteStore(${o.label})`, () => new SqliteStore(confined(o.value()) as never).close())),
+  // createEngine with a generateId that returns or throws anything: start must refuse it.
+  fc.tuple(anyValue, fc.boolean()).map(([v, throws]) =>
+    call(`start with generateId ${throws ? 'throwing' : 'returning'} ${v.label}`, (c) => {
+      const generateId = () => {
+        if (throws) throw v.value();
+        return v.value();
+      };
+      const engine = createEngine({ definition: visitJourney, store: c.store, clock: c.clock, generateId: generateId as () => string });
+      return engine.start({ patientRef: 'pt-3', input: {}, actor: actors.coordinator });
+    }),
+  ),
+  // The store's own methods, as a host may call them directly.
+  fc.oneof(anyValue, fc.constant<Box>({ label: 'the journey', value: () => 'KNOWN' })).map((j) =>
+    call(`store.load(${j.label})`, (c) => storeCall(c, 'load', j.value() === 'KNOWN' ? c.id : j.value())),
+  ),
+  fc.tuple(anyValue, nearly({ fromSeq: 2, limit: 2 })).map(([j, o]) => call(`store.readJournal(${j.label}, ${o.label})`, (c) => storeCall(c, 'readJournal', j.value(), o.value()))),
+  fc.tuple(anyValue, anyValue).map(([j, k]) => call(`store.findIdempotencyKey(${j.label}, ${k.label})`, (c) => storeCall(c, 'findIdempotencyKey', j.value(), k.value()))),
+  anyValue.map((j) => call(`store.listTimers(${j.label})`, (c) => storeCall(c, 'listTimers', j.value()))),
+  fc.tuple(anyValue, anyValue).map(([n, l]) => call(`store.dueTimers(${n.label}, ${l.label})`, (c) => storeCall(c, 'dueTimers', n.value(), l.value()))),
+  fc.tuple(anyValue, anyValue).map(([l, j]) => call(`store.pendingOutbox(${l.label}, ${j.label})`, (c) => storeCall(c, 'pendingOutbox', l.value(), j.value()))),
+  fc.oneof(anyValue, fc.array(anyValue, { maxLength: 3 }).map((boxes) => ({ label: `[${boxes.map((b) => b.label).join(', ')}]`, value: () => boxes.map((b) => b.value()) }))).map((ids) =>
+    call(`store.markDelivered(${ids.label})`, (c) => storeCall(c, 'markDelivered', ids.value())),
+  ),
+  nearly({ phase: 'checkedIn', state: 'checkedIn', limit: 5, patientRef: 'pt-1', after: 'a', status: 'active' }).map((f) => call(`store.query(${f.label})`, (c) => storeCall(c, 'query', f.value()))),
+  nearlyCommit.map((commit) => call(`store.commit(${commit.label})`, (c) => storeCall(c, 'commit', commit.value()))),
+  nearly({ deliveredBefore: new Date(Date.parse(T0)) }).map((o) => call(`store.pruneDelivered(${o.label})`, (c) => storeCall(c, 'pruneDelivered', o.value()))),
+  anyValue.map((p) => call(`store.backup(${p.label})`, (c) => storeCall(c, 'backup', confinedBackupPath(p.value())))),
 );
 
 async function dump(store: JourneyStore, id: string) {
@@ -181,7 +256,7 @@ describe.each([
     await engine.send(id, { type: 'consent.recorded' }, { actor: actors.physician });
     await engine.send(id, { type: 'visit.book', slot: '2026-01-06T10:00:00Z' }, { actor: actors.coordinator });
     await engine.send(id, { type: 'patient.arrived' }, { actor: actors.nurse });
-    const ctx: Ctx = { engine, api, clock, id };
+    const ctx: Ctx = { engine, api, clock, id, store };
     const outcomes = { results: 0, refusals: 0 };
     await fc.assert(
       fc.asyncProperty(callArb, async (c) => {
