@@ -30,12 +30,12 @@ export const ERROR_CATALOGUE = {
     action: 'Fix the fields named in `details.issues` (each with its path and rule). Sending the same event again gives the same refusal.',
   },
   CJ_ERR_INVALID_INPUT: {
-    when: 'An argument of any other call fails validation: `start` (options or input), `get`, `history`, `query`, `runDue`, `recover`, `on`/`off`, `replayJournal`, `ManualClock`, `SqliteStore.pruneDelivered`.',
+    when: 'An argument of any other call fails validation: `start` (options or input), `get`, `history`, `query`, `runDue`, `recover`, `on`/`off`, `replayJournal`, `ManualClock`; the `JourneyStore` methods of `MemoryStore` and `SqliteStore` called directly (`load`, `commit`, `readJournal`, `dueTimers`, `markDelivered`, `query`, ...), `SqliteStore.pruneDelivered` and `SqliteStore.backup`.',
     how: 'thrown',
     action: 'Fix the argument named in `details.issues`. Nothing was changed.',
   },
   CJ_ERR_INVALID_CONFIG: {
-    when: 'Configuration is invalid: `createEngine` options (definition, store, clock, plugins, protocol, limits, maxRetries, generateId), a journey definition (`defineJourney`), plugin options, `SqliteStore` options; or the injected clock returned a time that is not a finite number.',
+    when: 'Configuration is invalid: `createEngine` options (definition, store, clock, plugins, protocol, limits, maxRetries, generateId), a journey definition (`defineJourney`), plugin options, `SqliteStore` options; or the injected clock returned a time that is not a finite number, or `generateId` threw or returned something that is not a valid id.',
     how: 'thrown, at creation (or by the call that read the broken clock, before it changed anything)',
     action: 'Fix the configuration; the message names the option and the rule.',
   },
@@ -80,12 +80,12 @@ export const ERROR_CATALOGUE = {
     action: 'Fix the plugin named in `details.plugin`.',
   },
   CJ_ERR_MIGRATION: {
-    when: 'A stored journey cannot be brought to this definition: it was written by a newer version, a migration is missing or failed, or it belongs to another definition.',
+    when: 'A stored journey cannot be brought to this definition: it was written by a newer version, a migration is missing or failed (the `cause` names the kind of error and its paths and rules, never its message), or it belongs to another definition.',
     how: 'returned by `send`, thrown by `get`, reported by `runDue`',
     action: 'Deploy the software that knows the journey\'s version, or add the missing migration. The stored journey is left untouched.',
   },
   CJ_ERR_CORRUPT_SNAPSHOT: {
-    when: 'A stored row cannot be read back: its JSON does not parse or its values break the record\'s schema. The message names the journey, the column and the rule, never the content.',
+    when: 'A stored row cannot be read back: its JSON does not parse or its values break the record\'s schema, or a timer row is not one the engine can have written (a machine timer whose event is not one of the definition\'s timer events, an owner that is neither the machine nor a registered plugin). The message names the journey, the column and the rule, never the content.',
     how: 'returned by `send`, thrown by `get` and `history`; damaged timer and outbox rows are skipped and reported',
     action: 'Restore the row from a backup or repair it. Other journeys are not affected; the row is never reset or deleted.',
   },
