@@ -18,6 +18,7 @@ import { journeyQuerySql } from './journeyQuerySql.js';
 import { isSchemaName, migrateSchema, quoteIdent } from './migrateSchema.js';
 import { classifyPgError, constraintOf, describePgError } from './pgErrors.js';
 import { corruptRow, readStoredJson } from './readStoredJson.js';
+import { statementName } from './statementName.js';
 import { commitValues, firedTimerOf, storeSql, type StoreSql } from './storeSql.js';
 
 /**
@@ -246,7 +247,7 @@ export class PostgresStore implements JourneyStore {
       client.on('error', () => undefined);
     });
     this.#sql = storeSql(quoteIdent(schema));
-    this.#names = Object.fromEntries(Object.keys(this.#sql).map((name) => [name, `cj_${schema}_${name}`])) as Record<StatementName, string>;
+    this.#names = Object.fromEntries(Object.keys(this.#sql).map((name) => [name, statementName(schema, name)])) as Record<StatementName, string>;
   }
 
   /**
@@ -410,7 +411,7 @@ export class PostgresStore implements JourneyStore {
     let name = this.#queryNames.get(sql);
     if (name === undefined) {
       // At most one statement per combination of filter fields (2^6), so the map is bounded.
-      name = `cj_${this.schema}_query${this.#queryNames.size}`;
+      name = statementName(this.schema, `query${this.#queryNames.size}`);
       this.#queryNames.set(sql, name);
     }
     const { rows } = await this.#run<SummaryRow>('query journeys', undefined, { name, text: sql, values: [...params] });

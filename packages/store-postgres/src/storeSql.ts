@@ -27,17 +27,23 @@ export function storeSql(s: string) {
      * Claims due timers for this worker ($1) for a lease of $2 ms: timers due by $3 that nobody
      * holds (or this worker holds already), earliest first, at most $4. SKIP LOCKED passes over
      * rows another worker is claiming at this moment, so concurrent workers get disjoint batches.
+     *
+     * The rows the sub-select locked are updated by their ctid (a TID scan), not joined back on
+     * their key: a generic plan (`plan_cache_mode = force_generic_plan`, or PostgreSQL choosing
+     * one for a statement prepared long ago) cannot know the limit and would hash-join the batch
+     * against a scan of the whole table. A locked row cannot move before the update. A row whose
+     * newer version was committed after the statement began is locked but not updated, so it is
+     * left for the next claim: never claimed twice, at worst claimed one pass later.
      */
-    claimDueTimers: `UPDATE ${s}.timers t SET claimed_by = $1, lease_until = ${leaseFrom('$2')}
-      FROM (
-        SELECT journey_id, key FROM ${s}.timers
+    claimDueTimers: `UPDATE ${s}.timers SET claimed_by = $1, lease_until = ${leaseFrom('$2')}
+      WHERE ctid = ANY(ARRAY(
+        SELECT ctid FROM ${s}.timers
         WHERE due_at <= $3 AND (lease_until < clock_timestamp() OR claimed_by = $1)
         ORDER BY due_at, journey_id, key
         LIMIT $4
         FOR UPDATE SKIP LOCKED
-      ) due
-      WHERE t.journey_id = due.journey_id AND t.key = due.key
-      RETURNING t.journey_id, t.key, t.owner, t.due_at, t.event::text AS event, t.payload::text AS payload`,
+      ))
+      RETURNING ${TIMER_COLUMNS}`,
     /** Claims undelivered outbox items, oldest first, the same way ($5: one journey or NULL). */
     claimOutbox: `UPDATE ${s}.outbox o SET claimed_by = $1, lease_until = ${leaseFrom('$2')}
       FROM (

@@ -1,8 +1,10 @@
 import type pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEngine, isCareJourneyError, ManualClock, replayJournal, type CareJourneyError, type JourneyCommit, type TimerRow } from '@carejourney/core';
 import { actors, visitJourney } from '../../core/test/fixtures/visitJourney.js';
 import { journeyQuerySql } from '../src/journeyQuerySql.js';
+import { migrateSchema } from '../src/migrateSchema.js';
+import { MAX_STATEMENT_NAME, statementName } from '../src/statementName.js';
 import { SCHEMA_VERSION, SCHEMA_VERSION_TABLE, PostgresStore, type PostgresStoreOptions } from '../src/index.js';
 import { storeSql } from '../src/storeSql.js';
 import { sleep } from './helpers/spawnChild.js';
@@ -28,6 +30,18 @@ async function openStore(options: PostgresStoreOptions = {}): Promise<PostgresSt
   return store;
 }
 
+/** The schema steps applied, in order. */
+async function versions(schema: string): Promise<number[]> {
+  const { rows } = await db.query(`SELECT version FROM "${schema}".${SCHEMA_VERSION_TABLE} ORDER BY version`);
+  return rows.map((r: { version: number }) => r.version);
+}
+const ALL_VERSIONS = Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1);
+
+async function indexes(schema: string): Promise<string[]> {
+  const { rows } = await db.query('SELECT indexname FROM pg_indexes WHERE schemaname = $1 ORDER BY 1', [schema]);
+  return rows.map((r: { indexname: string }) => r.indexname);
+}
+
 async function rejection(p: Promise<unknown>): Promise<CareJourneyError> {
   const error = await p.then(
     () => undefined,
@@ -40,8 +54,7 @@ async function rejection(p: Promise<unknown>): Promise<CareJourneyError> {
 describe('PostgresStore schema', () => {
   it('creates its schema, tables and the schema-version row in the configured schema', async () => {
     const store = await openStore({ schema: testSchema('named') });
-    const { rows } = await db.query(`SELECT version FROM "${store.schema}".${SCHEMA_VERSION_TABLE}`);
-    expect(rows).toEqual([{ version: SCHEMA_VERSION }]);
+    expect(await versions(store.schema)).toEqual(ALL_VERSIONS);
     const tables = await db.query('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [store.schema]);
     expect(tables.rows.map((r: { table_name: string }) => r.table_name)).toEqual([SCHEMA_VERSION_TABLE, 'idempotency_keys', 'journal', 'journeys', 'outbox', 'timers']);
   });
@@ -50,8 +63,7 @@ describe('PostgresStore schema', () => {
     const schema = testSchema('race');
     const stores = await Promise.all(Array.from({ length: 8 }, () => openStore({ schema, poolSize: 1 })));
     expect(stores).toHaveLength(8);
-    const { rows } = await db.query(`SELECT version FROM "${schema}".${SCHEMA_VERSION_TABLE}`);
-    expect(rows).toEqual([{ version: SCHEMA_VERSION }]);
+    expect(await versions(schema)).toEqual(ALL_VERSIONS);
     await stores[0]!.commit(createCommit('j1'));
     expect((await stores[7]!.load('j1'))?.version).toBe(1);
   });
@@ -62,7 +74,32 @@ describe('PostgresStore schema', () => {
     await first.close();
     const again = await openStore({ schema: first.schema });
     expect((await again.load('j1'))?.version).toBe(1);
-    expect((await db.query(`SELECT count(*)::int AS n FROM "${first.schema}".${SCHEMA_VERSION_TABLE}`)).rows).toEqual([{ n: 1 }]);
+    expect((await db.query(`SELECT count(*)::int AS n FROM "${first.schema}".${SCHEMA_VERSION_TABLE}`)).rows).toEqual([{ n: SCHEMA_VERSION }]);
+  });
+
+  it('upgrades a schema of version 1 once, however many stores open it at once, keeping its rows', async () => {
+    const schema = testSchema('v1');
+    const client = await rawClient();
+    try {
+      expect(await migrateSchema(client, schema, 1)).toBe(0);
+    } finally {
+      await client.end();
+    }
+    const s = `"${schema}"`;
+    expect(await versions(schema)).toEqual([1]);
+    expect(await indexes(schema)).not.toContain('timers_claimed');
+    // What a release with schema version 1 left: a journey and a timer a worker had claimed.
+    await db.query(`INSERT INTO ${s}.journeys (id, definition_id, definition_version, patient_ref, version, last_seq, snapshot, state, state_paths, phase, status, created_at, updated_at)
+      VALUES ('j1', 'clinic-visit', 2, 'pt-j1', 1, 1, '{}', 'referral', '{referral}', 'referral', 'active', '', '')`);
+    await db.query(`INSERT INTO ${s}.timers (journey_id, key, owner, due_at, claimed_by, lease_until) VALUES ('j1', 'machine:t', 'machine', ${T0}, 'w-old', now() + interval '1 hour')`);
+
+    const stores = await Promise.all(Array.from({ length: 4 }, () => openStore({ schema, poolSize: 1, workerId: 'w-old' })));
+    expect(await versions(schema)).toEqual(ALL_VERSIONS);
+    expect(await indexes(schema)).toContain('timers_claimed');
+    expect((await stores[0]!.load('j1'))?.version).toBe(1);
+    await stores[1]!.releaseTimerClaims();
+    expect((await db.query(`SELECT claimed_by FROM ${s}.timers`)).rows).toEqual([{ claimed_by: null }]);
+    await expect(migrateSchema(db, schema, SCHEMA_VERSION + 1)).rejects.toMatchObject({ code: 'CJ_ERR_INVALID_CONFIG' });
   });
 
   it('refuses a schema written by a newer release and leaves it untouched', async () => {
@@ -114,6 +151,48 @@ describe('PostgresStore schema', () => {
   });
 });
 
+describe('PostgresStore statement names', () => {
+  // The longest schema name the store accepts.
+  const longSchema = () => testSchema(`long${'x'.repeat(48 - `cj_long_${process.pid}_12345678`.length)}`);
+
+  it('keeps prepared statement names within PostgreSQL\'s 63 characters and apart, for the longest schema name', () => {
+    const schema = longSchema();
+    expect(schema).toHaveLength(48);
+    const names = [...Object.keys(storeSql('"s"')), ...Array.from({ length: 64 }, (_, i) => `query${i}`)].map((name) => statementName(schema, name));
+    expect(names.filter((name) => name.length > MAX_STATEMENT_NAME)).toEqual([]);
+    expect(new Set(names).size).toBe(names.length);
+    // Two schemas that differ only in their last character still get their own names.
+    expect(statementName(`${schema.slice(0, -1)}a`, 'commit')).not.toBe(statementName(`${schema.slice(0, -1)}b`, 'commit'));
+  });
+
+  it('runs every kind of statement on a 48-character schema without pg warning about long names', async () => {
+    const printed = vi.spyOn(console, 'error');
+    const warned = vi.spyOn(console, 'warn');
+    try {
+      const store = await openStore({ schema: longSchema() });
+      const clock = new ManualClock(T0);
+      const engine = createEngine({ definition: visitJourney, store, clock });
+      const { id } = await engine.start({ patientRef: 'pt-long', input: {}, actor: actors.coordinator });
+      await engine.send(id, { type: 'consent.recorded' }, { actor: actors.physician });
+      await engine.send(id, { type: 'visit.book', slot: '2026-01-05T10:00:00Z' }, { actor: actors.coordinator, idempotencyKey: 'book-1' });
+      clock.advanceTo('2026-01-05T11:00:00Z');
+      expect((await engine.runDue()).map((f) => f.journeyId)).toEqual([id]);
+      expect(await engine.history(id)).toHaveLength(4);
+      expect((await engine.query({ state: 'noShow' })).map((j) => j.id)).toEqual([id]);
+      expect((await engine.query({ patientRef: 'pt-long', limit: 5 })).map((j) => j.id)).toEqual([id]);
+      await engine.recover();
+      await store.unclaimedOutbox();
+      await store.releaseTimerClaims();
+      await store.pruneDelivered({ deliveredBefore: new Date(0) });
+      const calls = [...printed.mock.calls, ...warned.mock.calls].map((args) => args.map(String).join(' '));
+      expect(calls.filter((line) => /63 characters|query names/i.test(line))).toEqual([]);
+    } finally {
+      printed.mockRestore();
+      warned.mockRestore();
+    }
+  });
+});
+
 describe('PostgresStore indexes', () => {
   type Plan = { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Plans?: Plan[] };
   const nodes = (plan: Plan): Plan[] => [plan, ...(plan.Plans ?? []).flatMap(nodes)];
@@ -131,13 +210,18 @@ describe('PostgresStore indexes', () => {
     await db.query(`INSERT INTO ${s}.journal (journey_id, seq, kind, type, payload, actor, at, recorded_at, to_state, definition_version)
       SELECT 'j-' || (g % 2000), g, 'event', 't', '{}', '{}', '', '', 's', 1 FROM generate_series(1, 20000) g`);
     await db.query(`INSERT INTO ${s}.idempotency_keys SELECT 'j-' || (g % 2000), 'k-' || g, g FROM generate_series(1, 20000) g`);
-    await db.query(`INSERT INTO ${s}.timers (journey_id, key, owner, due_at) SELECT 'j-' || g, 'machine:t', 'machine', ${T0} + g * 60000 FROM generate_series(1, 20000) g`);
+    // One timer in a hundred held by one of ten workers, as while workers are at it.
+    await db.query(`INSERT INTO ${s}.timers (journey_id, key, owner, due_at, claimed_by, lease_until)
+      SELECT 'j-' || g, 'machine:t', 'machine', ${T0} + g * 60000, CASE WHEN g % 100 = 0 THEN 'w-' || (g % 1000 / 100) END,
+        CASE WHEN g % 100 = 0 THEN now() + interval '1 minute' ELSE '-infinity' END
+      FROM generate_series(1, 20000) g`);
     await db.query(`INSERT INTO ${s}.outbox (id, journey_id, kind, type, created_at, delivered_at)
       SELECT 'o-' || g, 'j-' || (g % 2000), 'effect', 't', '', CASE WHEN g % 100 = 0 THEN NULL ELSE now() END FROM generate_series(1, 20000) g`);
     await db.query(`ANALYZE ${s}.journeys; ANALYZE ${s}.journal; ANALYZE ${s}.idempotency_keys; ANALYZE ${s}.timers; ANALYZE ${s}.outbox`);
 
     const sql = storeSql(s);
-    const cases: [string, unknown[], string][] = [
+    // [statement, parameters, index, the index of its generic plan when that may differ (null: not checked)]
+    const cases: [string, unknown[], string, (string | null)?][] = [
       [sql.loadJourney, ['j-5'], 'journeys_pkey'],
       [sql.journeyVersion, ['j-5'], 'journeys_pkey'],
       [sql.readJournal, ['j-5', 1, null], 'journal_pkey'],
@@ -145,26 +229,57 @@ describe('PostgresStore indexes', () => {
       [sql.listTimers, ['j-5'], 'timers_pkey'],
       [sql.claimDueTimers, ['w', 1000, T0 + 3_600_000, 100], 'timers_by_due'],
       [sql.claimOutbox, ['w', 1000, 100, null], 'outbox_pending'],
-      [sql.markDelivered, [['o-5']], 'outbox_id_key'],
+      [sql.unclaimedOutbox, [], 'outbox_pending'],
+      // Not knowing how many ids it marks, the generic plan reads the undelivered items instead:
+      // an index too, of exactly the rows the statement may change.
+      [sql.markDelivered, [['o-5']], 'outbox_id_key', 'outbox_pending'],
+      [sql.releaseTimers, ['w-3'], 'timers_claimed'],
     ];
-    const queries: [Parameters<typeof journeyQuerySql>[1], string][] = [
+    const queries: [Parameters<typeof journeyQuerySql>[1], string, (string | null)?][] = [
       [{ phase: 'treatment_2', limit: 50 }, 'journeys_by_phase'],
       [{ patientRef: 'pt-77' }, 'journeys_by_patient'],
       [{ status: 'done', after: 'j-5', limit: 20 }, 'journeys_by_status'],
-      [{ state: 'care.clinical.s7' }, 'journeys_by_state_path'],
+      // Without the path, the generic plan cannot tell how many journeys are in a state and walks
+      // journeys_pkey in id order instead of the GIN index: not checked yet.
+      [{ state: 'care.clinical.s7' }, 'journeys_by_state_path', null],
     ];
-    for (const [filter, index] of queries) {
+    for (const [filter, index, genericIndex] of queries) {
       const { sql: text, params } = journeyQuerySql(s, filter);
-      cases.push([text, [...params], index]);
+      cases.push(genericIndex === undefined ? [text, [...params], index] : [text, [...params], index, genericIndex]);
     }
-    for (const [text, params, index] of cases) {
-      // EXPLAIN without ANALYZE: the claiming statements are planned, not run.
-      const { rows } = await db.query(`EXPLAIN (FORMAT JSON) ${text}`, params);
-      const plan = nodes((rows[0]['QUERY PLAN'] as { Plan: Plan }[])[0]!.Plan);
-      expect(plan.map((n) => n['Index Name']), text).toContain(index);
-      expect(plan.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name']), text).toEqual([]);
+    for (const [text, params, index, genericIndex] of cases) {
+      // EXPLAIN without ANALYZE: the claiming statements are planned, not run. The store runs
+      // them as prepared statements, which PostgreSQL may plan once for any parameters (a
+      // generic plan, always under plan_cache_mode = force_generic_plan): both plans must use
+      // the index.
+      for (const generic of genericIndex === null ? [false] : [false, true]) {
+        const plan = await explain(text, params, generic);
+        expect(plan.map((n) => n['Index Name']), `${generic ? 'generic' : 'custom'} plan of ${text}`).toContain(generic ? (genericIndex ?? index) : index);
+        expect(plan.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name']), `${generic ? 'generic' : 'custom'} plan of ${text}`).toEqual([]);
+      }
     }
   });
+
+  /** The plan's nodes; a generic plan is the one PostgreSQL makes for a prepared statement without its parameters. */
+  async function explain(text: string, params: unknown[], generic: boolean): Promise<Plan[]> {
+    if (!generic) {
+      const { rows } = await db.query(`EXPLAIN (FORMAT JSON) ${text}`, params);
+      return nodes((rows[0]['QUERY PLAN'] as { Plan: Plan }[])[0]!.Plan);
+    }
+    await db.query('SET plan_cache_mode = force_generic_plan');
+    try {
+      await db.query(`PREPARE cj_explained AS ${text}`);
+      // EXECUTE takes its arguments as SQL, not as bound parameters.
+      const literal = (value: unknown): string =>
+        value === null ? 'NULL' : Array.isArray(value) ? `ARRAY[${value.map(literal).join(', ')}]` : typeof value === 'number' ? String(value) : db.escapeLiteral(String(value));
+      const args = params.map(literal).join(', ');
+      const { rows } = await db.query(`EXPLAIN (FORMAT JSON) EXECUTE cj_explained${args === '' ? '' : `(${args})`}`);
+      return nodes((rows[0]['QUERY PLAN'] as { Plan: Plan }[])[0]!.Plan);
+    } finally {
+      await db.query('DEALLOCATE ALL');
+      await db.query('RESET plan_cache_mode');
+    }
+  }
 
   it('keeps the state paths in step as journeys move between states, and never answers wrongly for a hand-edited state', async () => {
     const store = await openStore();
