@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import {
   addLocalDays,
@@ -42,6 +43,10 @@ export const SCREENING_PLUGIN_NAME = 'screening';
 const JOURNEY_DEFINITION = 'ketamine-anxiety';
 const FOLLOW_UP_TIMER = 'follow-up';
 const SCREENING_RECORDS = new Set(['screening.contraindicationsRecorded', 'screening.medicationsReviewed']);
+
+/** An event as a canonical string: its fields in key order (the veto compares what arrives with what was sent). */
+const fingerprint = (journeyId: string, event: Readonly<Record<string, unknown>>): string =>
+  JSON.stringify([journeyId, ...Object.keys(event).sort().map((k) => [k, event[k]])]);
 
 /**
  * What the host is told when a journey's eligibility proposal is (re)computed, through the
@@ -285,8 +290,14 @@ export function createScreening(options: ScreeningOptions = {}): Screening {
   const concerns = opts.medicationConcerns as Partial<Record<MedicationClass, MedicationConcern | null>>;
   const required = (instrument: unknown) =>
     opts.requireScoredResponses === true || (Array.isArray(opts.requireScoredResponses) && opts.requireScoredResponses.includes(instrument as Instrument));
-  /** Assessments this instance is sending now: the veto lets exactly these through. */
-  const inFlight = new Set<string>();
+  /**
+   * Assessments this instance is sending now, by a random per-send token: the veto lets an event
+   * through only inside that send's own async context (the token never leaves this closure, so no
+   * other caller can present it) and only when it is the very event the plugin scored. A host event
+   * reusing the journey and responseRef of a send in flight carries no token and is refused.
+   */
+  const inFlight = new Map<string, string>();
+  const sendToken = new AsyncLocalStorage<string>();
   let api: PluginApi | null = null;
 
   const engineApi = (): PluginApi => {
@@ -350,8 +361,8 @@ export function createScreening(options: ScreeningOptions = {}): Screening {
       if (opts.requireScoredResponses !== false) {
         pluginApi.hooks.beforeEvent(({ journeyId, event }) => {
           if (event.type !== 'assessment.recorded' || !required(event['instrument'])) return undefined;
-          const ref = event['responseRef'];
-          if (typeof ref === 'string' && inFlight.has(`${journeyId}\u0000${ref}`)) return undefined;
+          const token = sendToken.getStore();
+          if (token !== undefined && inFlight.get(token) === fingerprint(journeyId, event)) return undefined;
           return {
             refuse: `the clinic requires scored responses for ${String(event['instrument'])}: submit the item answers through the screening plugin instead of a typed-in total`,
           };
@@ -424,13 +435,13 @@ export function createScreening(options: ScreeningOptions = {}): Screening {
           response,
         };
       }
-      const key = `${journeyId}\u0000${responseRef}`;
-      inFlight.add(key);
+      const token = randomBytes(16).toString('hex');
+      inFlight.set(token, fingerprint(journeyId, event));
       let result: SendResult;
       try {
-        result = await engineApi().send(journeyId, event, { actor, idempotencyKey: submitOptions.idempotencyKey ?? `screening:${responseRef}` });
+        result = await sendToken.run(token, () => engineApi().send(journeyId, event, { actor, idempotencyKey: submitOptions.idempotencyKey ?? `screening:${responseRef}` }));
       } finally {
-        inFlight.delete(key);
+        inFlight.delete(token);
       }
       return result.ok
         ? { ok: true, response, entry: result.entry, view: result.view as JourneyView<KetamineJourneyContext> }

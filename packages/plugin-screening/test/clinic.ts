@@ -7,6 +7,7 @@ import {
   ketamineAnxietyJourney,
   ManualClock,
   MemoryStore,
+  type CareJourneyPlugin,
   type Contraindication,
   type EffectNotice,
   type JourneyEngine,
@@ -62,6 +63,8 @@ export interface ClinicOptions {
   readonly protocol?: KetamineProtocolInput;
   readonly store?: MemoryStore;
   readonly clock?: ManualClock;
+  /** More plugins, registered after the screening plugin. */
+  readonly plugins?: readonly CareJourneyPlugin[];
 }
 
 export class Clinic {
@@ -87,7 +90,7 @@ export class Clinic {
       definition: ketamineAnxietyJourney,
       store: this.store,
       clock: this.clock,
-      plugins: [this.screening.plugin],
+      plugins: [this.screening.plugin, ...(options.plugins ?? [])],
       protocol: { ...CLINIC_PROTOCOL, ...options.protocol },
     });
     this.engine.on('effect', (n) => this.effects.push(n));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEngine, evaluateResponse, ketamineAnxietyJourney, ManualClock, MemoryStore } from '@carejourney/core';
+import { createEngine, definePlugin, evaluateResponse, ketamineAnxietyJourney, ManualClock, MemoryStore, type SendResult } from '@carejourney/core';
 import { SCREENING_PLUGIN_NAME } from '../src/index.js';
 import { actors, Clinic, CLINIC_PROTOCOL, frequencyAnswers, noContraindications } from './clinic.js';
 
@@ -232,6 +232,83 @@ describe('scored responses required', () => {
       ['GAD-7', 14],
       ['SPIN', 30],
     ]);
+  });
+});
+
+describe("scored responses required: the veto lets through only the plugin's own send", () => {
+  // engine.send returns once the plugins' queued sends are applied, so a send made while the
+  // plugin's own send is held is not awaited there: its refusal (or transition) is seen on the bus.
+  const nextDecision = (clinic: Clinic) =>
+    new Promise<string>((resolve) => {
+      clinic.engine.on('refused', (n) => resolve(n.code));
+      clinic.engine.on('transition', (n) => resolve(`applied ${n.entry.type}`));
+    });
+
+  /** A plugin that holds the delivery of the screening plugin's own assessment until released. */
+  function holdOwnDelivery(clinic: () => Clinic) {
+    let delivering!: () => void;
+    let release!: () => void;
+    const inDelivery = new Promise<void>((resolve) => (delivering = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const fromDelivery: { send?: () => Promise<SendResult>; decision?: string; result?: Promise<SendResult> } = {};
+    let held = false;
+    const plugin = definePlugin({
+      name: 'hold-delivery',
+      setup(api) {
+        api.hooks.afterCommit(async ({ entry }) => {
+          // Only the first: an event that wrongly got through is delivered at once.
+          if (held || entry.kind === 'start' || entry.type !== 'assessment.recorded' || entry.actor.id !== PLUGIN_ACTOR.id || entry.payload['responseRef'] !== 'qr-shared-1') return;
+          held = true;
+          if (fromDelivery.send) {
+            const decided = nextDecision(clinic());
+            fromDelivery.result = fromDelivery.send();
+            fromDelivery.decision = await decided;
+          }
+          delivering();
+          await released;
+        });
+      },
+    });
+    return { plugin, inDelivery, release, fromDelivery };
+  }
+  const forgedTotal = { type: 'assessment.recorded', instrument: 'GAD-7', total: 21, instrumentVersion: '1.0.0', responseRef: 'qr-shared-1' } as const;
+
+  it('refuses a concurrent host event that reuses the responseRef of a send in flight', async () => {
+    let clinic!: Clinic;
+    const hold = holdOwnDelivery(() => clinic);
+    clinic = new Clinic({ screening: { requireScoredResponses: ['GAD-7'] }, plugins: [hold.plugin] });
+    await clinic.start();
+    await clinic.send('referral.accepted', {}, 'coordinator');
+    const submitted = clinic.screening.submit(clinic.id, { instrument: 'GAD-7', answers: frequencyAnswers(7, 3), responseRef: 'qr-shared-1' });
+    // The plugin's own event is committed and still being delivered: its send is in flight.
+    await hold.inDelivery;
+    let decided = nextDecision(clinic);
+    const forged = clinic.engine.send(clinic.id, forgedTotal, { actor: PLUGIN_ACTOR });
+    expect(await decided).toBe('CJ_ERR_VETOED');
+    // Even the very event the plugin sent is a typed-in one when it comes from outside the plugin's send.
+    decided = nextDecision(clinic);
+    const copied = clinic.engine.send(clinic.id, { ...forgedTotal, total: 3 }, { actor: PLUGIN_ACTOR });
+    expect(await decided).toBe('CJ_ERR_VETOED');
+    hold.release();
+    expect((await submitted).ok).toBe(true);
+    for (const r of [await forged, await copied]) expect(!r.ok && r.error.code).toBe('CJ_ERR_VETOED');
+    expect((await clinic.context()).assessments.map((a) => [a.instrument, a.total, a.responseRef])).toEqual([['GAD-7', 3, 'qr-shared-1']]);
+  });
+
+  it("refuses a typed-in total sent from within the plugin's own send (a hook or listener during its delivery)", async () => {
+    let clinic!: Clinic;
+    const hold = holdOwnDelivery(() => clinic);
+    clinic = new Clinic({ screening: { requireScoredResponses: ['GAD-7'] }, plugins: [hold.plugin] });
+    await clinic.start();
+    await clinic.send('referral.accepted', {}, 'coordinator');
+    hold.fromDelivery.send = () => clinic.engine.send(clinic.id, forgedTotal, { actor: PLUGIN_ACTOR });
+    hold.release();
+    const own = await clinic.screening.submit(clinic.id, { instrument: 'GAD-7', answers: frequencyAnswers(7, 3), responseRef: 'qr-shared-1' });
+    expect(own.ok).toBe(true);
+    expect(hold.fromDelivery.decision).toBe('CJ_ERR_VETOED');
+    const r = await hold.fromDelivery.result;
+    expect(r && !r.ok && r.error.code).toBe('CJ_ERR_VETOED');
+    expect((await clinic.context()).assessments.map((a) => [a.instrument, a.total])).toEqual([['GAD-7', 3]]);
   });
 });
 
