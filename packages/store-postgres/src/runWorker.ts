@@ -12,8 +12,8 @@ import type { PostgresStore, TimerSubscription } from './PostgresStore.js';
 export interface WorkerEngine {
   /** The clock the engine's timers are due by. */
   readonly clock: Clock;
-  /** Fires the timers due now; see `JourneyEngine.runDue`. */
-  runDue(): Promise<readonly FiredTimer[]>;
+  /** Fires the timers due now, at most `limit` of them; see `JourneyEngine.runDue`. */
+  runDue(options?: { limit?: number }): Promise<readonly FiredTimer[]>;
   /** Redelivers undelivered outbox items and returns how many; see `JourneyEngine.recover`. */
   recover(): Promise<number>;
 }
@@ -28,7 +28,7 @@ export interface WorkerEngine {
  * ```
  */
 export interface WorkerPass {
-  /** Timers fired (and those reported with an error, which stay pending). */
+  /** Timers fired (and those reported with an error, which stay pending), over all the pass's batches. */
   readonly fired: readonly FiredTimer[];
   /** Outbox items redelivered for processes that died before delivering them. */
   readonly redelivered: number;
@@ -72,10 +72,16 @@ export interface WorkerOptions {
   /** The engine whose timers fire and whose outbox is redelivered; its store must be `store`. */
   readonly engine: WorkerEngine;
   readonly store: PostgresStore;
-  /** Abort to stop: the pass under way finishes, then the worker releases its timer claims and resolves. */
+  /** Abort to stop: the batch under way finishes, then the worker releases its timer claims and resolves. */
   readonly signal: AbortSignal;
   /** The longest sleep between passes, in ms (default 5 000). Keep the store's `notifyWithinMs` at least this long. */
   readonly pollMs?: number;
+  /**
+   * The most timers one `engine.runDue` call of a pass fires (default 200). A pass calls it again
+   * while a batch comes back full, so a backlog is worked off in one pass; an abort waits for the
+   * batch under way only. Keep one batch well within the store's `leaseMs`.
+   */
+  readonly batchSize?: number;
   /** Told about every failed pass (e.g. `CJ_ERR_STORE` while the database is away); the worker goes on. Default `process.emitWarning`. */
   readonly onError?: (error: unknown) => void;
   /** Told about every pass, for logs and metrics. */
@@ -88,7 +94,8 @@ export interface WorkerOptions {
  * once when a commit anywhere sets a timer due before the next poll (LISTEN/NOTIFY). Run one per
  * server process; timers are claimed with `FOR UPDATE SKIP LOCKED`, so every worker gets its own
  * and each timer fires once. Failures are reported to `onError` and retried on the next poll. Stops
- * cleanly when `signal` aborts: the promise resolves after the pass under way.
+ * cleanly when `signal` aborts: the promise resolves after the batch of timers under way (at most
+ * `batchSize`), however many more are due.
  *
  * @example
  * ```ts
@@ -105,6 +112,12 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
   if (!Number.isInteger(pollMs) || pollMs < 1) {
     throw new CareJourneyError('CJ_ERR_INVALID_CONFIG', 'runWorker option pollMs must be a positive integer (milliseconds).', {
       issues: [{ path: 'pollMs', rule: 'invalid_option', message: 'must be a positive integer' }],
+    });
+  }
+  const batchSize = options.batchSize ?? 200;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1_000_000) {
+    throw new CareJourneyError('CJ_ERR_INVALID_CONFIG', 'runWorker option batchSize must be an integer from 1 to 1,000,000 (timers per runDue call).', {
+      issues: [{ path: 'batchSize', rule: 'invalid_option', message: 'must be an integer from 1 to 1,000,000' }],
     });
   }
   const onError = options.onError ?? ((error: unknown) => process.emitWarning(error instanceof Error ? error : new Error(String(error))));
@@ -148,9 +161,28 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
     try {
       let redelivered = 0;
       if ((await store.unclaimedOutbox()) > 0) redelivered = await engine.recover();
-      const fired = await engine.runDue();
-      totals.fired += fired.length;
       totals.redelivered += redelivered;
+      const fired: FiredTimer[] = [];
+      // A timer that failed stays claimed by this worker and comes back in every batch: it is
+      // reported once per pass.
+      const failed = new Set<string>();
+      for (;;) {
+        const batch = await engine.runDue({ limit: batchSize });
+        let progressed = false;
+        for (const timer of batch) {
+          if (timer.error === undefined) {
+            progressed = true;
+          } else {
+            const id = `${timer.journeyId}\u0000${timer.key}`;
+            if (failed.has(id)) continue;
+            failed.add(id);
+          }
+          fired.push(timer);
+          totals.fired++;
+        }
+        // A full batch may leave more due. One of failures only would come back the same.
+        if (batch.length < batchSize || !progressed || signal.aborted) break;
+      }
       options.onPass?.({ fired, redelivered, reason });
     } catch (error) {
       report(error);

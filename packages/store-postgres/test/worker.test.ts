@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEngine, ManualClock, type CareJourneyError } from '@carejourney/core';
+import { createEngine, definePlugin, ManualClock, type CareJourneyError } from '@carejourney/core';
 import { actors, visitJourney } from '../../core/test/fixtures/visitJourney.js';
 import { PostgresStore, runWorker, type WorkerPass } from '../src/index.js';
 import { sleep } from './helpers/spawnChild.js';
@@ -29,7 +29,76 @@ async function listening(channel: string): Promise<number> {
   }
 }
 
+/**
+ * A schema with `count` plugin timers of the probe plugin due at T0, on journeys copied in SQL from
+ * one the engine started; returns the store over it.
+ */
+async function dueProbeTimers(label: string, count: number) {
+  const schema = testSchema(label);
+  const store = await openTestStore({ schema });
+  const engine = createEngine({ definition: visitJourney, store, clock: new ManualClock(T0) });
+  await engine.start({ journeyId: 'template', patientRef: 'pt-template', input: {}, actor: actors.coordinator });
+  const db = await rawClient();
+  try {
+    const s = `"${schema}"`;
+    await db.query(`INSERT INTO ${s}.journeys (id, definition_id, definition_version, patient_ref, version, last_seq, snapshot, state, state_paths, phase, status, created_at, updated_at)
+      SELECT 'j-' || lpad(g::text, 5, '0'), definition_id, definition_version, 'pt-' || g, version, last_seq, snapshot, state, state_paths, phase, status, created_at, updated_at
+      FROM ${s}.journeys, generate_series(1, ${count}) g WHERE id = 'template'`);
+    await db.query(`INSERT INTO ${s}.timers (journey_id, key, owner, due_at, payload)
+      SELECT 'j-' || lpad(g::text, 5, '0'), 'plugin:probe:k', 'probe', ${T0} + g, '{}' FROM generate_series(1, ${count}) g`);
+  } finally {
+    await db.end();
+  }
+  return store;
+}
+
+/** An engine with the probe plugin, whose timers count into `fired`. */
+function probeEngine(store: PostgresStore, fired: { n: number }) {
+  const probe = definePlugin({ name: 'probe', setup: (api) => api.hooks.onTimer(() => void fired.n++) });
+  return createEngine({ definition: visitJourney, store, clock: new ManualClock(T0 + HOUR), plugins: [probe] });
+}
+
 describe('runWorker', () => {
+  it('stops within one batch when aborted with thousands of timers due', { timeout: 30_000 }, async () => {
+    const store = await dueProbeTimers('abort', 2_000);
+    try {
+      const fired = { n: 0 };
+      const engine = probeEngine(store, fired);
+      const controller = new AbortController();
+      const running = runWorker({ engine, store, signal: controller.signal, pollMs: 600_000 });
+      await until(() => fired.n >= 20, 10_000, 'the first timers to fire');
+      controller.abort();
+      const atAbort = fired.n;
+      const summary = await running;
+      // The batch under way (200 by default) finishes; the rest waits for the next worker.
+      expect(fired.n - atAbort).toBeLessThanOrEqual(200);
+      expect(summary.fired).toBe(fired.n);
+      const left = await store.dueTimers(T0 + HOUR, 5_000);
+      expect(left).toHaveLength(2_000 - fired.n);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('works off a backlog larger than one batch in one pass', { timeout: 30_000 }, async () => {
+    const store = await dueProbeTimers('backlog', 250);
+    try {
+      const fired = { n: 0 };
+      const engine = probeEngine(store, fired);
+      const passes: WorkerPass[] = [];
+      const controller = new AbortController();
+      const running = runWorker({ engine, store, signal: controller.signal, pollMs: 600_000, batchSize: 100, onPass: (p) => passes.push(p) });
+      await until(() => passes.length === 1, 20_000, 'the first pass');
+      controller.abort();
+      await running;
+      expect(passes[0]).toMatchObject({ reason: 'start' });
+      expect(passes[0]!.fired).toHaveLength(250);
+      expect(fired.n).toBe(250);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('wakes on a notification when another server sets a timer due before its next poll, and stops cleanly', { timeout: 20_000 }, async () => {
     const schema = testSchema('wake');
     const workerStore = await openTestStore({ schema, notifyWithinMs: HOUR });
@@ -130,11 +199,17 @@ describe('runWorker', () => {
     }
   });
 
-  it('refuses a bad pollMs with CJ_ERR_INVALID_CONFIG', async () => {
+  it('refuses a bad pollMs or batchSize with CJ_ERR_INVALID_CONFIG', async () => {
     const store = await openTestStore();
     try {
       const engine = createEngine({ definition: visitJourney, store, clock: new ManualClock(T0) });
       await expect(runWorker({ engine, store, signal: new AbortController().signal, pollMs: 0 })).rejects.toMatchObject({ code: 'CJ_ERR_INVALID_CONFIG' });
+      for (const batchSize of [0, 1.5, 2_000_000]) {
+        await expect(runWorker({ engine, store, signal: new AbortController().signal, batchSize })).rejects.toMatchObject({
+          code: 'CJ_ERR_INVALID_CONFIG',
+          details: { issues: [{ path: 'batchSize' }] },
+        });
+      }
     } finally {
       await store.close();
     }
