@@ -155,6 +155,16 @@ const DEFAULTS = { schema: 'carejourney', poolSize: 10, leaseMs: 30_000, notifyW
 const DELIVERED_FLUSH_MS = 50;
 const DELIVERED_FLUSH_AT = 500;
 
+const NOTHING_WRITTEN = 'nothing was written; send the event again';
+const IN_DOUBT =
+  'the connection broke and the commit may not have been written, or may still be (the old connection\'s backend is still running it); send the event again with the same idempotency key';
+
+/** The server process of a connection (`pg` reads it at connect), to tell later whether it is gone. */
+const backendPid = (client: pg.PoolClient): number | undefined => {
+  const pid = (client as unknown as { processID?: unknown }).processID;
+  return typeof pid === 'number' && Number.isInteger(pid) && pid > 0 ? pid : undefined;
+};
+
 const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -281,13 +291,20 @@ export class PostgresStore implements JourneyStore {
     await this.#ensureReady('commit', id);
     const commitId = randomUUID();
     const deadline = Date.now() + this.#retryForMs;
+    // Backends of attempts whose connection broke mid-statement. A reset connection (unlike a
+    // terminated backend) does not stop its backend: it finishes the statement, which may still
+    // commit, perhaps long after (it may be waiting for a lock). While one of them runs, a
+    // read-back that finds nothing proves nothing.
+    const broken: number[] = [];
     for (let attempt = 0; ; attempt++) {
       // Delivered marks queued so far ride along; they go back to the queue if the statement fails.
       const delivered = this.#takeDelivered();
+      let backend: number | undefined;
       try {
-        const { rows } = await this.#withClient((client) =>
-          client.query<{ applied: number }>({ name: this.#names.commit, text: this.#sql.commit, values: commitValues(commit, { commitId, workerId: this.workerId, leaseMs: this.#leaseMs, delivered, notifyChannel: this.notifyChannel, notifyWithinMs: this.#notifyWithinMs }) }),
-        );
+        const { rows } = await this.#withClient((client) => {
+          backend = backendPid(client);
+          return client.query<{ applied: number }>({ name: this.#names.commit, text: this.#sql.commit, values: commitValues(commit, { commitId, workerId: this.workerId, leaseMs: this.#leaseMs, delivered, notifyChannel: this.notifyChannel, notifyWithinMs: this.#notifyWithinMs }) });
+        });
         if (rows[0]?.applied === 1) return;
         // An earlier attempt may have landed after all (its connection broke before the reply).
         if (attempt > 0 && (await this.#commitOutcome(commit, commitId, deadline)) === 'applied') return;
@@ -312,18 +329,24 @@ export class PostgresStore implements JourneyStore {
         const cause = error instanceof NotSent ? error.original : error;
         if (failure === 'retry' && Date.now() < deadline) continue;
         if (failure === 'unreachable') {
-          // Nothing was sent: retry while the deadline allows, then refuse, nothing applied.
+          // Nothing was sent this time: retry while the deadline allows, then refuse. Nothing was
+          // written unless an earlier attempt's backend may still commit.
           this.#reportConnection('commit', id, cause, Date.now() < deadline);
           if (Date.now() < deadline && !this.#closed) {
             await sleep(backoff(attempt));
             continue;
           }
-          throw storeError('commit', id, cause, 'nothing was written; send the event again');
+          throw storeError('commit', id, cause, broken.length === 0 ? NOTHING_WRITTEN : IN_DOUBT);
         }
         if (failure === 'connection') {
           this.#reportConnection('commit', id, cause, true);
+          // A backend whose id is unknown cannot be waited for: it stays in doubt.
+          broken.push(backend ?? -1);
+          // Once the backends are gone, what the read-back finds is final.
+          if (await this.#backendsGone(id, broken, deadline)) broken.length = 0;
           const outcome = await this.#commitOutcome(commit, commitId, deadline);
           if (outcome === 'applied') return;
+          // Sending it again is safe even while an old attempt runs: the version check lets one land.
           if (outcome === 'absent' && Date.now() < deadline && !this.#closed) continue;
           if (outcome === 'conflict') {
             const current = await this.#query<{ version: number }>('commit', id, 'journeyVersion', [id]);
@@ -334,7 +357,9 @@ export class PostgresStore implements JourneyStore {
             id,
             cause,
             outcome === 'absent'
-              ? 'nothing was written; send the event again'
+              ? broken.length === 0
+                ? NOTHING_WRITTEN
+                : IN_DOUBT
               : 'the connection broke and whether the commit landed could not be read back; send the event again with the same idempotency key',
           );
         }
@@ -549,6 +574,24 @@ export class PostgresStore implements JourneyStore {
       return c.entry ? 'conflict' : 'unknown';
     } catch {
       return 'unknown';
+    }
+  }
+
+  /**
+   * Waits (until the deadline) for backends to leave `pg_stat_activity`: a backend that is gone
+   * has committed or rolled back its statement. `false` when one still runs or it cannot be told.
+   */
+  async #backendsGone(journeyId: string, pids: readonly number[], deadline: number): Promise<boolean> {
+    if (pids.some((pid) => pid < 0)) return false;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const { rows } = await this.#query<{ n: number }>('commit', journeyId, 'backendsAlive', [pids], deadline);
+        if (rows[0]?.n === 0) return true;
+      } catch {
+        return false;
+      }
+      if (Date.now() >= deadline || this.#closed) return false;
+      await sleep(Math.min(50, 5 * 2 ** attempt));
     }
   }
 

@@ -59,6 +59,8 @@ export function storeSql(s: string) {
     /** Undelivered items no live worker holds: what a recovery pass would pick up now. */
     unclaimedOutbox: `SELECT count(*)::int AS n FROM ${s}.outbox WHERE delivered_at IS NULL AND lease_until < clock_timestamp()`,
     markDelivered: `UPDATE ${s}.outbox SET delivered_at = now() WHERE id = ANY($1::text[]) AND delivered_at IS NULL`,
+    /** How many of the backends $1 (process ids) still run: until one is gone, its statement may still commit. */
+    backendsAlive: `SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ANY($1::int[])`,
     releaseTimers: `UPDATE ${s}.timers SET claimed_by = NULL, lease_until = '-infinity' WHERE claimed_by = $1`,
     releaseOutbox: `UPDATE ${s}.outbox SET claimed_by = NULL, lease_until = '-infinity' WHERE claimed_by = $1 AND delivered_at IS NULL`,
     // Undelivered rows are never deleted, whatever the instant.

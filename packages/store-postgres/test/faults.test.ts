@@ -66,20 +66,23 @@ describe('PostgresStore under connection faults', () => {
     const killer = await rawClient();
     let running = true;
     let terminated = 0;
+    const counts = { storeErrors: 0, acked: 0 };
     const killing = (async () => {
       while (running) {
+        const acked = counts.acked;
         const { rows } = await killer.query(
           'SELECT count(*)::int AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()) t',
           [victim],
         );
         terminated += rows[0].n as number;
         // Often enough to hit sends mid-commit, seldom enough that a fresh connection can finish
-        // one: a new backend takes several milliseconds to connect and prepare its statements.
+        // one: the next round waits for a send to be acknowledged, however slowly a loaded
+        // machine connects and prepares statements, then for a random moment into the next ones.
+        while (running && counts.acked === acked) await sleep(5);
         await sleep(10 + Math.floor(Math.random() * 40));
       }
     })();
 
-    const counts = { storeErrors: 0 };
     const sent = new Map<string, string[]>(journeyIds.map((id) => [id, []]));
     try {
       // Two senders at once, so terminations also hit commits waiting on each other.
@@ -90,6 +93,7 @@ describe('PostgresStore under connection faults', () => {
             const key = `k-${lane}-${i}`;
             sent.get(journeyId)!.push(key);
             await sendUntilAcked(engine, journeyId, key, counts);
+            counts.acked++;
           }
         }),
       );
@@ -137,6 +141,63 @@ describe('PostgresStore under connection faults', () => {
       expect(cuts).toBeGreaterThan(30);
       await expectAppliedOnce(store, new Map([['r', keys]]));
     } finally {
+      await store.close();
+      await proxy.stop();
+    }
+  });
+
+  it('never says "nothing was written" while the backend of a reset connection may still commit', { timeout: 30_000 }, async () => {
+    const proxy = new TcpProxy();
+    const port = await proxy.start();
+    const schema = testSchema('doubt');
+    const application = `cj-doubt-${schema}`;
+    const store = await PostgresStore.open({
+      connectionString: `postgres://postgres@127.0.0.1:${port}/test`,
+      connection: { application_name: application },
+      schema,
+      // One connection: the read-back after the reset opens a fresh one instead of finding a pooled one cut too.
+      poolSize: 1,
+      retryForMs: 300,
+    });
+    const locker = await rawClient();
+    try {
+      const engine = createEngine({ definition: visitJourney, store, clock: new ManualClock(T0 + 60_000) });
+      await checkedIn(engine, ['d']);
+      // Another transaction holds the journey's row: the store's commit waits for it, past its deadline.
+      await locker.query('BEGIN');
+      await locker.query(`SELECT 1 FROM "${schema}".journeys WHERE id = 'd' FOR UPDATE`);
+      const sending = engine
+        .send('d', { type: 'vitals.recorded', systolic: 120, diastolic: 80 }, { actor: actors.nurse, idempotencyKey: 'in-doubt' })
+        .then((result) => (result.ok ? undefined : result.error), (error: unknown) => error);
+      const waiting = async () =>
+        Number((await locker.query("SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'", [application])).rows[0].n);
+      const deadline = Date.now() + 10_000;
+      while ((await waiting()) === 0) {
+        if (Date.now() > deadline) throw new Error('the commit never waited for the lock');
+        await sleep(10);
+      }
+      await sleep(400);
+      // The connection is reset; its backend, waiting for the lock, does not notice and goes on.
+      proxy.cut();
+      const error = await sending;
+      expect(isCareJourneyError(error, 'CJ_ERR_STORE'), String(error)).toBe(true);
+      await locker.query('COMMIT');
+      // The old backend got the lock and committed the event after all.
+      const written = async () => (await store.readJournal('d')).some((e) => e.idempotencyKey === 'in-doubt');
+      const until = Date.now() + 10_000;
+      while (!(await written())) {
+        if (Date.now() > until) break;
+        await sleep(20);
+      }
+      expect(await written()).toBe(true);
+      // So the refusal must not have said otherwise: it says to send the event again with its key.
+      expect((error as CareJourneyError).message).not.toContain('nothing was written');
+      expect((error as CareJourneyError).message).toContain('same idempotency key');
+      const again = await engine.send('d', { type: 'vitals.recorded', systolic: 120, diastolic: 80 }, { actor: actors.nurse, idempotencyKey: 'in-doubt' });
+      expect(again.ok && again.duplicate).toBe(true);
+      await expectAppliedOnce(store, new Map([['d', ['in-doubt']]]));
+    } finally {
+      await locker.end();
       await store.close();
       await proxy.stop();
     }
