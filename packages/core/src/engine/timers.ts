@@ -29,8 +29,8 @@ export interface FiredTimer {
    */
   readonly skipped?: true;
   /**
-   * Set when the timer could not fire (its journey cannot be loaded, its row is damaged, other
-   * writers kept committing first); it stays pending.
+   * Set when the timer could not fire (its journey cannot be loaded, its row is damaged or is not
+   * a timer this engine can have stored, other writers kept committing first); it stays pending.
    */
   readonly error?: CareJourneyError;
 }

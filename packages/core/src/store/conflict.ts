@@ -65,7 +65,7 @@ export function conflictError(
  * }
  * ```
  */
-export function assertCommitShape(commit: unknown, store = 'The store'): JourneyCommit {
+export function assertCommitShape(commit: unknown, store = 'JourneyStore'): JourneyCommit {
   let issues: FieldIssue[];
   try {
     const parsed = journeyCommitSchema.safeParse(commit);
