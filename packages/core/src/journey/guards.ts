@@ -8,7 +8,6 @@ import { HOUR_MS, MINUTE_MS } from './timeUnits.js';
 import {
   bpCheckRecorded,
   bpCheckWindow,
-  calendarOf,
   dischargeProblems,
   doseProblems,
   excludingContraindications,
@@ -16,6 +15,7 @@ import {
   formatMinutes,
   ms,
   nextPlannedSession,
+  openDaysOf,
   outstandingBlocking,
   outstandingRemsForms,
   plannedSessions,
@@ -49,7 +49,7 @@ function bookingProblems(context: Ctx, at: number, instant: string, what: string
   const t = ms(instant);
   const problems: string[] = [];
   if (t <= at) problems.push(`${what} ${formatInstant(t, context)} is not ahead: book a future time`);
-  const closed = closedDayReason(t, calendarOf(context));
+  const closed = closedDayReason(t, openDaysOf(context));
   if (closed !== null) problems.push(`${what} ${formatInstant(t, context)}: ${closed}`);
   return problems;
 }
@@ -141,7 +141,7 @@ export const ketamineJourneyRules = {
         const first = ms(event['firstSessionAt'] as string);
         const pastHours = KETAMINE_RULE_CONSTANTS.firstSessionMaxHoursInPast.value;
         if (first < event.at - pastHours * HOUR_MS) problems.push(`The first session cannot be booked more than ${pastHours} h in the past`);
-        const closed = closedDayReason(first, calendarOf(context));
+        const closed = closedDayReason(first, openDaysOf(context));
         if (closed !== null) problems.push(`The first session ${formatInstant(first, context)}: ${closed}`);
       }
       return join(problems);

@@ -113,6 +113,12 @@ export function calendarOf(context: KetamineJourneyContext): ClinicCalendar {
   };
 }
 
+/** The clinic's open days, for judging a booked time (the dose interval between sessions is the dose rule's, not the booking's). */
+export function openDaysOf(context: KetamineJourneyContext): ClinicCalendar {
+  const { protocol } = context;
+  return { timeZone: protocol.timeZone, clinicDays: protocol.clinicDays, closedDates: protocol.closedDates, minHoursBetween: 0 };
+}
+
 /** The latest of each consumption time across every fasting record of the session (records never erase one another). */
 export function effectiveFasting(session: SessionRecord): { lastFoodAt: number; lastLiquidAt: number; lastNasalAt: number | null } | null {
   const records = session.preDose.fasting;

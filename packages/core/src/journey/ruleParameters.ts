@@ -4,20 +4,22 @@ import type { KetamineRoutingConditionName } from './routingConditions.js';
 /**
  * The protocol settings each named guard reads: `route.*` paths are per route
  * (`protocol.routes[route]`), the others are top-level protocol fields. docs/journey.md prints
- * them with their values, so every number a rule uses appears in the generated docs.
+ * them with their values, so every number a rule uses appears in the generated docs (the numbers that
+ * are not settings are named in ruleConstants.ts). A test reads the protocol through a recorder while
+ * running every rule on real journeys and checks that each setting read is listed here.
  *
  * @example
  * ```ts
- * KETAMINE_RULE_PARAMETERS.checkInOpen; // ['route.checkInOpensHoursBefore', 'noShowGraceMinutes', 'route.setting']
+ * KETAMINE_RULE_PARAMETERS.checkInOpen; // ['route.checkInOpensHoursBefore', 'noShowGraceMinutes', 'route.setting', 'timeZone']
  * ```
  */
 export const KETAMINE_RULE_PARAMETERS: { readonly [K in KetamineRuleName | KetamineRoutingConditionName]: readonly string[] } = {
-  eligibleDecisionAllowed: ['contraindicationClasses'],
+  eligibleDecisionAllowed: ['contraindicationClasses', 'response.primaryInstrument'],
   ineligibleDecidedByPhysician: [],
   physicianReviewNeedsDecision: [],
   planWithinProtocol: ['route.observationMinutes', 'route.dosing.allowedDosesMg', 'route.dosing.firstDoseMg', 'route.mgPerDevice'],
   readyForInduction: ['route.requiresRems', 'timeZone', 'clinicDays', 'closedDates'],
-  checkInOpen: ['route.checkInOpensHoursBefore', 'noShowGraceMinutes', 'route.setting'],
+  checkInOpen: ['route.checkInOpensHoursBefore', 'noShowGraceMinutes', 'route.setting', 'timeZone'],
   rescheduleValid: ['timeZone', 'clinicDays', 'closedDates'],
   missedReviewValid: ['timeZone', 'clinicDays', 'closedDates'],
   recordedBySessionStaff: ['route.setting'],
@@ -59,15 +61,15 @@ export const KETAMINE_RULE_PARAMETERS: { readonly [K in KetamineRuleName | Ketam
     'route.discharge.requiresDissociationAssessment',
     'route.setting',
   ],
-  noShowApplies: ['noShowGraceMinutes'],
+  noShowApplies: ['noShowGraceMinutes', 'timeZone'],
   remsFormPending: [],
   remsFormsSubmitted: [],
   noRemsFormOutstanding: [],
-  readingTimeValid: ['readingClockSkewMinutes'],
+  readingTimeValid: ['readingClockSkewMinutes', 'timeZone'],
   resumePlanValid: ['timeZone', 'clinicDays', 'closedDates'],
   responseDecisionValid: ['timeZone', 'clinicDays', 'closedDates'],
   therapySessionNotInFuture: [],
-  bpCheckWindowPassed: ['route.monitoring.bpCheckAtMinutes', 'route.monitoring.checkToleranceMinutes'],
+  bpCheckWindowPassed: ['route.monitoring.bpCheckAtMinutes', 'route.monitoring.checkToleranceMinutes', 'timeZone'],
   outcomeEligible: [],
   outcomePhysicianReview: [],
   outcomeIneligible: [],

@@ -14,8 +14,12 @@ import {
   ketamineRoutingConditions,
   ROUTES,
   toMermaid,
+  type KetamineJourneyContext,
 } from '../../src/index.js';
-import { formatSetting } from '../../src/journey/ketamineJourneyDocs.js';
+import { formatConstant, formatSetting } from '../../src/journey/ketamineJourneyDocs.js';
+import { KETAMINE_RULE_CONSTANTS, type RuleConstant } from '../../src/journey/ruleConstants.js';
+import { completeScreening, Harness, observeAndDischarge, planAndStart, plannedAmountMg } from './harness.js';
+import { eventSamples } from './eventSamples.js';
 
 const docsPath = fileURLToPath(new URL('../../../../docs/journey.md', import.meta.url));
 
@@ -136,6 +140,96 @@ describe('eventCatalogue', () => {
     expect(checked).toBeGreaterThan(150);
   });
 
+  it('lists every fixed number with its value, and each rule’s fixed numbers in its row', () => {
+    const docs = ketamineJourneyDocs();
+    const lines = docs.split('\n');
+    const constants = Object.entries(KETAMINE_RULE_CONSTANTS) as [string, RuleConstant][];
+    expect(constants.length).toBeGreaterThan(5);
+    for (const [name, c] of constants) {
+      expect(lines.some((l) => l.startsWith(`| \`${name}\` | ${formatConstant(c)} |`)), `${name} in the fixed-numbers table`).toBe(true);
+      for (const rule of c.usedBy) {
+        if (rule === 'protocol') continue;
+        const row = lines.find((l) => l.startsWith(`| \`${rule}\` | context |`) || l.startsWith(`| \`${rule}\` | event payload |`));
+        expect(row, `${rule} row`).toBeDefined();
+        expect(row, `${rule} lists ${name}`).toContain(`\`${name}\` = ${formatConstant(c)}`);
+      }
+    }
+  });
+
+  it('a rule’s description cites only numbers its row lists: its fixed numbers or the defaults of its settings', () => {
+    const protocol = defaultKetamineProtocol();
+    const read = (path: string): unknown[] => {
+      const at = (root: unknown, parts: string[]) => parts.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], root);
+      return path.startsWith('route.') ? ROUTES.map((r) => at(protocol.routes[r], path.slice(6).split('.'))) : [at(protocol, path.split('.'))];
+    };
+    const numbersOf = (values: unknown[]): number[] => values.flatMap((v) => (typeof v === 'number' ? [v] : Array.isArray(v) ? v.filter((x): x is number => typeof x === 'number') : []));
+    for (const [name, rule] of Object.entries(ketamineJourneyRules)) {
+      const cited = [...rule.description.matchAll(/(?<![\w.])\d+(\.\d+)?(?!\w)/g)].map((m) => Number(m[0]));
+      const constants = Object.values(KETAMINE_RULE_CONSTANTS as Record<string, RuleConstant>).filter((c) => (c.usedBy as readonly string[]).includes(name));
+      const listed = new Set([...numbersOf(constants.map((c) => c.value)), ...numbersOf((KETAMINE_RULE_PARAMETERS[name as keyof typeof KETAMINE_RULE_PARAMETERS] ?? []).flatMap(read))]);
+      expect(cited.filter((n) => !listed.has(n)), `${name}: "${rule.description}"`).toEqual([]);
+    }
+  });
+
+  it('the rules’ code has no bare numbers: every number is a protocol setting, a named constant or a unit', () => {
+    // Unit and formatting numbers only: 0 and 1, 2 (an index, two-digit minutes), 60 (minutes in an
+    // hour, for "1 h 05 min"), 100 (rounding mg to two decimals), 1e-9 (comparing whole devices).
+    const allowed = new Set(['0', '1', '2', '60', '100', '1e-9']);
+    const files = ['guards.ts', 'queries.ts', 'routingConditions.ts', 'stopRules.ts'];
+    const found: string[] = [];
+    for (const file of files) {
+      const source = readFileSync(fileURLToPath(new URL(`../../src/journey/${file}`, import.meta.url)), 'utf8');
+      for (const [line, code] of codeLines(source)) {
+        for (const m of code.matchAll(/(?<![\w.$])\d[\d_]*(\.\d+)?(e-?\d+)?(?![\w$])/g)) if (!allowed.has(m[0])) found.push(`${file}:${line}: ${m[0]} in ${code.trim()}`);
+      }
+    }
+    expect(found, 'a bare number in a rule: make it a protocol setting or a named constant (ruleConstants.ts) listed in docs/journey.md').toEqual([]);
+  });
+
+  it('KETAMINE_RULE_PARAMETERS lists every protocol setting each rule and condition reads', async () => {
+    const reads = new Map<string, Set<string>>();
+    const contexts = await journeyContexts();
+    const events = [
+      { type: 'probe' },
+      ...Object.entries(eventSamples).map(([type, payload]) => ({ type, ...payload })),
+      { type: 'session.observationElapsed', sessionNumber: 1 },
+      { type: 'session.noShow', sessionNumber: 1 },
+      { type: 'monitoring.vitalsOverdue', sessionNumber: 1 },
+      { type: 'therapy.lapsed' },
+    ];
+    const checks: [string, (context: KetamineJourneyContext, event: Record<string, unknown>) => unknown][] = [
+      ...Object.entries(ketamineJourneyRules).map(([name, rule]): [string, (context: KetamineJourneyContext, event: Record<string, unknown>) => unknown] => [name, (context, event) => rule.check({ context, event } as never)]),
+      ...Object.entries(ketamineRoutingConditions).map(([name, c]): [string, (context: KetamineJourneyContext, event: Record<string, unknown>) => unknown] => [name, (context, event) => c.check(context, event as never)]),
+    ];
+    for (const [name, check] of checks) {
+      const seen = new Set<string>();
+      reads.set(name, seen);
+      for (const context of contexts) {
+        for (const event of events) {
+          for (const role of ['physician', 'nurse', 'patient']) {
+            const stamped = { ...event, at: Date.parse(context.session?.dose?.at ?? context.startedAt) + 150 * 60_000, actor: { id: 'x', role } };
+            try {
+              check({ ...context, protocol: recording(context.protocol, seen) }, stamped);
+            } catch {
+              // A rule that throws counts as not met; what it read before is recorded.
+            }
+          }
+        }
+      }
+    }
+    const undeclared: string[] = [];
+    let total = 0;
+    for (const [name, seen] of reads) {
+      const declared = KETAMINE_RULE_PARAMETERS[name as keyof typeof KETAMINE_RULE_PARAMETERS] ?? [];
+      for (const path of seen) {
+        total++;
+        if (!declared.some((d) => path === d || path.startsWith(`${d}.`))) undeclared.push(`${name} reads ${path}`);
+      }
+    }
+    expect(total, 'the rules were exercised').toBeGreaterThan(60);
+    expect(undeclared, 'add them to KETAMINE_RULE_PARAMETERS (ruleParameters.ts)').toEqual([]);
+  }, 60_000);
+
   it('lists the timer events the machine handles, and only those', () => {
     const timers = catalogue.filter((e) => e.timer);
     expect(timers.map((e) => e.type).sort()).toEqual(Object.keys(KETAMINE_TIMER_EVENTS).sort());
@@ -157,3 +251,136 @@ describe('docs/safety.md', () => {
     expect(named.filter((n) => !known.has(n))).toEqual([]);
   });
 });
+
+/** The code of a TypeScript source, line by line, without comments and without the text of strings (template expressions kept). */
+function codeLines(source: string): [number, string][] {
+  let out = '';
+  let i = 0;
+  const stack: ('code' | 'template')[] = ['code'];
+  const braces: number[] = [0];
+  while (i < source.length) {
+    const ch = source[i]!;
+    const next = source[i + 1];
+    const mode = stack[stack.length - 1];
+    if (mode === 'template') {
+      if (ch === '`') {
+        stack.pop();
+        braces.pop();
+        out += ' ';
+        i++;
+      } else if (ch === '$' && next === '{') {
+        stack.push('code');
+        braces.push(0);
+        out += ' ';
+        i += 2;
+      } else {
+        out += ch === '\n' ? '\n' : ' ';
+        i += ch === '\\' ? 2 : 1;
+      }
+      continue;
+    }
+    if (ch === '/' && next === '/') {
+      while (i < source.length && source[i] !== '\n') i++;
+    } else if (ch === '/' && next === '*') {
+      const end = source.indexOf('*/', i + 2);
+      out += source.slice(i, end + 2).replace(/[^\n]/g, ' ');
+      i = end + 2;
+    } else if (ch === "'" || ch === '"') {
+      let j = i + 1;
+      while (j < source.length && source[j] !== ch) j += source[j] === '\\' ? 2 : 1;
+      out += ' ';
+      i = j + 1;
+    } else if (ch === '`') {
+      stack.push('template');
+      braces.push(0);
+      out += ' ';
+      i++;
+    } else if (ch === '/' && /[=(,:!&|?{};\n]\s*$/.test(out.slice(-20))) {
+      // A regular expression literal.
+      let j = i + 1;
+      while (j < source.length && source[j] !== '/') j += source[j] === '\\' ? 2 : 1;
+      out += ' ';
+      i = j + 1;
+    } else {
+      if (ch === '{') braces[braces.length - 1]!++;
+      if (ch === '}') {
+        if (braces[braces.length - 1] === 0 && stack.length > 1) {
+          stack.pop();
+          braces.pop();
+          out += ' ';
+          i++;
+          continue;
+        }
+        braces[braces.length - 1]!--;
+      }
+      out += ch;
+      i++;
+    }
+  }
+  return out.split('\n').map((line, n) => [n + 1, line] as [number, string]).filter(([, line]) => line.trim() !== '');
+}
+
+/** The protocol, recording every setting read through it (route settings as `route.*`). */
+function recording(protocol: KetamineJourneyContext['protocol'], reads: Set<string>): KetamineJourneyContext['protocol'] {
+  const name = (path: readonly string[]) => (path[0] === 'routes' && path.length > 2 ? `route.${path.slice(2).join('.')}` : path.join('.'));
+  const wrap = (value: object, path: readonly string[]): object =>
+    new Proxy(value, {
+      get(target, key, receiver) {
+        const v: unknown = Reflect.get(target, key, receiver);
+        if (typeof key !== 'string') return v;
+        const at = [...path, key];
+        if (v !== null && typeof v === 'object' && !Array.isArray(v)) return wrap(v, at);
+        if (!(path.length === 1 && path[0] === 'routes')) reads.add(name(at));
+        return v;
+      },
+    });
+  return wrap(protocol, []) as KetamineJourneyContext['protocol'];
+}
+
+/** Contexts of real journeys at each step of a course (intake, waiting, pre-dose, dosed, after observation, after discharge). */
+async function journeyContexts(): Promise<KetamineJourneyContext[]> {
+  const out: KetamineJourneyContext[] = [];
+  for (const route of ['iv', 'esketamine-nasal', 'sublingual-home'] as const) {
+    const home = route === 'sublingual-home';
+    const staff = home ? 'patient' : 'nurse';
+    const h = await Harness.start({ indication: route === 'iv' ? 'social-anxiety' : 'generalized-anxiety' });
+    out.push(await h.context());
+    await completeScreening(h, route === 'iv' ? { primary: { instrument: 'LSAS', total: 80 } } : {});
+    out.push(await h.context());
+    await planAndStart(h, route, '2026-03-09T09:00:00Z');
+    out.push(await h.context());
+    await h.advanceTo('2026-03-09T08:40:00Z');
+    await h.send('session.checkedIn', {}, home ? 'patient' : 'coordinator');
+    await h.send('predose.fastingConfirmed', { lastFoodAt: '2026-03-09T03:00:00Z', lastLiquidAt: '2026-03-09T07:00:00Z', lastNasalSteroidOrDecongestantAt: '2026-03-09T06:00:00Z' }, staff);
+    if (home) await h.send('predose.trustedAdultConfirmed', { aged18OrOver: true, presentWholeSession: true, withinVoiceRange: true, canCallCareTeamOrEmergency: true }, 'patient');
+    else await h.send('predose.transportConfirmed', { responsibleAdultConfirmed: true, mode: 'car-driven-by-adult' }, 'coordinator');
+    await h.send('predose.vitalsRecorded', { systolic: 150, diastolic: 92, heartRate: 74, spo2: 98 }, staff);
+    out.push(await h.context());
+    await h.send('predose.bpOverridden', { reason: 'Weighed risk and benefit' }, 'physician');
+    await h.send('predose.contraindicationsChecked', { newFindings: ['new-medication'] }, staff);
+    await h.send('predose.findingCleared', { reason: 'No interaction' }, 'physician');
+    await h.send('predose.medicationsConfirmed', { classes: ['antidepressant'], changedSinceLastSession: false }, staff);
+    out.push(await h.context());
+    const before = await h.context();
+    await h.send(
+      'dose.recorded',
+      {
+        medication: route === 'esketamine-nasal' ? 'esketamine' : 'racemic-ketamine',
+        amountMg: plannedAmountMg(before, 1),
+        ...(route === 'esketamine-nasal' ? { devices: 2 } : {}),
+        lot: 'L-1',
+        administration: home ? 'self-administered-at-home' : route === 'esketamine-nasal' ? 'self-administered-supervised' : 'staff-administered',
+      },
+      staff,
+    );
+    await h.advance(10);
+    await h.send('monitoring.vitalsRecorded', { systolic: 190, diastolic: 112, heartRate: 130, spo2: 93 }, staff);
+    out.push(await h.context());
+    await h.advance(6);
+    await h.send('monitoring.vitalsRecorded', { systolic: 186, diastolic: 111, heartRate: 128, spo2: 94 }, staff);
+    out.push(await h.context());
+    await observeAndDischarge(h);
+    out.push(await h.context());
+  }
+  return out;
+}
