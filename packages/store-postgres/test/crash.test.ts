@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEngine, definePlugin, ManualClock, replayJournal } from '@carejourney/core';
+import { createEngine, definePlugin, ManualClock, replayJournal, type JournalEntry } from '@carejourney/core';
 import { visitJourney } from '../../core/test/fixtures/visitJourney.js';
 import type { PostgresStore } from '../src/index.js';
 import { parseChildLog } from './children/childLog.js';
 import { seededRandom } from './children/visitActions.js';
-import { sleep, spawnChild } from './helpers/spawnChild.js';
+import { sleep, spawnChild, type Child } from './helpers/spawnChild.js';
 import { dropTestSchemas, openTestStore, rawClient, TEST_DATABASE_URL, testSchema } from './helpers/testDb.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'carejourney-pg-'));
@@ -28,29 +28,57 @@ const RUN_SPAN = 7 * 24 * 3_600_000;
 type LogLine = Record<string, unknown> & { t: string };
 
 /** Checks what a restart finds: every acknowledged step is there once, and every journal replays. */
-async function checkAcknowledged(store: PostgresStore, lines: readonly LogLine[]): Promise<{ journeys: number; events: number }> {
+async function checkAcknowledged(store: PostgresStore, db: pg.Client, lines: readonly LogLine[]): Promise<{ journeys: number; events: number }> {
   const journeys = await store.query({});
+  const journals = new Map<string, JournalEntry[]>();
   for (const record of journeys) {
     const journal = await store.readJournal(record.id);
+    journals.set(record.id, journal);
     expect(journal.map((e) => e.seq)).toEqual(Array.from({ length: record.lastSeq }, (_, i) => i + 1));
     expect(replayJournal(visitJourney, journal), `journal of ${record.id} replays to its snapshot`).toEqual((await store.load(record.id))?.snapshot);
     // An idempotency key is in the journal at most once: no event applied twice.
     const keys = journal.map((e) => e.idempotencyKey).filter((k) => k !== undefined);
     expect(new Set(keys).size).toBe(keys.length);
   }
-  const ids = new Set(journeys.map((j) => j.id));
+  // Every idempotency key the store holds, in one query, and the seq it points to.
+  const keySeqs = new Map(
+    ((await db.query(`SELECT journey_id, key, seq FROM "${store.schema}".idempotency_keys`)).rows as { journey_id: string; key: string; seq: number }[]).map((r) => [
+      `${r.journey_id}\u0000${r.key}`,
+      r.seq,
+    ]),
+  );
   let events = 0;
   for (const line of lines) {
-    if (line.t === 'started') expect(ids.has(line.journeyId as string), `started journey ${String(line.journeyId)}`).toBe(true);
+    if (line.t === 'started') expect(journals.has(line.journeyId as string), `started journey ${String(line.journeyId)}`).toBe(true);
     if (line.t === 'acked') {
       events++;
       const journeyId = line.journeyId as string;
-      expect(await store.findIdempotencyKey(journeyId, line.key as string)).toBe(line.seq);
-      const [entry] = await store.readJournal(journeyId, { fromSeq: line.seq as number, limit: 1 });
-      expect(entry).toMatchObject({ seq: line.seq, type: line.type, idempotencyKey: line.key });
+      expect(keySeqs.get(`${journeyId}\u0000${String(line.key)}`), `idempotency key ${String(line.key)}`).toBe(line.seq);
+      const entry = journals.get(journeyId)?.[(line.seq as number) - 1];
+      expect(entry, `acknowledged ${String(line.key)}`).toMatchObject({ seq: line.seq, type: line.type, idempotencyKey: line.key });
     }
   }
   return { journeys: journeys.length, events };
+}
+
+/** How many events a run's log acknowledged so far. */
+function ackedIn(logPath: string): number {
+  if (!existsSync(logPath)) return 0;
+  return readFileSync(logPath, 'utf8').split('"t":"acked"').length - 1;
+}
+
+/** Waits until the child logged `count` acknowledged events; fails if it ends first. */
+async function untilAcked(child: Child, logPath: string, count: number): Promise<void> {
+  let ended = false;
+  void child.exited.then(() => {
+    ended = true;
+  });
+  const deadline = Date.now() + 30_000;
+  while (ackedIn(logPath) < count) {
+    if (ended) throw new Error(`the child ended before acknowledging ${count} events: ${child.stderr()}`);
+    if (Date.now() > deadline) throw new Error(`the child acknowledged ${ackedIn(logPath)} of ${count} events in 30 s: ${child.stderr()}`);
+    await sleep(2);
+  }
 }
 
 /** How many times each plugin timer of the probe fired, and which are still pending. */
@@ -73,13 +101,25 @@ describe('PostgresStore under SIGKILL', () => {
     let killedWhileWorking = 0;
     const store = await openTestStore({ schema, leaseMs: LEASE_MS });
     const db = await rawClient();
+    const logPath = (run: number) => join(dir, `run-${run}.jsonl`);
+    // Each run's process is started while the one before works; it waits for "go" before it
+    // touches the database, so it restarts after the crash as a server would.
+    const start = (run: number): Child => {
+      const startAt = T0 + run * RUN_SPAN;
+      return spawnChild('crashWorker.ts', { databaseUrl: TEST_DATABASE_URL, schema, leaseMs: LEASE_MS, logPath: logPath(run), run, seed: run + 1, startAt, endAt: startAt + RUN_SPAN });
+    };
+    let next: Child | undefined = start(0);
+    let child: Child | undefined;
     try {
       for (let run = 0; run < RUNS; run++) {
-        const logPath = join(dir, `run-${run}.jsonl`);
-        const startAt = T0 + run * RUN_SPAN;
-        const child = spawnChild('crashWorker.ts', { databaseUrl: TEST_DATABASE_URL, schema, leaseMs: LEASE_MS, logPath, run, seed: run + 1, startAt, endAt: startAt + RUN_SPAN });
+        child = next!;
+        next = undefined;
+        child.process.stdin!.write('go\n');
         await child.ready;
-        await sleep(100 + Math.floor(random() * 500));
+        if (run + 1 < RUNS) next = start(run + 1);
+        // Killed once it acknowledged a random number of new events: at a random point of its
+        // work, and after real work however loaded the machine is.
+        await untilAcked(child, logPath(run), 5 + Math.floor(random() * 36));
         child.process.kill('SIGKILL');
         const { signal } = await child.exited;
         expect(signal, child.stderr()).toBe('SIGKILL');
@@ -90,12 +130,12 @@ describe('PostgresStore under SIGKILL', () => {
           if (Date.now() > deadline) throw new Error('the killed process kept its connections');
           await sleep(20);
         }
-        const runLines = existsSync(logPath) ? (parseChildLog(readFileSync(logPath, 'utf8')) as LogLine[]) : [];
+        const runLines = parseChildLog(readFileSync(logPath(run), 'utf8')) as LogLine[];
         if (runLines.some((l) => l.t === 'acked' || l.t === 'started')) killedWhileWorking++;
         lines.push(...runLines);
 
         // After each kill: every acknowledged event is present once and every journal replays.
-        await checkAcknowledged(store, lines);
+        await checkAcknowledged(store, db, lines);
         // A plugin timer never fires twice, and an acknowledged one is either pending or fired.
         const { fired, pending } = await pluginTimers(db, schema);
         for (const [key, count] of fired) expect(count, `plugin timer ${key} fired ${count} times`).toBe(1);
@@ -127,7 +167,7 @@ describe('PostgresStore under SIGKILL', () => {
       expect(await store.query({ state: 'booked' })).toEqual([]);
       expect(await store.query({ state: 'observing' })).toEqual([]);
 
-      const { journeys, events } = await checkAcknowledged(store, lines);
+      const { journeys, events } = await checkAcknowledged(store, db, lines);
       expect(journeys).toBeGreaterThan(10);
       expect(events).toBeGreaterThan(50);
 
@@ -164,6 +204,7 @@ describe('PostgresStore under SIGKILL', () => {
       }
       expect(timerEntries).toBeGreaterThan(0);
     } finally {
+      for (const left of [child, next]) if (left && left.process.exitCode === null && left.process.signalCode === null) left.process.kill('SIGKILL');
       await db.end();
       await store.close();
     }

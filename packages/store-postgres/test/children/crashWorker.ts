@@ -1,8 +1,10 @@
 // A clinic server in miniature for the crash test: it drives visit journeys on a PostgresStore
 // until the parent kills it with SIGKILL. Every line it logs is written before the next step, so
 // the parent knows exactly what was acknowledged. Logs ids and keys only, never payloads.
+// It loads, then waits for "go" on stdin before it touches the database: the parent starts the
+// next run while this one works and lets it go once this one is dead.
 //
-// Run: node --import tsx crashWorker.ts '<json config>'
+// Run: node crashWorker.mjs '<json config>' (bundled by test/helpers/bundleChild.ts)
 import { createEngine, definePlugin, ManualClock, type PluginApi } from '@carejourney/core';
 import { actors, visitJourney } from '../../../core/test/fixtures/visitJourney.js';
 import { PostgresStore } from '../../src/index.js';
@@ -23,6 +25,7 @@ interface CrashWorkerConfig {
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as CrashWorkerConfig;
+await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
 const log = openChildLog(config.logPath);
 const random = seededRandom(config.seed);
 const clock = new ManualClock(config.startAt);

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { bundleChild } from './bundleChild.js';
 
 const packageDir = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -14,13 +15,13 @@ export interface Child {
 }
 
 /**
- * Runs a script of `test/children` in its own Node process through tsx. The package's tsconfig
- * maps `@carejourney/core` to core's sources, so nothing needs to be built first.
+ * Runs a script of `test/children` in its own Node process: the script bundled with core's
+ * sources ({@link bundleChild}, built once and cached), run by plain `node`, so a start costs no
+ * TypeScript compilation. `process` is that node process itself: a SIGKILL kills the script.
  */
 export function spawnChild(script: string, config: unknown, nodeArgs: readonly string[] = []): Child {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', `test/children/${script}`, JSON.stringify(config)], {
+  const child = spawn(process.execPath, [...nodeArgs, bundleChild(script), JSON.stringify(config)], {
     cwd: packageDir,
-    env: { ...process.env, TSX_TSCONFIG_PATH: `${packageDir}tsconfig.json` },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
