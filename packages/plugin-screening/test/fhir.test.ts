@@ -1,6 +1,6 @@
 import type { Bundle, Coding, Observation, Questionnaire, QuestionnaireResponse } from '@medplum/fhirtypes';
 import { CareJourneyError } from '@carejourney/core';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   CSSRS,
   defineInstrument,
@@ -42,6 +42,12 @@ const samples: [string, InstrumentDefinition, Record<string, number | boolean>][
 const schemaValid = (resource: { resourceType: string }) => expect(fhirSchemaErrors(resource), `${resource.resourceType} ${JSON.stringify(fhirSchemaErrors(resource).slice(0, 3))}`).toEqual([]);
 
 describe('FHIR R4 export', () => {
+  // Compiling the R4 schema's validators is a one-off cost of seconds (more on a loaded machine):
+  // paid here, not inside the first test's timeout.
+  beforeAll(() => {
+    for (const resourceType of ['Questionnaire', 'QuestionnaireResponse', 'Observation', 'Bundle']) fhirSchemaErrors({ resourceType });
+  }, 120_000);
+
   it.each(samples)('%s: the Questionnaire, QuestionnaireResponse, Observations and Bundle validate against the R4 schema', (_id, def, answers) => {
     const response = respond(def, answers);
     const questionnaire = toQuestionnaire(def, options);
