@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { CareJourneyError } from '@carejourney/core';
 import { describe, expect, it } from 'vitest';
-import { askableItems, CSSRS, scoreResponse, SHIPPED_INSTRUMENTS, type InstrumentDefinition } from '../src/index.js';
+import { askableItems, CSSRS, defineInstrument, scoreResponse, SHIPPED_INSTRUMENTS, type InstrumentDefinition } from '../src/index.js';
 
 const summed = SHIPPED_INSTRUMENTS.filter((d) => d.scoring.kind === 'sum');
 
@@ -22,6 +22,33 @@ function refusedPaths(def: InstrumentDefinition, answers: unknown): string[] {
 
 describe.each(summed.map((d) => [d.id, d] as const))('%s scoring', (_id, def) => {
   const { min, max } = def.scoring as { min: number; max: number };
+
+  it.runIf(def.items.length > 1)('with a prorating rule, scores any answer set missing up to maxMissing items within range', () => {
+    const maxMissing = Math.min(3, def.items.length - 1);
+    const variants = (['nearest', 'up', 'down'] as const).map((rounding) =>
+      defineInstrument({ ...def, id: `${def.id.slice(0, 27)}-P`, scoring: { ...def.scoring, prorate: { maxMissing, rounding } } as InstrumentDefinition['scoring'] }),
+    );
+    const dropped = fc.uniqueArray(fc.constantFrom(...def.items.map((i) => i.linkId)), { maxLength: maxMissing });
+    fc.assert(
+      fc.property(completeAnswers(def), dropped, (answers, missing) => {
+        const given = Object.fromEntries(Object.entries(answers).filter(([id]) => !missing.includes(id)));
+        const sum = Object.values(given).reduce((a, b) => a + b, 0);
+        const [nearest, up, down] = variants.map((v) => scoreResponse(v, given));
+        for (const score of [nearest, up, down]) {
+          expect(score?.total).toBeGreaterThanOrEqual(min);
+          expect(score?.total).toBeLessThanOrEqual(max);
+          expect(score?.prorated).toBe(missing.length > 0);
+          if (missing.length === 0) expect(score?.total).toBe(sum);
+        }
+        // The exact mean imputation lies between the rounded down and up totals.
+        const exact = (sum * def.items.length) / Object.keys(given).length;
+        expect(down?.total).toBe(Math.floor(exact));
+        expect(up?.total).toBe(Math.ceil(exact));
+        expect(Math.abs((nearest?.total ?? 0) - exact)).toBeLessThanOrEqual(0.5);
+      }),
+      { numRuns: 100 },
+    );
+  });
 
   it('scores any complete valid answer set within range, as the sum of the items, in its band', () => {
     fc.assert(
