@@ -25,6 +25,14 @@ export function refused(result: SendResult<View>, codes?: readonly string[]): st
   return result.error.code;
 }
 
+/** The result must be refused by a rule: the rule's reason, in words. */
+export function refusalReason(result: SendResult<View>): string {
+  expect(result.ok, 'the event must be refused').toBe(false);
+  if (result.ok) return '';
+  expect(result.error.code, result.error.message).toBe('CJ_ERR_GUARD');
+  return String(result.error.details.reason ?? result.error.message);
+}
+
 export interface ClinicOptions {
   readonly route: KetamineRoute;
   readonly start?: string;
@@ -173,7 +181,7 @@ export async function observe(w: World, o: { until?: number; bp?: { systolic: nu
   const staff = staffOf(w.route);
   const start = doseAt(w);
   const plan = w.journal.filter((e) => e.type === 'plan.recorded').at(-1);
-  const minutes = (plan?.payload['observationMinutes'] as number | undefined) ?? ROUTE_MODEL[w.route].observationMinutes;
+  const minutes = (plan?.payload['observationMinutes'] as number | undefined) ?? w.model.routes[w.route].observationMinutes;
   const until = o.until ?? start + minutes * MIN;
   let t = start + 5 * MIN;
   let sys = o.bp?.systolic ?? 132;

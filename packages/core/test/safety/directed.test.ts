@@ -3,7 +3,7 @@
 // also runs through the invariant checks of the random walks.
 import { describe, expect, it } from 'vitest';
 import { createEngine, ERROR_CODES, ketamineAnxietyJourney, ManualClock, MemoryStore, remsMonitoringForm, type KetamineProtocolInput } from '../../src/index.js';
-import { checkIn, discharge, dosed, doseAt, fullSession, giveDose, newClinic, observe, ok, passChecks, refused, toInduction, violationsOf } from './clinic.js';
+import { checkIn, discharge, dosed, doseAt, fullSession, giveDose, newClinic, observe, ok, passChecks, refusalReason, refused, toInduction, violationsOf } from './clinic.js';
 import { buildEngine } from './engineFactory.js';
 import { DOSED, ENDED, IN_MAINTENANCE, MISSED_REVIEW, ON_HOLD, WAITING } from './journal.js';
 import { ACTORS, DAY, iso, localDate, MIN, ms, NO_SHOW_GRACE_MINUTES, nextOpenSlot, safetyProtocol, WALK_START } from './model.js';
@@ -213,10 +213,39 @@ describe('issue 7, what was seen: each is refused now, and its safe twin accepte
     ok(await rising.send('monitoring.sedationRecorded', { moaas: 5 }, 'nurse'));
     refused(await rising.send('session.discharged', release, 'nurse'), ['CJ_ERR_GUARD']);
     await rising.advance(5 * MIN);
+    // Falling from 134/88 to 128/84 is still more than the tolerance above the window's lowest (112/72).
     ok(await rising.send('monitoring.vitalsRecorded', { systolic: 128, diastolic: 84, heartRate: 74, spo2: 98 }, 'nurse'));
-    ok(await rising.send('session.discharged', release, 'nurse'), 'discharge once the pressure falls');
+    refused(await rising.send('session.discharged', release, 'nurse'), ['CJ_ERR_GUARD']);
+    await rising.advance(5 * MIN);
+    ok(await rising.send('monitoring.vitalsRecorded', { systolic: 120, diastolic: 78, heartRate: 72, spo2: 98 }, 'nurse'));
+    ok(await rising.send('session.discharged', release, 'nurse'), 'discharge once the pressure is back near the lowest');
 
     for (const w of [future, masked, backdated, mild, settling, rising]) expect(violationsOf(w, 'S1', 'S4', 'S5')).toEqual([]);
+  });
+
+  it('a steady rise in small steps counts as rising: the trend is judged over the stable window (S5)', async () => {
+    // 115 to 135 systolic over 25 min in +4 steps: each step is within the rise tolerance (10), the rise is not.
+    const release = { releasedTo: 'responsible-adult', alertAndOriented: true, noDrivingAdviceGiven: true };
+    const steps = async (w: World, from: number, systolics: readonly number[]) => {
+      for (const [i, systolic] of systolics.entries()) {
+        await w.advanceTo(from + i * 5 * MIN);
+        ok(await w.send('monitoring.vitalsRecorded', { systolic, diastolic: 78, heartRate: 74, spo2: 97 }, 'nurse'));
+      }
+    };
+    const steady = await ivDosed();
+    await observe(steady, { bp: { systolic: 118, diastolic: 76 } });
+    const end = steady.now;
+    await steps(steady, end + 5 * MIN, [115, 119, 123, 127, 131, 135]);
+    ok(await steady.send('monitoring.sedationRecorded', { moaas: 5 }, 'nurse'));
+    const reason = refusalReason(await steady.send('session.discharged', release, 'nurse'));
+    expect(reason).toMatch(/BP is rising over the last 30 min \(lowest 115\/78, now 135\/78/);
+    // Twin: the same small steps, falling, are settled.
+    const falling = await ivDosed();
+    await observe(falling, { bp: { systolic: 136, diastolic: 80 } });
+    await steps(falling, falling.now + 5 * MIN, [135, 131, 127, 123, 119, 115]);
+    ok(await falling.send('monitoring.sedationRecorded', { moaas: 5 }, 'nurse'));
+    ok(await falling.send('session.discharged', release, 'nurse'), 'a pressure falling in small steps is settled');
+    for (const w of [steady, falling]) expect(violationsOf(w, 'S5')).toEqual([]);
   });
 
   it('at-home sessions skip the vitals, SpO2 and sedation checks (S5)', async () => {
@@ -367,6 +396,26 @@ describe('issue 7, what was seen: each is refused now, and its safe twin accepte
     refusedFor(withChange(`${esk}.discharge.requiresDissociationAssessment`, false), 'requiresDissociationAssessment');
     refusedFor(withChange(`${esk}.dosing.allowedDosesMg`, [56, 84, 112]), 'allowedDosesMg');
     refusedFor(withChange(`${esk}.dosing.allowedDosesMg`, [56, 70]), 'allowedDosesMg');
+    // The label checks cannot be switched off by changing the route's medication.
+    const racemic = withChange(`${esk}.medication`, 'racemic-ketamine');
+    const racemicRoute = (racemic['routes'] as Record<string, Record<string, unknown>>)['esketamine-nasal']!;
+    Object.assign(racemicRoute, { observationMinutes: 60, requiresRems: false });
+    refusedFor(racemic, 'medication');
+    refusedFor(racemic, 'observationMinutes');
+    refusedFor(racemic, 'requiresRems');
+    refusedFor(withChange('routes.iv.medication', 'esketamine'), 'medication');
+    // Blood pressure before discharge: the stable window of esketamine is at most 30 minutes.
+    refusedFor(withChange(`${esk}.discharge.stableWindowMinutes`, 240), 'stableWindowMinutes');
+    refusedFor(withChange(`${esk}.discharge.stableWindowMinutes`, 31), 'stableWindowMinutes');
+    // The label's first dose and device size.
+    refusedFor(withChange(`${esk}.dosing.firstDoseMg`, 84), 'firstDoseMg');
+    refusedFor(withChange(`${esk}.dosing.firstDoseMg`, null), 'firstDoseMg');
+    const smallDevices = withChange(`${esk}.mgPerDevice`, 14);
+    (smallDevices['routes'] as Record<string, Record<string, Record<string, unknown>>>)['esketamine-nasal']!['dosing']!['allowedDosesMg'] = [42, 56, 70, 84];
+    refusedFor(smallDevices, 'mgPerDevice');
+    refusedFor(smallDevices, 'allowedDosesMg');
+    refusedFor(withChange(`${esk}.dosing.allowedDosesMg`, [28, 56]), 'allowedDosesMg');
+    refusedFor(withChange(`${esk}.dosing.toleranceMg`, 28), 'toleranceMg');
     const { timeZone: _zone, ...noZone } = safetyProtocol();
     refusedFor(noZone, 'timeZone');
     refusedFor({ timeZone: 'America/New_York' }, 'acceptUnconfirmedDefaults');
@@ -378,6 +427,15 @@ describe('issue 7, what was seen: each is refused now, and its safe twin accepte
       [`${esk}.monitoring.bpCheckAtMinutes`, 35],
       [`${esk}.monitoring.bpCheckAtMinutes`, 45],
       ['rems.formDueDays', 3],
+      [`${esk}.medication`, 'esketamine'],
+      [`${esk}.discharge.stableWindowMinutes`, 30],
+      [`${esk}.discharge.stableWindowMinutes`, 15],
+      [`${esk}.dosing.firstDoseMg`, 56],
+      [`${esk}.mgPerDevice`, 28],
+      // Stricter than the label: 56 mg only.
+      [`${esk}.dosing.allowedDosesMg`, [56]],
+      ['routes.iv.medication', 'racemic-ketamine'],
+      ['routes.iv.discharge.stableWindowMinutes', 240],
     ] as const) {
       expect(() => create(withChange(path, value)), `${path} = ${String(value)}`).not.toThrow();
     }
@@ -542,6 +600,8 @@ describe('issue 7, what was seen: each is refused now, and its safe twin accepte
       { instrument: 'PHQ-9', total: 27, item9: 3 },
       { instrument: 'GAD-7', total: 21 },
       { instrument: 'LSAS', total: 144 },
+      // The C-SSRS screener carries its risk level, never a total.
+      { instrument: 'C-SSRS', risk: 'high' },
     ]) {
       ok(await w.send('assessment.recorded', payload, 'patient'), JSON.stringify(payload));
     }
@@ -600,5 +660,17 @@ describe('the clinic calendar (S12) and who may do what (S9)', () => {
     await checkIn(w);
     refused(await w.send('predose.fastingConfirmed', { lastFoodAt: iso(w.now - 5 * 60 * MIN), lastLiquidAt: iso(w.now - 60 * MIN) }, 'patient'), ['CJ_ERR_FORBIDDEN', 'CJ_ERR_GUARD']);
     expect(violationsOf(w, 'S9', 'S10')).toEqual([]);
+
+    // Twin of the therapist's refused decision: at the response review, a physician's decision is accepted.
+    const decide = await newClinic({ route: 'iv' });
+    await toInduction(decide, { route: 'iv', schedule: [{ weeks: 1, days: [0] }] });
+    await fullSession(decide);
+    ok(await decide.send('assessment.recorded', { instrument: 'GAD-7', total: 15 }, 'patient'));
+    expect(decide.view.stateLabel).toMatch(/responseReview\.clinicianDecision/);
+    const decision = { decision: 'discontinue', reason: 'No response after induction' };
+    refused(await decide.send('response.decided', decision, 'therapist'), ['CJ_ERR_FORBIDDEN']);
+    ok(await decide.send('response.decided', decision, 'physician'), 'the physician decides');
+    expect(decide.view.stateLabel).toMatch(ENDED);
+    expect(violationsOf(decide, 'S7', 'S9', 'S10')).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 // The invariant checks themselves, on hand-written journals: a clean session passes, and each
 // unsafe variant is caught under the right invariant (so a green walk cannot be a blind checker).
 import { describe, expect, it } from 'vitest';
-import type { JournalEntry } from '../../src/index.js';
-import { journalViolations } from './invariants.js';
-import { iso, MIN, ms } from './model.js';
+import type { JournalEntry, TimerRow } from '../../src/index.js';
+import { journalViolations, stepViolations, type Capture, type Notice, type View } from './invariants.js';
+import { iso, MIN, ms, SAFETY_MODEL, WALK_CALENDAR } from './model.js';
 
 const T0 = ms('2027-03-08T13:00:00Z');
 const W = 'care.clinical.treatment.course.induction.waiting|care.therapy.notLinked';
@@ -137,6 +137,15 @@ describe('the invariant checks', () => {
     );
     noCheck.entries.forEach((e, i) => Object.assign(e, { seq: i + 1 }));
     expect(check(noCheck).map((x) => x.message).join()).toContain('BP check');
+    // A steady rise in +4 steps (each within the tolerance of 10) over the stable window is a rise; the same steps falling are not.
+    const withWindow = (systolics: number[]) => {
+      const j = ivSession();
+      const readings = j.entries.filter((e) => e.type === 'monitoring.vitalsRecorded').slice(-4);
+      readings.forEach((e, i) => Object.assign(e.payload, { systolic: systolics[i] }));
+      return j;
+    };
+    expect(check(withWindow([112, 116, 120, 124])).map((x) => x.message).join()).toContain('BP rising at discharge');
+    expect(check(withWindow([124, 120, 116, 112]))).toEqual([]);
   });
 
   it('S7, S9: maintenance without a decision, a decision without cadence, a role outside the policy', () => {
@@ -153,5 +162,57 @@ describe('the invariant checks', () => {
     expect(ids(noCadence)).toContain('S7');
     const patient = ivSession({ after: (j2) => j2.add(45, 'predose.vitalsRecorded', 'patient', vitals(120, 80)) });
     expect(ids(patient)).toContain('S9');
+  });
+});
+
+/** A dosed IV session (dose at minute 50, one reading at 55) and the step that follows it. */
+function dosedStep(next: (j: Journal) => void, options: { notices?: Notice[]; advanced?: boolean; now?: number } = {}) {
+  const base = ivSession();
+  const dose = base.seqOf('dose.recorded');
+  const prefix = new Journal();
+  prefix.entries.push(...base.entries.filter((e) => e.seq <= dose + 1).map((e) => ({ ...e })));
+  prefix.state = D;
+  const before = [...prefix.entries];
+  next(prefix);
+  const capture = (journal: JournalEntry[], now: number): Capture => ({
+    now,
+    journal,
+    pendingOutbox: 0,
+    // The observation timer of the dose (minute 50 + 60).
+    timers: [{ event: { type: 'session.observationElapsed' }, dueAt: T0 + 110 * MIN } as unknown as TimerRow],
+    view: { version: journal.length, stateLabel: journal.at(-1)!.to, status: 'active', context: { plan: { route: 'iv' }, session: null, schedule: [], sessions: [] } } as unknown as View,
+  });
+  const after = prefix.entries;
+  const now = options.now ?? ms(after.at(-1)!.at);
+  return stepViolations(
+    { before: capture(before, ms(before.at(-1)!.at)), after: capture(after, now), notices: options.notices ?? [], calendar: WALK_CALENDAR, model: SAFETY_MODEL, ...(options.advanced ? { advanced: true } : {}) },
+    new Map([[dose, 1]]),
+  );
+}
+
+const notice = (type: string, kind: string): Notice => ({ kind: 'effect', type, payload: { kind } });
+
+describe('the step checks of alerts', () => {
+  // IV in the suite's protocol: a reading every 15 min, overdue 20 min (cadence + tolerance) after the last.
+  it('S5: an overdue vitals reading raises care.alert, and the overdue is noticed', () => {
+    const overdue = (j: Journal) => j.add(76, 'monitoring.vitalsOverdue', 'system', { sessionNumber: 1 }, D, 'timer');
+    expect(dosedStep(overdue).map((x) => x.inv)).toContain('S5');
+    expect(dosedStep(overdue, { notices: [notice('care.alert', 'vitals-overdue')] })).toEqual([]);
+    // Time moved past the due reading and nothing noticed it.
+    const quiet = (j: Journal) => j.add(74, 'monitoring.sedationRecorded', 'nurse', { moaas: 4 }, D);
+    expect(dosedStep(quiet, { advanced: true, now: T0 + 80 * MIN }).map((x) => x.message).join()).toContain('was not noticed');
+    expect(dosedStep(quiet, { advanced: true, now: T0 + 74 * MIN })).toEqual([]);
+  });
+
+  it('S1: a hold in treatment and a stopped session raise safety.alert', () => {
+    const signal = (j: Journal) => j.add(60, 'safety.signalReported', 'therapist', { signal: 'suicidality' }, D);
+    expect(dosedStep(signal).map((x) => x.inv)).toContain('S1');
+    expect(dosedStep(signal, { notices: [notice('safety.alert', 'hold')] })).toEqual([]);
+    const aborted = (j: Journal) => j.add(60, 'session.aborted', 'nurse', { reason: 'Patient asked to stop' }, D);
+    expect(dosedStep(aborted).map((x) => x.message).join()).toContain('a stopped session');
+    expect(dosedStep(aborted, { notices: [notice('safety.alert', 'session-aborted')] })).toEqual([]);
+    // A PHQ-9 below the protocol's hold mark is no hold.
+    const mild = (j: Journal) => j.add(60, 'assessment.recorded', 'patient', { instrument: 'PHQ-9', total: 9, item9: 0 }, D);
+    expect(dosedStep(mild)).toEqual([]);
   });
 });

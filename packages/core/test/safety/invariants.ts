@@ -18,6 +18,7 @@ import {
   ON_HOLD,
   PRE_DOSE,
   preDoseRecords,
+  TREATMENT,
   readingsOf,
   stopRuleHit,
   str,
@@ -26,24 +27,7 @@ import {
   type Entry,
   type Episode,
 } from './journal.js';
-import {
-  DAY,
-  HOLD_ON_CSSRS,
-  HOLD_ON_PHQ9_ITEM9_AT_LEAST,
-  HOUR,
-  isOpenDay,
-  localDate,
-  MIN,
-  ms,
-  NO_SHOW_GRACE_MINUTES,
-  PATIENT_HOME_ONLY,
-  READING_SKEW_MINUTES,
-  ROLE_TABLE,
-  ROUTE_MODEL,
-  TIMER_EVENTS,
-  type Calendar,
-  type RouteModel,
-} from './model.js';
+import { DAY, HOUR, isOpenDay, localDate, MIN, ms, PATIENT_HOME_ONLY, ROLE_TABLE, SAFETY_MODEL, TIMER_EVENTS, type Calendar, type RouteModel, type SafetyModel } from './model.js';
 import type { KetamineRoute } from '../../src/index.js';
 
 export type InvariantId = 'S1' | 'S2' | 'S3' | 'S4' | 'S5' | 'S6' | 'S7' | 'S8' | 'S9' | 'S10' | 'S11' | 'S12';
@@ -61,10 +45,11 @@ const v = (inv: InvariantId, seq: number | null, message: string): Violation => 
 const fmt = (t: number) => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
 const minutes = (d: number) => Math.round((d / MIN) * 10) / 10;
 
-function planBefore(journal: readonly Entry[], seq: number): { entry: Entry; route: KetamineRoute; m: RouteModel } | null {
+function planBefore(journal: readonly Entry[], seq: number, model: SafetyModel): { entry: Entry; route: KetamineRoute; m: RouteModel } | null {
   const entry = lastBefore(journal, seq, ofType('plan.recorded'));
   const route = entry ? (str(entry.payload, 'route') as KetamineRoute | undefined) : undefined;
-  return entry && route && ROUTE_MODEL[route] ? { entry, route, m: ROUTE_MODEL[route] } : null;
+  const m = route === undefined ? undefined : model.routes[route];
+  return entry && route && m ? { entry, route, m } : null;
 }
 
 function observationMinutesOf(plan: { entry: Entry; m: RouteModel }): number {
@@ -73,13 +58,13 @@ function observationMinutesOf(plan: { entry: Entry; m: RouteModel }): number {
 
 // ------------------------------------------------------------------ S2: no dose without passed checks
 
-function doseProblems(journal: readonly Entry[], ep: Episode, dose: Entry, sessionNumber: number | null): [InvariantId, string][] {
+function doseProblems(journal: readonly Entry[], ep: Episode, dose: Entry, sessionNumber: number | null, model: SafetyModel): [InvariantId, string][] {
   const out: [InvariantId, string][] = [];
   const problems = { push: (message: string) => out.push(['S2', message]) };
   const erased = (message: string) => out.push(['S3', message]);
   const at = ms(dose.at);
   if (!PRE_DOSE.test(dose.from ?? '')) problems.push(`a dose was accepted outside the pre-dose checks (from ${dose.from})`);
-  const plan = planBefore(journal, dose.seq);
+  const plan = planBefore(journal, dose.seq, model);
   if (!plan) {
     problems.push('a dose was accepted with no treatment plan');
     return out;
@@ -172,9 +157,9 @@ function doseProblems(journal: readonly Entry[], ep: Episode, dose: Entry, sessi
 
 // ------------------------------------------------------------------ S5: discharge
 
-function dischargeProblems(journal: readonly Entry[], ep: Episode, dose: Entry, discharge: Entry): string[] {
+function dischargeProblems(journal: readonly Entry[], ep: Episode, dose: Entry, discharge: Entry, model: SafetyModel): string[] {
   const problems: string[] = [];
-  const plan = planBefore(journal, dose.seq);
+  const plan = planBefore(journal, dose.seq, model);
   if (!plan) return ['a discharge with no plan'];
   const { m } = plan;
   const doseAt = ms(dose.at);
@@ -183,7 +168,7 @@ function dischargeProblems(journal: readonly Entry[], ep: Episode, dose: Entry, 
   if (at - doseAt < obs * MIN) problems.push(`discharged ${minutes(at - doseAt)} min after the dose; observation is ${obs} min`);
   const between = ep.entries.filter((e) => e.seq > dose.seq && e.seq < discharge.seq);
   if (!between.some((e) => e.type === 'session.observationElapsed' && e.kind === 'timer')) problems.push('the observation timer had not fired');
-  const readings = readingsOf(between).filter((r) => r.takenAt <= at + READING_SKEW_MINUTES * MIN);
+  const readings = readingsOf(between).filter((r) => r.takenAt <= at + model.readingSkewMinutes * MIN);
   if (m.bpCheckAtMinutes !== null) {
     const lo = doseAt + (m.bpCheckAtMinutes - m.checkToleranceMinutes) * MIN;
     const hi = doseAt + (m.bpCheckAtMinutes + 3 * m.checkToleranceMinutes) * MIN;
@@ -206,9 +191,13 @@ function dischargeProblems(journal: readonly Entry[], ep: Episode, dose: Entry, 
     const diaOk = r.diastolic <= d.bpLimit.diastolic || (preDia !== undefined && r.diastolic <= preDia + d.baselineToleranceMmHg);
     if (!sysOk || !diaOk) problems.push(`reading ${r.systolic}/${r.diastolic} taken ${fmt(r.takenAt)} in the stable window is outside the discharge limits`);
   }
-  const [prev, last] = readings.slice(-2);
-  if (readings.length >= 2 && prev && last && (last.systolic - prev.systolic > d.riseToleranceMmHg || last.diastolic - prev.diastolic > d.riseToleranceMmHg)) {
-    problems.push(`BP rising at discharge (${prev.systolic}/${prev.diastolic} then ${last.systolic}/${last.diastolic})`);
+  // Not rising: the last reading is within the rise tolerance of every reading of the stable window
+  // (of the reading before it when the window holds one), so a rise in small steps is a rise.
+  const last = readings.at(-1);
+  const compared = window.length >= 2 ? window : readings.slice(-2);
+  const lower = last && compared.find((r) => last.systolic - r.systolic > d.riseToleranceMmHg || last.diastolic - r.diastolic > d.riseToleranceMmHg);
+  if (last && lower) {
+    problems.push(`BP rising at discharge (${lower.systolic}/${lower.diastolic} taken ${fmt(lower.takenAt)}, then ${last.systolic}/${last.diastolic}: more than ${d.riseToleranceMmHg} mmHg higher)`);
   }
   const spo2 = readings.filter((r) => r.spo2 !== null).at(-1);
   if (!spo2) problems.push('no SpO2 recorded after the dose');
@@ -235,7 +224,7 @@ function dischargeProblems(journal: readonly Entry[], ep: Episode, dose: Entry, 
  * Every invariant that can be judged from the journal alone. `sessionNumbers` maps the seq of
  * each accepted dose to the number of the session it was given in.
  */
-export function journalViolations(journal: readonly Entry[], sessionNumbers: ReadonlyMap<number, number | null>): Violation[] {
+export function journalViolations(journal: readonly Entry[], sessionNumbers: ReadonlyMap<number, number | null>, model: SafetyModel = SAFETY_MODEL): Violation[] {
   const out: Violation[] = [];
   const eps = episodes(journal);
 
@@ -245,7 +234,7 @@ export function journalViolations(journal: readonly Entry[], sessionNumbers: Rea
     const dose = ep.dose;
     if (!dose) continue;
     // S2
-    for (const [inv, problem] of doseProblems(journal, ep, dose, sessionNumbers.get(dose.seq) ?? null)) out.push(v(inv, dose.seq, problem));
+    for (const [inv, problem] of doseProblems(journal, ep, dose, sessionNumbers.get(dose.seq) ?? null, model)) out.push(v(inv, dose.seq, problem));
     // S1: from the dose until discharge or escalation, the session stays dosed.
     for (const e of ep.entries) {
       if (e.seq <= dose.seq) continue;
@@ -256,12 +245,12 @@ export function journalViolations(journal: readonly Entry[], sessionNumbers: Rea
     if (ep.end && (ep.end.type === 'session.discharged' || ep.end.type === 'session.escalated')) {
       const during = ep.entries.filter((e) => e.seq > dose.seq && e.seq < ep.end!.seq);
       const ending = during.find(isEnding);
-      const hold = during.find((e) => isHoldTrigger(e, HOLD_ON_PHQ9_ITEM9_AT_LEAST, HOLD_ON_CSSRS));
+      const hold = during.find((e) => isHoldTrigger(e, model.holdOnPhq9Item9AtLeast, model.holdOnCssrs));
       if (ending && !ENDED.test(ep.end.to)) out.push(v('S1', ep.end.seq, `${ending.type} (#${ending.seq}) was pending when the session ended, but the journey went to ${ep.end.to}`));
       else if (!ending && hold && !ON_HOLD.test(ep.end.to)) out.push(v('S1', ep.end.seq, `a hold (#${hold.seq} ${hold.type}) was pending when the session ended, but the journey went to ${ep.end.to}`));
     }
     // S5
-    if (ep.end?.type === 'session.discharged') for (const problem of dischargeProblems(journal, ep, dose, ep.end)) out.push(v('S5', ep.end.seq, problem));
+    if (ep.end?.type === 'session.discharged') for (const problem of dischargeProblems(journal, ep, dose, ep.end, model)) out.push(v('S5', ep.end.seq, problem));
     // S4: readings of the session
     for (const e of ep.entries) {
       if (!['monitoring.vitalsRecorded', 'monitoring.sedationRecorded', 'monitoring.dissociationRecorded'].includes(e.type)) continue;
@@ -287,7 +276,7 @@ export function journalViolations(journal: readonly Entry[], sessionNumbers: Rea
     // S4: never from the future
     if (['monitoring.vitalsRecorded', 'monitoring.sedationRecorded', 'monitoring.dissociationRecorded', 'predose.vitalsRecorded'].includes(e.type)) {
       const t = str(p, 'takenAt');
-      if (t !== undefined && ms(t) > ms(e.at) + READING_SKEW_MINUTES * MIN) out.push(v('S4', e.seq, `${e.type} taken ${fmt(ms(t))} was accepted at ${fmt(ms(e.at))} (more than ${READING_SKEW_MINUTES} min in the future)`));
+      if (t !== undefined && ms(t) > ms(e.at) + model.readingSkewMinutes * MIN) out.push(v('S4', e.seq, `${e.type} taken ${fmt(ms(t))} was accepted at ${fmt(ms(e.at))} (more than ${model.readingSkewMinutes} min in the future)`));
     }
     // S9: roles
     if (e.kind === 'timer') {
@@ -299,7 +288,7 @@ export function journalViolations(journal: readonly Entry[], sessionNumbers: Rea
       if (!roles) out.push(v('S9', e.seq, `unknown event ${e.type} accepted`));
       else if (!roles.includes(e.actor.role)) out.push(v('S9', e.seq, `a ${e.actor.role} sent ${e.type} (for ${roles.join(', ')})`));
       if (e.actor.role === 'patient' && PATIENT_HOME_ONLY.has(e.type)) {
-        const plan = planBefore(journal, e.seq);
+        const plan = planBefore(journal, e.seq, model);
         if (plan?.m.setting !== 'home') out.push(v('S9', e.seq, `a patient recorded ${e.type} for an in-clinic session`));
       }
     }
@@ -317,13 +306,31 @@ export function journalViolations(journal: readonly Entry[], sessionNumbers: Rea
     if (IN_MAINTENANCE.test(e.to)) wasInMaintenance = true;
     // S6: a cancelled esketamine session goes to the missed-session review
     if (e.type === 'session.cancelled' && !ENDED.test(e.to)) {
-      const plan = planBefore(journal, e.seq);
+      const plan = planBefore(journal, e.seq, model);
       if (plan?.route === 'esketamine-nasal' && !MISSED_REVIEW.test(e.to)) out.push(v('S6', e.seq, `a cancelled esketamine session went to ${e.to}, not to the missed-session review`));
     }
     // S6: no session falls due as missed while on hold
     if (e.type === 'session.noShow' && ON_HOLD.test(e.from ?? '') && e.to !== e.from) out.push(v('S6', e.seq, `a no-show fired on hold and moved the journey to ${e.to}`));
   }
   return out;
+}
+
+// ------------------------------------------------------------------ S5: the vitals cadence
+
+/**
+ * When the next vitals reading of a dosed session is overdue on the route's cadence (the suite's own
+ * numbers): one cadence plus the check tolerance after the latest reading recorded before `beforeSeq`
+ * (by the time it was taken; within the clock skew, the event's time), or after the dose. Null without a cadence.
+ */
+function vitalsOverdueAt(ep: Episode, beforeSeq: number, m: RouteModel): number | null {
+  if (!ep.dose || m.vitalsEveryMinutes === null) return null;
+  let latest = ms(ep.dose.at);
+  for (const e of ep.entries) {
+    if (e.seq >= beforeSeq) break;
+    if (e.type !== 'monitoring.vitalsRecorded' || e.seq < ep.dose.seq) continue;
+    latest = Math.max(latest, takenAt(e));
+  }
+  return latest + (m.vitalsEveryMinutes + m.checkToleranceMinutes) * MIN;
 }
 
 // ------------------------------------------------------------------ step checks
@@ -348,6 +355,10 @@ export interface StepFacts {
   readonly after: Capture;
   readonly notices: readonly Notice[];
   readonly calendar: Calendar;
+  /** The protocol's numbers, as the suite configured them. */
+  readonly model: SafetyModel;
+  /** The step moved the clock and fired the timers due. */
+  readonly advanced?: boolean;
   /** The event sent, when the step sent one. */
   readonly sent?: { readonly type: string; readonly payload: Record<string, unknown>; readonly role: string; readonly wellFormed: boolean };
   readonly refused?: { readonly code: string };
@@ -373,9 +384,12 @@ const MUST_ACCEPT_WHILE_DOSED = new Set(['safety.signalReported', 'session.abort
 export function stepViolations(f: StepFacts, sessionNumbers: ReadonlyMap<number, number | null>): Violation[] {
   const out: Violation[] = [];
   const { before: b, after: a } = f;
+  const { model } = f;
   const route = (a.view.context.plan?.route ?? null) as KetamineRoute | null;
-  const m = route ? ROUTE_MODEL[route] : null;
+  const m = route ? model.routes[route] : null;
   const fresh = a.journal.filter((e) => e.seq > (b.journal.at(-1)?.seq ?? 0));
+  const eps = episodes(a.journal);
+  const episodeOf = (e: Entry) => eps.find((x) => x.open.seq < e.seq && (x.end === null || x.end.seq >= e.seq));
 
   // S6: the version rises only with a journal entry (no plugins here).
   if (a.view.version !== a.journal.length) out.push(v('S6', null, `version ${a.view.version} with ${a.journal.length} journal entries: a commit left no journal entry`));
@@ -392,7 +406,7 @@ export function stepViolations(f: StepFacts, sessionNumbers: ReadonlyMap<number,
   }
 
   // S3: every record of the open session is kept in the session record, as in the journal.
-  const current = episodes(a.journal).at(-1);
+  const current = eps.at(-1);
   const record = a.view.context.session;
   if (current && current.end === null && record) {
     const count = (type: string) => current.entries.filter((e) => e.type === type).length;
@@ -416,9 +430,9 @@ export function stepViolations(f: StepFacts, sessionNumbers: ReadonlyMap<number,
   }
 
   // S1: the observation timer stays armed while dosed.
-  const open = episodes(a.journal).at(-1);
+  const open = eps.at(-1);
   if (open && open.dose && open.end === null && a.view.status === 'active') {
-    const plan = planBefore(a.journal, open.dose.seq);
+    const plan = planBefore(a.journal, open.dose.seq, model);
     const elapsed = open.entries.some((e) => e.seq > open.dose!.seq && e.type === 'session.observationElapsed');
     if (plan && !elapsed) {
       const due = ms(open.dose.at) + observationMinutesOf(plan) * MIN;
@@ -431,7 +445,7 @@ export function stepViolations(f: StepFacts, sessionNumbers: ReadonlyMap<number,
   // S1/S4: a reading that hits a stop rule stops the session (and alerts), which stays dosed.
   for (const e of fresh) {
     if (e.type !== 'monitoring.vitalsRecorded' || !isDosed(e.to) || !m) continue;
-    const ep = episodes(a.journal).find((x) => x.entries.includes(e));
+    const ep = episodeOf(e);
     // A session that also ended within this step (two events at once) is judged by its outcome below.
     if (!ep?.dose || ep.end !== null) continue;
     const hitNow = stopRuleHit(readingsOf(ep.entries, e.seq), m.stopRules);
@@ -442,9 +456,43 @@ export function stepViolations(f: StepFacts, sessionNumbers: ReadonlyMap<number,
     if (!stoppedBefore && !f.notices.some((n) => n.type === 'safety.alert')) out.push(v('S4', e.seq, `reading #${e.seq} hits the ${hitNow} stop rule, but no safety.alert was raised`));
   }
 
+  // S1: a session stopped by staff, and every hold in treatment, alert (safety.alert) when recorded.
+  const alerted = (type: string, kind?: string) => f.notices.some((n) => n.type === type && (kind === undefined || n.payload['kind'] === kind));
+  for (const e of fresh) {
+    if (e.kind !== 'event') continue;
+    const findings = e.type === 'predose.contraindicationsChecked' && Array.isArray(e.payload['newFindings']) ? (e.payload['newFindings'] as unknown[]) : [];
+    const holdFinding = findings.includes('pregnancy') || findings.includes('psychotic-symptoms');
+    const inTreatment = TREATMENT.test(e.from ?? '');
+    const hold = inTreatment && (holdFinding || isHoldTrigger(e, model.holdOnPhq9Item9AtLeast, model.holdOnCssrs));
+    if ((hold || e.type === 'session.aborted') && !alerted('safety.alert')) {
+      out.push(v('S1', e.seq, `${e.type} (${hold ? 'a hold' : 'a stopped session'}, from ${e.from}) raised no safety.alert`));
+    }
+  }
+
+  // S5: an overdue vitals reading raises care.alert (vitals-overdue), and the overdue is noticed.
+  for (const e of fresh) {
+    if (e.type !== 'monitoring.vitalsOverdue' || e.kind !== 'timer' || !isDosed(e.from)) continue;
+    const ep = episodeOf(e);
+    const plan = ep?.dose ? planBefore(a.journal, ep.dose.seq, model) : null;
+    const due = ep && plan ? vitalsOverdueAt(ep, e.seq, plan.m) : null;
+    const number = ep?.dose ? sessionNumbers.get(ep.dose.seq) : undefined;
+    const ours = number === undefined || number === null || e.payload['sessionNumber'] === number;
+    if (due !== null && ours && ms(e.at) >= due && !alerted('care.alert', 'vitals-overdue')) {
+      out.push(v('S5', e.seq, `the vitals reading due by ${fmt(due)} was overdue at ${fmt(ms(e.at))}, but no care.alert (vitals-overdue) was raised`));
+    }
+  }
+  const openNow = eps.at(-1);
+  if (f.advanced && openNow?.dose && openNow.end === null && a.view.status === 'active') {
+    const plan = planBefore(a.journal, openNow.dose.seq, model);
+    const due = plan ? vitalsOverdueAt(openNow, Infinity, plan.m) : null;
+    if (due !== null && a.now >= due && !openNow.entries.some((e) => e.type === 'monitoring.vitalsOverdue' && e.kind === 'timer' && ms(e.at) >= due)) {
+      out.push(v('S5', null, `the vitals reading due by ${fmt(due)} is overdue at ${fmt(a.now)}, and the overdue was not noticed`));
+    }
+  }
+
   // S1: how an ended dosed session is recorded.
   for (const e of fresh) {
-    const ep = episodes(a.journal).find((x) => x.end === e);
+    const ep = eps.find((x) => x.end === e);
     if (!ep?.dose) continue;
     const number = sessionNumbers.get(ep.dose.seq);
     const record = a.view.context.sessions.find((s) => s.number === number);
@@ -466,7 +514,7 @@ export function stepViolations(f: StepFacts, sessionNumbers: ReadonlyMap<number,
     const cancelled = fresh.some((e) => e.type === 'session.cancelled');
     if (noShow) {
       if (ON_HOLD.test(noShow.from ?? '')) out.push(v('S6', noShow.seq, `session ${s.number} became missed while on hold`));
-      if (ms(noShow.at) < ms(was.dueAt) + NO_SHOW_GRACE_MINUTES * MIN) out.push(v('S6', noShow.seq, `session ${s.number} missed at ${fmt(ms(noShow.at))}, before its due time ${fmt(ms(was.dueAt))} + grace`));
+      if (ms(noShow.at) < ms(was.dueAt) + model.noShowGraceMinutes * MIN) out.push(v('S6', noShow.seq, `session ${s.number} missed at ${fmt(ms(noShow.at))}, before its due time ${fmt(ms(was.dueAt))} + grace`));
     } else if (!cancelled) out.push(v('S6', null, `session ${s.number} became missed without its no-show timer (step: ${fresh.map((e) => e.type).join(', ') || 'none'})`));
   }
 
@@ -474,7 +522,7 @@ export function stepViolations(f: StepFacts, sessionNumbers: ReadonlyMap<number,
   if (WAITING.test(a.view.stateLabel)) {
     const next = a.view.context.schedule.filter((s) => s.status === 'planned').sort((x, y) => ms(x.dueAt) - ms(y.dueAt))[0];
     if (next) {
-      const due = ms(next.dueAt) + NO_SHOW_GRACE_MINUTES * MIN;
+      const due = ms(next.dueAt) + model.noShowGraceMinutes * MIN;
       const timer = a.timers.find((t) => t.event?.['type'] === 'session.noShow');
       if (!timer) out.push(v('S6', null, `waiting for session ${next.number} (${fmt(ms(next.dueAt))}) with no no-show timer armed`));
       // A session already past its grace when the journey comes back to waiting is due at once.

@@ -15,6 +15,8 @@ export const MISSED_REVIEW = /missedReview/;
 /** Ended clinically: final states and the REMS waiting states after an ending. */
 export const ENDED = /^(completed|discontinued|closed)/;
 export const IN_MAINTENANCE = /course\.maintenance/;
+/** In treatment: the course or on hold. */
+export const TREATMENT = /care\.clinical\.treatment/;
 
 export const inSession = (label: string | null): boolean => label !== null && IN_SESSION.test(label);
 export const isDosed = (label: string | null): boolean => label !== null && DOSED.test(label);

@@ -160,10 +160,36 @@ export const REMS_FORM_DUE_DAYS = 7;
 export const HOLD_ON_PHQ9_ITEM9_AT_LEAST = 1;
 export const HOLD_ON_CSSRS: readonly string[] = ['high'];
 
+/**
+ * Every number of the protocol a clinic of this suite configures: the routes' and the journey's.
+ * The invariant checks read their numbers from here, never from the library.
+ */
+export interface SafetyModel {
+  readonly routes: Readonly<Record<KetamineRoute, RouteModel>>;
+  readonly noShowGraceMinutes: number;
+  readonly readingSkewMinutes: number;
+  readonly remsFormDueDays: number;
+  readonly holdOnPhq9Item9AtLeast: number;
+  readonly holdOnCssrs: readonly string[];
+}
+
+/** The suite's fixed protocol: the directed tests run on it; the random walks draw their own (randomSafetyModel.ts). */
+export const SAFETY_MODEL: SafetyModel = {
+  routes: ROUTE_MODEL,
+  noShowGraceMinutes: NO_SHOW_GRACE_MINUTES,
+  readingSkewMinutes: READING_SKEW_MINUTES,
+  remsFormDueDays: REMS_FORM_DUE_DAYS,
+  holdOnPhq9Item9AtLeast: HOLD_ON_PHQ9_ITEM9_AT_LEAST,
+  holdOnCssrs: HOLD_ON_CSSRS,
+};
+
 /** The route part of the protocol this suite configures (the keys of docs/safety.md's protocol). */
-function routeProtocol(route: KetamineRoute): Record<string, unknown> {
-  const m = ROUTE_MODEL[route];
+function routeProtocol(m: RouteModel): Record<string, unknown> {
   return {
+    medication: m.medication,
+    setting: m.setting,
+    requiresRems: m.requiresRems,
+    mgPerDevice: m.mgPerDevice,
     observationMinutes: m.observationMinutes,
     monitoring: { bpCheckAtMinutes: m.bpCheckAtMinutes, checkToleranceMinutes: m.checkToleranceMinutes, vitalsEveryMinutes: m.vitalsEveryMinutes },
     preDoseBpLimit: { ...m.preDoseBpLimit },
@@ -185,18 +211,18 @@ export interface ProtocolOptions {
 }
 
 /** The protocol the suite's clinic configures, in the shape of the safety model (docs/safety.md). */
-export function safetyProtocol(options: ProtocolOptions = {}): Record<string, unknown> {
+export function safetyProtocol(options: ProtocolOptions = {}, model: SafetyModel = SAFETY_MODEL): Record<string, unknown> {
   return {
     timeZone: options.timeZone ?? TIME_ZONE,
     acceptUnconfirmedDefaults: true,
     clinicDays: [...(options.clinicDays ?? CLINIC_DAYS)],
     closedDates: [...(options.closedDates ?? CLOSED_DATES)],
-    readingClockSkewMinutes: READING_SKEW_MINUTES,
-    noShowGraceMinutes: NO_SHOW_GRACE_MINUTES,
-    rems: { formDueDays: REMS_FORM_DUE_DAYS },
+    readingClockSkewMinutes: model.readingSkewMinutes,
+    noShowGraceMinutes: model.noShowGraceMinutes,
+    rems: { formDueDays: model.remsFormDueDays },
     therapy: { lapseAfterDays: 30 },
-    suicidality: { holdOnPhq9Item9AtLeast: HOLD_ON_PHQ9_ITEM9_AT_LEAST, holdOnCssrsRisk: [...HOLD_ON_CSSRS] },
-    routes: Object.fromEntries(ROUTES.map((r) => [r, routeProtocol(r)])),
+    suicidality: { holdOnPhq9Item9AtLeast: model.holdOnPhq9Item9AtLeast, holdOnCssrsRisk: [...model.holdOnCssrs] },
+    routes: Object.fromEntries(ROUTES.map((r) => [r, routeProtocol(model.routes[r])])),
   };
 }
 

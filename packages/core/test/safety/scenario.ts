@@ -13,13 +13,12 @@ import {
   ms,
   nextClosedSlot,
   nextOpenSlot,
-  NO_SHOW_GRACE_MINUTES,
-  READING_SKEW_MINUTES,
   ROLE_TABLE,
   ROUTE_MODEL,
   ROUTES,
   TIMER_EVENTS,
   type ActorName,
+  type RouteModel,
 } from './model.js';
 import type { Rand } from './rand.js';
 import type { World } from './world.js';
@@ -85,19 +84,18 @@ function baseline(c: Ctx, instrument: string): number {
 
 const WEIGHTS: Partial<Record<KetamineRoute, number>> = { iv: 70, im: 80, sc: 60 };
 
-/** The prescriber's plan for a route; `withWeight: false` leaves an mg/kg plan without the weight. */
-export function planPayload(route: KetamineRoute, r: Rand, withWeight = true): Record<string, unknown> {
+/** The prescriber's plan for a route (within the protocol `m`); `withWeight: false` leaves an mg/kg plan without the weight. */
+export function planPayload(route: KetamineRoute, r: Rand, withWeight = true, m: RouteModel = ROUTE_MODEL[route]): Record<string, unknown> {
   const schedule = r.weighted<readonly { weeks: number; days: number[] }[] | undefined>([
     [5, [{ weeks: 1, days: [0, 3] }]],
     [3, [{ weeks: 1, days: [0] }]],
     [1, [{ weeks: 1, days: [0, 2, 4] }]],
     [1, undefined],
   ]);
-  const m = ROUTE_MODEL[route];
   let steps: Record<string, unknown>[];
   switch (route) {
     case 'esketamine-nasal':
-      steps = r.chance(0.5)
+      steps = r.chance(0.5) || !(m.dosing.allowedDosesMg ?? []).includes(84)
         ? [{ fromSession: 1, amount: 56, unit: 'mg', devices: 2 }]
         : [
             { fromSession: 1, amount: 56, unit: 'mg', devices: 2 },
@@ -186,7 +184,7 @@ function planningStep(w: World, r: Rand): Step {
   if (w.route === 'esketamine-nasal' && !c.intake.remsEnrolment) return send('rems.enrolled', { enrolmentRef: 'REMS-55120' }, 'coordinator');
   if (!c.plan) {
     const mgPerKg = w.route === 'iv' || w.route === 'im' || w.route === 'sc';
-    return send('plan.recorded', planPayload(w.route, r, !mgPerKg || r.chance(0.75)), 'physician');
+    return send('plan.recorded', planPayload(w.route, r, !mgPerKg || r.chance(0.75), w.model.routes[w.route]), 'physician');
   }
   const first = nextOpenSlot(w.now, r.int(1, 6), w.calendar, r.pick(['09:00', '13:30']));
   return send('induction.started', { firstSessionAt: iso(first) }, 'coordinator');
@@ -197,7 +195,8 @@ function waitingStep(w: World, r: Rand): Step {
   const next = nextPlanned(c);
   if (!next) return advance(r.int(1, 60) * MIN);
   const due = ms(next.dueAt);
-  const m = ROUTE_MODEL[w.route];
+  const m = w.model.routes[w.route];
+  const grace = w.model.noShowGraceMinutes;
   const opens = due - m.checkInOpensHoursBefore * HOUR;
   const maintenance = /maintenance/.test(w.view.stateLabel);
   const reschedule = () =>
@@ -213,10 +212,10 @@ function waitingStep(w: World, r: Rand): Step {
       [2, () => send('safety.signalReported', { signal: r.pick(['suicidality', 'pregnancy', 'psychotic-symptoms']) }, 'therapist')],
     ])();
   }
-  if (w.now > due + NO_SHOW_GRACE_MINUTES * MIN) return advance(r.int(1, 30) * MIN, 'the no-show is due');
+  if (w.now > due + grace * MIN) return advance(r.int(1, 30) * MIN, 'the no-show is due');
   return r.weighted<() => Step>([
     [85, () => send('session.checkedIn', {}, isHome(w.route) ? 'patient' : r.pick(['coordinator', 'nurse']))],
-    [5, () => advance(due + (NO_SHOW_GRACE_MINUTES + r.int(1, 60)) * MIN - w.now, 'no check-in')],
+    [5, () => advance(due + (grace + r.int(1, 60)) * MIN - w.now, 'no check-in')],
     [4, reschedule],
     [3, () => send('session.cancelled', { reason: 'patient unwell' }, 'nurse')],
   ])();
@@ -235,19 +234,20 @@ function missedReviewStep(w: World, r: Rand): Step {
 
 function preDoseStep(w: World, r: Rand): Step {
   const ep = openEpisode(w.journal);
-  const m = ROUTE_MODEL[w.route];
+  const m = w.model.routes[w.route];
   const staff = sessionStaff(w.route);
   const now = w.now;
   const rec = preDoseRecords(ep?.entries ?? [], m.preDoseBpLimit);
+  const { foodHours, liquidMinutes, nasalSteroidOrDecongestantMinutes: nasalMinutes } = m.fasting;
   const missing: Step[] = [];
   if (rec.fasting.length === 0) {
     missing.push(
       send(
         'predose.fastingConfirmed',
         {
-          lastFoodAt: iso(now - r.int(150, 360) * MIN),
-          lastLiquidAt: iso(now - r.int(40, 120) * MIN),
-          ...(m.fasting.nasalSteroidOrDecongestantMinutes !== null && r.chance(0.3) ? { lastNasalSteroidOrDecongestantAt: iso(now - r.int(70, 200) * MIN) } : {}),
+          lastFoodAt: iso(now - (foodHours * 60 + r.int(10, 200)) * MIN),
+          lastLiquidAt: iso(now - (liquidMinutes + r.int(10, 90)) * MIN),
+          ...(nasalMinutes !== null && r.chance(0.3) ? { lastNasalSteroidOrDecongestantAt: iso(now - (nasalMinutes + r.int(10, 130)) * MIN) } : {}),
         },
         staff,
       ),
@@ -259,12 +259,14 @@ function preDoseStep(w: World, r: Rand): Step {
   if (isHome(w.route) && !rec.trustedAdultPositive) {
     missing.push(send('predose.trustedAdultConfirmed', { aged18OrOver: true, presentWholeSession: true, withinVoiceRange: true, canCallCareTeamOrEmergency: true }, 'patient'));
   }
-  const normalBp = () => send('predose.vitalsRecorded', { systolic: r.int(112, 136), diastolic: r.int(68, 86), heartRate: r.int(60, 95), spo2: r.int(95, 99) }, staff);
+  const limit = m.preDoseBpLimit;
+  const normalBp = () =>
+    send('predose.vitalsRecorded', { systolic: r.int(112, Math.min(136, limit.systolic - 2)), diastolic: r.int(68, Math.min(86, limit.diastolic - 2)), heartRate: r.int(60, 95), spo2: r.int(95, 99) }, staff);
   const lastBp = rec.bpReadings.at(-1);
   const staleBp = lastBp !== undefined && now - ms(lastBp.at) > (m.preDoseVitalsMaxAgeMinutes - 10) * MIN;
   if (rec.bpReadings.length === 0 || (staleBp && !rec.bpUnoverridden)) {
     missing.push(
-      r.chance(0.15) ? send('predose.vitalsRecorded', { systolic: r.int(142, 165), diastolic: r.int(88, 100), heartRate: r.int(60, 95), spo2: r.int(95, 99) }, staff) : normalBp(),
+      r.chance(0.15) ? send('predose.vitalsRecorded', { systolic: limit.systolic + r.int(2, 25), diastolic: r.int(limit.diastolic - 2, limit.diastolic + 10), heartRate: r.int(60, 95), spo2: r.int(95, 99) }, staff) : normalBp(),
     );
   } else if (rec.bpUnoverridden) {
     // A physician overrides; or staff re-measure, which must not lift the block.
@@ -302,7 +304,7 @@ function dosedStep(w: World, r: Rand): Step {
   const ep = openEpisode(w.journal);
   const dose = ep?.dose;
   if (!ep || !dose) return advance(5 * MIN);
-  const m = ROUTE_MODEL[w.route];
+  const m = w.model.routes[w.route];
   const staff = sessionStaff(w.route);
   const now = w.now;
   const since = now - ms(dose.at);
@@ -317,8 +319,11 @@ function dosedStep(w: World, r: Rand): Step {
   const elapsed = after.some((e) => e.type === 'session.observationElapsed');
   const cadence = m.vitalsEveryMinutes ?? 15;
   if (!last || now - last.takenAt >= Math.min(10, cadence - 3) * MIN) {
-    const sys = last ? Math.min(136, Math.max(108, last.systolic + r.int(-6, 4))) : r.int(118, 134);
-    const dia = last ? Math.min(86, Math.max(64, last.diastolic + r.int(-5, 3))) : r.int(70, 84);
+    // Within the discharge limit; settling (not rising) once the observation has elapsed.
+    const top = { systolic: Math.min(136, m.discharge.bpLimit.systolic - 1), diastolic: Math.min(86, m.discharge.bpLimit.diastolic - 1) };
+    const [up, upDia] = elapsed ? [0, 0] : [4, 3];
+    const sys = last ? Math.min(top.systolic, Math.max(108, last.systolic + r.int(-6, up))) : r.int(118, top.systolic - 2);
+    const dia = last ? Math.min(top.diastolic, Math.max(64, last.diastolic + r.int(-5, upDia))) : r.int(70, top.diastolic - 2);
     return send('monitoring.vitalsRecorded', { systolic: sys, diastolic: dia, heartRate: r.int(62, 96), spo2: r.int(95, 99) }, staff);
   }
   if (!sedation || (elapsed && sedation.moaas < 5) || (now - sedation.t >= 30 * MIN && sedation.moaas < 5)) {
@@ -442,7 +447,10 @@ export function samplePayload(type: string, w: World, r: Rand): Record<string, u
     'eligibility.decided': () => ({ outcome: r.pick(['eligible', 'physician-review', 'ineligible']), reasons: ['Reviewed by the team'] }),
     'consent.recorded': () => ({ formVersion: 'KET-CONSENT-4' }),
     'rems.enrolled': () => ({ enrolmentRef: 'REMS-2' }),
-    'plan.recorded': () => planPayload(r.pick(ROUTES), r, r.chance(0.5)),
+    'plan.recorded': () => {
+      const route = r.pick(ROUTES);
+      return planPayload(route, r, r.chance(0.5), w.model.routes[route]);
+    },
     'induction.started': () => ({ firstSessionAt: iso(nextOpenSlot(now, 1, w.calendar)) }),
     'session.rescheduled': () => ({ sessionNumber: r.int(1, 4), to: iso(now + r.int(-2, 5) * DAY), reason: 'Moved by the clinic' }),
     'session.cancelled': () => ({ reason: 'Clinic closed' }),
@@ -568,8 +576,8 @@ function dosedAttack(w: World, r: Rand): Step | null {
   const skewed = (minutes: number) => iso(now + minutes * MIN);
   const between = () => iso(doseAt + Math.floor((now - doseAt) * (r.int(1, 9) / 10)));
   return r.weighted<() => Step>([
-    [3, () => send('monitoring.vitalsRecorded', { systolic: 158, diastolic: 98, heartRate: 88, spo2: 97, takenAt: skewed(READING_SKEW_MINUTES + r.int(1, 120)) }, staff, { note: 'taken in the future' })],
-    [2, () => send('monitoring.vitalsRecorded', { systolic: 124, diastolic: 78, heartRate: 70, spo2: 98, takenAt: skewed(r.int(0, READING_SKEW_MINUTES)) }, staff, { note: 'within the skew' })],
+    [3, () => send('monitoring.vitalsRecorded', { systolic: 158, diastolic: 98, heartRate: 88, spo2: 97, takenAt: skewed(w.model.readingSkewMinutes + r.int(1, 120)) }, staff, { note: 'taken in the future' })],
+    [2, () => send('monitoring.vitalsRecorded', { systolic: 124, diastolic: 78, heartRate: 70, spo2: 98, takenAt: skewed(r.int(0, w.model.readingSkewMinutes)) }, staff, { note: 'within the skew' })],
     [2, () => send('monitoring.vitalsRecorded', { systolic: 126, diastolic: 80, heartRate: 72, spo2: 98, takenAt: iso(doseAt - r.int(1, 60) * MIN) }, staff, { note: 'before the dose' })],
     [3, () => send('monitoring.vitalsRecorded', { systolic: 210, diastolic: 125, heartRate: 95, spo2: 96, takenAt: between() }, staff, { note: 'back-dated stop-rule reading', wellFormed: true })],
     [2, () => send('monitoring.vitalsRecorded', { systolic: r.pick([185, 205]), diastolic: r.pick([100, 112, 122]), heartRate: r.pick([90, 125, 140]), spo2: 96 }, staff, { note: 'high reading' })],

@@ -1,6 +1,7 @@
 // One random walk over a journey, and the fast-check property that runs many of them.
 import fc from 'fast-check';
 import type { KetamineRoute } from '../../src/index.js';
+import { randomSafetyModel } from './randomSafetyModel.js';
 import { GenRand, type Rand } from './rand.js';
 import { nextStep } from './scenario.js';
 import { World } from './world.js';
@@ -15,11 +16,12 @@ export interface WalkOptions {
   readonly mode?: 'throw' | 'collect';
 }
 
-/** Runs one walk; in `throw` mode the first invariant violation throws with the walk's log. */
+/** Runs one walk on a protocol drawn for it; in `throw` mode the first invariant violation throws with the walk's log. */
 export async function walk(r: Rand, options: WalkOptions): Promise<World> {
   const w = await World.create({
     route: options.route,
     mode: options.mode ?? 'throw',
+    model: randomSafetyModel(r),
     source: r.chance(0.15) ? 'self' : 'professional',
     indication: r.chance(0.15) ? 'social-anxiety' : 'generalized-anxiety',
   });

@@ -4,12 +4,14 @@ import type { KetamineRoute, SendResult } from '../../src/index.js';
 import { buildEngine, type SafetyEngine } from './engineFactory.js';
 import { journalViolations, refusalViolations, stepViolations, type Capture, type Notice, type StepFacts, type View, type Violation } from './invariants.js';
 import type { Entry } from './journal.js';
-import { ACTORS, iso, safetyProtocol, WALK_CALENDAR, WALK_START, type ActorName, type Calendar, type ProtocolOptions } from './model.js';
+import { ACTORS, iso, SAFETY_MODEL, safetyProtocol, WALK_CALENDAR, WALK_START, type ActorName, type Calendar, type ProtocolOptions, type SafetyModel } from './model.js';
 
 export interface WorldOptions {
   readonly route: KetamineRoute;
   readonly start?: string;
   readonly protocol?: ProtocolOptions;
+  /** The protocol's numbers (the suite's fixed protocol by default; the walks draw one each). */
+  readonly model?: SafetyModel;
   readonly calendar?: Calendar;
   readonly source?: 'professional' | 'self';
   readonly indication?: 'generalized-anxiety' | 'social-anxiety';
@@ -38,6 +40,8 @@ const short = (value: unknown) => {
 export class World {
   readonly engine: SafetyEngine;
   readonly calendar: Calendar;
+  /** The numbers of the protocol this journey runs on. */
+  readonly model: SafetyModel;
   /** The route the walk was started for; `route` follows the recorded plan once there is one. */
   readonly startRoute: KetamineRoute;
   readonly log: string[] = [];
@@ -59,8 +63,9 @@ export class World {
   private constructor(options: WorldOptions) {
     this.startRoute = options.route;
     this.calendar = options.calendar ?? WALK_CALENDAR;
+    this.model = options.model ?? SAFETY_MODEL;
     this.#mode = options.mode ?? 'throw';
-    this.#built = buildEngine(safetyProtocol(options.protocol), options.start ?? WALK_START);
+    this.#built = buildEngine(safetyProtocol(options.protocol, this.model), options.start ?? WALK_START);
     this.engine = this.#built.engine;
     this.engine.on('transition', (n) => this.#notices.push({ kind: 'transition', type: n.entry.type, payload: {} }));
     this.engine.on('effect', (n) => this.#notices.push({ kind: 'effect', type: n.type, payload: n.payload }));
@@ -76,6 +81,8 @@ export class World {
     w.id = view.id;
     w.#state = await w.capture();
     w.log.push(`start ${options.route} ${options.source ?? 'professional'} ${options.indication ?? 'generalized-anxiety'} at ${iso(w.now)}`);
+    const { routes, ...rest } = w.model;
+    w.log.push(`protocol ${JSON.stringify({ ...rest, route: routes[options.route] })}`);
     return w;
   }
 
@@ -151,10 +158,11 @@ export class World {
       after,
       notices,
       calendar: this.calendar,
+      model: this.model,
       sent: { type, payload, role: ACTORS[actor].role, wellFormed: options.wellFormed ?? false },
       ...(result.ok ? {} : { refused: { code: result.error.code } }),
     };
-    const found = [...(result.ok ? [] : refusalViolations(facts)), ...stepViolations(facts, this.sessionNumbers), ...journalViolations(after.journal, this.sessionNumbers)];
+    const found = [...(result.ok ? [] : refusalViolations(facts)), ...stepViolations(facts, this.sessionNumbers), ...journalViolations(after.journal, this.sessionNumbers, this.model)];
     this.#report(found);
     return result;
   }
@@ -189,7 +197,7 @@ export class World {
       `#${this.log.length} ${iso(this.now).slice(0, 16)} resend key=${key} (${variant}) ${actorObj.role}/${actorObj.id} ${type} ${short(payload)} → ${result.ok ? `ok${result.duplicate ? ' duplicate' : ''}` : `refused ${result.error.code}`}`,
     );
     const found: Violation[] = [];
-    const facts: StepFacts = { before, after, notices, calendar: this.calendar, ...(result.ok ? {} : { refused: { code: result.error.code } }) };
+    const facts: StepFacts = { before, after, notices, calendar: this.calendar, model: this.model, ...(result.ok ? {} : { refused: { code: result.error.code } }) };
     if (variant === 'same') {
       if (!result.ok) found.push({ inv: 'S11', seq: first.seq, message: `the same key and event were refused (${result.error.code}) instead of returning the first result` });
       else {
@@ -205,7 +213,7 @@ export class World {
       }
       if (!result.ok) found.push(...refusalViolations(facts));
     }
-    found.push(...stepViolations(facts, this.sessionNumbers), ...journalViolations(after.journal, this.sessionNumbers));
+    found.push(...stepViolations(facts, this.sessionNumbers), ...journalViolations(after.journal, this.sessionNumbers, this.model));
     this.#report(found);
     return result;
   }
@@ -235,8 +243,8 @@ export class World {
     }
     // Each accepted send's own view is the journey right after it: the dose's session number.
     for (const r of results) if (r.ok && r.entry.type === 'dose.recorded') this.sessionNumbers.set(r.entry.seq, r.view.context.session?.number ?? null);
-    const facts: StepFacts = { before, after, notices, calendar: this.calendar };
-    found.push(...stepViolations(facts, this.sessionNumbers), ...journalViolations(after.journal, this.sessionNumbers));
+    const facts: StepFacts = { before, after, notices, calendar: this.calendar, model: this.model };
+    found.push(...stepViolations(facts, this.sessionNumbers), ...journalViolations(after.journal, this.sessionNumbers, this.model));
     this.#report(found);
   }
 
@@ -252,8 +260,8 @@ export class World {
     this.log.push(
       `#${this.log.length} ${iso(this.now).slice(0, 16)} advance ${Math.round(byMs / 60_000)} min${note ? ` (${note})` : ''}${fired.length ? ` fired ${fired.map((t) => t.key.replace(/^machine:/, '')).join(', ')}` : ''} → ${after.view.stateLabel}`,
     );
-    const facts: StepFacts = { before, after, notices, calendar: this.calendar };
-    this.#report([...stepViolations(facts, this.sessionNumbers), ...journalViolations(after.journal, this.sessionNumbers)]);
+    const facts: StepFacts = { before, after, notices, calendar: this.calendar, model: this.model, advanced: true };
+    this.#report([...stepViolations(facts, this.sessionNumbers), ...journalViolations(after.journal, this.sessionNumbers, this.model)]);
   }
 
   async advanceTo(instant: number, note?: string): Promise<void> {
