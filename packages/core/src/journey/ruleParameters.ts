@@ -99,6 +99,6 @@ export const KETAMINE_RULE_PARAMETERS: { readonly [K in KetamineRuleName | Ketam
   decisionIsExtend: [],
   decisionIsResume: [],
   decisionIsDiscontinue: [],
-  remsFormsOutstandingAtEnd: ['rems.formDueDays'],
+  remsFormsOutstandingAtEnd: [],
   therapyLapseDue: ['therapy.lapseAfterDays'],
 };

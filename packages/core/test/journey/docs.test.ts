@@ -18,7 +18,7 @@ import {
 } from '../../src/index.js';
 import { formatConstant, formatSetting } from '../../src/journey/ketamineJourneyDocs.js';
 import { KETAMINE_RULE_CONSTANTS, type RuleConstant } from '../../src/journey/ruleConstants.js';
-import { completeScreening, Harness, observeAndDischarge, planAndStart, plannedAmountMg } from './harness.js';
+import { completeScreening, Harness, linkTherapy, noContraindications, observeAndDischarge, planAndStart, plannedAmountMg } from './harness.js';
 import { eventSamples } from './eventSamples.js';
 
 const docsPath = fileURLToPath(new URL('../../../../docs/journey.md', import.meta.url));
@@ -196,6 +196,13 @@ describe('eventCatalogue', () => {
       { type: 'session.noShow', sessionNumber: 1 },
       { type: 'monitoring.vitalsOverdue', sessionNumber: 1 },
       { type: 'therapy.lapsed' },
+      // Variants that reach the rules' other branches.
+      { type: 'plan.recorded', ...eventSamples['plan.recorded'], observationMinutes: 30 },
+      { type: 'monitoring.vitalsRecorded', ...eventSamples['monitoring.vitalsRecorded'], takenAt: '2026-03-09T12:00:00Z' },
+      { type: 'monitoring.vitalsRecorded', ...eventSamples['monitoring.vitalsRecorded'], takenAt: '2026-03-09T08:00:00Z' },
+      { type: 'session.missedReviewed', worsening: true, decision: 'return-to-previous-schedule', nextSessionAt: '2026-03-14T09:00:00Z' },
+      { type: 'hold.reviewed', decision: 'resume', reason: 'Reviewed', nextSessionAt: '2026-03-14T09:00:00Z' },
+      { type: 'response.decided', decision: 'extend-induction', reason: 'Partial response', additionalSessions: 2, firstSessionAt: '2026-03-14T09:00:00Z' },
     ];
     const checks: [string, (context: KetamineJourneyContext, event: Record<string, unknown>) => unknown][] = [
       ...Object.entries(ketamineJourneyRules).map(([name, rule]): [string, (context: KetamineJourneyContext, event: Record<string, unknown>) => unknown] => [name, (context, event) => rule.check({ context, event } as never)]),
@@ -204,14 +211,15 @@ describe('eventCatalogue', () => {
     for (const [name, check] of checks) {
       const seen = new Set<string>();
       reads.set(name, seen);
-      for (const context of contexts) {
+      for (const { context, now } of contexts) {
         for (const event of events) {
-          for (const role of ['physician', 'nurse', 'patient']) {
-            const stamped = { ...event, at: Date.parse(context.session?.dose?.at ?? context.startedAt) + 150 * 60_000, actor: { id: 'x', role } };
-            try {
-              check({ ...context, protocol: recording(context.protocol, seen) }, stamped);
-            } catch {
-              // A rule that throws counts as not met; what it read before is recorded.
+          for (const at of [now, now + 150 * 60_000]) {
+            for (const role of ['physician', 'patient']) {
+              try {
+                check({ ...context, protocol: recording(context.protocol, seen) }, { ...event, at, actor: { id: 'x', role } });
+              } catch {
+                // A rule that throws counts as not met; what it read before is recorded.
+              }
             }
           }
         }
@@ -228,6 +236,14 @@ describe('eventCatalogue', () => {
     }
     expect(total, 'the rules were exercised').toBeGreaterThan(60);
     expect(undeclared, 'add them to KETAMINE_RULE_PARAMETERS (ruleParameters.ts)').toEqual([]);
+    // And every setting listed is read, directly or through what the journey copied from it.
+    const unread: string[] = [];
+    for (const [name, seen] of reads) {
+      for (const d of KETAMINE_RULE_PARAMETERS[name as keyof typeof KETAMINE_RULE_PARAMETERS] ?? []) {
+        if (![...seen].some((p) => p === d || p.startsWith(`${d}.`)) && !READ_THROUGH_THE_JOURNEY.has(`${name} ${d}`)) unread.push(`${name} never read ${d}`);
+      }
+    }
+    expect(unread, 'remove them from KETAMINE_RULE_PARAMETERS, or reach them here').toEqual([]);
   }, 60_000);
 
   it('lists the timer events the machine handles, and only those', () => {
@@ -320,6 +336,15 @@ function codeLines(source: string): [number, string][] {
   return out.split('\n').map((line, n) => [n + 1, line] as [number, string]).filter(([, line]) => line.trim() !== '');
 }
 
+/** Settings a rule reads through what the journey copied from them, not through the protocol. */
+const READ_THROUGH_THE_JOURNEY = new Set([
+  // session.observationMinutes: the route's (or the plan's longer) observation, copied at the dose.
+  'observationTimeReached route.observationMinutes',
+  'dischargeCriteriaMet route.observationMinutes',
+  // plan.primaryInstrument: the protocol's instrument for the indication, copied into the plan.
+  'primaryFollowUpRecorded response.primaryInstrument',
+]);
+
 /** The protocol, recording every setting read through it (route settings as `route.*`). */
 function recording(protocol: KetamineJourneyContext['protocol'], reads: Set<string>): KetamineJourneyContext['protocol'] {
   const name = (path: readonly string[]) => (path[0] === 'routes' && path.length > 2 ? `route.${path.slice(2).join('.')}` : path.join('.'));
@@ -338,29 +363,33 @@ function recording(protocol: KetamineJourneyContext['protocol'], reads: Set<stri
 }
 
 /** Contexts of real journeys at each step of a course (intake, waiting, pre-dose, dosed, after observation, after discharge). */
-async function journeyContexts(): Promise<KetamineJourneyContext[]> {
-  const out: KetamineJourneyContext[] = [];
+async function journeyContexts(): Promise<{ context: KetamineJourneyContext; now: number }[]> {
+  const out: { context: KetamineJourneyContext; now: number }[] = [];
+  const snap = async (h: Harness) => out.push({ context: await h.context(), now: h.now });
   for (const route of ['iv', 'esketamine-nasal', 'sublingual-home'] as const) {
     const home = route === 'sublingual-home';
     const staff = home ? 'patient' : 'nurse';
     const h = await Harness.start({ indication: route === 'iv' ? 'social-anxiety' : 'generalized-anxiety' });
-    out.push(await h.context());
+    await snap(h);
     await completeScreening(h, route === 'iv' ? { primary: { instrument: 'LSAS', total: 80 } } : {});
-    out.push(await h.context());
+    if (route === 'iv') await h.send('screening.contraindicationsRecorded', { answers: { ...noContraindications(), glaucoma: true } }, 'nurse');
+    await snap(h);
     await planAndStart(h, route, '2026-03-09T09:00:00Z');
-    out.push(await h.context());
+    if (route === 'iv') await linkTherapy(h);
+    await snap(h);
     await h.advanceTo('2026-03-09T08:40:00Z');
+    await snap(h);
     await h.send('session.checkedIn', {}, home ? 'patient' : 'coordinator');
     await h.send('predose.fastingConfirmed', { lastFoodAt: '2026-03-09T03:00:00Z', lastLiquidAt: '2026-03-09T07:00:00Z', lastNasalSteroidOrDecongestantAt: '2026-03-09T06:00:00Z' }, staff);
     if (home) await h.send('predose.trustedAdultConfirmed', { aged18OrOver: true, presentWholeSession: true, withinVoiceRange: true, canCallCareTeamOrEmergency: true }, 'patient');
     else await h.send('predose.transportConfirmed', { responsibleAdultConfirmed: true, mode: 'car-driven-by-adult' }, 'coordinator');
     await h.send('predose.vitalsRecorded', { systolic: 150, diastolic: 92, heartRate: 74, spo2: 98 }, staff);
-    out.push(await h.context());
+    await snap(h);
     await h.send('predose.bpOverridden', { reason: 'Weighed risk and benefit' }, 'physician');
     await h.send('predose.contraindicationsChecked', { newFindings: ['new-medication'] }, staff);
     await h.send('predose.findingCleared', { reason: 'No interaction' }, 'physician');
     await h.send('predose.medicationsConfirmed', { classes: ['antidepressant'], changedSinceLastSession: false }, staff);
-    out.push(await h.context());
+    await snap(h);
     const before = await h.context();
     await h.send(
       'dose.recorded',
@@ -375,12 +404,15 @@ async function journeyContexts(): Promise<KetamineJourneyContext[]> {
     );
     await h.advance(10);
     await h.send('monitoring.vitalsRecorded', { systolic: 190, diastolic: 112, heartRate: 130, spo2: 93 }, staff);
-    out.push(await h.context());
+    await snap(h);
     await h.advance(6);
     await h.send('monitoring.vitalsRecorded', { systolic: 186, diastolic: 111, heartRate: 128, spo2: 94 }, staff);
-    out.push(await h.context());
+    await snap(h);
+    await h.advance(30);
+    await h.send('monitoring.vitalsRecorded', { systolic: 128, diastolic: 82, heartRate: 80, spo2: 96 }, staff);
+    await snap(h);
     await observeAndDischarge(h);
-    out.push(await h.context());
+    await snap(h);
   }
   return out;
 }
