@@ -1,6 +1,7 @@
-// The random-walk suite of one route: walks under fast-check, then a check that they went deep
-// (a suite that only ever reached intake would pass for the wrong reason). S8 (the protocol) is
-// checked in directed.test.ts; every other invariant after every step of every walk.
+// The random-walk suite of one route: walks under fast-check, each on a clinic protocol drawn at
+// random within valid bounds (randomSafetyModel.ts), then a check that they went deep (a suite that
+// only ever reached intake would pass for the wrong reason). S8 (the protocol) is checked in
+// directed.test.ts; every other invariant after every step of every walk.
 // Deterministic: SAFETY_SEED changes the seed, SAFETY_RUNS_SCALE multiplies the walks (e.g. 10
 // for a long local run), SAFETY_MAX_STEPS the longest walk, SAFETY_SHRINK=1 shrinks a failure.
 import { describe, expect, it } from 'vitest';
