@@ -7,7 +7,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ketamineAnxietyJourney, type JournalEntry, type KetamineJourneyContext } from '@carejourney/core';
-import { JOURNEY_SVG_PATH, renderJourneyDiagramSvg } from '../src/journeyDiagramSvg.js';
+import { JOURNEY_DIAGRAM_PARTS } from '../src/journeyDiagramParts.js';
+import { DIAGRAM_MAX_WIDTH, JOURNEY_SVG_PATH, renderJourneyDiagramSvg } from '../src/journeyDiagramSvg.js';
 import { launchChromium, type ChromiumSession } from '../src/reportBrowser.js';
 import { reportData } from '../src/reportData.js';
 import { reportHtml } from '../src/reportHtml.js';
@@ -423,6 +424,8 @@ describe('journey report in Chromium', () => {
             edgeLabels: [...doc.querySelectorAll('g.edgeLabel')].map((g) => norm(g.textContent)).sort(),
             edges: doc.querySelectorAll('path.transition, g.edgePaths path').length,
             texts: [...doc.querySelectorAll('text')].map((t) => norm(t.textContent)),
+            // Mermaid's ids of drawn states: `journey-<part>-state-<path>-<n>`, the number dropped.
+            stateIds: [...doc.querySelectorAll('[id*="-state-"]')].map((e) => e.id.replace(/-\d+$/, '')),
           };
         }, svg);
       const saved = await structure(committed);
@@ -433,16 +436,83 @@ describe('journey report in Chromium', () => {
       const texts = new Set(saved.texts);
       const missing = stateNames().filter((name) => !texts.has(name));
       expect(missing, 'states missing from docs/journey.svg').toEqual([]);
+      // Every state, history states too, is drawn as itself (not as a dashed reference) in some part.
+      const drawn = statePaths().filter((path) => !saved.stateIds.some((id) => id.endsWith(`-state-${path}`)));
+      expect(drawn, 'states no part draws').toEqual([]);
       expect(saved.edges).toBeGreaterThan(20);
 
-      const { texts: _t, ...savedShape } = saved;
-      const { texts: _f, ...freshShape } = await structure(fresh);
+      const { texts: _t, stateIds: _s, ...savedShape } = saved;
+      const { texts: _f, stateIds: _g, ...freshShape } = await structure(fresh);
       expect(savedShape, 'docs/journey.svg is out of date: run `pnpm diagram`').toEqual(freshShape);
     } finally {
       await page.close();
     }
-  }, 90_000);
+  }, 120_000);
+
+  it('draws docs/journey.svg legibly: no wider than a page, in parts, every label at least 11 px at its natural size, with a screenshot', async () => {
+    const page = await (await chromium()).context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    try {
+      await page.goto(pathToFileURL(JOURNEY_SVG_PATH).href, { waitUntil: 'load' });
+      const layout = await page.evaluate(() => {
+        const root = document.documentElement;
+        const parts = [...document.querySelectorAll('g.diagram-part')].map((g) => {
+          // Each label's font size as drawn: its computed size times the scale its part is drawn at.
+          const sizes = [...g.querySelectorAll('text')]
+            .filter((t) => (t.textContent ?? '').trim() !== '')
+            .map((t) => parseFloat(getComputedStyle(t).fontSize) * ((t as SVGTextElement).getScreenCTM()?.a ?? 1));
+          return { id: g.getAttribute('data-part'), title: g.querySelector('text.part-title')?.textContent ?? '', labels: sizes.length, smallest: Math.min(...sizes) };
+        });
+        return { width: Number(root.getAttribute('width')), height: Number(root.getAttribute('height')), parts };
+      });
+      expect(problems).toEqual([]);
+      // One file, no wider than a page: the whole statechart in one diagram was about 4,900 px wide.
+      expect(layout.width).toBeLessThanOrEqual(DIAGRAM_MAX_WIDTH);
+      expect(layout.parts.map((p) => p.id)).toEqual(JOURNEY_DIAGRAM_PARTS.map((p) => p.id));
+      expect(layout.parts.map((p) => p.id)).toEqual(['overview', 'course', 'intake', 'induction', 'responseReview', 'maintenance', 'therapy']);
+      for (const part of layout.parts) {
+        expect(part.title.length, `${part.id} has a heading`).toBeGreaterThan(10);
+        expect(part.labels, `${part.id} has labels`).toBeGreaterThan(5);
+        expect(part.smallest, `the smallest label of ${part.id}, in px`).toBeGreaterThanOrEqual(11);
+      }
+
+      // The diagram as a reader's browser shows it, in an image at its natural size.
+      mkdirSync(ARTIFACTS, { recursive: true });
+      writeFileSync(`${ARTIFACTS}journey-diagram.html`, `<!doctype html><html><body style="margin:0"><img src="${pathToFileURL(JOURNEY_SVG_PATH).href}"></body></html>`);
+      await page.goto(pathToFileURL(`${ARTIFACTS}journey-diagram.html`).href, { waitUntil: 'load' });
+      const shown = await page.evaluate(() => {
+        const img = document.querySelector('img')!;
+        return { complete: img.complete, width: img.naturalWidth, height: img.naturalHeight };
+      });
+      expect(shown).toEqual({ complete: true, width: layout.width, height: layout.height });
+      await page.screenshot({ path: `${ARTIFACTS}journey-diagram.png`, fullPage: true, timeout: 60_000 });
+      expect(readFileSync(`${ARTIFACTS}journey-diagram.png`).subarray(1, 4).toString()).toBe('PNG');
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
 });
+
+/** Every state of the journey's machine as the diagram ids it: its path joined with `_`. */
+function statePaths(): string[] {
+  interface Node {
+    readonly path: readonly string[];
+    readonly states: Record<string, Node>;
+  }
+  const paths: string[] = [];
+  const walk = (node: Node) => {
+    for (const child of Object.values(node.states)) {
+      paths.push(child.path.join('_'));
+      walk(child);
+    }
+  };
+  walk(ketamineAnxietyJourney.machine.root as unknown as Node);
+  return paths;
+}
 
 /** Every state name of the journey's machine (history pseudo-states aside). */
 function stateNames(): string[] {
