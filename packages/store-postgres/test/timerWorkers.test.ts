@@ -30,7 +30,9 @@ async function until(check: () => Promise<boolean>, timeoutMs: number, what: str
 }
 
 describe('runWorker in four processes over one schema', () => {
-  it(`fires each of ${TIMERS.toLocaleString('en-US')} due timers exactly once, though one worker is killed mid-batch`, { timeout: 60_000 }, async () => {
+  // The timeout is a safety net, not a measure: the work is fixed, and a machine shared with other
+  // test runs does it several times slower.
+  it(`fires each of ${TIMERS.toLocaleString('en-US')} due timers exactly once, though one worker is killed mid-batch`, { timeout: 150_000 }, async () => {
     const schema = testSchema('timers');
     const s = `"${schema}"`;
     {
@@ -61,15 +63,17 @@ describe('runWorker in four processes over one schema', () => {
       const firedCount = async () => Number((await db.query(`SELECT count(*) AS n FROM ${s}.outbox WHERE kind = 'timer'`)).rows[0].n);
       try {
         await Promise.all(workers.map((w) => w.child.ready));
-        // Kill worker 0 while it holds a batch of claims, a fifth of the way through.
-        await until(async () => (await firedCount()) >= TIMERS / 5, 30_000, 'a fifth of the timers to fire');
+        // Kill worker 0 while it holds a batch of claims, a fifth of the way through: as soon as
+        // it holds claims with most of their lease ahead, however loaded the machine is.
+        const liveClaims = async () =>
+          Number((await db.query(`SELECT count(*) AS n FROM ${s}.timers WHERE claimed_by = 'w0' AND lease_until > clock_timestamp() + interval '1 second'`)).rows[0].n);
+        await until(async () => (await firedCount()) >= TIMERS / 5 && (await liveClaims()) > 0, 60_000, 'a fifth of the timers to fire, worker 0 holding claims');
         workers[0]!.child.process.kill('SIGKILL');
         const { signal } = await workers[0]!.child.exited;
         expect(signal).toBe('SIGKILL');
-        const orphaned = Number(
-          (await db.query(`SELECT count(*) AS n FROM ${s}.timers WHERE claimed_by = 'w0' AND lease_until > clock_timestamp()`)).rows[0].n,
-        );
-        // A real mid-batch kill: the dead worker still held claims on due timers.
+        // A real mid-batch kill: the dead worker still held claims on due timers. Counted whether
+        // or not their lease ran out meanwhile (no other worker takes them before it does).
+        const orphaned = Number((await db.query(`SELECT count(*) AS n FROM ${s}.timers WHERE claimed_by = 'w0'`)).rows[0].n);
         expect(orphaned).toBeGreaterThan(0);
 
         // The others fire what is left, the orphaned timers once their lease runs out, and
@@ -81,7 +85,7 @@ describe('runWorker in four processes over one schema', () => {
             );
             return Number(left.rows[0].n) === 0;
           },
-          40_000,
+          80_000,
           'every timer fired and every outbox item delivered',
         );
         for (const w of workers.slice(1)) w.child.process.stdin!.write('stop\n');
