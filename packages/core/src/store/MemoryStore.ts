@@ -1,17 +1,19 @@
 import type { FieldIssue } from '../errors.js';
 import { checkStoreArguments, storeArgumentsError } from './checkStoreArguments.js';
 import { assertCommitShape, conflictError } from './conflict.js';
+import { byDue, DueTimerIndex } from './DueTimerIndex.js';
 import type { JourneyCommit, JourneyQuery, JourneyStore, JourneySummary } from './JourneyStore.js';
+import { jsonCopy } from './jsonCopy.js';
 import { matchesQuery } from './matchesQuery.js';
 import type { JournalEntry, JourneyRecord, OutboxItem, TimerRow } from './records.js';
 
-/** Stored values are JSON by contract, and a JSON round trip copies them faster than structuredClone. */
-const copy = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T));
-
-/** JSON text, as a durable store would keep it: serialized once on commit, parsed on read. */
-type Json<T> = string & { readonly __json: T };
-const freeze = <T>(value: T): Json<T> => JSON.stringify(value) as Json<T>;
-const thaw = <T>(text: Json<T>): T => JSON.parse(text) as T;
+/**
+ * Stored values are private deep copies, made as a JSON round trip would make them (so the store
+ * holds and hands out exactly what a durable store would) but without the text: copying a
+ * parsed value directly is several times cheaper than serializing it and parsing it back.
+ * Nothing outside the store ever holds a stored value: it is copied in on commit and out on read.
+ */
+const copy = jsonCopy;
 
 const NOT_JSON = 'must be JSON: JSON.stringify threw (a BigInt, a cycle, or a getter or proxy that throws)';
 
@@ -36,21 +38,21 @@ function serialized<T>(values: readonly (readonly [string, unknown])[], serializ
   }
 }
 
-/** Code-unit order, as SQLite's binary collation sorts ASCII keys (localeCompare would not). */
-const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 interface JourneyData {
-  record: Json<JourneyRecord>;
+  record: JourneyRecord;
+  /** The record without its snapshot, for queries (which never copy snapshots). */
+  summary: JourneySummary;
   version: number;
-  /** Append-only, in seq order; the seq is kept beside the text so pages are cut before parsing. */
-  journal: { seq: number; entry: Json<JournalEntry> }[];
+  /** Append-only, in seq order. */
+  journal: JournalEntry[];
   timers: Map<string, TimerRow>;
   idempotency: Map<string, number>;
 }
 
 /**
  * An in-process store for tests and examples. Values are copied in and out, so callers can never
- * change stored data by mutating what they passed or got back. Not durable across processes.
+ * change stored data by mutating what they passed or got back. Pending timers are indexed by due
+ * time, so `dueTimers` costs what is due, not what is pending. Not durable across processes.
  * Every method checks its arguments first: a bad one throws `CJ_ERR_INVALID_INPUT` naming it,
  * and changes nothing.
  *
@@ -61,12 +63,14 @@ interface JourneyData {
  */
 export class MemoryStore implements JourneyStore {
   readonly #journeys = new Map<string, JourneyData>();
-  readonly #outbox = new Map<string, { item: Json<OutboxItem>; journeyId: string; delivered: boolean }>();
+  readonly #outbox = new Map<string, { item: OutboxItem; journeyId: string; delivered: boolean }>();
+  /** Every pending timer of every journey, by due time: `dueTimers` reads only what is due. */
+  readonly #due = new DueTimerIndex();
 
   async load(journeyId: string): Promise<JourneyRecord | undefined> {
     const args = checkStoreArguments('MemoryStore', 'load', { journeyId });
     const data = this.#journeys.get(args.journeyId);
-    return data ? thaw(data.record) : undefined;
+    return data ? copy(data.record) : undefined;
   }
 
   async commit(commit: JourneyCommit): Promise<void> {
@@ -81,11 +85,11 @@ export class MemoryStore implements JourneyStore {
     for (const item of c.outbox) {
       if (this.#outbox.has(item.id)) throw conflictError(id, c.expectedVersion, actual, { outboxId: item.id });
     }
-    // Serialize everything before touching state, so a value that cannot be stored changes nothing.
-    // The checked commit's fields are plain; only the snapshot and payloads can fail to serialize.
-    const record = serialized([['commit.journey.snapshot', c.journey.snapshot]], () => freeze(c.journey));
+    // Copy everything before touching state, so a value that cannot be stored changes nothing.
+    // The checked commit's fields are plain; only the snapshot and payloads can fail to copy.
+    const record = serialized([['commit.journey.snapshot', c.journey.snapshot]], () => copy(c.journey));
     const given = c.entry;
-    const entry = given ? serialized([['commit.entry.payload', given.payload]], () => freeze(given)) : undefined;
+    const entry = given ? serialized([['commit.entry.payload', given.payload]], () => copy(given)) : undefined;
     const timers = c.timersToSet.map((t, i) =>
       serialized(
         [
@@ -95,18 +99,31 @@ export class MemoryStore implements JourneyStore {
         () => copy(t),
       ),
     );
-    const outbox = c.outbox.map((item, i) => ({ id: item.id, item: serialized([[`commit.outbox[${i}].payload`, item.payload]], () => freeze(item)), journeyId: item.journeyId, delivered: false }));
-    const data: JourneyData = existing ?? { record, version: 0, journal: [], timers: new Map(), idempotency: new Map() };
+    const outbox = c.outbox.map((item, i) => ({ id: item.id, item: serialized([[`commit.outbox[${i}].payload`, item.payload]], () => copy(item)), journeyId: item.journeyId, delivered: false }));
+    const { snapshot: _snapshot, ...summary } = record;
+    const data: JourneyData = existing ?? { record, summary, version: 0, journal: [], timers: new Map(), idempotency: new Map() };
     data.record = record;
+    data.summary = summary;
     data.version = c.journey.version;
-    if (entry && c.entry) {
-      data.journal.push({ seq: c.entry.seq, entry });
-      if (c.idempotencyKey !== undefined) data.idempotency.set(c.idempotencyKey, c.entry.seq);
+    if (entry) {
+      data.journal.push(entry);
+      if (c.idempotencyKey !== undefined) data.idempotency.set(c.idempotencyKey, entry.seq);
     }
-    for (const key of c.timersToCancel) data.timers.delete(key);
-    for (const timer of timers) data.timers.set(timer.key, timer);
+    for (const key of c.timersToCancel) this.#unsetTimer(data, key);
+    for (const timer of timers) {
+      this.#unsetTimer(data, timer.key);
+      data.timers.set(timer.key, timer);
+      this.#due.add(timer);
+    }
     for (const { id: itemId, ...slot } of outbox) this.#outbox.set(itemId, slot);
     this.#journeys.set(id, data);
+  }
+
+  #unsetTimer(data: JourneyData, key: string): void {
+    const old = data.timers.get(key);
+    if (!old) return;
+    data.timers.delete(key);
+    this.#due.remove(old);
   }
 
   async findIdempotencyKey(journeyId: string, key: string): Promise<number | undefined> {
@@ -120,21 +137,18 @@ export class MemoryStore implements JourneyStore {
     const limit = args.options?.limit;
     const journal = this.#journeys.get(args.journeyId)?.journal ?? [];
     const from = journal.filter((e) => e.seq >= fromSeq);
-    return (limit === undefined ? from : from.slice(0, limit)).map((e) => thaw(e.entry));
+    return (limit === undefined ? from : from.slice(0, limit)).map(copy);
   }
 
   async listTimers(journeyId: string): Promise<TimerRow[]> {
     const args = checkStoreArguments('MemoryStore', 'listTimers', { journeyId });
     const timers = [...(this.#journeys.get(args.journeyId)?.timers.values() ?? [])];
-    return copy(timers.sort((a, b) => a.dueAt - b.dueAt || byText(a.key, b.key)));
+    return copy(timers.sort(byDue));
   }
 
   async dueTimers(now: number, limit: number): Promise<TimerRow[]> {
     ({ now, limit } = checkStoreArguments('MemoryStore', 'dueTimers', { now, limit }));
-    const due: TimerRow[] = [];
-    for (const data of this.#journeys.values()) for (const t of data.timers.values()) if (t.dueAt <= now) due.push(t);
-    due.sort((a, b) => a.dueAt - b.dueAt || byText(a.journeyId, b.journeyId) || byText(a.key, b.key));
-    return copy(due.slice(0, limit));
+    return copy(this.#due.due(now, limit));
   }
 
   async pendingOutbox(limit: number, journeyId?: string): Promise<OutboxItem[]> {
@@ -143,7 +157,7 @@ export class MemoryStore implements JourneyStore {
     for (const slot of this.#outbox.values()) {
       if (pending.length >= limit) break;
       if (slot.delivered || (journeyId !== undefined && slot.journeyId !== journeyId)) continue;
-      pending.push(thaw(slot.item));
+      pending.push(copy(slot.item));
     }
     return pending;
   }
@@ -159,9 +173,8 @@ export class MemoryStore implements JourneyStore {
   async query(filter: JourneyQuery): Promise<JourneySummary[]> {
     filter = checkStoreArguments('MemoryStore', 'query', { filter }).filter as JourneyQuery;
     const matches = [...this.#journeys.values()]
-      .map((d) => thaw(d.record))
-      .filter((r) => matchesQuery(r, filter))
-      .map(({ snapshot: _snapshot, ...summary }) => summary)
+      .filter((d) => matchesQuery(d.record, filter))
+      .map((d) => copy(d.summary))
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return filter.limit === undefined ? matches : matches.slice(0, filter.limit);
   }
