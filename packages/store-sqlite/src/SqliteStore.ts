@@ -152,6 +152,11 @@ function textColumns(c: JourneyCommit): string[] {
   return texts;
 }
 
+/** Delivered marks wait at most this long for a commit to carry them before they are written alone. */
+const DELIVERED_FLUSH_MS = 50;
+/** A queue this long is written at once, so a long run of deliveries without commits stays bounded. */
+const DELIVERED_FLUSH_AT = 500;
+
 type SummaryRow = Omit<JourneyRow, 'snapshot'>;
 
 interface JourneyRow {
@@ -227,7 +232,9 @@ const sqliteCode = (error: unknown): string | undefined =>
 /**
  * A durable `JourneyStore` in one SQLite file, through better-sqlite3: WAL mode, one immediate
  * transaction per commit (snapshot, journal entry, idempotency key, timers and outbox together,
- * with the expected-version check inside the same transaction). Several processes may open the
+ * with the expected-version check inside the same transaction). Delivered marks cost no
+ * transaction of their own: they ride along with the next commit (or are written alone within
+ * 50 ms, and on `close()`), so an event costs one fsync'd transaction. Several processes may open the
  * same file: a commit that lost a race is refused with `CJ_ERR_CONFLICT` and the engine retries it.
  * Nothing is cached per journey, so memory stays flat however many journeys the file holds.
  * Every method checks its arguments first: a bad one throws `CJ_ERR_INVALID_INPUT` naming it,
@@ -255,9 +262,12 @@ export class SqliteStore implements JourneyStore {
   readonly #db: Database.Database;
   readonly #sql: Statements;
   readonly #queries = new Map<string, Database.Statement>();
-  readonly #commitTx: Database.Transaction<(c: JourneyCommit, json: CommitJson) => void>;
-  readonly #deliverTx: Database.Transaction<(ids: readonly string[], at: string) => void>;
+  readonly #commitTx: Database.Transaction<(c: JourneyCommit, json: CommitJson, delivered: readonly string[]) => void>;
+  readonly #deliverTx: Database.Transaction<(ids: readonly string[]) => void>;
   readonly #onCorruptRow: (error: CareJourneyError) => void;
+  /** Outbox ids delivered but not yet marked in the database: the next commit carries them. */
+  #delivered: string[] = [];
+  #flushTimer: NodeJS.Timeout | undefined;
 
   constructor(settings: SqliteStoreOptions) {
     const options = parseOptions(settings);
@@ -286,10 +296,11 @@ export class SqliteStore implements JourneyStore {
       throw new CareJourneyError('CJ_ERR_STORE', `SqliteStore could not prepare "${options.path}": ${messageOf(error)}`, {}, { cause: error });
     }
     this.#db = db;
-    this.#commitTx = db.transaction((c: JourneyCommit, json: CommitJson) => this.#applyCommit(c, json));
-    this.#deliverTx = db.transaction((ids: readonly string[], at: string) => {
-      for (const id of ids) this.#sql.markDelivered.run(at, id);
+    this.#commitTx = db.transaction((c: JourneyCommit, json: CommitJson, delivered: readonly string[]) => {
+      this.#applyCommit(c, json);
+      this.#writeDelivered(delivered);
     });
+    this.#deliverTx = db.transaction((ids: readonly string[]) => this.#writeDelivered(ids));
   }
 
   async load(journeyId: string): Promise<JourneyRecord | undefined> {
@@ -311,8 +322,16 @@ export class SqliteStore implements JourneyStore {
     // Serialized before the write lock is taken: the lock is held for the writes only.
     const json = commitJson(commit);
     // IMMEDIATE takes the write lock before the version is read, so the check and the writes see
-    // the same database even when another process writes to the file.
-    this.#guard('commit', commit.journey.id, () => this.#commitTx.immediate(commit, json));
+    // the same database even when another process writes to the file. Delivered marks queued so
+    // far ride along; a commit that fails (a conflict, a busy lock) rolls them back with it, and
+    // they go back to the queue. better-sqlite3 is synchronous: nothing is queued meanwhile.
+    const delivered = this.#takeDelivered();
+    try {
+      this.#guard('commit', commit.journey.id, () => this.#commitTx.immediate(commit, json, delivered));
+    } catch (error) {
+      this.#requeueDelivered(delivered);
+      throw error;
+    }
   }
 
   async findIdempotencyKey(journeyId: string, key: string): Promise<number | undefined> {
@@ -341,20 +360,42 @@ export class SqliteStore implements JourneyStore {
     return this.#decodeSkipping('list due timers', undefined, (n) => this.#sql.dueTimers.all(args.now, n) as TimerDbRow[], toTimer, args.limit);
   }
 
+  /**
+   * Undelivered outbox items, oldest first. Delivered marks still queued in this process are
+   * written first, so an item delivered here is never handed out again; if they cannot be
+   * written now (another process holds the write lock past `busyTimeoutMs`), they stay queued
+   * and their items are left out of the answer.
+   */
   async pendingOutbox(limit: number, journeyId?: string): Promise<OutboxItem[]> {
     ({ limit, journeyId } = checkStoreArguments('SqliteStore', 'pendingOutbox', { limit, journeyId }));
-    const fetch =
+    this.#assertOpen('list the outbox', journeyId);
+    const queued = this.#tryFlushDelivered() ? undefined : new Set(this.#delivered);
+    const select =
       journeyId === undefined
         ? (n: number) => this.#sql.pendingOutbox.all(n) as OutboxRow[]
         : (n: number) => this.#sql.pendingOutboxOf.all(journeyId, n) as OutboxRow[];
+    // Queued items are read and dropped: ask for that many more, so `limit` others still come back.
+    const fetch = queued === undefined ? select : (n: number) => select(n < 0 ? n : n + queued.size).filter((row) => !queued.has(row.id));
     return this.#decodeSkipping('list the outbox', journeyId, fetch, toOutboxItem, limit);
   }
 
+  /**
+   * Marks outbox items delivered. The marks are queued and carried by this store's next commit
+   * (or written alone within 50 ms when no commit comes, at once when 500 are queued, and on
+   * `close()`), so a delivery costs no transaction of its own. A crash before they are written
+   * means those items are delivered again by `recover()`, with the same ids (at least once),
+   * never lost.
+   */
   async markDelivered(ids: readonly string[]): Promise<void> {
     ({ ids } = checkStoreArguments('SqliteStore', 'markDelivered', { ids }));
     if (ids.length === 0) return;
-    // The wall-clock time is for operators reading the table; no logic depends on it.
-    this.#guard('mark outbox items delivered', undefined, () => this.#deliverTx.immediate(ids, new Date().toISOString()));
+    this.#assertOpen('mark outbox items delivered', undefined);
+    this.#delivered.push(...ids);
+    if (this.#delivered.length >= DELIVERED_FLUSH_AT) {
+      this.#flushDelivered();
+      return;
+    }
+    this.#armFlush();
   }
 
   async query(filter: JourneyQuery): Promise<JourneySummary[]> {
@@ -420,11 +461,94 @@ export class SqliteStore implements JourneyStore {
     }
   }
 
+  /**
+   * Writes the delivered marks still queued, then closes the database. Calling it again does
+   * nothing. A process that exits without closing its store leaves at most the last 50 ms of
+   * marks unwritten: `recover()` delivers those items again, with the same ids.
+   */
   async close(): Promise<void> {
-    if (this.#db.open) this.#db.close();
+    if (this.#flushTimer) clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    if (!this.#db.open) return;
+    try {
+      // Unwritten marks only mean a redelivery after the restart: closing goes on regardless.
+      this.#tryFlushDelivered();
+    } finally {
+      this.#delivered = [];
+      this.#db.close();
+    }
   }
 
   // ------------------------------------------------------------------ internals
+
+  /** Writes delivered marks inside the current transaction. */
+  #writeDelivered(ids: readonly string[]): void {
+    if (ids.length === 0) return;
+    // The wall-clock time is for operators reading the table; no logic depends on it.
+    const at = new Date().toISOString();
+    for (const id of ids) this.#sql.markDelivered.run(at, id);
+  }
+
+  #takeDelivered(): string[] {
+    if (this.#delivered.length === 0) return [];
+    const taken = this.#delivered;
+    this.#delivered = [];
+    // Nothing left to write alone: the timer is armed again by the next mark.
+    if (this.#flushTimer) clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    return taken;
+  }
+
+  #requeueDelivered(ids: readonly string[]): void {
+    if (ids.length === 0) return;
+    this.#delivered.unshift(...ids);
+    this.#armFlush();
+  }
+
+  /** Writes the queued marks alone within {@link DELIVERED_FLUSH_MS} unless a commit carries them first. */
+  #armFlush(): void {
+    if (this.#delivered.length === 0 || !this.#db.open) return;
+    // Unref'd: a pending flush never keeps the process alive.
+    this.#flushTimer ??= setTimeout(() => {
+      this.#flushTimer = undefined;
+      // A busy write lock keeps the marks queued and tries again; meanwhile the next commit,
+      // read of the outbox or close writes them, and this process never hands the items out again.
+      if (!this.#tryFlushDelivered()) this.#armFlush();
+    }, DELIVERED_FLUSH_MS).unref();
+  }
+
+  /**
+   * Writes the queued delivered marks now, in one transaction of their own. Throws
+   * `CJ_ERR_STORE` when it cannot (the marks go back to the queue).
+   */
+  #flushDelivered(): void {
+    const ids = this.#takeDelivered();
+    if (ids.length === 0) return;
+    try {
+      this.#guard('mark outbox items delivered', undefined, () => this.#deliverTx.immediate(ids));
+    } catch (error) {
+      this.#requeueDelivered(ids);
+      throw error;
+    }
+  }
+
+  /** {@link #flushDelivered}, reporting instead of throwing: `false` when marks stay queued. */
+  #tryFlushDelivered(): boolean {
+    try {
+      this.#flushDelivered();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** A closed store refuses a call that would only touch the queue, as a database call would. */
+  #assertOpen(action: string, journeyId: string | undefined): void {
+    if (this.#db.open) return;
+    this.#guard(action, journeyId, () => {
+      throw new TypeError('The database connection is not open');
+    });
+  }
 
   /** The body of the commit transaction. Throwing anywhere rolls all of it back. */
   #applyCommit(c: JourneyCommit, json: CommitJson): void {

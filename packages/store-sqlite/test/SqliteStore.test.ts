@@ -482,7 +482,7 @@ describe('SqliteStore and text SQLite would alter', () => {
 });
 
 describe('SqliteStore: a busy write lock between commit and delivery', () => {
-  it('send returns the applied event, reports the delivery on the bus, and recover finishes it', async () => {
+  it('send returns the applied event; the delivered mark stays queued, is never handed out again, and is written once the lock is free', async () => {
     const store = openStore({ busyTimeoutMs: 20 });
     const engine = createEngine({ definition: visitJourney, store, clock: new ManualClock(T0) });
     const { id } = await engine.start({ patientRef: 'pt-1', input: {}, actor: actors.coordinator });
@@ -501,16 +501,22 @@ describe('SqliteStore: a busy write lock between commit and delivery', () => {
     engine.on('delivery.failed', (n) => void failed.push(n));
     lockNext = true;
     const result = await engine.send(id, { type: 'consent.recorded' }, { actor: actors.physician });
-    other.prepare('ROLLBACK').run();
     expect(result.ok).toBe(true);
     expect(result.ok && result.view.version).toBe(2);
-    expect(failed).toMatchObject([{ journeyId: id, code: 'CJ_ERR_STORE', deliveryIds: [`${id}:2:0`] }]);
-    expect((await engine.history(id)).map((e) => e.type)).toEqual(['journey.start', 'consent.recorded']);
-    expect((await store.pendingOutbox(10)).map((i) => i.id)).toEqual([`${id}:2:0`]);
-    // Finished by recover: delivered again with the same id, then marked.
-    expect(await engine.recover()).toBe(1);
-    expect(seen.filter((n) => n.deliveryId === `${id}:2:0`)).toHaveLength(2);
+    // Marking needs no write lock now: it is queued for the next transaction.
+    expect(failed).toEqual([]);
+    // The lock is still held, so the marks cannot be written; this process still never hands
+    // the delivered item out again.
     expect(await store.pendingOutbox(10)).toEqual([]);
+    expect(await engine.recover()).toBe(0);
+    const undelivered = () => (other.prepare('SELECT id FROM outbox WHERE delivered_at IS NULL').all() as { id: string }[]).map((r) => r.id);
+    other.prepare('ROLLBACK').run();
+    expect(undelivered()).toEqual([`${id}:2:0`]);
+    // Once the lock is free, the next read of the outbox writes the queued mark.
+    expect(await store.pendingOutbox(10)).toEqual([]);
+    expect(undelivered()).toEqual([]);
+    expect(seen.filter((n) => n.deliveryId === `${id}:2:0`)).toHaveLength(1);
+    expect((await engine.history(id)).map((e) => e.type)).toEqual(['journey.start', 'consent.recorded']);
   });
 });
 
