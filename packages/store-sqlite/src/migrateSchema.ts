@@ -97,6 +97,38 @@ const MIGRATIONS: readonly SchemaMigration[] = [
       CREATE INDEX outbox_pending ON outbox (seq) WHERE delivered_at IS NULL;
     `,
   },
+  {
+    version: 2,
+    description: 'journeys rebuilt with the snapshot column last',
+    // A snapshot runs to hundreds of KB, spilling onto overflow pages; a column stored after it
+    // is read by walking those pages. With the snapshot last, the version check of every commit
+    // (and every summary a query lists) reads only the row's first page. SQLite cannot move a
+    // column, so the table is rebuilt: create, copy, drop, rename, index again, all inside the
+    // opening transaction (a crash leaves the file at version 1, to be upgraded on next open).
+    sql: `
+      CREATE TABLE journeys_v2 (
+        id TEXT PRIMARY KEY NOT NULL,
+        definition_id TEXT NOT NULL,
+        definition_version INTEGER NOT NULL,
+        patient_ref TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        last_seq INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        phase TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        snapshot TEXT
+      ) STRICT;
+      INSERT INTO journeys_v2 (id, definition_id, definition_version, patient_ref, version, last_seq, state, phase, status, created_at, updated_at, snapshot)
+        SELECT id, definition_id, definition_version, patient_ref, version, last_seq, state, phase, status, created_at, updated_at, snapshot FROM journeys ORDER BY id;
+      DROP TABLE journeys;
+      ALTER TABLE journeys_v2 RENAME TO journeys;
+      CREATE INDEX journeys_by_patient ON journeys (patient_ref, id);
+      CREATE INDEX journeys_by_phase ON journeys (phase, id);
+      CREATE INDEX journeys_by_status ON journeys (status, id);
+    `,
+  },
 ];
 
 /**

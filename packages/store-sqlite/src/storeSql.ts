@@ -11,6 +11,8 @@ const JOURNAL_COLUMNS =
  */
 export const STORE_SQL = {
   loadJourney: `SELECT ${SUMMARY_COLUMNS}, snapshot FROM journeys WHERE id = ?`,
+  // The version check of every commit: only columns stored before the snapshot (schema version
+  // 2 keeps it last), so it reads the row's first page, never the snapshot's overflow pages.
   journeyVersion: 'SELECT version, state, phase, status, patient_ref, definition_id FROM journeys WHERE id = ?',
   insertJourney: `INSERT INTO journeys (definition_version, version, last_seq, snapshot, state, created_at, updated_at, phase, status, patient_ref, definition_id, id)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -1,0 +1,226 @@
+// Schema version 2 rebuilds `journeys` with the snapshot column last. A file created at version 1
+// (by the frozen DDL of that release) upgrades on open, in one transaction, keeping every row.
+import { openSync, writeSync, closeSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { createEngine, ManualClock, replayJournal } from '@carejourney/core';
+import { actors, visitJourney } from '../../core/test/fixtures/visitJourney.js';
+import { SCHEMA_VERSION, SCHEMA_VERSION_TABLE, SqliteStore } from '../src/index.js';
+import { STORE_SQL } from '../src/storeSql.js';
+import { createSchemaV1 } from './fixtures/schemaV1.js';
+import { removeTempDbs, tempDbPath } from './helpers/tempDb.js';
+
+afterAll(removeTempDbs);
+
+const T0 = Date.parse('2026-01-05T09:00:00Z');
+const TABLES = ['journeys', 'journey_states', 'journal', 'idempotency_keys', 'timers', 'outbox'];
+const open: { close(): unknown }[] = [];
+afterEach(async () => {
+  for (const c of open.splice(0).reverse()) await c.close();
+});
+
+function rawDb(path: string, options?: Database.Options): Database.Database {
+  const db = new Database(path, options);
+  open.push(db);
+  return db;
+}
+
+const columnsOf = (db: Database.Database, table: string) => (db.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name);
+const indexesOf = (db: Database.Database) =>
+  db.prepare("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").all() as { name: string; tbl_name: string; sql: string | null }[];
+
+/** Overwrites with zeros the overflow pages of `journeys` (where a large snapshot spills), in the file itself. */
+function zeroOverflowPages(path: string): void {
+  const db = new Database(path);
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  const pages = (db.prepare("SELECT pageno FROM dbstat WHERE name = 'journeys' AND pagetype = 'overflow'").all() as { pageno: number }[]).map((r) => r.pageno);
+  // Closing the last connection checkpoints the log into the file, so the pages are in it.
+  db.close();
+  expect(pages.length).toBeGreaterThan(10);
+  const fd = openSync(path, 'r+');
+  for (const page of pages) writeSync(fd, Buffer.alloc(pageSize), 0, pageSize, (page - 1) * pageSize);
+  closeSync(fd);
+}
+
+/** Runs a statement on a fresh read-only connection: its row, or the SQLite error code. */
+function tryGet(path: string, sql: string, ...params: unknown[]): unknown {
+  const db = rawDb(path, { readonly: true });
+  try {
+    return db.prepare(sql).get(...params);
+  } catch (error) {
+    return (error as { code?: string }).code;
+  }
+}
+
+/**
+ * A version-1 file holding a real journey (booked, so with a timer; one outbox item left
+ * undelivered; an idempotency key), its rows copied from a file the engine wrote.
+ */
+async function versionOneFile(): Promise<{ path: string; journeyId: string }> {
+  const source = tempDbPath();
+  const store = new SqliteStore({ path: source });
+  const engine = createEngine({ definition: visitJourney, store, clock: new ManualClock(T0) });
+  const { id } = await engine.start({ journeyId: 'j-1', patientRef: 'pt-1', input: {}, actor: actors.coordinator });
+  await engine.send(id, { type: 'consent.recorded' }, { actor: actors.physician, idempotencyKey: 'k-1' });
+  await engine.send(id, { type: 'visit.book', slot: '2026-01-05T10:00:00Z' }, { actor: actors.coordinator });
+  await store.close();
+  const undelivered = new Database(source);
+  undelivered.prepare("UPDATE outbox SET delivered_at = NULL WHERE id = 'j-1:3:0'").run();
+  undelivered.close();
+
+  const path = tempDbPath();
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  createSchemaV1(db);
+  db.prepare('ATTACH DATABASE ? AS src').run(source);
+  for (const table of TABLES) {
+    const columns = columnsOf(db, table).join(', ');
+    db.exec(`INSERT INTO main.${table} (${columns}) SELECT ${columns} FROM src.${table}`);
+  }
+  db.exec('DETACH DATABASE src');
+  db.close();
+  return { path, journeyId: id };
+}
+
+/** Everything stored about a journey, read through the store. */
+async function dump(store: SqliteStore, id: string) {
+  return {
+    record: await store.load(id),
+    journal: await store.readJournal(id),
+    timers: await store.listTimers(id),
+    outbox: await store.pendingOutbox(10, id),
+    key: await store.findIdempotencyKey(id, 'k-1'),
+    byState: (await store.query({ state: 'booked' })).map((j) => j.id),
+    byPatient: (await store.query({ patientRef: 'pt-1' })).map((j) => j.id),
+  };
+}
+
+describe('SqliteStore schema version 2: the snapshot column last', () => {
+  it('a new file has the snapshot as the last column of journeys', () => {
+    const path = tempDbPath();
+    open.push(new SqliteStore({ path }));
+    const db = rawDb(path);
+    expect(SCHEMA_VERSION).toBe(2);
+    expect(columnsOf(db, 'journeys')).toEqual([
+      'id',
+      'definition_id',
+      'definition_version',
+      'patient_ref',
+      'version',
+      'last_seq',
+      'state',
+      'phase',
+      'status',
+      'created_at',
+      'updated_at',
+      'snapshot',
+    ]);
+  });
+
+  it('upgrades a version-1 file on open: journeys rebuilt with the snapshot last, every row, index and journey kept', async () => {
+    const { path, journeyId } = await versionOneFile();
+    const before = rawDb(path, { readonly: true });
+    expect(columnsOf(before, 'journeys').indexOf('snapshot')).toBe(6);
+    const rowsBefore = Object.fromEntries(TABLES.map((t) => [t, before.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all()]));
+    const indexesBefore = indexesOf(before);
+    before.close();
+
+    const store = new SqliteStore({ path });
+    open.push(store);
+    const db = rawDb(path);
+    expect(db.prepare(`SELECT version, description FROM ${SCHEMA_VERSION_TABLE} ORDER BY version`).all()).toEqual([
+      { version: 1, description: 'journeys, state leaves, journal, idempotency keys, timers, outbox' },
+      { version: 2, description: 'journeys rebuilt with the snapshot column last' },
+    ]);
+    const columns = columnsOf(db, 'journeys');
+    expect(columns[columns.length - 1]).toBe('snapshot');
+    expect([...columns].sort()).toEqual(Object.keys(rowsBefore.journeys![0] as object).sort());
+    // Every row of every table is there, column for column; the indexes have their names and columns.
+    for (const table of TABLES) expect(db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all(), table).toEqual(rowsBefore[table]);
+    expect(indexesOf(db)).toEqual(indexesBefore);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name LIKE '%journeys_v2%'").all()).toEqual([]);
+
+    // The store reads the upgraded file as it read the old one, and the journey goes on.
+    const stored = await dump(store, journeyId);
+    expect(stored.record).toMatchObject({ id: journeyId, version: 3, state: 'booked' });
+    expect(stored.timers.map((t) => t.key)).toEqual(['machine:xstate.after.noShowDelay.visit.booked']);
+    expect(stored.outbox.map((o) => o.id)).toEqual(['j-1:3:0']);
+    expect(stored.key).toBe(2);
+    expect([stored.byState, stored.byPatient]).toEqual([[journeyId], [journeyId]]);
+    expect(replayJournal(visitJourney, stored.journal)).toEqual(stored.record?.snapshot);
+    const engine = createEngine({ definition: visitJourney, store, clock: new ManualClock(T0) });
+    expect(await engine.recover()).toBe(1);
+    const arrived = await engine.send(journeyId, { type: 'patient.arrived' }, { actor: actors.nurse });
+    expect(arrived.ok && arrived.view.stateLabel).toBe('checkedIn');
+  });
+
+  it('opening the upgraded file again changes nothing', async () => {
+    const { path } = await versionOneFile();
+    await new SqliteStore({ path }).close();
+    const first = new Database(path, { readonly: true });
+    const schema = first.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY name').all();
+    first.close();
+    await new SqliteStore({ path }).close();
+    const again = rawDb(path);
+    expect(again.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY name').all()).toEqual(schema);
+    expect(again.prepare(`SELECT COUNT(*) AS n FROM ${SCHEMA_VERSION_TABLE}`).get()).toEqual({ n: 2 });
+  });
+
+  it('an upgrade that fails part-way leaves the file at version 1, untouched', async () => {
+    const { path } = await versionOneFile();
+    const db = rawDb(path);
+    // A table in the way of the rebuild: the step fails after nothing of it can be kept.
+    db.exec('CREATE TABLE journeys_v2 (x TEXT)');
+    const before = db.prepare('SELECT * FROM journeys').all();
+    expect(() => new SqliteStore({ path })).toThrow(expect.objectContaining({ code: 'CJ_ERR_STORE' }));
+    expect(db.prepare(`SELECT MAX(version) AS v FROM ${SCHEMA_VERSION_TABLE}`).get()).toEqual({ v: 1 });
+    expect(columnsOf(db, 'journeys').indexOf('snapshot')).toBe(6);
+    expect(db.prepare('SELECT * FROM journeys').all()).toEqual(before);
+  });
+
+  it("the commit's version check reads only the row's first page, never the snapshot's overflow pages", async () => {
+    // A large snapshot spills onto overflow pages. Zeroing those pages in the file leaves the
+    // version check answering (it never reads them) while loading the snapshot fails. On the
+    // version-1 layout the same check reads them (its columns follow the snapshot) and fails.
+    const at = new Date(T0).toISOString();
+    const snapshot = { status: 'active', value: 'referral', context: { notes: 'x'.repeat(200_000) } };
+    const path = tempDbPath();
+    const store = new SqliteStore({ path });
+    await store.commit({
+      journey: { id: 'j-big', definitionId: 'clinic-visit', definitionVersion: 2, patientRef: 'pt-big', version: 1, lastSeq: 0, snapshot, state: 'referral', phase: 'referral', status: 'active', createdAt: at, updatedAt: at },
+      expectedVersion: 0,
+      timersToSet: [],
+      timersToCancel: [],
+      outbox: [],
+    });
+    await store.close();
+    zeroOverflowPages(path);
+    expect(tryGet(path, STORE_SQL.journeyVersion, 'j-big')).toEqual({ version: 1, state: 'referral', phase: 'referral', status: 'active', patient_ref: 'pt-big', definition_id: 'clinic-visit' });
+    expect(tryGet(path, STORE_SQL.loadJourney, 'j-big')).toBe('SQLITE_CORRUPT');
+
+    // The version-1 layout, written by the raw statements (the store would upgrade the file).
+    const oldPath = tempDbPath();
+    const old = new Database(oldPath);
+    old.pragma('journal_mode = WAL');
+    createSchemaV1(old);
+    old.prepare(STORE_SQL.insertJourney).run(2, 1, 0, JSON.stringify(snapshot), 'referral', at, at, 'referral', 'active', 'pt-big', 'clinic-visit', 'j-big');
+    old.close();
+    zeroOverflowPages(oldPath);
+    expect(tryGet(oldPath, STORE_SQL.journeyVersion, 'j-big')).toBe('SQLITE_CORRUPT');
+  });
+
+  it('the version check and the summaries read only columns stored before the snapshot', () => {
+    const path = tempDbPath();
+    open.push(new SqliteStore({ path }));
+    const db = rawDb(path);
+    const columns = columnsOf(db, 'journeys');
+    const snapshotAt = columns.indexOf('snapshot');
+    for (const sql of [STORE_SQL.journeyVersion, STORE_SQL.loadJourney]) {
+      const read = db.prepare(sql).columns().map((c) => c.column!);
+      const small = read.filter((c) => c !== 'snapshot');
+      expect(small.every((c) => columns.indexOf(c) < snapshotAt), sql).toBe(true);
+    }
+    expect(db.prepare(STORE_SQL.journeyVersion).columns().map((c) => c.column)).not.toContain('snapshot');
+  });
+});
