@@ -14,6 +14,7 @@ import { describeIssues, zodIssues } from '../validation/zodIssues.js';
 import type { AnyJourneyDefinition } from './defineJourney.js';
 import { EngineBus } from './EngineBus.js';
 import type { EngineOptions } from './EngineOptions.js';
+import { LoadedSnapshots } from './load.js';
 import { JourneyLocks } from './locks.js';
 import { pureTransition, type PureTransition } from './pureTransition.js';
 
@@ -29,6 +30,8 @@ export interface EngineCore {
   readonly bus: EngineBus;
   readonly locks: JourneyLocks;
   readonly pure: PureTransition;
+  /** Snapshots this engine restored or produced, reused while the store holds them unchanged. */
+  readonly snapshots: LoadedSnapshots;
   /** Strict payload schemas, built once: zod compiles each schema on first use. */
   readonly eventSchemas: ReadonlyMap<string, z.ZodObject>;
   readonly plugins: PluginHost;
@@ -168,6 +171,8 @@ export function createEngineCore(options: EngineOptions<AnyJourneyDefinition>, m
     throw new CareJourneyError('CJ_ERR_INVALID_CONFIG', `Journey "${definition.id}" takes no protocol configuration.`);
   }
   const generateId = parsed.generateId ?? randomUUID;
+  const snapshots = new LoadedSnapshots();
+  const pure = pureTransition(definition.machine);
   const core: EngineCore = {
     definition,
     store,
@@ -177,7 +182,17 @@ export function createEngineCore(options: EngineOptions<AnyJourneyDefinition>, m
     maxRetries: parsed.maxRetries ?? 5,
     bus: new EngineBus(),
     locks: new JourneyLocks(),
-    pure: pureTransition(definition.machine),
+    pure: {
+      initial: pure.initial,
+      // Every transition is reported to the cache, so the snapshot this engine commits is known
+      // when the next event of the journey loads it back.
+      next: (snapshot, event) => {
+        const result = pure.next(snapshot, event);
+        snapshots.produced(snapshot, result[0]);
+        return result;
+      },
+    },
+    snapshots,
     eventSchemas: new Map(Object.entries(definition.events).map(([type, schema]) => [type, (schema as z.ZodObject).strict()])),
     pendingSends: new Set<Promise<unknown>>(),
     now: () => readClock(clock),

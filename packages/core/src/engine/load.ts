@@ -1,9 +1,9 @@
-import type { AnyMachineSnapshot } from 'xstate';
+import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import { CareJourneyError } from '../errors.js';
 import { journeyRecordSchema, timerRowSchema, type JourneyRecord, type TimerRow } from '../store/records.js';
 import { describeStoredIssues } from '../validation/zodIssues.js';
 import type { EngineCore } from './EngineCore.js';
-import { migrateSnapshot, restoreSnapshot } from './snapshotCodec.js';
+import { migrateSnapshot, persistSnapshot, restoreSnapshot } from './snapshotCodec.js';
 import type { Refusal } from './validate.js';
 
 /** A journey loaded from the store: its checked record, its restored snapshot, its pending timers. */
@@ -12,6 +12,112 @@ export interface Loaded {
   readonly snapshot: AnyMachineSnapshot;
   /** Pending timers, earliest first; rows of the wrong shape are left out (and never fired). */
   readonly timers: readonly TimerRow[];
+}
+
+/** Deeper than this, two values are taken as different (the cache then misses; nothing breaks). */
+const MAX_DEPTH = 256;
+
+/**
+ * True when `stored` is what a store keeps of `mine`: equal as JSON, value for value. `mine` is
+ * the engine's own object (its properties holding `undefined` count as absent, as JSON leaves
+ * them out); anything JSON would change (a Date, -0, NaN, a function) makes the two different.
+ */
+function sameJson(mine: unknown, stored: unknown, depth = 0): boolean {
+  if (typeof mine !== 'object' || mine === null) return Object.is(mine, stored);
+  if (typeof stored !== 'object' || stored === null || depth > MAX_DEPTH) return false;
+  if (Array.isArray(mine)) {
+    if (!Array.isArray(stored) || stored.length !== mine.length) return false;
+    for (let i = 0; i < mine.length; i++) if (!sameJson(mine[i], stored[i], depth + 1)) return false;
+    return true;
+  }
+  if (Array.isArray(stored)) return false;
+  const proto: unknown = Object.getPrototypeOf(mine);
+  if ((proto !== Object.prototype && proto !== null) || typeof (mine as { toJSON?: unknown }).toJSON === 'function') return false;
+  let count = 0;
+  for (const key of Object.keys(mine)) {
+    const value = (mine as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    count++;
+    if (!Object.hasOwn(stored, key) || !sameJson(value, (stored as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return count === Object.keys(stored).length;
+}
+
+interface CachedSnapshot {
+  /** The store's version when this snapshot was last confirmed against the stored one. */
+  version: number;
+  snapshot: AnyMachineSnapshot;
+  /** Its persisted form, sharing the snapshot's context and value (so a change to them shows). */
+  persisted: unknown;
+  /** The snapshot the last transition of `snapshot` produced: what this engine is committing. */
+  successor?: AnyMachineSnapshot;
+}
+
+/**
+ * Each engine's cache of the snapshots it restored (checked by zod and migrated) or produced by a
+ * transition, per journey, the most recent 256 journeys. A load still reads the record from the
+ * store and checks it; the cached snapshot is used only when the stored snapshot equals it
+ * value for value (at the definition's version), so a journey another engine or process changed,
+ * or a damaged row, is restored and checked again exactly as without the cache. It saves the
+ * snapshot's schema check and XState's restore on every event of a journey this engine just
+ * committed: a transition of a checked snapshot needs no second check of what it did not change.
+ *
+ * @example
+ * ```ts
+ * const snapshots = new LoadedSnapshots();
+ * snapshots.remember(record, restored, definition.machine); // after a full load
+ * snapshots.lookup(record, definition.version, definition.machine); // the same snapshot, or undefined
+ * ```
+ */
+export class LoadedSnapshots {
+  readonly #entries = new Map<string, CachedSnapshot>();
+  /** Which journey a snapshot handed out by `loadJourney` belongs to, to follow its transitions. */
+  readonly #journeyOf = new WeakMap<AnyMachineSnapshot, string>();
+
+  constructor(readonly capacity = 256) {}
+
+  /** A snapshot equal to the stored one of `record`, or `undefined` (restore and check it). */
+  lookup(record: JourneyRecord, definitionVersion: number, machine: AnyStateMachine): AnyMachineSnapshot | undefined {
+    const entry = this.#entries.get(record.id);
+    if (!entry) return undefined;
+    this.#entries.delete(record.id);
+    if (record.definitionVersion !== definitionVersion) return undefined;
+    // The store is newer than what was confirmed: is it what this engine committed since?
+    if (entry.successor && record.version > entry.version) {
+      const persisted = persistSnapshot(machine, entry.successor);
+      if (sameJson(persisted, record.snapshot)) {
+        const snapshot = entry.successor;
+        this.#keep(record, { version: record.version, snapshot, persisted });
+        return snapshot;
+      }
+    }
+    // Unchanged (a refused event, a read, a commit of timers only), or changed by another writer.
+    if (!sameJson(entry.persisted, record.snapshot)) return undefined;
+    this.#keep(record, { version: record.version, snapshot: entry.snapshot, persisted: entry.persisted });
+    return entry.snapshot;
+  }
+
+  /** Keeps a snapshot restored from `record` and checked. */
+  remember(record: JourneyRecord, snapshot: AnyMachineSnapshot, machine: AnyStateMachine): void {
+    this.#entries.delete(record.id);
+    this.#keep(record, { version: record.version, snapshot, persisted: persistSnapshot(machine, snapshot) });
+  }
+
+  /** Records that a transition of `from` produced `next` (called for every pure transition). */
+  produced(from: AnyMachineSnapshot, next: AnyMachineSnapshot): void {
+    const journeyId = this.#journeyOf.get(from);
+    const entry = journeyId === undefined ? undefined : this.#entries.get(journeyId);
+    if (entry?.snapshot === from) entry.successor = next;
+  }
+
+  #keep(record: JourneyRecord, entry: CachedSnapshot): void {
+    this.#entries.set(record.id, entry);
+    this.#journeyOf.set(entry.snapshot, record.id);
+    if (this.#entries.size > this.capacity) {
+      const oldest = this.#entries.keys().next();
+      if (!oldest.done) this.#entries.delete(oldest.value);
+    }
+  }
 }
 
 export function notFound(journeyId: string): CareJourneyError {
@@ -30,7 +136,8 @@ export function wellFormedTimers(rows: readonly unknown[]): TimerRow[] {
 
 /**
  * The load step: reads the record and the pending timers, checks them, migrates the snapshot of
- * an older definition version and restores it. A journey that cannot be loaded is a refusal for
+ * an older definition version and restores it (or takes it from the engine's
+ * {@link LoadedSnapshots} when the stored snapshot is one it already checked or produced). A journey that cannot be loaded is a refusal for
  * that journey only, so the others (and `runDue` over them) keep working. Error messages name
  * the journey and the rule broken, never the stored content.
  */
@@ -63,13 +170,17 @@ export async function loadJourney(core: EngineCore, journeyId: string, timers?: 
       }),
     };
   }
-  let snapshot: AnyMachineSnapshot;
-  try {
-    const persisted = migrateSnapshot(definition, journeyId, record.definitionVersion, record.snapshot);
-    snapshot = restoreSnapshot(definition, journeyId, persisted);
-  } catch (error) {
-    if (error instanceof CareJourneyError) return { refusal: error };
-    throw error;
+  let snapshot = core.snapshots.lookup(record, definition.version, definition.machine);
+  if (!snapshot) {
+    try {
+      const persisted = migrateSnapshot(definition, journeyId, record.definitionVersion, record.snapshot);
+      snapshot = restoreSnapshot(definition, journeyId, persisted);
+    } catch (error) {
+      if (error instanceof CareJourneyError) return { refusal: error };
+      throw error;
+    }
+    // Migrated snapshots are not kept: the stored one is older and never equals them.
+    if (record.definitionVersion === definition.version) core.snapshots.remember(record, snapshot, definition.machine);
   }
   return { record, snapshot, timers: timers ?? wellFormedTimers(await core.store.listTimers(journeyId)) };
 }
