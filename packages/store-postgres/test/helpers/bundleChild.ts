@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -71,6 +71,13 @@ export function bundleChild(script: string): string {
   renameSync(part, path);
   writeFileSync(`${manifest}.${process.pid}.part`, JSON.stringify(inputs));
   renameSync(`${manifest}.${process.pid}.part`, manifest);
+  // Bundles of older sources go once nobody can still be starting them.
+  for (const file of readdirSync(cacheDir)) {
+    const old = join(cacheDir, file);
+    if (!file.startsWith(`${name}-`) || !file.endsWith('.mjs') || old === path) continue;
+    const stat = statSync(old, { throwIfNoEntry: false });
+    if (stat !== undefined && Date.now() - stat.mtimeMs > 3_600_000) rmSync(old, { force: true });
+  }
   bundled.set(script, path);
   return path;
 }
