@@ -22,7 +22,7 @@ afterEach(() => vi.restoreAllMocks());
 
 /** `inner` with some methods replaced. */
 function wrap(inner: MemoryStore, overrides: Partial<JourneyStore>): JourneyStore {
-  const bound = (m: keyof JourneyStore) => (inner[m] as (...a: unknown[]) => unknown).bind(inner);
+  const bound = (m: string) => (inner as unknown as Record<string, (...a: unknown[]) => unknown>)[m]!.bind(inner);
   const methods = ['load', 'commit', 'findIdempotencyKey', 'readJournal', 'listTimers', 'dueTimers', 'pendingOutbox', 'markDelivered', 'query'] as const;
   return { ...(Object.fromEntries(methods.map((m) => [m, bound(m)])) as unknown as JourneyStore), ...overrides };
 }
