@@ -174,10 +174,49 @@ export interface CareJourneyErrorDetails {
  * ```
  */
 export class CareJourneyError extends Error {
+  /**
+   * Always `'CareJourneyError'`, also after serialization (`toJSON`) where `instanceof` no longer
+   * works. {@link isCareJourneyError} checks an error in the same process.
+   *
+   * @example
+   * ```ts
+   * const body = await response.json();
+   * if (body.error?.name === 'CareJourneyError') showRefusal(body.error.code, body.error.message);
+   * ```
+   */
   override readonly name = 'CareJourneyError';
+  /**
+   * The stable code (see {@link ERROR_CATALOGUE}): what happened and what the caller does about
+   * it. Branch on it, never on the message text.
+   *
+   * @example
+   * ```ts
+   * if (!r.ok && r.error.code === 'CJ_ERR_CONFLICT') await engine.get(journeyId); // reload, then decide again
+   * ```
+   */
   readonly code: CareJourneyErrorCode;
+  /**
+   * What the error is about beyond its code: the journey, the event, the fields and rules that
+   * failed, the state, the guard, the roles. `{}` when there is nothing to add; never payload values.
+   *
+   * @example
+   * ```ts
+   * if (!r.ok && r.error.code === 'CJ_ERR_NOT_ALLOWED') console.log(r.error.details.state, r.error.details.allowedEvents);
+   * ```
+   */
   readonly details: CareJourneyErrorDetails;
 
+  /**
+   * Creates an error with a code, a message and its details; the message gets the code appended
+   * (`... [CJ_ERR_CONFLICT]`) unless it already ends with it. `cause` keeps the underlying error.
+   * Plugins and custom stores throw it so hosts can branch on `code`.
+   *
+   * @example
+   * ```ts
+   * // In a custom JourneyStore's commit, when another writer committed first:
+   * throw new CareJourneyError('CJ_ERR_CONFLICT', `Journey "${journeyId}" is not at version ${expectedVersion}.`, { journeyId, expectedVersion, actualVersion });
+   * ```
+   */
   constructor(code: CareJourneyErrorCode, message: string, details: CareJourneyErrorDetails = {}, options?: { cause?: unknown }) {
     const suffix = `[${code}]`;
     super(message.endsWith(suffix) ? message : `${message} ${suffix}`, options?.cause === undefined ? undefined : { cause: options.cause });
@@ -185,7 +224,16 @@ export class CareJourneyError extends Error {
     this.details = details;
   }
 
-  /** A plain, JSON-safe description (no payload values), for logs and API responses. */
+  /**
+   * A plain, JSON-safe description (no payload values), for logs and API responses: `name`,
+   * `code`, `message` and `details`, without the stack or the `cause`. `JSON.stringify` calls it.
+   *
+   * @example
+   * ```ts
+   * const r = await engine.send(journeyId, event, { actor });
+   * if (!r.ok) logger.warn({ journeyId, error: r.error.toJSON() }, 'event refused');
+   * ```
+   */
   toJSON(): { name: string; code: CareJourneyErrorCode; message: string; details: CareJourneyErrorDetails } {
     return { name: this.name, code: this.code, message: this.message, details: this.details };
   }

@@ -18,6 +18,16 @@ export class MemoryReminderLog implements ReminderLog {
   readonly #byDelivery = new Map<string, string[]>();
   readonly #ids = new Set<string>();
 
+  /**
+   * Stores a copy of a record after checking it (`CJ_ERR_INVALID_INPUT` names each bad field). A
+   * record whose `id` is stored is ignored: the first one stays. The plugin calls it; hosts
+   * rarely do.
+   *
+   * @example
+   * ```ts
+   * for (const record of await oldLog.list(journeyId)) await log.append(record); // copy a journey's record
+   * ```
+   */
   async append(record: ReminderRecord): Promise<void> {
     const parsed = parseReminderRecord(record);
     if (this.#ids.has(parsed.id)) return;
@@ -32,6 +42,16 @@ export class MemoryReminderLog implements ReminderLog {
     this.#byDelivery.set(key, ofDelivery);
   }
 
+  /**
+   * One journey's records in the order they were appended (copies: changing them changes nothing
+   * stored), or only one reminder's with `deliveryId`. An unknown journey has none.
+   *
+   * @example
+   * ```ts
+   * const all = await log.list(journeyId);
+   * const oneReminder = await log.list(journeyId, { deliveryId: message.deliveryId }); // the one `deliver` got: its attempts and outcome
+   * ```
+   */
   async list(journeyId: string, filter: { readonly deliveryId?: string } = {}): Promise<ReminderRecord[]> {
     const texts = filter.deliveryId === undefined ? this.#byJourney.get(journeyId) : this.#byDelivery.get(`${journeyId}\u0000${filter.deliveryId}`);
     return (texts ?? []).map((text) => JSON.parse(text) as ReminderRecord);

@@ -60,6 +60,17 @@ export class SqliteReminderLog implements ReminderLog {
   readonly #byJourney: Database.Statement;
   readonly #byDelivery: Database.Statement;
 
+  /**
+   * Opens (or creates) the database file and its `reminder_records` table, in WAL mode. Throws
+   * `CJ_ERR_INVALID_CONFIG` for bad options and `CJ_ERR_STORE` when the file cannot be opened or
+   * was written by a newer release (left untouched).
+   *
+   * @example
+   * ```ts
+   * const log = new SqliteReminderLog({ path: 'clinic.db' }); // the SqliteStore's file
+   * const reminders = remindersPlugin({ deliver, log });
+   * ```
+   */
   constructor(options: SqliteReminderLogOptions) {
     if (options === null || typeof options !== 'object' || typeof options.path !== 'string' || options.path.length === 0) {
       throw new CareJourneyError('CJ_ERR_INVALID_CONFIG', 'SqliteReminderLog needs { path }: the database file to open (or ":memory:").', {
@@ -112,11 +123,31 @@ export class SqliteReminderLog implements ReminderLog {
     this.#db = db;
   }
 
+  /**
+   * Stores a record after checking it (`CJ_ERR_INVALID_INPUT` names each bad field); committed
+   * when the promise resolves. A record whose `id` is stored is ignored: the first one stays. The
+   * plugin calls it; hosts rarely do. Throws `CJ_ERR_STORE` when the database fails.
+   *
+   * @example
+   * ```ts
+   * for (const record of await memoryLog.list(journeyId)) await log.append(record); // move a journey's record to the file
+   * ```
+   */
   async append(record: ReminderRecord): Promise<void> {
     const parsed = parseReminderRecord(record);
     this.#guard(parsed.journeyId, () => this.#insert.run(parsed.id, parsed.journeyId, parsed.deliveryId, JSON.stringify(parsed)));
   }
 
+  /**
+   * One journey's records in the order they were appended, or only one reminder's with
+   * `deliveryId`. A damaged row throws `CJ_ERR_CORRUPT_SNAPSHOT` naming the journey (the row is
+   * left untouched); a database failure throws `CJ_ERR_STORE`.
+   *
+   * @example
+   * ```ts
+   * const failed = (await log.list(journeyId)).filter((r) => r.outcome === 'failed');
+   * ```
+   */
   async list(journeyId: string, filter: { readonly deliveryId?: string } = {}): Promise<ReminderRecord[]> {
     const rows = this.#guard(journeyId, () =>
       (filter.deliveryId === undefined ? this.#byJourney.all(journeyId) : this.#byDelivery.all(journeyId, filter.deliveryId)) as { record: string }[],
@@ -124,6 +155,15 @@ export class SqliteReminderLog implements ReminderLog {
     return rows.map((row) => readRecord(journeyId, row.record));
   }
 
+  /**
+   * Closes the database connection; calling it again does nothing. The plugin never closes the
+   * log: the host does, at shutdown, beside its store.
+   *
+   * @example
+   * ```ts
+   * process.once('SIGTERM', async () => { await log.close(); await store.close(); });
+   * ```
+   */
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
   }

@@ -28,16 +28,46 @@ const instantSchema = z.union([
 export class ManualClock implements Clock {
   #now: number;
 
-  /** @param start an ISO 8601 instant with an offset (`Z` or `+01:00`), a Date, or epoch milliseconds. */
+  /**
+   * Creates a clock standing at `start` (epoch 0 when omitted). A start that is not a valid
+   * instant (no offset, an invalid Date, beyond the range of a Date) throws `CJ_ERR_INVALID_INPUT`.
+   *
+   * @param start an ISO 8601 instant with an offset (`Z` or `+01:00`), a Date, or epoch milliseconds.
+   *
+   * @example
+   * ```ts
+   * const clock = new ManualClock('2026-03-02T08:00:00Z');
+   * const engine = createEngine({ definition: ketamineAnxietyJourney, store: new MemoryStore(), clock, protocol });
+   * ```
+   */
   constructor(start: Date | string | number = 0) {
     this.#now = ManualClock.#instant(start, 'start');
   }
 
+  /**
+   * The clock's time in milliseconds since the Unix epoch: the start plus every move since. It
+   * changes only when `advance` or `advanceTo` is called.
+   *
+   * @example
+   * ```ts
+   * new ManualClock('2026-01-05T09:00:00Z').now(); // 1767603600000
+   * ```
+   */
   now(): number {
     return this.#now;
   }
 
-  /** Moves time forward by a duration (`{ weeks, days, hours, minutes, seconds, ms }`, or a number of milliseconds). Returns the new time. */
+  /**
+   * Moves time forward by a duration (`{ weeks, days, hours, minutes, seconds, ms }`, or a number
+   * of milliseconds). Returns the new time. Timers fall due but fire only when `engine.runDue()`
+   * is called.
+   *
+   * @example
+   * ```ts
+   * clock.advance({ days: 3, hours: 2 });
+   * await engine.runDue(); // fires the timers due by the new time
+   * ```
+   */
   advance(duration: Duration | number): number {
     const next = this.#now + toMillis(duration);
     if (next > MAX_INSTANT) {
@@ -49,7 +79,16 @@ export class ManualClock implements Clock {
     return this.#now;
   }
 
-  /** Moves time forward to an instant. Time never goes backwards: an earlier instant throws. Returns the new time. */
+  /**
+   * Moves time forward to an instant. Time never goes backwards: an earlier instant throws
+   * `CJ_ERR_INVALID_INPUT`; the current instant leaves the clock where it is. Returns the new time.
+   *
+   * @example
+   * ```ts
+   * clock.advanceTo('2026-03-09T08:00:00Z'); // the morning of the next session
+   * await engine.runDue();
+   * ```
+   */
   advanceTo(instant: Date | string | number): number {
     const target = ManualClock.#instant(instant, 'instant');
     if (target < this.#now) {

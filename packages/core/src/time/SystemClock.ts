@@ -9,6 +9,14 @@ import type { Clock } from './Clock.js';
  * ```
  */
 export class SystemClock implements Clock {
+  /**
+   * The wall-clock time: `Date.now()`, milliseconds since the Unix epoch.
+   *
+   * @example
+   * ```ts
+   * const startedAt = new Date(new SystemClock().now()).toISOString();
+   * ```
+   */
   now(): number {
     return Date.now();
   }
