@@ -11,11 +11,13 @@ import { PostgresStore } from '../src/index.js';
 import { commitValues, storeSql } from '../src/storeSql.js';
 import { benchCourse, DATABASE_URL, dropSchemas, journeyIds, seedSchema, type BenchCourse } from './benchSetup.js';
 
+// Sized so the whole workspace `pnpm bench` stays within minutes on a two-core machine, where
+// each commit waits for the server's fsync.
 const JOURNEYS = 60;
-const EVENTS = 600;
-const WARM_UP = 200;
+const EVENTS = 300;
+const WARM_UP = 100;
 const ROUNDS = 3;
-const CHILD_EVENTS = 800;
+const CHILD_EVENTS = 240;
 const PROCESSES = 4;
 
 const packageDir = fileURLToPath(new URL('../', import.meta.url));

@@ -1,23 +1,49 @@
-// Throughput of the engine on SqliteStore against a raw better-sqlite3 loop that writes the same
-// rows in the same transaction shape, and memory after creating 100,000 journeys.
+// `pnpm bench` for @carejourney/store-sqlite, on the shipped ketamine journey driven through the
+// public engine API (packages/core/bench/ketamineCourse.ts: referral, intake, induction, the
+// response review, then 100 maintenance sessions). Prints, against baselines run in this process:
 //
-// Run: pnpm bench (from the package, or from the workspace root for every package).
+//   ratio sqlite/raw                        cost per event of engine + SqliteStore (the default,
+//                                           synchronous=full, wall time) / a raw better-sqlite3
+//                                           writer putting the same rows (journey row with its
+//                                           snapshot, journal entry, idempotency key, timers,
+//                                           outbox items) in ONE transaction per event, on the
+//                                           IV course up to its 12th session; the raw side
+//                                           writes exactly the commits the engine made in the
+//                                           round before it, into a file of the same schema
+//   ratio sqlite/raw (synchronous=normal)   the same over the whole IV course, CPU time
+//   ratio session100/session1 (SqliteStore, IV|esketamine)
+//                                           µs CPU per event around session 100 / around session
+//                                           1: the median of the sessions 98-102 of every round /
+//                                           that of the sessions 1-5 (each session's time over
+//                                           its events; the median keeps a session that met a WAL
+//                                           checkpoint from deciding it), at synchronous=normal so
+//                                           the disk's fsync does not flatten the difference
+//   figure bytes per journey at start       what the store holds for one journey right after
+//                                           `start` (its journey row, journal, outbox, timers and
+//                                           any other row under its id), and the snapshot's
+//                                           bytes after session 1 and after session 100
+//
+// Then memory while 50,000 journeys are created (a process serving a growing clinic must not
+// grow with it; sized so the workspace `pnpm bench` stays within minutes on two cores).
+//
+// Each ratio is of medians over ROUNDS rounds (default 3, BENCH_ROUNDS), engine and raw taking
+// turns so a change in the machine's load hits both alike.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { createEngine, ManualClock, type JournalEntry, type JourneyRecord } from '@carejourney/core';
+import { createEngine, ketamineAnxietyJourney, ManualClock, type JourneyCommit } from '@carejourney/core';
+import { COURSE_PROTOCOL, COURSE_START, ESKETAMINE_COURSE, IV_COURSE, median, perSessionUs, runCourse, type CourseOptions, type CourseResult, type CourseSpec } from '../../core/bench/ketamineCourse.js';
 import { actors, visitJourney } from '../../core/test/fixtures/visitJourney.js';
 import { SqliteStore } from '../src/index.js';
-import { STORE_SQL } from '../src/storeSql.js';
 
 type Synchronous = 'full' | 'normal';
 
-const JOURNEYS = 50;
-const EVENTS: Record<Synchronous, number> = { full: 1_500, normal: 4_000 };
-const WARM_UP_EVENTS = 300;
-const ROUNDS = 3;
-const MEMORY_JOURNEYS = 100_000;
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+/** The full-sync comparison runs the IV course to this session (each event waits for the disk). */
+const FULL_SYNC_SESSIONS = 12;
+const MEMORY_JOURNEYS = 50_000;
 const T0 = Date.parse('2026-01-05T09:00:00Z');
 
 const dir = mkdtempSync(join(tmpdir(), 'carejourney-bench-'));
@@ -25,129 +51,255 @@ process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const ratio = (name: string, value: number) => console.log(`ratio ${name}: ${value.toFixed(2)}`);
+const cpuNow = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 let files = 0;
 const freshPath = (name: string) => join(dir, `${name}-${++files}.db`);
 
-/** Journeys brought to check-in, where `vitals.recorded` applies again and again. */
-async function checkedInJourneys(store: SqliteStore, clock: ManualClock): Promise<string[]> {
-  const engine = createEngine({ definition: visitJourney, store, clock });
-  const ids: string[] = [];
-  for (let i = 0; i < JOURNEYS; i++) {
-    const { id } = await engine.start({ journeyId: `bench-${i}`, patientRef: `pt-${i}`, input: {}, actor: actors.coordinator });
-    await engine.send(id, { type: 'consent.recorded' }, { actor: actors.physician });
-    await engine.send(id, { type: 'visit.book', slot: '2026-01-05T10:00:00Z' }, { actor: actors.coordinator });
-    await engine.send(id, { type: 'patient.arrived' }, { actor: actors.nurse });
-    ids.push(id);
-  }
-  return ids;
-}
+// ------------------------------------------------------------------------- stored bytes
 
-/** Events per second through `engine.send`: validate, load, transition, commit, deliver, view. */
-async function engineThroughput(synchronous: Synchronous, events = EVENTS[synchronous]): Promise<number> {
-  const store = new SqliteStore({ path: freshPath('engine'), synchronous });
-  const clock = new ManualClock(T0);
-  const ids = await checkedInJourneys(store, clock);
-  const engine = createEngine({ definition: visitJourney, store, clock });
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < events; i++) {
-    const result = await engine.send(
-      ids[i % ids.length]!,
-      { type: 'vitals.recorded', systolic: 110 + (i % 30), diastolic: 70 },
-      { actor: actors.nurse, idempotencyKey: `k-${i}` },
-    );
-    if (!result.ok) throw result.error;
-  }
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  await store.close();
-  return events / seconds;
-}
+const valueBytes = (v: unknown): number =>
+  typeof v === 'string' ? Buffer.byteLength(v) : Buffer.isBuffer(v) ? v.length : typeof v === 'number' || typeof v === 'bigint' ? 8 : 0;
 
 /**
- * Events per second of a hand-written loop with the same statements the store runs for such an
- * event: one immediate transaction with the version check, the journey row, the journal entry,
- * the idempotency key and the outbox item; then a second one marking the item delivered. Values
- * are serialized per event, as any writer of these rows must.
+ * Bytes of the values the file holds for one journey: every row of every table keyed by its id
+ * (`journeys.id`, or a `journey_id` column), column by column, as SQLite stores them (text as
+ * UTF-8). Rows of other tables are shared by all journeys and reported apart.
  */
-async function rawThroughput(synchronous: Synchronous, events = EVENTS[synchronous]): Promise<number> {
-  const path = freshPath('raw');
-  // The same schema and starting rows as the engine run.
-  const seedStore = new SqliteStore({ path, synchronous });
-  const ids = await checkedInJourneys(seedStore, new ManualClock(T0));
-  const records = new Map<string, JourneyRecord>();
-  for (const id of ids) records.set(id, (await seedStore.load(id))!);
-  await seedStore.close();
+function storedBytes(db: Database.Database, journeyId: string): { perTable: Record<string, number>; total: number; shared: Record<string, number> } {
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+  const perTable: Record<string, number> = {};
+  const shared: Record<string, number> = {};
+  let total = 0;
+  for (const table of tables) {
+    const columns = (db.pragma(`table_info("${table}")`) as { name: string }[]).map((c) => c.name);
+    const key = columns.includes('journey_id') ? 'journey_id' : table === 'journeys' ? 'id' : null;
+    const rows = (key ? db.prepare(`SELECT * FROM "${table}" WHERE "${key}" = ?`).all(journeyId) : db.prepare(`SELECT * FROM "${table}"`).all()) as Record<string, unknown>[];
+    const bytes = rows.reduce((sum, row) => sum + Object.values(row).reduce<number>((s, v) => s + valueBytes(v), 0), 0);
+    if (key) {
+      perTable[table] = bytes;
+      total += bytes;
+    } else if (rows.length > 0) shared[table] = bytes;
+  }
+  return { perTable, total, shared };
+}
 
+const snapshotBytes = (db: Database.Database, journeyId: string): number =>
+  (db.prepare('SELECT length(CAST(snapshot AS BLOB)) AS n FROM journeys WHERE id = ?').get(journeyId) as { n: number }).n;
+
+// ------------------------------------------------------------------- engine and raw runs
+
+/** A store that hands every commit it is given to `captured` as well. */
+function capturing(store: SqliteStore, captured: JourneyCommit[]): SqliteStore {
+  return new Proxy(store, {
+    get: (target, prop) => {
+      if (prop === 'commit') return (c: JourneyCommit) => (captured.push(c), target.commit(c));
+      const value: unknown = Reflect.get(target, prop);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/** The course through engine.send/runDue on a new SqliteStore file; the store's commits are captured. */
+async function engineRun(spec: CourseSpec, synchronous: Synchronous, captured: JourneyCommit[], options: Omit<CourseOptions, 'afterStart' | 'afterSession'> & { observe?: (db: Database.Database) => Pick<CourseOptions, 'afterStart' | 'afterSession'> } = {}): Promise<CourseResult> {
+  const path = freshPath('engine');
+  const store = new SqliteStore({ path, synchronous });
+  const clock = new ManualClock(COURSE_START);
+  const engine = createEngine({ definition: ketamineAnxietyJourney, store: capturing(store, captured), clock, protocol: COURSE_PROTOCOL });
+  const reader = options.observe ? new Database(path, { readonly: true }) : undefined;
+  try {
+    return await runCourse(engine, clock, spec, { ...options, ...(reader ? options.observe!(reader) : {}) });
+  } finally {
+    reader?.close();
+    await store.close();
+    rmSync(path, { force: true });
+  }
+}
+
+const KNOWN_COMMIT_FIELDS = new Set(['journey', 'expectedVersion', 'entry', 'idempotencyKey', 'timersToSet', 'timersToCancel', 'outbox']);
+let warnedFields = false;
+
+/**
+ * The raw floor: the rows of each captured commit written by hand with better-sqlite3, one
+ * immediate transaction per event: the journey row (inserted, or updated under the version
+ * check, its indexed columns only when they change), the journal entry, the idempotency key, the
+ * timers cancelled and set, the outbox items; the previous event's outbox items are marked
+ * delivered in the same transaction (at least once, as the engine's are). JSON is serialized
+ * per event, as any writer of these rows must. The state-leaf rows SqliteStore keeps for state
+ * queries are its own index and are not written here.
+ */
+async function rawRun(commits: readonly JourneyCommit[], synchronous: Synchronous): Promise<{ cpuMs: number; wallMs: number }> {
+  const path = freshPath('raw');
+  // The store's own schema, indexes included.
+  await new SqliteStore({ path, synchronous }).close();
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous.toUpperCase()}`);
-  const s = Object.fromEntries(Object.entries(STORE_SQL).map(([name, sql]) => [name, db.prepare(sql)])) as Record<keyof typeof STORE_SQL, Database.Statement>;
-  const write = db.transaction((record: JourneyRecord, expectedVersion: number, entry: JournalEntry, key: string) => {
-    const current = s.journeyVersion.get(record.id) as { version: number; phase: string; status: string } | undefined;
-    if (current?.version !== expectedVersion) throw new Error('conflict');
-    s.updateJourney.run(
-      record.definitionVersion,
-      record.version,
-      record.lastSeq,
-      JSON.stringify(record.snapshot),
-      record.state,
-      record.createdAt,
-      record.updatedAt,
-      record.id,
-      expectedVersion,
-    );
-    if (current.phase !== record.phase) s.setPhase.run(record.phase, record.id);
-    if (current.status !== record.status) s.setStatus.run(record.status, record.id);
-    s.insertJournal.run(record.id, entry.seq, entry.kind, entry.type, JSON.stringify(entry.payload), JSON.stringify(entry.actor), entry.at, entry.recordedAt, entry.from, entry.to, entry.definitionVersion, key);
-    s.insertKey.run(record.id, key, entry.seq);
-    s.insertOutbox.run(`${record.id}:${record.version}:0`, record.id, 'transition', entry.type, JSON.stringify(entry), record.updatedAt);
+  const insertJourney = db.prepare(
+    `INSERT INTO journeys (id, definition_id, definition_version, patient_ref, version, last_seq, snapshot, state, phase, status, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const updateJourney = db.prepare('UPDATE journeys SET definition_version = ?, version = ?, last_seq = ?, snapshot = ?, state = ?, updated_at = ? WHERE id = ? AND version = ?');
+  const setPhase = db.prepare('UPDATE journeys SET phase = ? WHERE id = ?');
+  const setStatus = db.prepare('UPDATE journeys SET status = ? WHERE id = ?');
+  const insertJournal = db.prepare(
+    `INSERT INTO journal (journey_id, seq, kind, type, payload, actor, at, recorded_at, from_state, to_state, definition_version, idempotency_key)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertKey = db.prepare('INSERT INTO idempotency_keys (journey_id, key, seq) VALUES (?, ?, ?)');
+  const deleteTimer = db.prepare('DELETE FROM timers WHERE journey_id = ? AND key = ?');
+  const upsertTimer = db.prepare(
+    `INSERT INTO timers (journey_id, key, owner, due_at, event, payload) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (journey_id, key) DO UPDATE SET owner = excluded.owner, due_at = excluded.due_at, event = excluded.event, payload = excluded.payload`,
+  );
+  const insertOutbox = db.prepare('INSERT INTO outbox (id, journey_id, kind, type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const markDelivered = db.prepare('UPDATE outbox SET delivered_at = ? WHERE id = ?');
+  const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+  const indexed = new Map<string, { phase: string; status: string }>();
+  let delivered: string[] = [];
+  const write = db.transaction((c: JourneyCommit) => {
+    const j = c.journey;
+    const snapshot = JSON.stringify(j.snapshot);
+    const before = indexed.get(j.id);
+    if (c.expectedVersion === 0) {
+      insertJourney.run(j.id, j.definitionId, j.definitionVersion, j.patientRef, j.version, j.lastSeq, snapshot, j.state, j.phase, j.status, j.createdAt, j.updatedAt);
+    } else {
+      if (updateJourney.run(j.definitionVersion, j.version, j.lastSeq, snapshot, j.state, j.updatedAt, j.id, c.expectedVersion).changes !== 1) throw new Error('raw floor: version conflict');
+      if (before?.phase !== j.phase) setPhase.run(j.phase, j.id);
+      if (before?.status !== j.status) setStatus.run(j.status, j.id);
+    }
+    indexed.set(j.id, { phase: j.phase, status: j.status });
+    const e = c.entry;
+    if (e) {
+      insertJournal.run(e.journeyId, e.seq, e.kind, e.type, json(e.payload), json(e.actor), e.at, e.recordedAt, e.from, e.to, e.definitionVersion, e.idempotencyKey ?? null);
+      if (c.idempotencyKey !== undefined) insertKey.run(j.id, c.idempotencyKey, e.seq);
+    }
+    for (const key of c.timersToCancel) deleteTimer.run(j.id, key);
+    for (const t of c.timersToSet) upsertTimer.run(j.id, t.key, t.owner, t.dueAt, json(t.event), json(t.payload));
+    for (const item of c.outbox) insertOutbox.run(item.id, item.journeyId, item.kind, item.type, json(item.payload), item.createdAt);
+    for (const id of delivered) markDelivered.run(j.updatedAt, id);
+    delivered = c.outbox.map((item) => item.id);
   });
-  const deliver = db.transaction((id: string, at: string) => {
-    s.markDelivered.run(at, id);
-  });
-
-  const at = new Date(T0).toISOString();
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < events; i++) {
-    const previous = records.get(ids[i % ids.length]!)!;
-    const snapshot = previous.snapshot as { context: Record<string, unknown> };
-    const next: JourneyRecord = {
-      ...previous,
-      version: previous.version + 1,
-      lastSeq: previous.lastSeq + 1,
-      snapshot: { ...snapshot, context: { ...snapshot.context, bp: { systolic: 110 + (i % 30), diastolic: 70 } } },
-      updatedAt: at,
-    };
-    const entry: JournalEntry = {
-      journeyId: next.id,
-      seq: next.lastSeq,
-      kind: 'event',
-      type: 'vitals.recorded',
-      payload: { systolic: 110 + (i % 30), diastolic: 70 },
-      actor: actors.nurse,
-      at,
-      recordedAt: at,
-      from: 'checkedIn',
-      to: 'checkedIn',
-      definitionVersion: visitJourney.version,
-      idempotencyKey: `k-${i}`,
-    };
-    write.immediate(next, previous.version, entry, `k-${i}`);
-    deliver.immediate(`${next.id}:${next.version}:0`, at);
-    records.set(next.id, next);
+  if (!warnedFields) {
+    const unknown = [...new Set(commits.flatMap((c) => Object.keys(c).filter((k) => !KNOWN_COMMIT_FIELDS.has(k))))];
+    if (unknown.length > 0) console.log(`warning: the raw floor does not write these commit fields: ${unknown.join(', ')}`);
+    warnedFields = true;
   }
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const w = performance.now();
+  const c0 = cpuNow();
+  for (const c of commits) write.immediate(c);
+  const cpuMs = cpuNow() - c0;
+  const wallMs = performance.now() - w;
   db.close();
-  return events / seconds;
+  rmSync(path, { force: true });
+  return { cpuMs, wallMs };
 }
 
+// ----------------------------------------------------------------------- the comparisons
+
+const benchStart = performance.now();
+console.log(`@carejourney/store-sqlite bench: the shipped ketamine journey, one journey per file, WAL; medians of ${ROUNDS} rounds, engine and raw taking turns`);
+
+// Warm-up: the code paths of both sides, once.
+{
+  const captured: JourneyCommit[] = [];
+  await engineRun(IV_COURSE, 'normal', captured, { untilSession: 8 });
+  await rawRun(captured, 'normal');
+}
+
+interface Figures {
+  engineCpu: number[];
+  engineWall: number[];
+  rawCpu: number[];
+  rawWall: number[];
+  early: number[];
+  late: number[];
+  events: number;
+}
+const figures = (): Figures => ({ engineCpu: [], engineWall: [], rawCpu: [], rawWall: [], early: [], late: [], events: 0 });
+const us = (ms: number, events: number) => ((ms * 1000) / events).toFixed(0);
+
+// The long courses at synchronous=normal: session100/session1, the stored bytes, and (IV) the raw floor.
+for (const spec of [IV_COURSE, ESKETAMINE_COURSE]) {
+  const f = figures();
+  const bytes: { start?: ReturnType<typeof storedBytes>; session: Record<number, number> } = { session: {} };
+  for (let round = 0; round < ROUNDS; round++) {
+    const captured: JourneyCommit[] = [];
+    const run = await engineRun(spec, 'normal', captured, {
+      ...(round === 0
+        ? {
+            observe: (db) => ({
+              afterStart: (id) => void (bytes.start = storedBytes(db, id)),
+              afterSession: (n, view) => void ((n === 1 || n === 100) && (bytes.session[n] = snapshotBytes(db, view.id))),
+            }),
+          }
+        : {}),
+    });
+    f.engineCpu.push(run.totals.cpuMs);
+    f.engineWall.push(run.totals.wallMs);
+    f.early.push(...perSessionUs(run, 1, 5, 'cpuMs'));
+    f.late.push(...perSessionUs(run, 98, 102, 'cpuMs'));
+    f.events = run.totals.events;
+    if (spec === IV_COURSE) {
+      if (captured.length !== run.totals.events) throw new Error(`IV course: ${run.totals.events} events, ${captured.length} commits`);
+      const raw = await rawRun(captured, 'normal');
+      f.rawCpu.push(raw.cpuMs);
+      f.rawWall.push(raw.wallMs);
+    }
+  }
+  console.log('');
+  console.log(`${spec.name} course: ${fmt(f.events)} events and timers over ${spec.maintenanceSessions} maintenance sessions after induction, synchronous=normal`);
+  console.log(`engine on SqliteStore: ${us(median(f.engineCpu), f.events)} µs CPU per event (${us(median(f.engineWall), f.events)} µs wall)`);
+  if (spec === IV_COURSE) {
+    console.log(`raw better-sqlite3, the same rows in one transaction per event: ${us(median(f.rawCpu), f.events)} µs CPU per event (${us(median(f.rawWall), f.events)} µs wall)`);
+    ratio('sqlite/raw (synchronous=normal)', median(f.engineCpu) / median(f.rawCpu));
+  }
+  console.log(`µs CPU per event, sessions 1-5: ${median(f.early).toFixed(0)}; sessions 98-102: ${median(f.late).toFixed(0)} (medians over the sessions of ${ROUNDS} rounds)`);
+  ratio(`session100/session1 (SqliteStore, ${spec.name})`, median(f.late) / median(f.early));
+  const suffix = spec === IV_COURSE ? '' : ` (${spec.name})`;
+  if (bytes.start && spec === IV_COURSE) {
+    const parts = Object.entries(bytes.start.perTable).map(([t, n]) => `${t} ${fmt(n)}`);
+    const shared = Object.entries(bytes.start.shared).map(([t, n]) => `${t} ${fmt(n)}`);
+    console.log(`stored for one journey right after start, bytes: ${parts.join(', ')}${shared.length > 0 ? `; shared by all journeys: ${shared.join(', ')}` : ''}`);
+    console.log(`figure bytes per journey at start: ${bytes.start.total}`);
+  }
+  console.log(`figure snapshot bytes at session 1${suffix}: ${bytes.session[1]}`);
+  console.log(`figure snapshot bytes at session 100${suffix}: ${bytes.session[100]}`);
+}
+
+// The default, synchronous=full: every commit waits for the disk, so the ratio is of wall time,
+// over the IV course's intake, induction and first maintenance sessions.
+{
+  const f = figures();
+  for (let round = 0; round < ROUNDS; round++) {
+    const captured: JourneyCommit[] = [];
+    const run = await engineRun(IV_COURSE, 'full', captured, { untilSession: FULL_SYNC_SESSIONS });
+    f.engineWall.push(run.totals.wallMs);
+    f.engineCpu.push(run.totals.cpuMs);
+    f.events = run.totals.events;
+    const raw = await rawRun(captured, 'full');
+    f.rawWall.push(raw.wallMs);
+    f.rawCpu.push(raw.cpuMs);
+  }
+  console.log('');
+  console.log(`IV course to session ${FULL_SYNC_SESSIONS}: ${fmt(f.events)} events and timers, synchronous=full (the default)`);
+  console.log(`engine on SqliteStore: ${us(median(f.engineWall), f.events)} µs wall per event (${us(median(f.engineCpu), f.events)} µs CPU)`);
+  console.log(`raw better-sqlite3, the same rows in one transaction per event: ${us(median(f.rawWall), f.events)} µs wall per event (${us(median(f.rawCpu), f.events)} µs CPU)`);
+  ratio('sqlite/raw', median(f.engineWall) / median(f.rawWall));
+}
+
+// -------------------------------------------------------------------------------- memory
+
 /**
- * Creates 100,000 journeys and reports memory along the way, while an engine keeps working on
- * random ones: a process serving a growing clinic must not grow with it. The journeys are
- * committed through the store one transaction each (the commit the engine makes for a start),
- * which keeps this part of the bench under half a minute.
+ * Creates MEMORY_JOURNEYS journeys and reports memory along the way, while an engine keeps working on
+ * random ones. The journeys (of the small visit journey of the tests, so the file stays small)
+ * are committed through the store one transaction each, the commit the engine makes for a start.
  */
 async function memoryAfterJourneys(): Promise<void> {
-  // NORMAL, so 100,000 creations take seconds rather than 100,000 fsyncs.
+  // NORMAL, so the creations take seconds rather than one fsync each.
   const store = new SqliteStore({ path: freshPath('memory'), synchronous: 'normal' });
   const clock = new ManualClock(T0);
   const engine = createEngine({ definition: visitJourney, store, clock });
@@ -156,6 +308,7 @@ async function memoryAfterJourneys(): Promise<void> {
   const [entry] = await store.readJournal(template.id);
   gc();
   const base = process.memoryUsage();
+  console.log('');
   console.log(`memory before: rss ${mb(base.rss)}, heap used ${mb(base.heapUsed)}`);
   const idOf = (i: number) => `m-${String(i).padStart(6, '0')}`;
   const start = process.hrtime.bigint();
@@ -178,7 +331,7 @@ async function memoryAfterJourneys(): Promise<void> {
       await engine.query({ phase: 'referral', limit: 20 });
       await engine.runDue();
     }
-    if (i % 25_000 === 0) {
+    if (i % 12_500 === 0) {
       gc();
       const usage = process.memoryUsage();
       console.log(`memory after ${fmt(i)} journeys: rss ${mb(usage.rss)}, heap used ${mb(usage.heapUsed)}`);
@@ -191,28 +344,5 @@ async function memoryAfterJourneys(): Promise<void> {
   await store.close();
 }
 
-const benchStart = process.hrtime.bigint();
-console.log(`@carejourney/store-sqlite bench: ${JOURNEYS} journeys, one vitals.recorded event per send, WAL, best of ${ROUNDS} alternating runs`);
-const figures: Record<Synchronous, { engine: number; raw: number }> = { full: { engine: 0, raw: 0 }, normal: { engine: 0, raw: 0 } };
-for (const synchronous of ['full', 'normal'] as const) {
-  // Warm up JIT and the page cache, then alternate engine and raw runs and keep the best of
-  // each: both meet the same disk and the same neighbours, and a run slowed by another process
-  // on the machine does not decide the ratio.
-  await engineThroughput(synchronous, WARM_UP_EVENTS);
-  await rawThroughput(synchronous, WARM_UP_EVENTS);
-  for (let round = 0; round < ROUNDS; round++) {
-    const events = Math.round(EVENTS[synchronous] / ROUNDS);
-    figures[synchronous].engine = Math.max(figures[synchronous].engine, await engineThroughput(synchronous, events));
-    figures[synchronous].raw = Math.max(figures[synchronous].raw, await rawThroughput(synchronous, events));
-  }
-}
-for (const synchronous of ['full', 'normal'] as const) {
-  const { engine, raw } = figures[synchronous];
-  const label = synchronous === 'full' ? 'synchronous=full, the default' : 'synchronous=normal';
-  console.log(`engine on SqliteStore (${label}): ${fmt(engine)} committed events/s`);
-  console.log(`raw better-sqlite3 loop (${label}): ${fmt(raw)} committed events/s`);
-}
-console.log(`ratio engine/raw: ${(figures.full.engine / figures.full.raw).toFixed(2)}`);
-console.log(`ratio engine/raw (synchronous=normal): ${(figures.normal.engine / figures.normal.raw).toFixed(2)}`);
 await memoryAfterJourneys();
-console.log(`bench time: ${(Number(process.hrtime.bigint() - benchStart) / 1e9).toFixed(1)} s`);
+console.log(`bench time: ${((performance.now() - benchStart) / 1000).toFixed(1)} s`);
