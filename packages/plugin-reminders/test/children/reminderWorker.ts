@@ -3,7 +3,7 @@
 // with SIGKILL. Every line it logs is written before the next action, so the parent knows exactly
 // what was acknowledged. Logs ids, kinds and times only.
 //
-// Run: node --import tsx reminderWorker.ts '<json config>'
+// Run: node reminderWorker.mjs '<json config>' (bundled by the workspace's test/support/bundleChild.ts)
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { createEngine, ketamineAnxietyJourney, ManualClock } from '@carejourney/core';
 import { SqliteStore } from '../../../store-sqlite/src/index.js';

@@ -2,7 +2,7 @@
 // "go" on stdin so all start together, logs every acknowledged event, and counts the commits the
 // store refused as conflicts (the engine retries them).
 //
-// Run: node contendWorker.mjs '<json config>' (bundled by test/helpers/bundleChild.ts)
+// Run: node contendWorker.mjs '<json config>' (bundled by the workspace's test/support/bundleChild.ts)
 import { createEngine, isCareJourneyError, ManualClock, type JourneyStore } from '@carejourney/core';
 import { actors, visitJourney } from '../../../core/test/fixtures/visitJourney.js';
 import { PostgresStore } from '../../src/index.js';

@@ -4,7 +4,7 @@
 // It loads, then waits for "go" on stdin before it touches the database: the parent starts the
 // next run while this one works and lets it go once this one is dead.
 //
-// Run: node crashWorker.mjs '<json config>' (bundled by test/helpers/bundleChild.ts)
+// Run: node crashWorker.mjs '<json config>' (bundled by the workspace's test/support/bundleChild.ts)
 import { createEngine, definePlugin, ManualClock, type PluginApi } from '@carejourney/core';
 import { actors, visitJourney } from '../../../core/test/fixtures/visitJourney.js';
 import { PostgresStore } from '../../src/index.js';

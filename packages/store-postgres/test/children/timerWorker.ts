@@ -2,7 +2,7 @@
 // timers and logging each delivery (ids and keys only). Stops cleanly on "stop" on stdin; the
 // parent may also kill it with SIGKILL in the middle of a batch.
 //
-// Run: node timerWorker.mjs '<json config>' (bundled by test/helpers/bundleChild.ts)
+// Run: node timerWorker.mjs '<json config>' (bundled by the workspace's test/support/bundleChild.ts)
 import { createEngine, definePlugin, ManualClock } from '@carejourney/core';
 import { visitJourney } from '../../../core/test/fixtures/visitJourney.js';
 import { PostgresStore, runWorker } from '../../src/index.js';

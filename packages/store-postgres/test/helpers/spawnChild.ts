@@ -1,46 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { bundleChild } from './bundleChild.js';
+import { spawnChild as spawnPackageChild, type Child } from '../../../../test/support/spawnChild.js';
+
+export { sleep, type Child } from '../../../../test/support/spawnChild.js';
 
 const packageDir = fileURLToPath(new URL('../../', import.meta.url));
 
-export interface Child {
-  readonly process: ChildProcess;
-  /** Resolves when the child printed `ready` (rejects if it exits first). */
-  readonly ready: Promise<void>;
-  /** Resolves with the exit code and signal. */
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** What the child wrote to stderr, for failure messages. */
-  stderr(): string;
-}
-
-/**
- * Runs a script of `test/children` in its own Node process: the script bundled with core's
- * sources ({@link bundleChild}, built once and cached), run by plain `node`, so a start costs no
- * TypeScript compilation. `process` is that node process itself: a SIGKILL kills the script.
- */
+/** Runs a script of this package's `test/children` in its own Node process (bundled once, run by plain `node`). */
 export function spawnChild(script: string, config: unknown, nodeArgs: readonly string[] = []): Child {
-  const child = spawn(process.execPath, [...nodeArgs, bundleChild(script), JSON.stringify(config)], {
-    cwd: packageDir,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  let stdout = '';
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d;
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('exit', (code, signal) => resolve({ code, signal }));
-  });
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-      if (stdout.includes('ready\n')) resolve();
-    });
-    void exited.then(({ code, signal }) => reject(new Error(`child ${script} exited before ready (code ${code}, signal ${signal}): ${stderr}`)));
-  });
-  ready.catch(() => undefined);
-  return { process: child, ready, exited, stderr: () => stderr };
+  return spawnPackageChild(packageDir, script, config, nodeArgs);
 }
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

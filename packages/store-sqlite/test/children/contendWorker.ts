@@ -2,7 +2,7 @@
 // on stdin so both start together, logs every acknowledged event, and counts the commits the
 // store refused as conflicts (the engine retries them).
 //
-// Run: node --import tsx contendWorker.ts '<json config>'
+// Run: node contendWorker.mjs '<json config>' (bundled by the workspace's test/support/bundleChild.ts)
 import { createEngine, isCareJourneyError, ManualClock, type JourneyStore } from '@carejourney/core';
 import { actors, visitJourney } from '../../../core/test/fixtures/visitJourney.js';
 import { SqliteStore } from '../../src/index.js';

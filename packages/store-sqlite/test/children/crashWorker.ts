@@ -2,7 +2,7 @@
 // until the parent kills it with SIGKILL. Every line it logs is written before the next step, so
 // the parent knows exactly what was acknowledged. Logs ids and keys only, never payloads.
 //
-// Run: node --import tsx crashWorker.ts '<json config>'
+// Run: node crashWorker.mjs '<json config>' (bundled by the workspace's test/support/bundleChild.ts)
 import { createEngine, definePlugin, ManualClock, type PluginApi } from '@carejourney/core';
 import { actors, visitJourney } from '../../../core/test/fixtures/visitJourney.js';
 import { SqliteStore } from '../../src/index.js';

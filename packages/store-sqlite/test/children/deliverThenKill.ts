@@ -2,7 +2,7 @@
 // kills itself with SIGKILL right after the last send returns, before the 50 ms flush of the
 // last delivered marks can run. Logs ids only, never payloads.
 //
-// Run: node --import tsx deliverThenKill.ts '<json config>'
+// Run: node deliverThenKill.mjs '<json config>' (bundled by the workspace's test/support/bundleChild.ts)
 import { createEngine, ManualClock } from '@carejourney/core';
 import { actors, visitJourney } from '../../../core/test/fixtures/visitJourney.js';
 import { SqliteStore } from '../../src/index.js';

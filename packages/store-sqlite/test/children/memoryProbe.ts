@@ -1,7 +1,7 @@
 // Measures this process's heap as a SqliteStore grows from a few thousand journeys to many
 // thousands, while an engine keeps driving and querying some of them. Prints one JSON line.
 //
-// Run: node --expose-gc --import tsx memoryProbe.ts '<json config>'
+// Run: node --expose-gc memoryProbe.mjs '<json config>' (bundled by the workspace's test/support/bundleChild.ts)
 import { createEngine, ManualClock, type JourneyCommit, type JourneyRecord } from '@carejourney/core';
 import { actors, visitJourney } from '../../../core/test/fixtures/visitJourney.js';
 import { SqliteStore } from '../../src/index.js';

@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 /** The part of esbuild's API used here (esbuild comes with tsup; this package does not depend on it). */
 interface Esbuild {
@@ -11,8 +9,6 @@ interface Esbuild {
   buildSync(options: Record<string, unknown>): { outputFiles: { text: string }[]; metafile: { inputs: Record<string, unknown> } };
 }
 
-const packageDir = fileURLToPath(new URL('../../', import.meta.url));
-const cacheDir = join(tmpdir(), 'carejourney-store-postgres-children');
 const bundled = new Map<string, string>();
 
 let esbuild: Esbuild | undefined;
@@ -23,15 +19,18 @@ const loadEsbuild = (): Esbuild => {
 };
 
 /**
- * A script of `test/children` bundled into one ES module (with core's sources, `pg`, XState and
- * zod), so a child process starts with plain `node` instead of compiling TypeScript through tsx
- * at every start. Bundles are cached in the temp directory under the hash of every file that went
- * into them: a change to any of those files builds a new one, an unchanged tree reuses it.
+ * A script of a package's `test/children` bundled into one ES module (with the workspace sources
+ * it imports, XState, zod, `pg`), so a child process starts with plain `node` instead of
+ * compiling TypeScript through tsx at every start. Native modules (better-sqlite3) stay outside
+ * the bundle: bundles are written under the package's `node_modules/.cache`, from where Node
+ * finds them in the package's own `node_modules`. Bundles are cached under the hash of every file
+ * that went into them: a change to any of those files builds a new one, an unchanged tree reuses it.
  */
-export function bundleChild(script: string): string {
-  const known = bundled.get(script);
-  if (known !== undefined) return known;
+export function bundleChild(packageDir: string, script: string): string {
   const entry = join(packageDir, 'test/children', script);
+  const known = bundled.get(entry);
+  if (known !== undefined) return known;
+  const cacheDir = join(packageDir, 'node_modules/.cache/carejourney-test-children');
   const name = basename(script).replace(/\.ts$/, '');
   const manifest = join(cacheDir, `${name}.inputs.json`);
   mkdirSync(cacheDir, { recursive: true });
@@ -41,7 +40,7 @@ export function bundleChild(script: string): string {
     const hash = hashInputs(entry, inputs);
     const path = hash === undefined ? undefined : join(cacheDir, `${name}-${hash}.mjs`);
     if (path !== undefined && existsSync(path)) {
-      bundled.set(script, path);
+      bundled.set(entry, path);
       return path;
     }
   }
@@ -54,8 +53,9 @@ export function bundleChild(script: string): string {
     target: 'node20',
     // The package's tsconfig maps @carejourney/core to core's sources.
     tsconfig: join(packageDir, 'tsconfig.json'),
-    // pg's optional native binding is loaded only on demand (pg.native), never by these scripts.
-    external: ['pg-native'],
+    // Native modules load their compiled addon from their own directory; pg's optional native
+    // binding is loaded only on demand (pg.native), never by these scripts.
+    external: ['better-sqlite3', 'pg-native'],
     // CommonJS dependencies (pg) call require, which an ES module does not have.
     banner: { js: "import { createRequire as cjCreateRequire } from 'node:module'; const require = cjCreateRequire(import.meta.url);" },
     write: false,
@@ -78,7 +78,7 @@ export function bundleChild(script: string): string {
     const stat = statSync(old, { throwIfNoEntry: false });
     if (stat !== undefined && Date.now() - stat.mtimeMs > 3_600_000) rmSync(old, { force: true });
   }
-  bundled.set(script, path);
+  bundled.set(entry, path);
   return path;
 }
 
