@@ -23,7 +23,8 @@ function refusedPaths(def: InstrumentDefinition, answers: unknown): string[] {
 describe.each(summed.map((d) => [d.id, d] as const))('%s scoring', (_id, def) => {
   const { min, max } = def.scoring as { min: number; max: number };
 
-  it.runIf(def.items.length > 1)('with a prorating rule, scores any answer set missing up to maxMissing items within range', () => {
+  // Prorating needs an item left to impute from: one-item scales (MOAA/S) have no such rule.
+  if (def.items.length > 1) it('with a prorating rule, scores any answer set missing up to maxMissing items within range', () => {
     const maxMissing = Math.min(3, def.items.length - 1);
     const variants = (['nearest', 'up', 'down'] as const).map((rounding) =>
       defineInstrument({ ...def, id: `${def.id.slice(0, 27)}-P`, scoring: { ...def.scoring, prorate: { maxMissing, rounding } } as InstrumentDefinition['scoring'] }),
