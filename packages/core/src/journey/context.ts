@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { JourneyStartInput } from '../engine/defineJourney.js';
+import { lazyInstance } from './lazyInstance.js';
 import type { KetamineEventPayload, KetamineJourneyInput } from './events.js';
 import type { KetamineProtocol } from './protocol.js';
 import type { RemsMonitoringForm } from './remsMonitoringForm.js';
@@ -549,18 +550,20 @@ export function initialKetamineContext(input: KetamineMachineInput): KetamineJou
  * if (!checked.success) throw new Error('stored context is missing parts the rules rely on');
  * ```
  */
-export const ketamineContextSchema = z.looseObject({
-  patientRef: z.string().min(1),
-  startedAt: z.string(),
-  protocol: z.looseObject({ routes: z.record(z.string(), z.unknown()) }),
-  referral: z.looseObject({ source: z.enum(['professional', 'self']), indication: z.string() }),
-  intake: z.looseObject({ consultations: z.array(z.unknown()) }),
-  assessments: z.array(z.unknown()),
-  plan: z.looseObject({ route: z.string() }).nullable(),
-  schedule: z.array(z.looseObject({ number: z.number().int(), dueAt: z.string(), status: z.string() })),
-  session: z.looseObject({ number: z.number().int() }).nullable(),
-  sessions: z.array(z.unknown()),
-  hold: z.unknown(),
-  therapy: z.looseObject({ sessionsAttended: z.number() }),
-  rems: z.looseObject({ forms: z.array(z.unknown()) }),
-});
+export const ketamineContextSchema = lazyInstance(() =>
+  z.looseObject({
+    patientRef: z.string().min(1),
+    startedAt: z.string(),
+    protocol: z.looseObject({ routes: z.record(z.string(), z.unknown()) }),
+    referral: z.looseObject({ source: z.enum(['professional', 'self']), indication: z.string() }),
+    intake: z.looseObject({ consultations: z.array(z.unknown()) }),
+    assessments: z.array(z.unknown()),
+    plan: z.looseObject({ route: z.string() }).nullable(),
+    schedule: z.array(z.looseObject({ number: z.number().int(), dueAt: z.string(), status: z.string() })),
+    session: z.looseObject({ number: z.number().int() }).nullable(),
+    sessions: z.array(z.unknown()),
+    hold: z.unknown(),
+    therapy: z.looseObject({ sessionsAttended: z.number() }),
+    rems: z.looseObject({ forms: z.array(z.unknown()) }),
+  }),
+);

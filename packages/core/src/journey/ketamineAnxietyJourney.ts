@@ -5,6 +5,7 @@ import { KETAMINE_TIMER_EVENTS, ketamineEventDescriptions, ketamineJourneyEvents
 import { ketamineJourneyRules } from './guards.js';
 import { ketamineAnxietyMachine } from './machine.js';
 import { ketamineMigrations } from './migrations.js';
+import { lazyInstance } from './lazyInstance.js';
 import { KETAMINE_ROLES, ketamineJourneyPolicy } from './policy.js';
 import { ketamineProtocolSchema } from './protocol.js';
 
@@ -81,7 +82,8 @@ export function ketamineJourneyPhase(snapshot: SnapshotFrom<typeof ketamineAnxie
  * screening; eligibility; consent, REMS enrolment (esketamine) and the treatment plan; induction
  * sessions on the route's schedule, each with pre-dose checks, dosing, monitoring and discharge;
  * the response review; maintenance; concurrent therapy alongside; holds for safety signals.
- * It records and enforces the clinic's protocol; it gives no medical advice.
+ * It records and enforces the clinic's protocol; it gives no medical advice. Its machine and
+ * schemas are built and checked on first use (once per process), not at import.
  *
  * @example
  * ```ts
@@ -94,20 +96,22 @@ export function ketamineJourneyPhase(snapshot: SnapshotFrom<typeof ketamineAnxie
  * await engine.send(view.id, { type: 'referral.accepted' }, { actor: { id: 'coord-1', role: 'coordinator' } });
  * ```
  */
-export const ketamineAnxietyJourney = defineJourney({
-  id: 'ketamine-anxiety',
-  version: 2,
-  migrations: ketamineMigrations,
-  machine: ketamineAnxietyMachine,
-  events: ketamineJourneyEvents,
-  timerEvents: Object.keys(KETAMINE_TIMER_EVENTS) as KetamineTimerEventType[],
-  input: ketamineJourneyInputSchema,
-  protocol: ketamineProtocolSchema,
-  roles: [...KETAMINE_ROLES, 'system'],
-  policy: ketamineJourneyPolicy,
-  guards: ketamineJourneyRules,
-  context: ketamineContextSchema,
-  phases: KETAMINE_PHASES,
-  phase: ketamineJourneyPhase,
-  describe: ketamineEventDescriptions,
-});
+export const ketamineAnxietyJourney = lazyInstance(() =>
+  defineJourney({
+    id: 'ketamine-anxiety',
+    version: 2,
+    migrations: ketamineMigrations,
+    machine: ketamineAnxietyMachine,
+    events: ketamineJourneyEvents,
+    timerEvents: Object.keys(KETAMINE_TIMER_EVENTS) as KetamineTimerEventType[],
+    input: ketamineJourneyInputSchema,
+    protocol: ketamineProtocolSchema,
+    roles: [...KETAMINE_ROLES, 'system'],
+    policy: ketamineJourneyPolicy,
+    guards: ketamineJourneyRules,
+    context: ketamineContextSchema,
+    phases: KETAMINE_PHASES,
+    phase: ketamineJourneyPhase,
+    describe: ketamineEventDescriptions,
+  }),
+);

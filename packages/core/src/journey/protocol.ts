@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isTimeZone } from '../time/isTimeZone.js';
 import { ESKETAMINE_LABEL } from './esketamineLabel.js';
+import { lazyInstance, once } from './lazyInstance.js';
 import {
   CONTRAINDICATIONS,
   contraindicationClassSchema,
@@ -311,174 +312,180 @@ const DEFAULT_CONTRAINDICATION_CLASSES: Record<Contraindication, Contraindicatio
   'cystitis-history': 'physician-review',
 };
 
-const contraindicationClassesSchema = z
-  .strictObject(Object.fromEntries(CONTRAINDICATIONS.map((c) => [c, contraindicationClassSchema.default(DEFAULT_CONTRAINDICATION_CLASSES[c])])) as {
-    [K in Contraindication]: z.ZodDefault<typeof contraindicationClassSchema>;
-  })
-  .prefault({});
+/** The protocol object schema: hundreds of zod nodes (five routes), so it is built on first use, not at import. */
+function buildProtocolObjectSchema() {
+  const contraindicationClassesSchema = z
+    .strictObject(Object.fromEntries(CONTRAINDICATIONS.map((c) => [c, contraindicationClassSchema.default(DEFAULT_CONTRAINDICATION_CLASSES[c])])) as {
+      [K in Contraindication]: z.ZodDefault<typeof contraindicationClassSchema>;
+    })
+    .prefault({});
 
-const primaryInstrumentSchema = z
-  .strictObject(
-    Object.fromEntries(
-      INDICATIONS.map((i) => [i, instrumentSchema.exclude(['C-SSRS']).default(i === 'social-anxiety' ? 'LSAS' : i === 'ocd' ? 'Y-BOCS' : 'GAD-7')]),
-    ) as { [K in (typeof INDICATIONS)[number]]: z.ZodDefault<z.ZodEnum<{ [I in Exclude<z.infer<typeof instrumentSchema>, 'C-SSRS'>]: I }>> },
-  )
-  .prefault({});
+  const primaryInstrumentSchema = z
+    .strictObject(
+      Object.fromEntries(
+        INDICATIONS.map((i) => [i, instrumentSchema.exclude(['C-SSRS']).default(i === 'social-anxiety' ? 'LSAS' : i === 'ocd' ? 'Y-BOCS' : 'GAD-7')]),
+      ) as { [K in (typeof INDICATIONS)[number]]: z.ZodDefault<z.ZodEnum<{ [I in Exclude<z.infer<typeof instrumentSchema>, 'C-SSRS'>]: I }>> },
+    )
+    .prefault({});
 
-const percent = z.number().min(1).max(100);
+  const percent = z.number().min(1).max(100);
 
-const isoDate = z.iso.date();
+  const isoDate = z.iso.date();
 
-const protocolObjectSchema = z
-  .strictObject({
-    /**
-     * The clinic's IANA time zone (required: there is no silent UTC default). Session schedules step
-     * in calendar days in this zone, so a 09:00 session stays at 09:00 local time across
-     * daylight-saving changes; refusal messages show times in it.
-     */
-    timeZone: z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as "Europe/Berlin" or "America/New_York"' }),
-    /**
-     * The clinic reviewed the defaults marked UNCONFIRMED and accepts those it does not override.
-     * Without it, an engine refuses a protocol that leaves any of them in effect. Journaled with
-     * the protocol in every journey's start entry.
-     */
-    acceptUnconfirmedDefaults: z.boolean().default(false),
-    /** The clinic's open days, ISO weekdays (1 = Monday ... 7 = Sunday): generated sessions land on them. */
-    clinicDays: z
-      .array(int(1, 7))
-      .min(1)
-      .max(7)
-      .refine((d) => new Set(d).size === d.length, { message: 'must not repeat a day' })
-      .default(() => [1, 2, 3, 4, 5]),
-    /** Dates the clinic is closed (`YYYY-MM-DD` in the clinic's zone), e.g. public holidays. */
-    closedDates: z.array(isoDate).max(1000).default(() => []),
-    /** A reading may carry a `takenAt` at most this many minutes after the event's time (device clocks drift); later ones are refused. */
-    readingClockSkewMinutes: int(0, 15).default(2),
-    routes: z
-      .strictObject({
-        'esketamine-nasal': routeProtocolSchema(ESKETAMINE_NASAL),
-        iv: routeProtocolSchema(IV),
-        im: routeProtocolSchema(IM),
-        sc: routeProtocolSchema(SC),
-        'sublingual-home': routeProtocolSchema(SUBLINGUAL_HOME),
-      })
-      .prefault({}),
-    /** A booked session with no check-in this long after its time becomes a no-show (a durable timer). */
-    noShowGraceMinutes: int(0, 24 * 60).default(30),
-    therapy: z
-      .strictObject({
-        /** UNCONFIRMED: days without an attended therapy session before a lapse alert. */
-        lapseAfterDays: int(1, 365).default(30),
-      })
-      .prefault({}),
-    rems: z
-      .strictObject({
-        /** The esketamine REMS monitoring form is due this many days after the session (the REMS: within 7 days). */
-        formDueDays: int(1, 365).default(ESKETAMINE_LABEL.remsFormDueWithinDays),
-      })
-      .prefault({}),
-    response: z
-      .strictObject({
-        /** The instrument response is judged on, per indication. */
-        primaryInstrument: primaryInstrumentSchema,
-        /** Percent drop from baseline that counts as response (50% by default; 35% on LSAS and Y-BOCS in ketamine trials). */
-        responseDropPercent: z
-          .strictObject({
-            'GAD-7': percent.default(50),
-            'PHQ-9': percent.default(50),
-            'HAM-A': percent.default(50),
-            SPIN: percent.default(50),
-            LSAS: percent.default(35),
-            'Y-BOCS': percent.default(35),
-          })
-          .prefault({}),
-        /** Remission: total at or below (GAD-7 < 5 is common practice, not a formal standard). */
-        remissionAtMost: z
-          .strictObject({
-            'GAD-7': int(0, 21).nullable().default(4),
-            'PHQ-9': int(0, 27).nullable().default(4),
-            'HAM-A': int(0, 56).nullable().default(7),
-            SPIN: int(0, 68).nullable().default(null),
-            LSAS: int(0, 144).nullable().default(null),
-            // Y-BOCS remission is at most 12 with a CGI-S of 2 or less (Mataix-Cols 2016); the journey records the total only.
-          'Y-BOCS': int(0, 40).nullable().default(12),
-          })
-          .prefault({}),
-      })
-      .prefault({}),
-    suicidality: z
-      .strictObject({
-        /** UNCONFIRMED: during treatment, a PHQ-9 item 9 at or above this puts treatment on hold; null: never. */
-        holdOnPhq9Item9AtLeast: int(1, 3).nullable().default(1),
-        /** UNCONFIRMED: C-SSRS screener risk levels that put treatment on hold. */
-        holdOnCssrsRisk: z.array(cssrsRiskSchema).max(CSSRS_RISKS.length).default(() => ['high' as const]),
-      })
-      .prefault({}),
-    /** How each contraindication affects eligibility (a clinic may treat psychosis history as absolute). */
-    contraindicationClasses: contraindicationClassesSchema,
-  })
-  .superRefine((p, ctx) => {
-    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-    const L = ESKETAMINE_LABEL;
-    for (const route of ROUTES) {
-      const r = p.routes[route];
-      const at = (...path: (string | number)[]) => ['routes', route, ...path];
-      // A route's medication is part of the route: the esketamine label checks below are keyed on the
-      // route, so changing the medication can neither switch them off nor give esketamine elsewhere.
-      const medication = ROUTE_DEFAULTS[route].medication;
-      if (r.medication !== medication) {
-        issue(
-          at('medication'),
-          route === 'esketamine-nasal'
-            ? 'the esketamine-nasal route gives esketamine and its label minimums apply: its medication cannot be changed'
-            : `the ${route} route gives racemic ketamine: esketamine is given on the esketamine-nasal route, where its label minimums apply`,
-        );
-      }
-      if (route === 'esketamine-nasal') {
-        // Label and REMS minimums: regulatory, not clinic preferences (esketamineLabel.ts).
-        if (r.setting !== L.setting) issue(at('setting'), 'esketamine is given in a certified clinic only, never at home');
-        if (r.observationMinutes < L.minObservationMinutes) {
-          issue(at('observationMinutes'), `the esketamine label requires at least ${L.minObservationMinutes} min (2 h) of observation after the dose`);
-        }
-        if (!r.requiresRems) issue(at('requiresRems'), 'the esketamine REMS requires enrolment before the first dose');
-        const check = r.monitoring.bpCheckAtMinutes;
-        const { earliest, latest } = L.bpCheckMinutes;
-        if (check === null || check < earliest || check > latest) {
-          issue(at('monitoring', 'bpCheckAtMinutes'), `the esketamine label requires a blood-pressure re-check at about 40 min after the dose (${earliest}-${latest})`);
-        }
-        if (r.monitoring.checkToleranceMinutes > L.maxCheckToleranceMinutes) {
-          issue(at('monitoring', 'checkToleranceMinutes'), `the 40-minute check of esketamine tolerates at most ${L.maxCheckToleranceMinutes} min early`);
-        }
-        if (r.discharge.stableWindowMinutes > L.preDischargeBpWithinMinutes) {
+  return z
+    .strictObject({
+      /**
+       * The clinic's IANA time zone (required: there is no silent UTC default). Session schedules step
+       * in calendar days in this zone, so a 09:00 session stays at 09:00 local time across
+       * daylight-saving changes; refusal messages show times in it.
+       */
+      timeZone: z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as "Europe/Berlin" or "America/New_York"' }),
+      /**
+       * The clinic reviewed the defaults marked UNCONFIRMED and accepts those it does not override.
+       * Without it, an engine refuses a protocol that leaves any of them in effect. Journaled with
+       * the protocol in every journey's start entry.
+       */
+      acceptUnconfirmedDefaults: z.boolean().default(false),
+      /** The clinic's open days, ISO weekdays (1 = Monday ... 7 = Sunday): generated sessions land on them. */
+      clinicDays: z
+        .array(int(1, 7))
+        .min(1)
+        .max(7)
+        .refine((d) => new Set(d).size === d.length, { message: 'must not repeat a day' })
+        .default(() => [1, 2, 3, 4, 5]),
+      /** Dates the clinic is closed (`YYYY-MM-DD` in the clinic's zone), e.g. public holidays. */
+      closedDates: z.array(isoDate).max(1000).default(() => []),
+      /** A reading may carry a `takenAt` at most this many minutes after the event's time (device clocks drift); later ones are refused. */
+      readingClockSkewMinutes: int(0, 15).default(2),
+      routes: z
+        .strictObject({
+          'esketamine-nasal': routeProtocolSchema(ESKETAMINE_NASAL),
+          iv: routeProtocolSchema(IV),
+          im: routeProtocolSchema(IM),
+          sc: routeProtocolSchema(SC),
+          'sublingual-home': routeProtocolSchema(SUBLINGUAL_HOME),
+        })
+        .prefault({}),
+      /** A booked session with no check-in this long after its time becomes a no-show (a durable timer). */
+      noShowGraceMinutes: int(0, 24 * 60).default(30),
+      therapy: z
+        .strictObject({
+          /** UNCONFIRMED: days without an attended therapy session before a lapse alert. */
+          lapseAfterDays: int(1, 365).default(30),
+        })
+        .prefault({}),
+      rems: z
+        .strictObject({
+          /** The esketamine REMS monitoring form is due this many days after the session (the REMS: within 7 days). */
+          formDueDays: int(1, 365).default(ESKETAMINE_LABEL.remsFormDueWithinDays),
+        })
+        .prefault({}),
+      response: z
+        .strictObject({
+          /** The instrument response is judged on, per indication. */
+          primaryInstrument: primaryInstrumentSchema,
+          /** Percent drop from baseline that counts as response (50% by default; 35% on LSAS and Y-BOCS in ketamine trials). */
+          responseDropPercent: z
+            .strictObject({
+              'GAD-7': percent.default(50),
+              'PHQ-9': percent.default(50),
+              'HAM-A': percent.default(50),
+              SPIN: percent.default(50),
+              LSAS: percent.default(35),
+              'Y-BOCS': percent.default(35),
+            })
+            .prefault({}),
+          /** Remission: total at or below (GAD-7 < 5 is common practice, not a formal standard). */
+          remissionAtMost: z
+            .strictObject({
+              'GAD-7': int(0, 21).nullable().default(4),
+              'PHQ-9': int(0, 27).nullable().default(4),
+              'HAM-A': int(0, 56).nullable().default(7),
+              SPIN: int(0, 68).nullable().default(null),
+              LSAS: int(0, 144).nullable().default(null),
+              // Y-BOCS remission is at most 12 with a CGI-S of 2 or less (Mataix-Cols 2016); the journey records the total only.
+            'Y-BOCS': int(0, 40).nullable().default(12),
+            })
+            .prefault({}),
+        })
+        .prefault({}),
+      suicidality: z
+        .strictObject({
+          /** UNCONFIRMED: during treatment, a PHQ-9 item 9 at or above this puts treatment on hold; null: never. */
+          holdOnPhq9Item9AtLeast: int(1, 3).nullable().default(1),
+          /** UNCONFIRMED: C-SSRS screener risk levels that put treatment on hold. */
+          holdOnCssrsRisk: z.array(cssrsRiskSchema).max(CSSRS_RISKS.length).default(() => ['high' as const]),
+        })
+        .prefault({}),
+      /** How each contraindication affects eligibility (a clinic may treat psychosis history as absolute). */
+      contraindicationClasses: contraindicationClassesSchema,
+    })
+    .superRefine((p, ctx) => {
+      const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+      const L = ESKETAMINE_LABEL;
+      for (const route of ROUTES) {
+        const r = p.routes[route];
+        const at = (...path: (string | number)[]) => ['routes', route, ...path];
+        // A route's medication is part of the route: the esketamine label checks below are keyed on the
+        // route, so changing the medication can neither switch them off nor give esketamine elsewhere.
+        const medication = ROUTE_DEFAULTS[route].medication;
+        if (r.medication !== medication) {
           issue(
-            at('discharge', 'stableWindowMinutes'),
-            `the esketamine label requires a blood pressure before discharge: discharge needs a reading in the stable window, so the window may be at most ${L.preDischargeBpWithinMinutes} min`,
+            at('medication'),
+            route === 'esketamine-nasal'
+              ? 'the esketamine-nasal route gives esketamine and its label minimums apply: its medication cannot be changed'
+              : `the ${route} route gives racemic ketamine: esketamine is given on the esketamine-nasal route, where its label minimums apply`,
           );
         }
-        if (!r.discharge.requiresDissociationAssessment) issue(at('discharge', 'requiresDissociationAssessment'), 'the esketamine REMS form reports dissociation: it must be assessed before discharge');
-        if (r.mgPerDevice !== L.mgPerDevice) issue(at('mgPerDevice'), `an esketamine nasal device holds ${L.mgPerDevice} mg and doses are whole devices: mgPerDevice is ${L.mgPerDevice}`);
-        const labelDoses = L.dosesMg.map((d) => `${d} mg`).join(' or ');
-        if (r.dosing.allowedDosesMg === null) issue(at('dosing', 'allowedDosesMg'), `esketamine doses are limited to the label doses (${labelDoses})`);
-        for (const [i, dose] of (r.dosing.allowedDosesMg ?? []).entries()) {
-          if (!(L.dosesMg as readonly number[]).includes(dose)) issue(at('dosing', 'allowedDosesMg', i), `${dose} mg is not an esketamine label dose (${labelDoses} per session)`);
+        if (route === 'esketamine-nasal') {
+          // Label and REMS minimums: regulatory, not clinic preferences (esketamineLabel.ts).
+          if (r.setting !== L.setting) issue(at('setting'), 'esketamine is given in a certified clinic only, never at home');
+          if (r.observationMinutes < L.minObservationMinutes) {
+            issue(at('observationMinutes'), `the esketamine label requires at least ${L.minObservationMinutes} min (2 h) of observation after the dose`);
+          }
+          if (!r.requiresRems) issue(at('requiresRems'), 'the esketamine REMS requires enrolment before the first dose');
+          const check = r.monitoring.bpCheckAtMinutes;
+          const { earliest, latest } = L.bpCheckMinutes;
+          if (check === null || check < earliest || check > latest) {
+            issue(at('monitoring', 'bpCheckAtMinutes'), `the esketamine label requires a blood-pressure re-check at about 40 min after the dose (${earliest}-${latest})`);
+          }
+          if (r.monitoring.checkToleranceMinutes > L.maxCheckToleranceMinutes) {
+            issue(at('monitoring', 'checkToleranceMinutes'), `the 40-minute check of esketamine tolerates at most ${L.maxCheckToleranceMinutes} min early`);
+          }
+          if (r.discharge.stableWindowMinutes > L.preDischargeBpWithinMinutes) {
+            issue(
+              at('discharge', 'stableWindowMinutes'),
+              `the esketamine label requires a blood pressure before discharge: discharge needs a reading in the stable window, so the window may be at most ${L.preDischargeBpWithinMinutes} min`,
+            );
+          }
+          if (!r.discharge.requiresDissociationAssessment) issue(at('discharge', 'requiresDissociationAssessment'), 'the esketamine REMS form reports dissociation: it must be assessed before discharge');
+          if (r.mgPerDevice !== L.mgPerDevice) issue(at('mgPerDevice'), `an esketamine nasal device holds ${L.mgPerDevice} mg and doses are whole devices: mgPerDevice is ${L.mgPerDevice}`);
+          const labelDoses = L.dosesMg.map((d) => `${d} mg`).join(' or ');
+          if (r.dosing.allowedDosesMg === null) issue(at('dosing', 'allowedDosesMg'), `esketamine doses are limited to the label doses (${labelDoses})`);
+          for (const [i, dose] of (r.dosing.allowedDosesMg ?? []).entries()) {
+            if (!(L.dosesMg as readonly number[]).includes(dose)) issue(at('dosing', 'allowedDosesMg', i), `${dose} mg is not an esketamine label dose (${labelDoses} per session)`);
+          }
+          if (r.dosing.firstDoseMg !== L.firstDoseMg) issue(at('dosing', 'firstDoseMg'), `the esketamine label gives ${L.firstDoseMg} mg in the first session (day 1)`);
+          if (r.dosing.toleranceMg >= L.mgPerDevice) {
+            issue(at('dosing', 'toleranceMg'), `esketamine doses are whole ${L.mgPerDevice} mg devices: a tolerance of a device or more would let a dose other than the plan's pass without a physician's deviation`);
+          }
         }
-        if (r.dosing.firstDoseMg !== L.firstDoseMg) issue(at('dosing', 'firstDoseMg'), `the esketamine label gives ${L.firstDoseMg} mg in the first session (day 1)`);
-        if (r.dosing.toleranceMg >= L.mgPerDevice) {
-          issue(at('dosing', 'toleranceMg'), `esketamine doses are whole ${L.mgPerDevice} mg devices: a tolerance of a device or more would let a dose other than the plan's pass without a physician's deviation`);
+        const { firstDoseMg, allowedDosesMg } = r.dosing;
+        if (firstDoseMg !== null && allowedDosesMg !== null && !allowedDosesMg.includes(firstDoseMg)) {
+          issue(at('dosing', 'firstDoseMg'), 'the first dose must be one of the allowed doses');
         }
       }
-      const { firstDoseMg, allowedDosesMg } = r.dosing;
-      if (firstDoseMg !== null && allowedDosesMg !== null && !allowedDosesMg.includes(firstDoseMg)) {
-        issue(at('dosing', 'firstDoseMg'), 'the first dose must be one of the allowed doses');
+      if (p.rems.formDueDays > L.remsFormDueWithinDays) {
+        issue(['rems', 'formDueDays'], `the esketamine REMS requires the monitoring form within ${L.remsFormDueWithinDays} days of the session`);
       }
-    }
-    if (p.rems.formDueDays > L.remsFormDueWithinDays) {
-      issue(['rems', 'formDueDays'], `the esketamine REMS requires the monitoring form within ${L.remsFormDueWithinDays} days of the session`);
-    }
-  });
+    });
+}
+
+/** The protocol object schema, built once per process on first use. */
+const protocolObjectSchema = once(buildProtocolObjectSchema);
 
 /** The protocol as a clinic passes it: every field but `timeZone` optional. */
-type ProtocolInputShape = z.input<typeof protocolObjectSchema>;
+type ProtocolInputShape = z.input<ReturnType<typeof buildProtocolObjectSchema>>;
 
 function readPath(value: unknown, path: readonly string[]): unknown {
   let v = value;
@@ -506,25 +513,27 @@ function readPath(value: unknown, path: readonly string[]): unknown {
  * });
  * ```
  */
-export const ketamineProtocolSchema = z
-  .custom<ProtocolInputShape>()
-  .superRefine((raw, ctx) => {
-    // Only a protocol that is otherwise valid is checked for silent placeholders, so the clinic
-    // first sees what is wrong, then what it has to confirm.
-    if (!protocolObjectSchema.safeParse(raw).success) return;
-    if (readPath(raw, ['acceptUnconfirmedDefaults']) === true) return;
-    const unset = UNCONFIRMED_DEFAULTS.filter((path) => readPath(raw, path) === undefined);
-    if (unset.length === 0) return;
-    ctx.addIssue({
-      code: 'custom',
-      path: ['acceptUnconfirmedDefaults'],
-      message: `${unset.length} UNCONFIRMED placeholder default(s) would apply (${unset
-        .slice(0, 5)
-        .map((p) => p.join('.'))
-        .join(', ')}${unset.length > 5 ? ', ...' : ''}): set each, or review them and pass acceptUnconfirmedDefaults: true`,
-    });
-  })
-  .pipe(protocolObjectSchema);
+export const ketamineProtocolSchema = lazyInstance(() =>
+  z
+    .custom<ProtocolInputShape>()
+    .superRefine((raw, ctx) => {
+      // Only a protocol that is otherwise valid is checked for silent placeholders, so the clinic
+      // first sees what is wrong, then what it has to confirm.
+      if (!protocolObjectSchema().safeParse(raw).success) return;
+      if (readPath(raw, ['acceptUnconfirmedDefaults']) === true) return;
+      const unset = UNCONFIRMED_DEFAULTS.filter((path) => readPath(raw, path) === undefined);
+      if (unset.length === 0) return;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['acceptUnconfirmedDefaults'],
+        message: `${unset.length} UNCONFIRMED placeholder default(s) would apply (${unset
+          .slice(0, 5)
+          .map((p) => p.join('.'))
+          .join(', ')}${unset.length > 5 ? ', ...' : ''}): set each, or review them and pass acceptUnconfirmedDefaults: true`,
+      });
+    })
+    .pipe(protocolObjectSchema()),
+);
 
 /**
  * A validated protocol, with every default filled in.

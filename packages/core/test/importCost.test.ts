@@ -1,0 +1,113 @@
+import { describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+
+// Counts the statecharts created through xstate's `setup(...).createMachine(...)`.
+const created = vi.hoisted(() => ({ machines: 0 }));
+vi.mock('xstate', async (importOriginal) => {
+  const xstate = await importOriginal<typeof import('xstate')>();
+  const setup = ((config: Parameters<typeof xstate.setup>[0]) => {
+    const made = xstate.setup(config);
+    return {
+      ...made,
+      createMachine: (machineConfig: Parameters<typeof made.createMachine>[0]) => {
+        created.machines++;
+        return made.createMachine(machineConfig);
+      },
+    };
+  }) as unknown as typeof xstate.setup;
+  return { ...xstate, setup };
+});
+
+describe('importing @carejourney/core', () => {
+  it('creates no statechart and builds none of the journey schemas', async () => {
+    const core = await import('../src/index.js');
+    const { isBuilt } = await import('../src/journey/lazyInstance.js');
+    expect(created.machines).toBe(0);
+    const lazy = {
+      ketamineAnxietyJourney: core.ketamineAnxietyJourney,
+      ketamineAnxietyMachine: core.ketamineAnxietyMachine,
+      ketamineProtocolSchema: core.ketamineProtocolSchema,
+      ketamineJourneyEvents: core.ketamineJourneyEvents,
+      ketamineJourneyInputSchema: core.ketamineJourneyInputSchema,
+      ketamineContextSchema: core.ketamineContextSchema,
+    };
+    for (const [name, value] of Object.entries(lazy)) expect(isBuilt(value), name).toBe(false);
+  });
+
+  it('builds each on first use, once per process, and they behave as before', async () => {
+    const core = await import('../src/index.js');
+    const { isBuilt } = await import('../src/journey/lazyInstance.js');
+
+    const protocol = core.defaultKetamineProtocol('Europe/Berlin');
+    expect(isBuilt(core.ketamineProtocolSchema)).toBe(true);
+    expect(protocol.routes['esketamine-nasal'].observationMinutes).toBe(120);
+    expect(core.ketamineProtocolSchema.safeParse({ timeZone: 'Nowhere/City' }).success).toBe(false);
+    expect(created.machines).toBe(0);
+
+    const engines = [0, 1].map(() =>
+      core.createEngine({ definition: core.ketamineAnxietyJourney, store: new core.MemoryStore(), protocol: { timeZone: 'UTC', acceptUnconfirmedDefaults: true } }),
+    );
+    expect(created.machines).toBe(1);
+    const coordinator = { id: 'coord-1', role: 'coordinator' } as const;
+    for (const engine of engines) {
+      const view = await engine.start({
+        patientRef: 'pt-1',
+        actor: coordinator,
+        input: { referral: { source: 'professional', indication: 'generalized-anxiety' } },
+      });
+      const sent = await engine.send(view.id, { type: 'referral.accepted' }, { actor: coordinator });
+      expect(sent.ok).toBe(true);
+    }
+    expect(created.machines).toBe(1);
+
+    const definition = core.ketamineAnxietyJourney;
+    expect(Object.isFrozen(definition)).toBe(true);
+    expect(definition.kind).toBe('carejourney.definition');
+    expect(definition.machine).toBe(definition.machine);
+    expect(definition.machine.id).toBe('ketamineAnxiety');
+    expect(definition.events).toBe(core.ketamineJourneyEvents);
+    expect(Object.keys(core.ketamineJourneyEvents)).toEqual(Object.keys(core.ketamineEventDescriptions));
+    expect(core.ketamineJourneyEvents['referral.accepted']).toBeInstanceOf(z.ZodObject);
+    expect(core.ketamineJourneyInputSchema.safeParse({ referral: { source: 'self', indication: 'panic' } }).success).toBe(true);
+    expect(core.ketamineContextSchema.safeParse({}).success).toBe(false);
+    expect(core.toMermaid(core.ketamineAnxietyMachine)).toContain('referral');
+    for (const value of [definition, core.ketamineAnxietyMachine, core.ketamineJourneyEvents, core.ketamineJourneyInputSchema, core.ketamineContextSchema]) {
+      expect(isBuilt(value)).toBe(true);
+    }
+    expect(created.machines).toBe(1);
+  });
+});
+
+describe('lazyInstance', () => {
+  it('builds on the first operation only, and stands for the value', async () => {
+    const { isBuilt, lazyInstance } = await import('../src/journey/lazyInstance.js');
+    let builds = 0;
+    const schema = lazyInstance(() => {
+      builds++;
+      return z.strictObject({ n: z.number().int() });
+    });
+    expect(builds).toBe(0);
+    expect(isBuilt(schema)).toBe(false);
+    expect(schema).toBeInstanceOf(z.ZodObject);
+    expect(schema.parse({ n: 1 })).toEqual({ n: 1 });
+    expect(schema.safeParse({ n: 1.5 }).success).toBe(false);
+    expect(schema.parse).toBe(schema.parse);
+    expect(Object.keys(schema.shape)).toEqual(['n']);
+    expect(z.array(schema).parse([{ n: 2 }])).toEqual([{ n: 2 }]);
+    expect(builds).toBe(1);
+    expect(isBuilt(schema)).toBe(true);
+  });
+
+  it('stands for a frozen value with a frozen copy', async () => {
+    const { lazyInstance } = await import('../src/journey/lazyInstance.js');
+    const phase = (): string => 'referral';
+    const value = lazyInstance(() => Object.freeze({ id: 'demo', phase }));
+    expect(Object.isFrozen(value)).toBe(true);
+    expect(value.phase).toBe(phase);
+    expect({ ...value }).toEqual({ id: 'demo', phase });
+    expect(() => {
+      (value as { id: string }).id = 'other';
+    }).toThrow(TypeError);
+    expect(value.id).toBe('demo');
+  });
+});
