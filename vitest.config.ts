@@ -2,6 +2,9 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+/** Test files that need a module graph of their own (see the `isolated` project). */
+const ISOLATED = ['packages/core/test/importCost.test.ts'];
+
 const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 export default defineConfig({
@@ -18,11 +21,28 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/test/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 20_000,
     pool: 'forks',
     // Vitest runs one file at a time on two cores by default (cores - 1); many files here wait on
-    // child processes, PostgreSQL or a browser, so two at a time keeps both cores busy.
-    maxWorkers: Math.max(2, availableParallelism()),
+    // child processes, PostgreSQL or a browser, so three at a time keeps both cores busy.
+    maxWorkers: Math.max(3, availableParallelism()),
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'shared',
+          include: ['packages/*/test/**/*.test.ts', 'examples/test/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ISOLATED,
+          // Test files share a worker's module graph, so the sources are loaded once per worker
+          // rather than once per file; no file here mocks a module or changes a global.
+          isolate: false,
+        },
+      },
+      {
+        extends: true,
+        // Files that check what importing a module does, or mock one, get a fresh module graph.
+        test: { name: 'isolated', include: ISOLATED, isolate: true },
+      },
+    ],
   },
 });
