@@ -1,3 +1,3 @@
 import { describeWalks } from './walkSuite.js';
 
-describeWalks('esketamine-nasal', 160);
+describeWalks('esketamine-nasal', 200);

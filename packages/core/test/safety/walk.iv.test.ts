@@ -1,3 +1,3 @@
 import { describeWalks } from './walkSuite.js';
 
-describeWalks('iv', 160);
+describeWalks('iv', 200);

@@ -1,3 +1,3 @@
 import { describeWalks } from './walkSuite.js';
 
-describeWalks('sc', 160);
+describeWalks('sc', 200);

@@ -1,3 +1,3 @@
 import { describeWalks } from './walkSuite.js';
 
-describeWalks('sublingual-home', 160);
+describeWalks('sublingual-home', 200);
