@@ -19,6 +19,18 @@ export class MemoryReminderLog implements ReminderLog {
   readonly #ids = new Set<string>();
 
   /**
+   * Creates an empty log. It keeps its records as long as the object lives: share one between
+   * the plugin and the code that reads what happened to each reminder.
+   *
+   * @example
+   * ```ts
+   * const log = new MemoryReminderLog();
+   * const engine = createEngine({ definition: ketamineAnxietyJourney, store: new MemoryStore(), clock, protocol, plugins: [remindersPlugin({ deliver, log })] });
+   * ```
+   */
+  constructor() {}
+
+  /**
    * Stores a copy of a record after checking it (`CJ_ERR_INVALID_INPUT` names each bad field). A
    * record whose `id` is stored is ignored: the first one stays. The plugin calls it; hosts
    * rarely do.

@@ -214,6 +214,18 @@ export class PostgresStore implements JourneyStore {
   #flushTimer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> | undefined;
 
+  /**
+   * Creates a store without connecting: the options are checked (a bad one throws
+   * `CJ_ERR_INVALID_CONFIG` naming it) and the connection pool is set up; the schema is created or
+   * migrated by the first call that needs it. Prefer {@link PostgresStore.open}, which waits for the
+   * schema, so a wrong connection string or a schema of a newer release fails at start-up.
+   *
+   * @example
+   * ```ts
+   * const store = new PostgresStore({ connectionString: 'postgres://app@db.clinic.internal:5432/clinic', workerId: os.hostname() });
+   * const engine = createEngine({ definition: ketamineAnxietyJourney, store, protocol });
+   * ```
+   */
   constructor(options: PostgresStoreOptions = {}) {
     if (options === null || typeof options !== 'object') {
       throw new CareJourneyError('CJ_ERR_INVALID_CONFIG', 'PostgresStore needs an options object, e.g. { connectionString, schema }.');
@@ -280,11 +292,40 @@ export class PostgresStore implements JourneyStore {
     return store;
   }
 
+  /**
+   * The journey's record, or `undefined` when no journey has the id. A snapshot whose stored JSON
+   * cannot be read back throws `CJ_ERR_CORRUPT_SNAPSHOT` naming the journey and the column; a
+   * database failure, a closed store, or a connection still lost after `retryForMs` throws
+   * `CJ_ERR_STORE`. The engine calls it (`get`, `send`, each due timer) and checks and migrates the
+   * record; hosts read a journey through `engine.get`.
+   *
+   * @example
+   * ```ts
+   * const view = await engine.get(journeyId); // reads the journey's row, then migrates and checks it
+   * ```
+   */
   async load(journeyId: string): Promise<JourneyRecord | undefined> {
     const { rows } = await this.#query<JourneyRow>('load', journeyId, 'loadJourney', [journeyId]);
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
+  /**
+   * Writes a commit as one statement, so one transaction: the journey row under the
+   * expected-version check, the journal entry, the idempotency key, the timers to set and cancel,
+   * the outbox items (claimed by this worker while the engine delivers them) and the delivered marks
+   * queued so far. A stale version, a used idempotency key, an outbox id stored already, or a fired
+   * timer that another worker fired or cancelled first throws `CJ_ERR_CONFLICT`, and nothing is
+   * written. A connection lost mid-commit is resolved by reading back whether the commit landed:
+   * the call resolves, or throws `CJ_ERR_STORE` saying whether the event may have been written. A
+   * commit of the wrong shape throws `CJ_ERR_INVALID_INPUT`. The engine calls it once per journey
+   * started, event applied and timer fired; hosts never call it.
+   *
+   * @example
+   * ```ts
+   * // One statement per applied event. With a key, sending again after CJ_ERR_STORE cannot apply the event twice:
+   * const r = await engine.send(journeyId, event, { actor, idempotencyKey: `req-${requestId}` });
+   * ```
+   */
   async commit(commit: JourneyCommit): Promise<void> {
     assertCommitShape(commit);
     const id = commit.journey.id;
@@ -368,16 +409,51 @@ export class PostgresStore implements JourneyStore {
     }
   }
 
+  /**
+   * The `seq` of the journal entry an idempotency key produced on this journey, or `undefined`
+   * when the key is unused. The engine calls it when `send` is given an `idempotencyKey`, to answer
+   * a retry with the first result instead of applying the event again. A database failure (after
+   * retrying a lost connection for `retryForMs`) throws `CJ_ERR_STORE`.
+   *
+   * @example
+   * ```ts
+   * const r = await engine.send(journeyId, event, { actor, idempotencyKey: `req-${requestId}` });
+   * if (r.ok && r.duplicate) console.log('already applied as entry', r.entry.seq); // the store knew the key
+   * ```
+   */
   async findIdempotencyKey(journeyId: string, key: string): Promise<number | undefined> {
     const { rows } = await this.#query<{ seq: number }>('find an idempotency key', journeyId, 'findKey', [journeyId, key]);
     return rows[0]?.seq;
   }
 
+  /**
+   * One journey's journal entries in `seq` order, from `options.fromSeq` on (default 1), at most
+   * `options.limit`; none for an unknown journey. An entry whose stored payload or actor is not a
+   * JSON object throws `CJ_ERR_CORRUPT_SNAPSHOT` naming the journey and the entry; a database
+   * failure `CJ_ERR_STORE`. The engine calls it for `history` and to answer an idempotent retry;
+   * hosts read a journey's history through `engine.history`.
+   *
+   * @example
+   * ```ts
+   * const entries = await engine.history(journeyId); // the store's journal, each entry checked
+   * ```
+   */
   async readJournal(journeyId: string, options: { fromSeq?: number; limit?: number } = {}): Promise<JournalEntry[]> {
     const { rows } = await this.#query<JournalRow>('read the journal', journeyId, 'readJournal', [journeyId, options.fromSeq ?? 1, options.limit ?? null]);
     return rows.map(toEntry);
   }
 
+  /**
+   * One journey's pending timers, earliest due first, whoever holds a claim on them; none for an
+   * unknown journey. A row that cannot be read back is skipped and reported to `onCorruptRow`. The
+   * engine reads them when it loads a journey; a host may read them too, e.g. to show what falls
+   * due when.
+   *
+   * @example
+   * ```ts
+   * for (const timer of await store.listTimers(journeyId)) console.log(timer.key, new Date(timer.dueAt).toISOString());
+   * ```
+   */
   async listTimers(journeyId: string): Promise<TimerRow[]> {
     const { rows } = await this.#query<TimerDbRow>('list timers', journeyId, 'listTimers', [journeyId]);
     return this.#decodeSkipping(rows, toTimer);
@@ -388,7 +464,14 @@ export class PostgresStore implements JourneyStore {
    * nobody holds, or whose holder's lease ran out, or that this worker holds already (so the
    * engine's `runDue` sees the ones it could not fire again). Other workers skip them until the
    * lease runs out; the engine re-checks each timer under the journey's version before firing it,
-   * so a timer fires once even if a lease runs out while its worker is still at it.
+   * so a timer fires once even if a lease runs out while its worker is still at it. A row that
+   * cannot be read back is skipped and reported to `onCorruptRow`. The engine calls it from
+   * `runDue`; hosts call `engine.runDue` (or `runWorker`, which does).
+   *
+   * @example
+   * ```ts
+   * const fired = await engine.runDue({ limit: 100 }); // claims what is due, fires each timer once
+   * ```
    */
   async dueTimers(now: number, limit: number): Promise<TimerRow[]> {
     const { rows } = await this.#query<TimerDbRow>('claim due timers', undefined, 'claimDueTimers', [this.workerId, this.#leaseMs, now, limit]);
@@ -400,6 +483,13 @@ export class PostgresStore implements JourneyStore {
    * Claims undelivered outbox items for this worker, oldest first: items nobody holds, or whose
    * holder's lease ran out, or that this worker holds (its own commits claim their items while
    * the engine delivers them, so another process redelivers them only after this one died).
+   * Delivered marks still queued are written first. The engine calls it from `recover`; a host
+   * calling it would claim the items without delivering them, so it calls `engine.recover`.
+   *
+   * @example
+   * ```ts
+   * const redelivered = await engine.recover(); // claims and delivers what a dead process left undelivered
+   * ```
    */
   async pendingOutbox(limit: number, journeyId?: string): Promise<OutboxItem[]> {
     await this.#flushDelivered();
@@ -412,7 +502,14 @@ export class PostgresStore implements JourneyStore {
    * Marks outbox items delivered. The marks are carried by this store's next commit (or written
    * alone within 50 ms when no commit comes), so a delivery costs no transaction of its own. A
    * crash before they are written means those items are delivered again (at least once, with
-   * the same ids), never lost.
+   * the same ids), never lost. The engine calls it once listeners and plugins have had a
+   * commit's items; hosts never call it.
+   *
+   * @example
+   * ```ts
+   * // The engine delivers each commit's outbox items, then marks them; a failure to mark is reported:
+   * engine.on('delivery.failed', ({ deliveryIds, code }) => console.warn(code, deliveryIds, 'left for recover()'));
+   * ```
    */
   async markDelivered(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
@@ -431,6 +528,19 @@ export class PostgresStore implements JourneyStore {
     }, DELIVERED_FLUSH_MS).unref();
   }
 
+  /**
+   * Summaries (records without snapshots) of the journeys matching every field given, ordered by
+   * id, at most `filter.limit`; `after` pages on from an id. The snapshot column is never read, so
+   * a list stays cheap and a damaged snapshot hides no patient from it. `engine.query` checks the
+   * filter against the definition, then calls it; a host may call it directly too, e.g. for a list
+   * across definitions. A database failure throws `CJ_ERR_STORE`.
+   *
+   * @example
+   * ```ts
+   * const onHold = await store.query({ phase: 'on-hold', status: 'active', limit: 50 });
+   * const ofPatient = await store.query({ patientRef: 'pt-8842' }); // every journey of one patient, of any definition
+   * ```
+   */
   async query(filter: JourneyQuery): Promise<JourneySummary[]> {
     const { sql, params } = journeyQuerySql(quoteIdent(this.schema), filter);
     let name = this.#queryNames.get(sql);
@@ -470,7 +580,13 @@ export class PostgresStore implements JourneyStore {
   /**
    * How many undelivered outbox items no live worker holds: items whose committing process died
    * (its lease ran out) or that a worker released. `runWorker` calls `engine.recover()` when this
-   * is above zero.
+   * is above zero. Delivered marks still queued are written first.
+   *
+   * @example
+   * ```ts
+   * // A loop of your own instead of runWorker:
+   * if ((await store.unclaimedOutbox()) > 0) await engine.recover();
+   * ```
    */
   async unclaimedOutbox(): Promise<number> {
     await this.#flushDelivered();
@@ -478,7 +594,17 @@ export class PostgresStore implements JourneyStore {
     return rows[0]?.n ?? 0;
   }
 
-  /** Gives up this worker's claims on timers, so other workers may fire them at once. */
+  /**
+   * Gives up this worker's claims on timers, so other workers may fire them at once instead of
+   * after the lease. `runWorker` calls it when it stops, and `close` does too.
+   *
+   * @example
+   * ```ts
+   * // Stopping a loop of your own, with the store kept open: the timers this worker could not fire go to the others.
+   * clearInterval(loop);
+   * await store.releaseTimerClaims();
+   * ```
+   */
   async releaseTimerClaims(): Promise<void> {
     await this.#query('release timer claims', undefined, 'releaseTimers', [this.workerId]);
   }
@@ -535,7 +661,15 @@ export class PostgresStore implements JourneyStore {
 
   /**
    * Writes queued delivered marks, gives up this worker's claims (so other workers take over at
-   * once), closes LISTEN subscriptions and ends the pool. Calling it again does nothing.
+   * once), closes LISTEN subscriptions and ends the pool. Calling it again does nothing; reads
+   * and writes of a closed store throw `CJ_ERR_STORE`.
+   *
+   * @example
+   * ```ts
+   * stop.abort(); // ends runWorker's loop
+   * await worker;
+   * await store.close();
+   * ```
    */
   async close(): Promise<void> {
     if (this.#closed) return;

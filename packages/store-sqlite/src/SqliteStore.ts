@@ -269,6 +269,19 @@ export class SqliteStore implements JourneyStore {
   #delivered: string[] = [];
   #flushTimer: NodeJS.Timeout | undefined;
 
+  /**
+   * Opens the database file at `settings.path` (creating it with its schema when missing, bringing
+   * an older schema up to date) in WAL mode, synchronously. Bad options throw
+   * `CJ_ERR_INVALID_CONFIG` naming each one; a file that cannot be opened, or one written by a newer
+   * release, throws `CJ_ERR_STORE`. Close the store when the process is done with it.
+   *
+   * @example
+   * ```ts
+   * const store = new SqliteStore({ path: '/var/lib/clinic/journeys.db', busyTimeoutMs: 10_000 });
+   * store.journalMode; // 'wal'
+   * const engine = createEngine({ definition: ketamineAnxietyJourney, store, protocol });
+   * ```
+   */
   constructor(settings: SqliteStoreOptions) {
     const options = parseOptions(settings);
     const synchronous = options.synchronous ?? 'full';
@@ -303,12 +316,41 @@ export class SqliteStore implements JourneyStore {
     this.#deliverTx = db.transaction((ids: readonly string[]) => this.#writeDelivered(ids));
   }
 
+  /**
+   * The journey's record, or `undefined` when no journey has the id. A snapshot whose stored JSON
+   * does not parse throws `CJ_ERR_CORRUPT_SNAPSHOT` naming the journey and the column; a database
+   * failure, or a closed store, throws `CJ_ERR_STORE`; a journey id that is not non-empty,
+   * well-formed text `CJ_ERR_INVALID_INPUT`. The engine calls it (`get`, `send`, each due timer)
+   * and checks and migrates the record; hosts read a journey through `engine.get`.
+   *
+   * @example
+   * ```ts
+   * const view = await engine.get(journeyId); // reads the journey's row, then migrates and checks it
+   * ```
+   */
   async load(journeyId: string): Promise<JourneyRecord | undefined> {
     const args = checkStoreArguments('SqliteStore', 'load', { journeyId });
     const row = this.#guard('load', args.journeyId, () => this.#sql.loadJourney.get(args.journeyId) as JourneyRow | undefined);
     return row ? toRecord(row) : undefined;
   }
 
+  /**
+   * Writes a commit in one immediate transaction: the journey row, the journal entry, the
+   * idempotency key, the timers to set and cancel, the outbox items, and the delivered marks queued
+   * so far. The version is checked under the write lock, so a commit that lost a race with another
+   * process throws `CJ_ERR_CONFLICT` (as does a used idempotency key or an outbox id stored already)
+   * and writes nothing. A commit of the wrong shape, a value that is not JSON, or text with a lone
+   * surrogate throws `CJ_ERR_INVALID_INPUT`; a write lock held past `busyTimeoutMs`, or another
+   * database failure, `CJ_ERR_STORE`. The engine calls it once per journey started, event applied
+   * and timer fired, and retries on a conflict; hosts never call it.
+   *
+   * @example
+   * ```ts
+   * // One transaction per applied event:
+   * const r = await engine.send(journeyId, { type: 'referral.accepted' }, { actor: { id: 'u7', role: 'physician' } });
+   * if (!r.ok && r.error.code === 'CJ_ERR_CONFLICT') await engine.get(journeyId); // others kept committing first: reload
+   * ```
+   */
   async commit(given: JourneyCommit): Promise<void> {
     // The checked commit is plain data read once: what was checked is what is written.
     const commit = assertCommitShape(given, 'SqliteStore');
@@ -334,12 +376,36 @@ export class SqliteStore implements JourneyStore {
     }
   }
 
+  /**
+   * The `seq` of the journal entry an idempotency key produced on this journey, or `undefined`
+   * when the key is unused. The engine calls it when `send` is given an `idempotencyKey`, to answer
+   * a retry with the first result instead of applying the event again. A journey id or key that is
+   * not non-empty, well-formed text throws `CJ_ERR_INVALID_INPUT`; a database failure `CJ_ERR_STORE`.
+   *
+   * @example
+   * ```ts
+   * const r = await engine.send(journeyId, event, { actor, idempotencyKey: `req-${requestId}` });
+   * if (r.ok && r.duplicate) console.log('already applied as entry', r.entry.seq); // the store knew the key
+   * ```
+   */
   async findIdempotencyKey(journeyId: string, key: string): Promise<number | undefined> {
     const args = checkStoreArguments('SqliteStore', 'findIdempotencyKey', { journeyId, key });
     const row = this.#guard('find an idempotency key', args.journeyId, () => this.#sql.findKey.get(args.journeyId, args.key) as { seq: number } | undefined);
     return row?.seq;
   }
 
+  /**
+   * One journey's journal entries in `seq` order, from `options.fromSeq` on (default 1), at most
+   * `options.limit`; none for an unknown journey. An entry whose stored payload or actor is not a
+   * JSON object throws `CJ_ERR_CORRUPT_SNAPSHOT` naming the journey and the entry; a bad journey id
+   * or option `CJ_ERR_INVALID_INPUT`. The engine calls it for `history` and to answer an idempotent
+   * retry; hosts read a journey's history through `engine.history`.
+   *
+   * @example
+   * ```ts
+   * const entries = await engine.history(journeyId); // the store's journal, each entry checked
+   * ```
+   */
   async readJournal(journeyId: string, options?: { fromSeq?: number; limit?: number }): Promise<JournalEntry[]> {
     const args = checkStoreArguments('SqliteStore', 'readJournal', { journeyId, options });
     const fromSeq = args.options?.fromSeq ?? 1;
@@ -348,11 +414,34 @@ export class SqliteStore implements JourneyStore {
     return rows.map(toEntry);
   }
 
+  /**
+   * One journey's pending timers, earliest due first; none for an unknown journey. A row that
+   * cannot be read back is skipped and reported to `onCorruptRow`. The engine reads them when it
+   * loads a journey; a host may read them too, e.g. to show what falls due when. A journey id that
+   * is not non-empty, well-formed text throws `CJ_ERR_INVALID_INPUT`.
+   *
+   * @example
+   * ```ts
+   * for (const timer of await store.listTimers(journeyId)) console.log(timer.key, new Date(timer.dueAt).toISOString());
+   * ```
+   */
   async listTimers(journeyId: string): Promise<TimerRow[]> {
     const args = checkStoreArguments('SqliteStore', 'listTimers', { journeyId });
     return this.#decodeSkipping('list timers', args.journeyId, () => this.#sql.listTimers.all(args.journeyId) as TimerDbRow[], toTimer, Number.POSITIVE_INFINITY);
   }
 
+  /**
+   * The pending timers of every journey due at or before `now` (epoch ms), earliest first, at most
+   * `limit`: one indexed range read, which fires nothing. A row that cannot be read back is skipped
+   * and reported to `onCorruptRow`, and the rows behind it still come back. The engine calls it
+   * from `runDue` and fires each timer in a commit of its own; hosts call `engine.runDue`. A `now`
+   * that is not a number, or a `limit` that is not a whole number from 0, throws `CJ_ERR_INVALID_INPUT`.
+   *
+   * @example
+   * ```ts
+   * setInterval(() => void engine.runDue(), 30_000); // each pass asks the store for what is due
+   * ```
+   */
   async dueTimers(now: number, limit: number): Promise<TimerRow[]> {
     const args = checkStoreArguments('SqliteStore', 'dueTimers', { now, limit });
     // One indexed range over due_at, at most `limit` rows: the engine claims due timers in
@@ -364,7 +453,14 @@ export class SqliteStore implements JourneyStore {
    * Undelivered outbox items, oldest first. Delivered marks still queued in this process are
    * written first, so an item delivered here is never handed out again; if they cannot be
    * written now (another process holds the write lock past `busyTimeoutMs`), they stay queued
-   * and their items are left out of the answer.
+   * and their items are left out of the answer. A row that cannot be read back is skipped and
+   * reported to `onCorruptRow`. The engine calls it from `recover`; hosts call `engine.recover`.
+   * A `limit` that is not a whole number from 0, or a bad journey id, throws `CJ_ERR_INVALID_INPUT`.
+   *
+   * @example
+   * ```ts
+   * const redelivered = await engine.recover(); // at start-up: delivers what a crash left undelivered
+   * ```
    */
   async pendingOutbox(limit: number, journeyId?: string): Promise<OutboxItem[]> {
     ({ limit, journeyId } = checkStoreArguments('SqliteStore', 'pendingOutbox', { limit, journeyId }));
@@ -384,7 +480,15 @@ export class SqliteStore implements JourneyStore {
    * (or written alone within 50 ms when no commit comes, at once when 500 are queued, and on
    * `close()`), so a delivery costs no transaction of its own. A crash before they are written
    * means those items are delivered again by `recover()`, with the same ids (at least once),
-   * never lost.
+   * never lost. The engine calls it once listeners and plugins have had a commit's items; hosts
+   * never call it. Ids that are not an array of non-empty, well-formed text throw
+   * `CJ_ERR_INVALID_INPUT`, and nothing is queued.
+   *
+   * @example
+   * ```ts
+   * // The engine delivers each commit's outbox items, then marks them; a failure to mark is reported:
+   * engine.on('delivery.failed', ({ deliveryIds, code }) => console.warn(code, deliveryIds, 'left for recover()'));
+   * ```
    */
   async markDelivered(ids: readonly string[]): Promise<void> {
     ({ ids } = checkStoreArguments('SqliteStore', 'markDelivered', { ids }));
@@ -398,6 +502,19 @@ export class SqliteStore implements JourneyStore {
     this.#armFlush();
   }
 
+  /**
+   * Summaries (records without snapshots) of the journeys matching every field given, ordered by
+   * id, at most `filter.limit`; `after` pages on from an id. The snapshot column is never read, so
+   * a list stays cheap and a damaged snapshot hides no patient from it. `engine.query` checks the
+   * filter against the definition, then calls it; a host may call it directly too. A filter with an
+   * unknown field or a bad value throws `CJ_ERR_INVALID_INPUT`; a database failure `CJ_ERR_STORE`.
+   *
+   * @example
+   * ```ts
+   * const onHold = await store.query({ phase: 'on-hold', status: 'active', limit: 50 });
+   * const ofPatient = await store.query({ patientRef: 'pt-8842' }); // every journey of one patient, of any definition
+   * ```
+   */
   async query(filter: JourneyQuery): Promise<JourneySummary[]> {
     const args = checkStoreArguments('SqliteStore', 'query', { filter });
     const { sql, params } = journeyQuerySql(args.filter as JourneyQuery);
@@ -464,7 +581,14 @@ export class SqliteStore implements JourneyStore {
   /**
    * Writes the delivered marks still queued, then closes the database. Calling it again does
    * nothing. A process that exits without closing its store leaves at most the last 50 ms of
-   * marks unwritten: `recover()` delivers those items again, with the same ids.
+   * marks unwritten: `recover()` delivers those items again, with the same ids. Reads and writes
+   * of a closed store throw `CJ_ERR_STORE`.
+   *
+   * @example
+   * ```ts
+   * // On shutdown, once no request is in flight:
+   * await store.close(); // writes the queued delivered marks, then closes the file
+   * ```
    */
   async close(): Promise<void> {
     if (this.#flushTimer) clearTimeout(this.#flushTimer);

@@ -67,12 +67,50 @@ export class MemoryStore implements JourneyStore {
   /** Every pending timer of every journey, by due time: `dueTimers` reads only what is due. */
   readonly #due = new DueTimerIndex();
 
+  /**
+   * Creates an empty store. It holds its journeys as long as the object lives: a new
+   * `MemoryStore` starts with none.
+   *
+   * @example
+   * ```ts
+   * const store = new MemoryStore();
+   * const engine = createEngine({ definition: ketamineAnxietyJourney, store, clock: new ManualClock('2026-03-02T08:00:00Z'), protocol });
+   * ```
+   */
+  constructor() {}
+
+  /**
+   * The journey's record, a copy, or `undefined` when no journey has the id. The engine calls it
+   * (`get`, `send`, each due timer) and checks and migrates what it returns; hosts read a journey
+   * through `engine.get`. A journey id that is not non-empty, well-formed text throws
+   * `CJ_ERR_INVALID_INPUT`.
+   *
+   * @example
+   * ```ts
+   * const view = await engine.get(journeyId); // loads the record from the store, then migrates and checks it
+   * ```
+   */
   async load(journeyId: string): Promise<JourneyRecord | undefined> {
     const args = checkStoreArguments('MemoryStore', 'load', { journeyId });
     const data = this.#journeys.get(args.journeyId);
     return data ? copy(data.record) : undefined;
   }
 
+  /**
+   * Applies a commit all or nothing, copying it in: the record, the journal entry, the idempotency
+   * key, the timers to set and cancel, the outbox items. Throws `CJ_ERR_CONFLICT` and changes
+   * nothing when `expectedVersion` is not the stored version (`0` for a new journey), the
+   * idempotency key was used on the journey, or an outbox id is stored already; a commit of the
+   * wrong shape, or whose snapshot or payloads are not JSON, throws `CJ_ERR_INVALID_INPUT`. The
+   * engine calls it once per journey started, event applied and timer fired, and retries on a
+   * conflict; hosts never call it.
+   *
+   * @example
+   * ```ts
+   * // One commit to the store per applied event:
+   * const r = await engine.send(journeyId, { type: 'referral.accepted' }, { actor: { id: 'u7', role: 'physician' } });
+   * ```
+   */
   async commit(commit: JourneyCommit): Promise<void> {
     const c = assertCommitShape(commit, 'MemoryStore');
     const id = c.journey.id;
@@ -126,11 +164,34 @@ export class MemoryStore implements JourneyStore {
     this.#due.remove(old);
   }
 
+  /**
+   * The `seq` of the journal entry an idempotency key produced on this journey, or `undefined`
+   * when the key is unused. The engine calls it when `send` is given an `idempotencyKey`, to answer
+   * a retry with the first result instead of applying the event again. A journey id or key that is
+   * not non-empty, well-formed text throws `CJ_ERR_INVALID_INPUT`.
+   *
+   * @example
+   * ```ts
+   * const r = await engine.send(journeyId, event, { actor, idempotencyKey: `req-${requestId}` });
+   * if (r.ok && r.duplicate) console.log('already applied as entry', r.entry.seq); // the store knew the key
+   * ```
+   */
   async findIdempotencyKey(journeyId: string, key: string): Promise<number | undefined> {
     const args = checkStoreArguments('MemoryStore', 'findIdempotencyKey', { journeyId, key });
     return this.#journeys.get(args.journeyId)?.idempotency.get(args.key);
   }
 
+  /**
+   * One journey's journal entries (copies) in `seq` order, from `options.fromSeq` on (default 1),
+   * at most `options.limit`; none for an unknown journey. The engine calls it for `history` and to
+   * answer an idempotent retry; hosts read a journey's history through `engine.history`. A bad
+   * journey id or option throws `CJ_ERR_INVALID_INPUT`.
+   *
+   * @example
+   * ```ts
+   * const entries = await engine.history(journeyId); // the store's journal, each entry checked
+   * ```
+   */
   async readJournal(journeyId: string, options?: { fromSeq?: number; limit?: number }): Promise<JournalEntry[]> {
     const args = checkStoreArguments('MemoryStore', 'readJournal', { journeyId, options });
     const fromSeq = args.options?.fromSeq ?? 1;
@@ -140,17 +201,51 @@ export class MemoryStore implements JourneyStore {
     return (limit === undefined ? from : from.slice(0, limit)).map(copy);
   }
 
+  /**
+   * One journey's pending timers (copies), earliest due first; none for an unknown journey. The
+   * engine reads them when it loads a journey; a host may read them too, e.g. to show what falls
+   * due when. A journey id that is not non-empty, well-formed text throws `CJ_ERR_INVALID_INPUT`.
+   *
+   * @example
+   * ```ts
+   * for (const timer of await store.listTimers(journeyId)) console.log(timer.key, new Date(timer.dueAt).toISOString());
+   * ```
+   */
   async listTimers(journeyId: string): Promise<TimerRow[]> {
     const args = checkStoreArguments('MemoryStore', 'listTimers', { journeyId });
     const timers = [...(this.#journeys.get(args.journeyId)?.timers.values() ?? [])];
     return copy(timers.sort(byDue));
   }
 
+  /**
+   * The pending timers of every journey due at or before `now` (epoch ms), earliest first, at most
+   * `limit`, as copies; reading them fires nothing. It costs what is due, not what is pending. The
+   * engine calls it from `runDue` and fires each timer in a commit of its own; hosts call
+   * `engine.runDue`. A `now` that is not a number, or a `limit` that is not a whole number from 0,
+   * throws `CJ_ERR_INVALID_INPUT`.
+   *
+   * @example
+   * ```ts
+   * clock.advance({ days: 1 });
+   * const fired = await engine.runDue(); // asks the store for the timers due by the clock's time
+   * ```
+   */
   async dueTimers(now: number, limit: number): Promise<TimerRow[]> {
     ({ now, limit } = checkStoreArguments('MemoryStore', 'dueTimers', { now, limit }));
     return copy(this.#due.due(now, limit));
   }
 
+  /**
+   * Outbox items not yet marked delivered (copies), oldest first, at most `limit`; only one
+   * journey's with `journeyId`. The engine calls it from `recover`, to deliver again what was not
+   * marked delivered; hosts call `engine.recover`. A `limit` that is not a whole number from 0, or a
+   * bad journey id, throws `CJ_ERR_INVALID_INPUT`.
+   *
+   * @example
+   * ```ts
+   * const redelivered = await engine.recover({ journeyId }); // delivers this journey's pending items again
+   * ```
+   */
   async pendingOutbox(limit: number, journeyId?: string): Promise<OutboxItem[]> {
     ({ limit, journeyId } = checkStoreArguments('MemoryStore', 'pendingOutbox', { limit, journeyId }));
     const pending: OutboxItem[] = [];
@@ -162,6 +257,18 @@ export class MemoryStore implements JourneyStore {
     return pending;
   }
 
+  /**
+   * Marks outbox items delivered, so `pendingOutbox` no longer returns them; unknown ids are
+   * ignored. The engine calls it once listeners and plugins have had a commit's items; hosts never
+   * call it. Ids that are not an array of non-empty, well-formed text throw `CJ_ERR_INVALID_INPUT`,
+   * and nothing is marked.
+   *
+   * @example
+   * ```ts
+   * // The engine delivers each commit's outbox items, then marks them; a failure to mark is reported:
+   * engine.on('delivery.failed', ({ deliveryIds, code }) => console.warn(code, deliveryIds, 'left for recover()'));
+   * ```
+   */
   async markDelivered(ids: readonly string[]): Promise<void> {
     ({ ids } = checkStoreArguments('MemoryStore', 'markDelivered', { ids }));
     for (const id of ids) {
@@ -170,6 +277,18 @@ export class MemoryStore implements JourneyStore {
     }
   }
 
+  /**
+   * Summaries (records without snapshots, as copies) of the journeys matching every field given,
+   * ordered by id, at most `filter.limit`; `after` pages on from an id. `engine.query` checks the
+   * filter against the definition, then calls it; a host may call it directly too. A filter with an
+   * unknown field or a bad value throws `CJ_ERR_INVALID_INPUT`.
+   *
+   * @example
+   * ```ts
+   * const onHold = await store.query({ phase: 'on-hold', status: 'active', limit: 50 });
+   * onHold.map((j) => j.patientRef);
+   * ```
+   */
   async query(filter: JourneyQuery): Promise<JourneySummary[]> {
     filter = checkStoreArguments('MemoryStore', 'query', { filter }).filter as JourneyQuery;
     const matches = [...this.#journeys.values()]

@@ -10,6 +10,17 @@ import type { Clock } from './Clock.js';
  */
 export class SystemClock implements Clock {
   /**
+   * Creates the clock. It has no settings and holds no state: every `now()` reads the machine's
+   * time afresh, and timers fall due by it.
+   *
+   * @example
+   * ```ts
+   * const engine = createEngine({ definition: ketamineAnxietyJourney, store: new SqliteStore({ path: 'journeys.db' }), clock: new SystemClock(), protocol });
+   * ```
+   */
+  constructor() {}
+
+  /**
    * The wall-clock time: `Date.now()`, milliseconds since the Unix epoch.
    *
    * @example
