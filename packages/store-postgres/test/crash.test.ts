@@ -11,6 +11,7 @@ import { visitJourney } from '../../core/test/fixtures/visitJourney.js';
 import type { PostgresStore } from '../src/index.js';
 import { parseChildLog } from './children/childLog.js';
 import { seededRandom } from './children/visitActions.js';
+import { untilAcked } from '../../../test/support/untilAcked.js';
 import { sleep, spawnChild, type Child } from './helpers/spawnChild.js';
 import { dropTestSchemas, openTestStore, rawClient, TEST_DATABASE_URL, testSchema } from './helpers/testDb.js';
 
@@ -59,26 +60,6 @@ async function checkAcknowledged(store: PostgresStore, db: pg.Client, lines: rea
     }
   }
   return { journeys: journeys.length, events };
-}
-
-/** How many events a run's log acknowledged so far. */
-function ackedIn(logPath: string): number {
-  if (!existsSync(logPath)) return 0;
-  return readFileSync(logPath, 'utf8').split('"t":"acked"').length - 1;
-}
-
-/** Waits until the child logged `count` acknowledged events; fails if it ends first. */
-async function untilAcked(child: Child, logPath: string, count: number): Promise<void> {
-  let ended = false;
-  void child.exited.then(() => {
-    ended = true;
-  });
-  const deadline = Date.now() + 30_000;
-  while (ackedIn(logPath) < count) {
-    if (ended) throw new Error(`the child ended before acknowledging ${count} events: ${child.stderr()}`);
-    if (Date.now() > deadline) throw new Error(`the child acknowledged ${ackedIn(logPath)} of ${count} events in 30 s: ${child.stderr()}`);
-    await sleep(2);
-  }
 }
 
 /** How many times each plugin timer of the probe fired, and which are still pending. */

@@ -9,6 +9,7 @@ import { visitJourney } from '../../core/test/fixtures/visitJourney.js';
 import { SqliteStore } from '../src/index.js';
 import { parseChildLog } from './children/childLog.js';
 import { seededRandom } from './children/visitActions.js';
+import { untilAcked } from '../../../test/support/untilAcked.js';
 import { sleep, spawnChild } from './helpers/spawnChild.js';
 import { removeTempDbs, tempDbPath } from './helpers/tempDb.js';
 
@@ -67,7 +68,7 @@ function pluginTimers(dbPath: string): { fired: Map<string, number>; pending: Se
 }
 
 describe('SqliteStore under SIGKILL', () => {
-  it(`loses nothing acknowledged across ${RUNS} kills at random points`, { timeout: 55_000 }, async () => {
+  it(`loses nothing acknowledged across ${RUNS} kills at random points`, { timeout: 90_000 }, async () => {
     const dbPath = tempDbPath();
     const random = seededRandom(20260105);
     const lines: LogLine[] = [];
@@ -78,7 +79,10 @@ describe('SqliteStore under SIGKILL', () => {
       const startAt = T0 + run * RUN_SPAN;
       const child = spawnChild('crashWorker.ts', { dbPath, logPath, run, seed: run + 1, startAt, endAt: startAt + RUN_SPAN });
       await child.ready;
-      await sleep(30 + Math.floor(random() * 400));
+      // Killed once it acknowledged a random number of new events (at least 7, so the runs add up
+      // to real work however loaded the machine is), a random moment into the next one.
+      await untilAcked(child, logPath, 7 + Math.floor(random() * 20));
+      await sleep(Math.floor(random() * 15));
       child.process.kill('SIGKILL');
       const { signal } = await child.exited;
       expect(signal, child.stderr()).toBe('SIGKILL');
