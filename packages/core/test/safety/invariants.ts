@@ -130,7 +130,8 @@ function doseProblems(journal: readonly Entry[], ep: Episode, dose: Entry, sessi
       e.actor.role === 'physician' &&
       e.seq < dose.seq &&
       (previous === undefined || e.seq > previous.seq) &&
-      num(e.payload, 'amountMg') === amount,
+      // The approved amount, within the same tolerance as a planned one.
+      Math.abs((num(e.payload, 'amountMg') ?? NaN) - amount) <= m.dosing.toleranceMg + 1e-9,
   );
   const steps = (plan.entry.payload['dosePlan'] as { steps?: { fromSession: number; amount: number; unit: string }[] } | undefined)?.steps ?? [];
   if (sessionNumber === null) problems.push('the session number of the dose is unknown (no session in the context)');
