@@ -111,6 +111,9 @@ export {
   SYSTEM_ACTOR,
 } from './store/records.js';
 export type { Actor, JournalEntry, JourneyRecord, OutboxItem, PersistedSnapshot, TimerRow } from './store/records.js';
+export { protocolRecordSchema, PROTOCOL_REF_PATTERN } from './store/protocolRecord.js';
+export type { ProtocolRecord } from './store/protocolRecord.js';
+export { protocolRefOf } from './store/protocolRefOf.js';
 
 export type { Clock } from './time/Clock.js';
 export { SystemClock } from './time/SystemClock.js';

@@ -1,7 +1,7 @@
 import { raise, setup } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createEngine, defineJourney, ManualClock, MemoryStore, toMillis } from '../src/index.js';
+import { createEngine, defineJourney, ManualClock, MemoryStore, protocolRefOf, toMillis } from '../src/index.js';
 import { visitJourney, visitJourneyConfig, visitRoles } from './fixtures/visitJourney.js';
 
 const machine = setup({}).createMachine({ id: 'tiny', initial: 'a', states: { a: { on: { go: 'b' } }, b: {} } });
@@ -75,11 +75,15 @@ describe('createEngine checks its options', () => {
     expect(engine.protocol).toEqual({ bpLimit: { systolic: 150, diastolic: 90 }, observationMinutes: 60, noShowGraceMinutes: 30 });
   });
 
-  it('applies the clinic protocol to new journeys and records it in the start entry', async () => {
-    const engine = createEngine({ definition: visitJourney, store: new MemoryStore(), clock: new ManualClock(0), protocol: { observationMinutes: 120 } });
+  it('applies the clinic protocol to new journeys and records it in the start entry, by a ref the store resolves', async () => {
+    const store = new MemoryStore();
+    const engine = createEngine({ definition: visitJourney, store, clock: new ManualClock(0), protocol: { observationMinutes: 120 } });
     const view = await engine.start({ patientRef: 'p', input: {}, actor: { id: 'c', role: 'coordinator' } });
     expect((view.context['protocol'] as { observationMinutes: number }).observationMinutes).toBe(120);
-    expect((await engine.history(view.id))[0]!.payload['protocol']).toMatchObject({ observationMinutes: 120 });
+    const start = (await engine.history(view.id))[0]!;
+    expect(start.payload['protocol']).toBeUndefined();
+    expect(start.payload['protocolRef']).toBe(protocolRefOf(engine.protocol));
+    expect((await store.loadProtocol(start.payload['protocolRef'] as string))?.protocol).toMatchObject({ observationMinutes: 120 });
   });
 
   it('refuses a missing definition or store and protocol for a journey without one', () => {

@@ -111,7 +111,8 @@ describe('engine properties over random event sequences', () => {
         expect(journal.map((e) => `${e.kind}:${e.type}`)).toEqual(expected);
         expect(journal.map((e) => e.seq)).toEqual(journal.map((_, i) => i + 1));
         const stored = (await store.load(id))!;
-        expect(replayJournal(visitJourney, journal)).toEqual(stored.snapshot);
+        const protocol = (await store.loadProtocol(journal[0]!.payload['protocolRef'] as string))!.protocol;
+        expect(replayJournal(visitJourney, journal, { protocol })).toEqual(stored.snapshot);
         // Timers never outlive their state: every pending machine timer belongs to the current state.
         for (const t of await store.listTimers(id)) expect(t.key).toContain(stored.state.split('|')[0]);
       }),

@@ -23,7 +23,7 @@ afterEach(() => vi.restoreAllMocks());
 /** `inner` with some methods replaced. */
 function wrap(inner: MemoryStore, overrides: Partial<JourneyStore>): JourneyStore {
   const bound = (m: string) => (inner as unknown as Record<string, (...a: unknown[]) => unknown>)[m]!.bind(inner);
-  const methods = ['load', 'commit', 'findIdempotencyKey', 'readJournal', 'listTimers', 'dueTimers', 'pendingOutbox', 'markDelivered', 'query'] as const;
+  const methods = ['load', 'commit', 'findIdempotencyKey', 'readJournal', 'listTimers', 'dueTimers', 'pendingOutbox', 'markDelivered', 'query', 'loadProtocol'] as const;
   return { ...(Object.fromEntries(methods.map((m) => [m, bound(m)])) as unknown as JourneyStore), ...overrides };
 }
 
@@ -124,14 +124,18 @@ describe('the engine load cache', () => {
     await expect(a.get(id)).rejects.toMatchObject({ code: 'CJ_ERR_CORRUPT_SNAPSHOT' });
   });
 
-  it('a view the host changed does not change what the engine acts on', async () => {
+  it('a view\'s context cannot be changed by the host, so it cannot change what the engine acts on', async () => {
     const store = new MemoryStore();
     const clock = new ManualClock(T0);
     const a = createEngine({ definition: visitJourney, store, clock });
     const id = await checkedInVisit(a);
     const r = await must(a.send(id, vitals(120), { actor: actors.nurse }));
-    (r.view.context as { bp: { systolic: number } }).bp.systolic = 999;
-    (r.view.context as { doses: number }).doses = 7;
+    // Frozen all through, after a send as after a get (a strict-mode assignment throws).
+    expect(() => ((r.view.context as { bp: { systolic: number } }).bp.systolic = 999)).toThrow(TypeError);
+    expect(() => ((r.view.context as { doses: number }).doses = 7)).toThrow(TypeError);
+    const got = await a.get(id);
+    expect(() => ((got.context as { bp: { systolic: number } }).bp.systolic = 999)).toThrow(TypeError);
+    expect(Object.isFrozen(r.view.context) && Object.isFrozen(got.context)).toBe(true);
     expect(await a.get(id)).toEqual(await createEngine({ definition: visitJourney, store, clock }).get(id));
     expect((await a.get(id)).context).toMatchObject({ bp: { systolic: 120 }, doses: 0 });
   });

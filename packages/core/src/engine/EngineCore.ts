@@ -16,7 +16,11 @@ import { EngineBus } from './EngineBus.js';
 import type { EngineOptions } from './EngineOptions.js';
 import { LoadedSnapshots } from './load.js';
 import { JourneyLocks } from './locks.js';
+import { ProtocolRefs } from './ProtocolRefs.js';
 import { pureTransition, type PureTransition } from './pureTransition.js';
+import { freezeNew } from './freezeNew.js';
+import { persistSnapshot } from './snapshotCodec.js';
+import type { PersistedSnapshot } from '../store/records.js';
 
 /** What every step of the pipeline shares: the engine's configuration and its runtime parts. */
 export interface EngineCore {
@@ -32,6 +36,13 @@ export interface EngineCore {
   readonly pure: PureTransition;
   /** Snapshots this engine restored or produced, reused while the store holds them unchanged. */
   readonly snapshots: LoadedSnapshots;
+  /** Protocols by reference: what stored snapshots hold in place of `context.protocol`. */
+  readonly protocols: ProtocolRefs;
+  /**
+   * A snapshot as stores keep it (its protocol by ref), computed once per snapshot; `ref` and
+   * `protocol` name the protocol it refers to.
+   */
+  stored(snapshot: AnyMachineSnapshot): StoredSnapshot;
   /** Strict payload schemas, built once: zod compiles each schema on first use. */
   readonly eventSchemas: ReadonlyMap<string, z.ZodObject>;
   readonly plugins: PluginHost;
@@ -47,6 +58,13 @@ export interface EngineCore {
   readonly statePaths: ReadonlySet<string>;
   /** The definition's timer events: the event types a machine timer may carry besides XState's `after` delays. */
   readonly timerEvents: ReadonlySet<string>;
+}
+
+/** A snapshot's stored form and the protocol it refers to. */
+export interface StoredSnapshot {
+  readonly snapshot: PersistedSnapshot;
+  readonly ref?: string;
+  readonly protocol?: Record<string, unknown>;
 }
 
 interface StateNodeLike {
@@ -77,7 +95,7 @@ export async function settle(core: EngineCore): Promise<void> {
   while (core.pendingSends.size > 0) await Promise.allSettled([...core.pendingSends]);
 }
 
-const STORE_METHODS = ['load', 'commit', 'findIdempotencyKey', 'readJournal', 'listTimers', 'dueTimers', 'pendingOutbox', 'markDelivered', 'query'] as const;
+const STORE_METHODS = ['load', 'commit', 'findIdempotencyKey', 'readJournal', 'listTimers', 'dueTimers', 'pendingOutbox', 'markDelivered', 'query', 'loadProtocol'] as const;
 
 const isFunction = (value: unknown): value is (...args: never[]) => unknown => typeof value === 'function';
 const hasMethods = (value: unknown, methods: readonly string[]): boolean =>
@@ -171,7 +189,20 @@ export function createEngineCore(options: EngineOptions<AnyJourneyDefinition>, m
     throw new CareJourneyError('CJ_ERR_INVALID_CONFIG', `Journey "${definition.id}" takes no protocol configuration.`);
   }
   const generateId = parsed.generateId ?? randomUUID;
-  const snapshots = new LoadedSnapshots();
+  const protocols = new ProtocolRefs(definition.id);
+  // Frozen: every journey this engine starts refers to it by its hash.
+  if (protocol !== null && typeof protocol === 'object') protocols.adopt(protocol as Record<string, unknown>);
+  const storedForms = new WeakMap<AnyMachineSnapshot, StoredSnapshot>();
+  const stored = (snapshot: AnyMachineSnapshot): StoredSnapshot => {
+    let form = storedForms.get(snapshot);
+    if (!form) {
+      const persisted = persistSnapshot(definition.machine, snapshot);
+      form = definition.protocol ? protocols.toStored(persisted) : { snapshot: persisted };
+      storedForms.set(snapshot, form);
+    }
+    return form;
+  };
+  const snapshots = new LoadedSnapshots((snapshot) => stored(snapshot).snapshot);
   const pure = pureTransition(definition.machine);
   const core: EngineCore = {
     definition,
@@ -188,11 +219,16 @@ export function createEngineCore(options: EngineOptions<AnyJourneyDefinition>, m
       // when the next event of the journey loads it back.
       next: (snapshot, event) => {
         const result = pure.next(snapshot, event);
+        // What the transition made new is frozen (the rest was already): no caller can change
+        // a snapshot this engine keeps and reuses.
+        freezeNew(result[0].context);
         snapshots.produced(snapshot, result[0]);
         return result;
       },
     },
     snapshots,
+    protocols,
+    stored,
     eventSchemas: new Map(Object.entries(definition.events).map(([type, schema]) => [type, (schema as z.ZodObject).strict()])),
     pendingSends: new Set<Promise<unknown>>(),
     now: () => readClock(clock),

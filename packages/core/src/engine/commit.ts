@@ -11,6 +11,7 @@ import { iso, type EngineCore } from './EngineCore.js';
 export async function commitToStore(core: EngineCore, commit: JourneyCommit): Promise<'committed' | 'conflict'> {
   try {
     await core.store.commit(commit);
+    core.protocols.committed(commit.protocols);
     return 'committed';
   } catch (error) {
     if (error instanceof CareJourneyError && error.code === 'CJ_ERR_CONFLICT') return 'conflict';

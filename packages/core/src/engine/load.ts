@@ -1,9 +1,10 @@
-import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
+import type { AnyMachineSnapshot } from 'xstate';
 import { CareJourneyError } from '../errors.js';
 import { journeyRecordSchema, timerRowSchema, type JourneyRecord, type TimerRow } from '../store/records.js';
 import { describeStoredIssues } from '../validation/zodIssues.js';
 import type { EngineCore } from './EngineCore.js';
-import { migrateSnapshot, persistSnapshot, restoreSnapshot } from './snapshotCodec.js';
+import { freezeNew } from './freezeNew.js';
+import { migrateSnapshot, restoreSnapshot } from './snapshotCodec.js';
 import type { Refusal } from './validate.js';
 
 /** A journey loaded from the store: its checked record, its restored snapshot, its pending timers. */
@@ -47,7 +48,7 @@ interface CachedSnapshot {
   /** The store's version when this snapshot was last confirmed against the stored one. */
   version: number;
   snapshot: AnyMachineSnapshot;
-  /** Its persisted form, sharing the snapshot's context and value (so a change to them shows). */
+  /** Its stored form (the protocol by ref); the snapshot's context is frozen, so it cannot drift. */
   persisted: unknown;
   /** The snapshot the last transition of `snapshot` produced: what this engine is committing. */
   successor?: AnyMachineSnapshot;
@@ -64,9 +65,9 @@ interface CachedSnapshot {
  *
  * @example
  * ```ts
- * const snapshots = new LoadedSnapshots();
- * snapshots.remember(record, restored, definition.machine); // after a full load
- * snapshots.lookup(record, definition.version, definition.machine); // the same snapshot, or undefined
+ * const snapshots = new LoadedSnapshots((snapshot) => core.stored(snapshot).snapshot);
+ * snapshots.remember(record, restored); // after a full load
+ * snapshots.lookup(record, definition.version); // the same snapshot, or undefined
  * ```
  */
 export class LoadedSnapshots {
@@ -74,17 +75,21 @@ export class LoadedSnapshots {
   /** Which journey a snapshot handed out by `loadJourney` belongs to, to follow its transitions. */
   readonly #journeyOf = new WeakMap<AnyMachineSnapshot, string>();
 
-  constructor(readonly capacity = 256) {}
+  /** `persist` gives a snapshot's stored form, as the engine commits it. */
+  constructor(
+    readonly persist: (snapshot: AnyMachineSnapshot) => unknown,
+    readonly capacity = 256,
+  ) {}
 
   /** A snapshot equal to the stored one of `record`, or `undefined` (restore and check it). */
-  lookup(record: JourneyRecord, definitionVersion: number, machine: AnyStateMachine): AnyMachineSnapshot | undefined {
+  lookup(record: JourneyRecord, definitionVersion: number): AnyMachineSnapshot | undefined {
     const entry = this.#entries.get(record.id);
     if (!entry) return undefined;
     this.#entries.delete(record.id);
     if (record.definitionVersion !== definitionVersion) return undefined;
     // The store is newer than what was confirmed: is it what this engine committed since?
     if (entry.successor && record.version > entry.version) {
-      const persisted = persistSnapshot(machine, entry.successor);
+      const persisted = this.persist(entry.successor);
       if (sameJson(persisted, record.snapshot)) {
         const snapshot = entry.successor;
         this.#keep(record, { version: record.version, snapshot, persisted });
@@ -98,9 +103,9 @@ export class LoadedSnapshots {
   }
 
   /** Keeps a snapshot restored from `record` and checked. */
-  remember(record: JourneyRecord, snapshot: AnyMachineSnapshot, machine: AnyStateMachine): void {
+  remember(record: JourneyRecord, snapshot: AnyMachineSnapshot): void {
     this.#entries.delete(record.id);
-    this.#keep(record, { version: record.version, snapshot, persisted: persistSnapshot(machine, snapshot) });
+    this.#keep(record, { version: record.version, snapshot, persisted: this.persist(snapshot) });
   }
 
   /** Records that a transition of `from` produced `next` (called for every pure transition). */
@@ -170,17 +175,20 @@ export async function loadJourney(core: EngineCore, journeyId: string, timers?: 
       }),
     };
   }
-  let snapshot = core.snapshots.lookup(record, definition.version, definition.machine);
+  let snapshot = core.snapshots.lookup(record, definition.version);
   if (!snapshot) {
     try {
-      const persisted = migrateSnapshot(definition, journeyId, record.definitionVersion, record.snapshot);
+      // The protocol goes back in place of its ref before migrations see the snapshot.
+      const stored = definition.protocol ? await core.protocols.fromStored(core.store, journeyId, record.snapshot) : record.snapshot;
+      const persisted = migrateSnapshot(definition, journeyId, record.definitionVersion, stored);
       snapshot = restoreSnapshot(definition, journeyId, persisted);
     } catch (error) {
       if (error instanceof CareJourneyError) return { refusal: error };
       throw error;
     }
+    freezeNew(snapshot.context);
     // Migrated snapshots are not kept: the stored one is older and never equals them.
-    if (record.definitionVersion === definition.version) core.snapshots.remember(record, snapshot, definition.machine);
+    if (record.definitionVersion === definition.version) core.snapshots.remember(record, snapshot);
   }
   return { record, snapshot, timers: timers ?? wellFormedTimers(await core.store.listTimers(journeyId)) };
 }

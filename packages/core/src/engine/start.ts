@@ -18,6 +18,7 @@ export async function startJourney(core: EngineCore, options: unknown): Promise<
   const journeyId = chosenId ?? core.newId();
   const { commit, next } = startStep(core, journeyId, patientRef, actor, input);
   await core.locks.run(journeyId, () => core.store.commit(commit));
+  core.protocols.committed(commit.protocols);
   await deliverCommitted(core, commit.outbox);
   const view = journeyView(core, { record: commit.journey, snapshot: next, timers: timersAfter([], commit) }, Date.parse(commit.entry.at));
   // The initial context may share objects with the machine's definition: hand out a copy.

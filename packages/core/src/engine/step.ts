@@ -10,7 +10,6 @@ import { flattenState } from './flattenState.js';
 import type { StampedEvent } from './guardRule.js';
 import type { JourneyStartInput } from './defineJourney.js';
 import type { Loaded } from './load.js';
-import { persistSnapshot } from './snapshotCodec.js';
 import type { Refusal } from './validate.js';
 
 /**
@@ -87,6 +86,7 @@ export function step(core: EngineCore, loaded: Loaded, event: StampedEvent, kind
   const now = core.now();
   const nowIso = iso(now);
   const { type, at, actor, ...payload } = event;
+  const stored = core.stored(next);
   const entry: JournalEntry = {
     journeyId,
     seq: record.lastSeq + 1,
@@ -107,7 +107,7 @@ export function step(core: EngineCore, loaded: Loaded, event: StampedEvent, kind
     definitionVersion: definition.version,
     version: record.version + 1,
     lastSeq: entry.seq,
-    snapshot: persistSnapshot(definition.machine, next),
+    snapshot: stored.snapshot,
     state: to,
     phase: core.phase(next),
     status: next.status as JourneyRecord['status'],
@@ -123,8 +123,15 @@ export function step(core: EngineCore, loaded: Loaded, event: StampedEvent, kind
       timersToSet: collected.timersToSet,
       timersToCancel: cancelTimer === undefined ? collected.timersToCancel : [cancelTimer, ...collected.timersToCancel],
       outbox: outboxFor(journey, entry, collected.effects, now),
+      ...withProtocols(core, stored.ref, stored.protocol, nowIso),
     },
   };
+}
+
+/** The `protocols` of a commit: the one its snapshot refers to, unless the store is known to hold it. */
+function withProtocols(core: EngineCore, ref: string | undefined, protocol: Record<string, unknown> | undefined, createdAt: string): Pick<JourneyCommit, 'protocols'> {
+  const protocols = core.protocols.recordFor(ref, protocol, createdAt);
+  return protocols.length > 0 ? { protocols } : {};
 }
 
 /** The step of `start`: the machine's initial snapshot and the commit that creates the journey. */
@@ -135,6 +142,7 @@ export function startStep(core: EngineCore, journeyId: string, patientRef: strin
   const [snapshot, actions] = pure(core, journeyId, 'journey.start', 'the start', () => core.pure.initial(startInput));
   const collected = collectActions(actions, journeyId, at);
   const state = flattenState(snapshot.value);
+  const stored = core.stored(snapshot);
   const record: JourneyRecord = {
     id: journeyId,
     definitionId: definition.id,
@@ -142,7 +150,7 @@ export function startStep(core: EngineCore, journeyId: string, patientRef: strin
     patientRef,
     version: 1,
     lastSeq: 1,
-    snapshot: persistSnapshot(definition.machine, snapshot),
+    snapshot: stored.snapshot,
     state,
     phase: core.phase(snapshot),
     status: snapshot.status as JourneyRecord['status'],
@@ -154,7 +162,8 @@ export function startStep(core: EngineCore, journeyId: string, patientRef: strin
     seq: 1,
     kind: 'start',
     type: 'journey.start',
-    payload: JSON.parse(JSON.stringify({ patientRef, input, protocol: core.protocol })) as Record<string, unknown>,
+    // The protocol is stored once, by its ref (the commit brings it when the store may lack it).
+    payload: JSON.parse(JSON.stringify({ patientRef, input, ...(stored.ref === undefined ? { protocol: core.protocol } : { protocolRef: stored.ref }) })) as Record<string, unknown>,
     actor,
     at: iso(at),
     recordedAt: iso(at),
@@ -164,7 +173,15 @@ export function startStep(core: EngineCore, journeyId: string, patientRef: strin
   };
   return {
     next: snapshot,
-    commit: { journey: record, expectedVersion: 0, entry, timersToSet: collected.timersToSet, timersToCancel: [], outbox: outboxFor(record, entry, collected.effects, at) },
+    commit: {
+      journey: record,
+      expectedVersion: 0,
+      entry,
+      timersToSet: collected.timersToSet,
+      timersToCancel: [],
+      outbox: outboxFor(record, entry, collected.effects, at),
+      ...withProtocols(core, stored.ref, stored.protocol, iso(at)),
+    },
   };
 }
 

@@ -1,8 +1,10 @@
+import type { ProtocolRecord } from './protocolRecord.js';
 import type { JournalEntry, JourneyRecord, OutboxItem, TimerRow } from './records.js';
 
 /**
  * Everything one commit writes, atomically: the journey's new record, at most one journal entry,
- * the timers to set and cancel, the outbox items, and the idempotency key of the event.
+ * the timers to set and cancel, the outbox items, the idempotency key of the event, and the
+ * protocols its snapshot or entry refers to that the store may not hold yet.
  *
  * @example
  * ```ts
@@ -29,6 +31,13 @@ export interface JourneyCommit {
   /** Timer keys of this journey to delete (absent keys are ignored). */
   readonly timersToCancel: readonly string[];
   readonly outbox: readonly OutboxItem[];
+  /**
+   * Protocols the journey refers to by `ref` (in its snapshot or start entry). A store keeps each
+   * with the commit, unless it holds that `ref` already: a ref names its content, so a stored
+   * protocol is never overwritten. The engine sends a protocol with the first commit that refers
+   * to it, and again whenever it cannot tell the store has it.
+   */
+  readonly protocols?: readonly ProtocolRecord[];
 }
 
 /**
@@ -98,6 +107,8 @@ export interface JourneyStore {
   markDelivered(ids: readonly string[]): Promise<void>;
   /** Summaries (records without snapshots) of the journeys matching a filter, ordered by id. */
   query(filter: JourneyQuery): Promise<JourneySummary[]>;
+  /** The protocol stored under `ref` by a commit, or `undefined`. Stores return it as stored, unvalidated. */
+  loadProtocol(ref: string): Promise<ProtocolRecord | undefined>;
   /** Releases resources (files, connections). Optional. */
   close?(): Promise<void>;
 }

@@ -5,6 +5,7 @@ import { byDue, DueTimerIndex } from './DueTimerIndex.js';
 import type { JourneyCommit, JourneyQuery, JourneyStore, JourneySummary } from './JourneyStore.js';
 import { jsonCopy } from './jsonCopy.js';
 import { matchesQuery } from './matchesQuery.js';
+import type { ProtocolRecord } from './protocolRecord.js';
 import type { JournalEntry, JourneyRecord, OutboxItem, TimerRow } from './records.js';
 
 /**
@@ -66,6 +67,8 @@ export class MemoryStore implements JourneyStore {
   readonly #outbox = new Map<string, { item: OutboxItem; journeyId: string; delivered: boolean }>();
   /** Every pending timer of every journey, by due time: `dueTimers` reads only what is due. */
   readonly #due = new DueTimerIndex();
+  /** Protocols by ref, each stored once by the first commit that brought it. */
+  readonly #protocols = new Map<string, ProtocolRecord>();
 
   /**
    * Creates an empty store. It holds its journeys as long as the object lives: a new
@@ -98,7 +101,8 @@ export class MemoryStore implements JourneyStore {
 
   /**
    * Applies a commit all or nothing, copying it in: the record, the journal entry, the idempotency
-   * key, the timers to set and cancel, the outbox items. Throws `CJ_ERR_CONFLICT` and changes
+   * key, the timers to set and cancel, the outbox items, the protocols it brings (each kept unless
+   * its ref is stored already). Throws `CJ_ERR_CONFLICT` and changes
    * nothing when `expectedVersion` is not the stored version (`0` for a new journey), the
    * idempotency key was used on the journey, or an outbox id is stored already; a commit of the
    * wrong shape, or whose snapshot or payloads are not JSON, throws `CJ_ERR_INVALID_INPUT`. The
@@ -138,6 +142,9 @@ export class MemoryStore implements JourneyStore {
       ),
     );
     const outbox = c.outbox.map((item, i) => ({ id: item.id, item: serialized([[`commit.outbox[${i}].payload`, item.payload]], () => copy(item)), journeyId: item.journeyId, delivered: false }));
+    const protocols = (c.protocols ?? [])
+      .filter((p) => !this.#protocols.has(p.ref))
+      .map((p, i) => serialized([[`commit.protocols[${i}].protocol`, p.protocol]], () => copy(p)));
     const { snapshot: _snapshot, ...summary } = record;
     const data: JourneyData = existing ?? { record, summary, version: 0, journal: [], timers: new Map(), idempotency: new Map() };
     data.record = record;
@@ -154,6 +161,8 @@ export class MemoryStore implements JourneyStore {
       this.#due.add(timer);
     }
     for (const { id: itemId, ...slot } of outbox) this.#outbox.set(itemId, slot);
+    // The first of one ref in a commit wins, as against a stored one.
+    for (const p of protocols) if (!this.#protocols.has(p.ref)) this.#protocols.set(p.ref, p);
     this.#journeys.set(id, data);
   }
 
@@ -275,6 +284,24 @@ export class MemoryStore implements JourneyStore {
       const slot = this.#outbox.get(id);
       if (slot) slot.delivered = true;
     }
+  }
+
+  /**
+   * The protocol a commit stored under `ref` (a copy), or `undefined`. The engine calls it when it
+   * loads a journey whose snapshot refers to a protocol it has not read yet, and checks what it
+   * gets against the ref. A ref that is not non-empty, well-formed text throws
+   * `CJ_ERR_INVALID_INPUT`.
+   *
+   * @example
+   * ```ts
+   * const start = (await engine.history(journeyId))[0]!;
+   * const { protocol } = (await store.loadProtocol(start.payload['protocolRef'] as string))!;
+   * ```
+   */
+  async loadProtocol(ref: string): Promise<ProtocolRecord | undefined> {
+    const args = checkStoreArguments('MemoryStore', 'loadProtocol', { ref });
+    const stored = this.#protocols.get(args.ref);
+    return stored ? copy(stored) : undefined;
   }
 
   /**

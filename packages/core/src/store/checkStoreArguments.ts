@@ -44,6 +44,7 @@ export const storeArgumentSchemas = {
   dueTimers: z.strictObject({ now: z.number(), limit: rowLimit }),
   pendingOutbox: z.strictObject({ limit: rowLimit, journeyId: keyText.optional() }),
   markDelivered: z.strictObject({ ids: z.array(keyText) }),
+  loadProtocol: z.strictObject({ ref: keyText }),
   query: z.strictObject({
     filter: z.strictObject({
       patientRef: keyText.optional(),

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isCareJourneyError } from '../errors.js';
 import type { JourneyCommit, JourneyStore } from './JourneyStore.js';
+import type { ProtocolRecord } from './protocolRecord.js';
 import type { JournalEntry, JourneyRecord, OutboxItem, TimerRow } from './records.js';
 
 /**
@@ -79,6 +80,10 @@ function outbox(journeyId: string, version: number, n = 1): OutboxItem[] {
     payload: { i },
     createdAt: iso(T0 + version),
   }));
+}
+
+function protocolRecord(n: number, protocol: Record<string, unknown> = { timeZone: 'Europe/Berlin', routes: { iv: { observationMinutes: 60 + n, limits: [140, 90] } }, note: 'ünïcødé ✓' }): ProtocolRecord {
+  return { ref: `sha256:${n.toString(16).padStart(64, '0')}`, definitionId: 'conformance', protocol, createdAt: iso(T0 + n) };
 }
 
 function commitOf(id: string, version: number, over: Partial<JourneyCommit> = {}): JourneyCommit {
@@ -321,11 +326,47 @@ export function describeJourneyStore(name: string, harness: StoreHarness): void 
       expect((await store.readJournal('j1'))[0]!.payload).toEqual({ seq: 1, nested: { list: [1, 'two', null] } });
     });
 
+    it('keeps the protocols a commit brings, once per ref, and reads them back', async () => {
+      const store = await make();
+      const [p1, p2] = [protocolRecord(1), protocolRecord(2)];
+      expect(await store.loadProtocol(p1.ref)).toBeUndefined();
+      await store.commit(commitOf('j1', 1, { protocols: [p1, p2] }));
+      expect(await store.loadProtocol(p1.ref)).toEqual(p1);
+      expect(await store.loadProtocol(p2.ref)).toEqual(p2);
+      expect(await store.loadProtocol(protocolRecord(3).ref)).toBeUndefined();
+      // A ref names its content: a later commit bringing the same ref never overwrites it.
+      const other = { ...p1, protocol: { changed: true }, createdAt: iso(T0 + 999) };
+      await store.commit(commitOf('j2', 1, { protocols: [other] }));
+      await store.commit(commitOf('j1', 2, { protocols: [other, p2] }));
+      expect(await store.loadProtocol(p1.ref)).toEqual(p1);
+      expect((await store.load('j2'))?.version).toBe(1);
+      expect((await store.load('j1'))?.version).toBe(2);
+    });
+
+    it('keeps no protocol of a refused commit', async () => {
+      const store = await make();
+      await store.commit(commitOf('j1', 1));
+      await expectConflict(store.commit(commitOf('j1', 1, { protocols: [protocolRecord(4)] })));
+      await expect(store.commit({ ...commitOf('j1', 2, { protocols: [protocolRecord(5)] }), journey: record('j1', 9) })).rejects.toMatchObject({ code: 'CJ_ERR_STORE' });
+      expect(await store.loadProtocol(protocolRecord(4).ref)).toBeUndefined();
+      expect(await store.loadProtocol(protocolRecord(5).ref)).toBeUndefined();
+    });
+
+    it('hands out protocols as copies', async () => {
+      const store = await make();
+      const p = protocolRecord(6);
+      await store.commit(commitOf('j1', 1, { protocols: [p] }));
+      (p.protocol as { note: string }).note = 'changed by the caller';
+      const loaded = await store.loadProtocol(p.ref);
+      (loaded!.protocol as { note: string }).note = 'changed by a reader';
+      expect(await store.loadProtocol(p.ref)).toEqual(protocolRecord(6));
+    });
+
     if (harness.reopen) {
       const reopen = harness.reopen;
       it('keeps everything it acknowledged across a restart', async () => {
         const store = await harness.create();
-        await store.commit(commitOf('j1', 1, { timersToSet: [timer('j1', 'machine:a', T0 + 5)], idempotencyKey: 'k' }));
+        await store.commit(commitOf('j1', 1, { timersToSet: [timer('j1', 'machine:a', T0 + 5)], idempotencyKey: 'k', protocols: [protocolRecord(7)] }));
         await store.commit(commitOf('j1', 2, { outbox: outbox('j1', 2, 2) }));
         await store.markDelivered(['j1:1:0']);
         const before = await dump(store, 'j1');
@@ -333,6 +374,7 @@ export function describeJourneyStore(name: string, harness: StoreHarness): void 
         open.push(reopened);
         expect(await dump(reopened, 'j1')).toEqual(before);
         expect(await reopened.findIdempotencyKey('j1', 'k')).toBe(1);
+        expect(await reopened.loadProtocol(protocolRecord(7).ref)).toEqual(protocolRecord(7));
         expect((await reopened.dueTimers(T0 + 5, 10)).map((t) => t.key)).toEqual(['machine:a']);
       });
     }

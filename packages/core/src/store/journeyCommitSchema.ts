@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { protocolRecordSchema } from './protocolRecord.js';
 import { journalEntrySchema, journeyRecordSchema, outboxItemSchema, timerRowSchema } from './records.js';
 
 /**
@@ -23,4 +24,5 @@ export const journeyCommitSchema = z.strictObject({
   timersToSet: z.array(timerRowSchema.extend({ event: jsonObject.optional() })),
   timersToCancel: z.array(z.string()),
   outbox: z.array(outboxItemSchema),
+  protocols: z.array(protocolRecordSchema.extend({ protocol: jsonObject })).optional(),
 });

@@ -359,7 +359,9 @@ function recording(protocol: KetamineJourneyContext['protocol'], reads: Set<stri
         return v;
       },
     });
-  return wrap(protocol, []) as KetamineJourneyContext['protocol'];
+  // Engines freeze the protocols they hand out; a proxy of a frozen object must return its own
+  // values, so it wraps a copy.
+  return wrap(structuredClone(protocol), []) as KetamineJourneyContext['protocol'];
 }
 
 /** Contexts of real journeys at each step of a course (intake, waiting, pre-dose, dosed, after observation, after discharge). */

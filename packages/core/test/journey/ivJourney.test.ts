@@ -91,8 +91,12 @@ describe('IV ketamine journey, end to end over a ManualClock', () => {
     expect(h.effectsOf('journey.ended')).toHaveLength(1);
 
     // Time comes only from events: replaying the journal rebuilds exactly the stored snapshot.
+    // The start entry names the protocol by ref; the store holds it once.
     const stored = await h.store.load(h.id);
-    expect(replayJournal(ketamineAnxietyJourney, await h.engine.history(h.id))).toEqual(stored?.snapshot);
+    const journal = await h.engine.history(h.id);
+    const protocol = (await h.store.loadProtocol(journal[0]!.payload['protocolRef'] as string))!.protocol;
+    expect(replayJournal(ketamineAnxietyJourney, journal, { protocol })).toEqual(stored?.snapshot);
+    expect((stored?.snapshot as { context: { protocol: unknown } }).context.protocol).toEqual({ $protocolRef: journal[0]!.payload['protocolRef'] });
   });
 
   it('no-show: a session nobody checks in to becomes missed by a durable timer, and the schedule moves on', async () => {

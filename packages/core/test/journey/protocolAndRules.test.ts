@@ -106,7 +106,7 @@ describe('protocol', () => {
     const engine = createEngine({ definition: ketamineAnxietyJourney, store, protocol: { timeZone: 'UTC', acceptUnconfirmedDefaults: true } });
     const { id } = await engine.start({ patientRef: 'pt-1', actor: { id: 'c', role: 'coordinator' }, input: { referral: { source: 'professional', indication: 'panic' } } });
     const [start] = await engine.history(id);
-    expect(start?.payload['protocol']).toMatchObject({ acceptUnconfirmedDefaults: true, timeZone: 'UTC' });
+    expect((await store.loadProtocol(start?.payload['protocolRef'] as string))?.protocol).toMatchObject({ acceptUnconfirmedDefaults: true, timeZone: 'UTC' });
   });
 
   it('cannot configure the esketamine label and REMS minimums away', () => {

@@ -2,7 +2,7 @@
 // safe variant is accepted), so that a refusal cannot pass by refusing everything. Every step
 // also runs through the invariant checks of the random walks.
 import { describe, expect, it } from 'vitest';
-import { createEngine, ERROR_CODES, ketamineAnxietyJourney, ManualClock, MemoryStore, remsMonitoringForm, type KetamineProtocolInput } from '../../src/index.js';
+import { createEngine, ERROR_CODES, ketamineAnxietyJourney, ManualClock, MemoryStore, protocolRefOf, remsMonitoringForm, type KetamineProtocolInput } from '../../src/index.js';
 import { checkIn, discharge, dosed, doseAt, fullSession, giveDose, newClinic, observe, ok, passChecks, refusalReason, refused, toInduction, violationsOf } from './clinic.js';
 import { buildEngine } from './engineFactory.js';
 import { DOSED, ENDED, IN_MAINTENANCE, MISSED_REVIEW, ON_HOLD, WAITING } from './journal.js';
@@ -445,8 +445,11 @@ describe('issue 7, what was seen: each is refused now, and its safe twin accepte
   it('the accepted unconfirmed defaults are journaled with the start', async () => {
     const w = await newClinic({ route: 'iv' });
     const start = w.journal[0]!;
-    expect((start.payload['protocol'] as Record<string, unknown>)['acceptUnconfirmedDefaults']).toBe(true);
-    expect((start.payload['protocol'] as Record<string, unknown>)['timeZone']).toBe('America/New_York');
+    // The start entry names the protocol by the hash of its content: it cannot name another one.
+    const { protocol } = (await w.engine.get(w.id)).context;
+    expect(start.payload['protocolRef']).toBe(protocolRefOf(protocol));
+    expect(protocol.acceptUnconfirmedDefaults).toBe(true);
+    expect(protocol.timeZone).toBe('America/New_York');
   });
 
   it('dose plan: any multiple of 28 mg, mg/kg without a weight, the dose not checked against the plan (S2)', async () => {
