@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../src/index.js';
 import type { JourneyCommit } from '../src/store/JourneyStore.js';
-import { jsonCopy } from '../src/store/jsonCopy.js';
+import { FrozenCopies } from '../src/store/FrozenCopies.js';
 import type { JourneyRecord, TimerRow } from '../src/store/records.js';
 
 const T0 = Date.parse('2026-03-02T08:00:00Z');
@@ -100,7 +100,7 @@ describe('MemoryStore due-timer index', () => {
 });
 
 describe('MemoryStore isolation', () => {
-  it('what was committed, and what was read back, can be changed by the caller without reaching the store', async () => {
+  it('what was committed can be changed by the caller without reaching the store; what is read back cannot be changed', async () => {
     const store = new MemoryStore();
     const timer: TimerRow = { journeyId: 'j', key: 'k', owner: 'machine', dueAt: T0, event: { type: 'tick', nested: { n: 1 } } };
     const journey = record('j', 1);
@@ -112,15 +112,20 @@ describe('MemoryStore isolation', () => {
     (journey.snapshot as { context: { nested: { deep: { x: boolean } } } }).context.nested.deep.x = false;
     (timer.event as { nested: { n: number } }).nested.n = 2;
     entry.payload.list.push(2);
-    // ...and everything read back.
+    // ...and try to change everything read back: it is frozen all through.
     const loaded = (await store.load('j'))!;
-    (loaded.snapshot as { context: { list: unknown[] } }).context.list.length = 0;
-    loaded.phase = 'changed';
-    (((await store.dueTimers(T0, 1))[0]!.event as { nested: { n: number } }).nested.n = 3);
-    (((await store.listTimers('j'))[0]!.event as { nested: { n: number } }).nested.n = 4);
-    ((await store.readJournal('j'))[0]!.payload as { list: number[] }).list.push(5);
-    ((await store.pendingOutbox(1))[0]!.payload as { payload: { list: number[] } }).payload.list.push(6);
-    (await store.query({}))[0]!.phase = 'changed';
+    expect(() => ((loaded.snapshot as { context: { list: unknown[] } }).context.list.length = 0)).toThrow(TypeError);
+    expect(() => (loaded.phase = 'changed')).toThrow(TypeError);
+    const due = (await store.dueTimers(T0, 1))[0]!;
+    expect(() => ((due.event as { nested: { n: number } }).nested.n = 3)).toThrow(TypeError);
+    const listed = (await store.listTimers('j'))[0]!;
+    expect(() => ((listed.event as { nested: { n: number } }).nested.n = 4)).toThrow(TypeError);
+    const journal = (await store.readJournal('j'))[0]!;
+    expect(() => (journal.payload as { list: number[] }).list.push(5)).toThrow(TypeError);
+    const pending = (await store.pendingOutbox(1))[0]!;
+    expect(() => (pending.payload as { payload: { list: number[] } }).payload.list.push(6)).toThrow(TypeError);
+    const summary = (await store.query({}))[0]!;
+    expect(() => (summary.phase = 'changed')).toThrow(TypeError);
     expect(await store.load('j')).toEqual(pristine.record);
     expect(await store.dueTimers(T0, 1)).toEqual([pristine.timer]);
     expect(await store.listTimers('j')).toEqual([pristine.timer]);
@@ -145,17 +150,43 @@ describe('MemoryStore isolation', () => {
       // eslint-disable-next-line no-sparse-arrays
       [1, , 3],
     ];
+    const copies = new FrozenCopies();
+    const frozenAllThrough = (value: unknown): boolean => value === null || typeof value !== 'object' || (Object.isFrozen(value) && Object.values(value).every(frozenAllThrough));
     for (const value of samples) {
-      const copied = jsonCopy(value);
+      const copied = copies.copy(value);
       expect(JSON.stringify(copied)).toBe(JSON.stringify(value));
       expect(copied).toStrictEqual(JSON.parse(JSON.stringify(value)));
+      expect(frozenAllThrough(copied)).toBe(true);
     }
     let deep: unknown = 'leaf';
     for (let i = 0; i < 1000; i++) deep = [deep];
-    expect(jsonCopy(deep)).toStrictEqual(JSON.parse(JSON.stringify(deep)));
+    expect(copies.copy(deep)).toStrictEqual(JSON.parse(JSON.stringify(deep)));
     const cyclic: Record<string, unknown> = {};
     cyclic['self'] = cyclic;
-    expect(() => jsonCopy(cyclic)).toThrow(TypeError);
-    expect(() => jsonCopy({ n: 1n })).toThrow(TypeError);
+    expect(() => copies.copy(cyclic)).toThrow(TypeError);
+    expect(() => copies.copy({ n: 1n })).toThrow(TypeError);
+  });
+
+  it('shares what cannot have changed, and copies again what can', () => {
+    const copies = new FrozenCopies();
+    const first = copies.copy({ context: { sessions: [{ n: 1 }], note: 'a' } });
+    // A copy it made is its own copy, at any depth of a new value.
+    expect(copies.copy(first)).toBe(first);
+    const next = copies.copy({ ...first, version: 2 });
+    expect(next.context).toBe(first.context);
+    // A value frozen all through, copied before, keeps its copy; one not frozen is copied each time.
+    const frozen = Object.freeze({ list: Object.freeze([1, 2]) });
+    const a = copies.copy({ frozen });
+    expect(copies.copy({ frozen }).frozen).toBe(a.frozen);
+    const open = { list: [1, 2] };
+    const b = copies.copy({ open });
+    open.list.push(3);
+    expect(copies.copy({ open }).open).toEqual({ list: [1, 2, 3] });
+    expect(b.open).toEqual({ list: [1, 2] });
+    // A frozen value with a part that is not frozen is not frozen all through: copied each time.
+    const shallow = Object.freeze({ list: [1] });
+    copies.copy(shallow);
+    shallow.list.push(2);
+    expect(copies.copy(shallow)).toEqual({ list: [1, 2] });
   });
 });

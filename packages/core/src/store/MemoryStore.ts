@@ -3,18 +3,10 @@ import { checkStoreArguments, storeArgumentsError } from './checkStoreArguments.
 import { assertCommitShape, conflictError } from './conflict.js';
 import { byDue, DueTimerIndex } from './DueTimerIndex.js';
 import type { JourneyCommit, JourneyQuery, JourneyStore, JourneySummary } from './JourneyStore.js';
-import { jsonCopy } from './jsonCopy.js';
+import { FrozenCopies } from './FrozenCopies.js';
 import { matchesQuery } from './matchesQuery.js';
 import type { ProtocolRecord } from './protocolRecord.js';
 import type { JournalEntry, JourneyRecord, OutboxItem, TimerRow } from './records.js';
-
-/**
- * Stored values are private deep copies, made as a JSON round trip would make them (so the store
- * holds and hands out exactly what a durable store would) but without the text: copying a
- * parsed value directly is several times cheaper than serializing it and parsing it back.
- * Nothing outside the store ever holds a stored value: it is copied in on commit and out on read.
- */
-const copy = jsonCopy;
 
 const NOT_JSON = 'must be JSON: JSON.stringify threw (a BigInt, a cycle, or a getter or proxy that throws)';
 
@@ -51,8 +43,11 @@ interface JourneyData {
 }
 
 /**
- * An in-process store for tests and examples. Values are copied in and out, so callers can never
- * change stored data by mutating what they passed or got back. Pending timers are indexed by due
+ * An in-process store for tests and examples. A commit is copied in, as a JSON round trip would
+ * copy it (so the store holds exactly what a durable store would), and frozen: what it hands out
+ * is what it holds, which nobody can change, and callers can never change stored data by
+ * mutating what they passed. Parts of a commit that are unchanged since the last one it copied
+ * (frozen values it made or copied before) are shared, not copied again. Pending timers are indexed by due
  * time, so `dueTimers` costs what is due, not what is pending. Not durable across processes.
  * Every method checks its arguments first: a bad one throws `CJ_ERR_INVALID_INPUT` naming it,
  * and changes nothing.
@@ -69,6 +64,7 @@ export class MemoryStore implements JourneyStore {
   readonly #due = new DueTimerIndex();
   /** Protocols by ref, each stored once by the first commit that brought it. */
   readonly #protocols = new Map<string, ProtocolRecord>();
+  readonly #copies = new FrozenCopies();
 
   /**
    * Creates an empty store. It holds its journeys as long as the object lives: a new
@@ -83,7 +79,7 @@ export class MemoryStore implements JourneyStore {
   constructor() {}
 
   /**
-   * The journey's record, a copy, or `undefined` when no journey has the id. The engine calls it
+   * The journey's record as stored (frozen), or `undefined` when no journey has the id. The engine calls it
    * (`get`, `send`, each due timer) and checks and migrates what it returns; hosts read a journey
    * through `engine.get`. A journey id that is not non-empty, well-formed text throws
    * `CJ_ERR_INVALID_INPUT`.
@@ -96,7 +92,7 @@ export class MemoryStore implements JourneyStore {
   async load(journeyId: string): Promise<JourneyRecord | undefined> {
     const args = checkStoreArguments('MemoryStore', 'load', { journeyId });
     const data = this.#journeys.get(args.journeyId);
-    return data ? copy(data.record) : undefined;
+    return data?.record;
   }
 
   /**
@@ -129,6 +125,7 @@ export class MemoryStore implements JourneyStore {
     }
     // Copy everything before touching state, so a value that cannot be stored changes nothing.
     // The checked commit's fields are plain; only the snapshot and payloads can fail to copy.
+    const copy = <T>(value: T): T => this.#copies.copy(value);
     const record = serialized([['commit.journey.snapshot', c.journey.snapshot]], () => copy(c.journey));
     const given = c.entry;
     const entry = given ? serialized([['commit.entry.payload', given.payload]], () => copy(given)) : undefined;
@@ -145,7 +142,8 @@ export class MemoryStore implements JourneyStore {
     const protocols = (c.protocols ?? [])
       .filter((p) => !this.#protocols.has(p.ref))
       .map((p, i) => serialized([[`commit.protocols[${i}].protocol`, p.protocol]], () => copy(p)));
-    const { snapshot: _snapshot, ...summary } = record;
+    const { snapshot: _snapshot, ...rest } = record;
+    const summary = Object.freeze(rest);
     const data: JourneyData = existing ?? { record, summary, version: 0, journal: [], timers: new Map(), idempotency: new Map() };
     data.record = record;
     data.summary = summary;
@@ -191,7 +189,7 @@ export class MemoryStore implements JourneyStore {
   }
 
   /**
-   * One journey's journal entries (copies) in `seq` order, from `options.fromSeq` on (default 1),
+   * One journey's journal entries (frozen) in `seq` order, from `options.fromSeq` on (default 1),
    * at most `options.limit`; none for an unknown journey. The engine calls it for `history` and to
    * answer an idempotent retry; hosts read a journey's history through `engine.history`. A bad
    * journey id or option throws `CJ_ERR_INVALID_INPUT`.
@@ -207,11 +205,11 @@ export class MemoryStore implements JourneyStore {
     const limit = args.options?.limit;
     const journal = this.#journeys.get(args.journeyId)?.journal ?? [];
     const from = journal.filter((e) => e.seq >= fromSeq);
-    return (limit === undefined ? from : from.slice(0, limit)).map(copy);
+    return limit === undefined ? from : from.slice(0, limit);
   }
 
   /**
-   * One journey's pending timers (copies), earliest due first; none for an unknown journey. The
+   * One journey's pending timers (frozen), earliest due first; none for an unknown journey. The
    * engine reads them when it loads a journey; a host may read them too, e.g. to show what falls
    * due when. A journey id that is not non-empty, well-formed text throws `CJ_ERR_INVALID_INPUT`.
    *
@@ -223,12 +221,12 @@ export class MemoryStore implements JourneyStore {
   async listTimers(journeyId: string): Promise<TimerRow[]> {
     const args = checkStoreArguments('MemoryStore', 'listTimers', { journeyId });
     const timers = [...(this.#journeys.get(args.journeyId)?.timers.values() ?? [])];
-    return copy(timers.sort(byDue));
+    return timers.sort(byDue);
   }
 
   /**
    * The pending timers of every journey due at or before `now` (epoch ms), earliest first, at most
-   * `limit`, as copies; reading them fires nothing. It costs what is due, not what is pending. The
+   * `limit`, frozen; reading them fires nothing. It costs what is due, not what is pending. The
    * engine calls it from `runDue` and fires each timer in a commit of its own; hosts call
    * `engine.runDue`. A `now` that is not a number, or a `limit` that is not a whole number from 0,
    * throws `CJ_ERR_INVALID_INPUT`.
@@ -241,11 +239,11 @@ export class MemoryStore implements JourneyStore {
    */
   async dueTimers(now: number, limit: number): Promise<TimerRow[]> {
     ({ now, limit } = checkStoreArguments('MemoryStore', 'dueTimers', { now, limit }));
-    return copy(this.#due.due(now, limit));
+    return this.#due.due(now, limit);
   }
 
   /**
-   * Outbox items not yet marked delivered (copies), oldest first, at most `limit`; only one
+   * Outbox items not yet marked delivered (frozen), oldest first, at most `limit`; only one
    * journey's with `journeyId`. The engine calls it from `recover`, to deliver again what was not
    * marked delivered; hosts call `engine.recover`. A `limit` that is not a whole number from 0, or a
    * bad journey id, throws `CJ_ERR_INVALID_INPUT`.
@@ -261,7 +259,7 @@ export class MemoryStore implements JourneyStore {
     for (const slot of this.#outbox.values()) {
       if (pending.length >= limit) break;
       if (slot.delivered || (journeyId !== undefined && slot.journeyId !== journeyId)) continue;
-      pending.push(copy(slot.item));
+      pending.push(slot.item);
     }
     return pending;
   }
@@ -287,7 +285,7 @@ export class MemoryStore implements JourneyStore {
   }
 
   /**
-   * The protocol a commit stored under `ref` (a copy), or `undefined`. The engine calls it when it
+   * The protocol a commit stored under `ref` (frozen), or `undefined`. The engine calls it when it
    * loads a journey whose snapshot refers to a protocol it has not read yet, and checks what it
    * gets against the ref. A ref that is not non-empty, well-formed text throws
    * `CJ_ERR_INVALID_INPUT`.
@@ -301,11 +299,11 @@ export class MemoryStore implements JourneyStore {
   async loadProtocol(ref: string): Promise<ProtocolRecord | undefined> {
     const args = checkStoreArguments('MemoryStore', 'loadProtocol', { ref });
     const stored = this.#protocols.get(args.ref);
-    return stored ? copy(stored) : undefined;
+    return stored;
   }
 
   /**
-   * Summaries (records without snapshots, as copies) of the journeys matching every field given,
+   * Summaries (records without snapshots, frozen) of the journeys matching every field given,
    * ordered by id, at most `filter.limit`; `after` pages on from an id. `engine.query` checks the
    * filter against the definition, then calls it; a host may call it directly too. A filter with an
    * unknown field or a bad value throws `CJ_ERR_INVALID_INPUT`.
@@ -320,7 +318,7 @@ export class MemoryStore implements JourneyStore {
     filter = checkStoreArguments('MemoryStore', 'query', { filter }).filter as JourneyQuery;
     const matches = [...this.#journeys.values()]
       .filter((d) => matchesQuery(d.record, filter))
-      .map((d) => copy(d.summary))
+      .map((d) => d.summary)
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return filter.limit === undefined ? matches : matches.slice(0, filter.limit);
   }
