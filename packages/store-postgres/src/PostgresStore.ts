@@ -3,6 +3,7 @@ import pg from 'pg';
 import {
   assertCommitShape,
   CareJourneyError,
+  checkStoreArguments,
   conflictError,
   isCareJourneyError,
   type JournalEntry,
@@ -12,6 +13,7 @@ import {
   type JourneyStore,
   type JourneySummary,
   type OutboxItem,
+  type ProtocolRecord,
   type TimerRow,
 } from '@carejourney/core';
 import { journeyQuerySql } from './journeyQuerySql.js';
@@ -131,6 +133,13 @@ interface TimerDbRow {
   payload: string | null;
 }
 
+interface ProtocolRow {
+  ref: string;
+  definition_id: string;
+  body: string;
+  created_at: string;
+}
+
 interface OutboxRow {
   seq: string;
   id: string;
@@ -171,8 +180,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /**
  * A `JourneyStore` on PostgreSQL for several engine processes over one database. Each commit is
  * one statement, so one transaction: the journey row with the expected-version check
- * (`UPDATE ... WHERE version = $expected`), the journal entry, the idempotency key, the timers and
- * the outbox items together. `dueTimers` and `pendingOutbox` claim rows with
+ * (`UPDATE ... WHERE version = $expected`), the journal entry, the idempotency key, the timers,
+ * the outbox items and the protocols it brings together; each protocol version is stored once,
+ * in the `protocols` table, and never pruned. `dueTimers` and `pendingOutbox` claim rows with
  * `FOR UPDATE SKIP LOCKED` and a lease, so concurrent workers get disjoint batches and a worker
  * that died has its claims taken over after the lease. A connection lost during a commit is
  * resolved by reading back whether the commit landed: the caller gets a success or
@@ -312,7 +322,8 @@ export class PostgresStore implements JourneyStore {
   /**
    * Writes a commit as one statement, so one transaction: the journey row under the
    * expected-version check, the journal entry, the idempotency key, the timers to set and cancel,
-   * the outbox items (claimed by this worker while the engine delivers them) and the delivered marks
+   * the outbox items (claimed by this worker while the engine delivers them), the protocols it
+   * brings (each kept unless its ref is stored already, never overwritten) and the delivered marks
    * queued so far. A stale version, a used idempotency key, an outbox id stored already, or a fired
    * timer that another worker fired or cancelled first throws `CJ_ERR_CONFLICT`, and nothing is
    * written. A connection lost mid-commit is resolved by reading back whether the commit landed:
@@ -424,6 +435,28 @@ export class PostgresStore implements JourneyStore {
   async findIdempotencyKey(journeyId: string, key: string): Promise<number | undefined> {
     const { rows } = await this.#query<{ seq: number }>('find an idempotency key', journeyId, 'findKey', [journeyId, key]);
     return rows[0]?.seq;
+  }
+
+  /**
+   * The protocol a commit stored under `ref`, or `undefined` when none did: read from the
+   * `protocols` table as stored (a fresh copy per call), unvalidated; the engine checks it against
+   * its ref. The engine calls it when it loads a journey whose snapshot refers to a protocol it has
+   * not read yet (once per protocol version and engine). A `ref` that is not non-empty, well-formed
+   * text throws `CJ_ERR_INVALID_INPUT` and nothing is read; a stored body that is not a JSON object
+   * throws `CJ_ERR_CORRUPT_SNAPSHOT` naming the ref, never the content; a database failure
+   * `CJ_ERR_STORE`.
+   *
+   * @example
+   * ```ts
+   * const start = (await engine.history(journeyId))[0]!;
+   * const stored = await store.loadProtocol(start.payload['protocolRef'] as string);
+   * console.log(stored?.definitionId, stored?.createdAt); // the protocol version the journey started under
+   * ```
+   */
+  async loadProtocol(ref: string): Promise<ProtocolRecord | undefined> {
+    const args = checkStoreArguments('PostgresStore', 'loadProtocol', { ref });
+    const { rows } = await this.#query<ProtocolRow>('load a protocol', undefined, 'loadProtocol', [args.ref]);
+    return rows[0] ? toProtocol(rows[0]) : undefined;
   }
 
   /**
@@ -973,6 +1006,13 @@ function toTimer(row: TimerDbRow): TimerRow {
     ...(event === undefined ? {} : { event: event as Record<string, unknown> }),
     ...(payload === undefined ? {} : { payload }),
   };
+}
+
+function toProtocol(row: ProtocolRow): ProtocolRecord {
+  const where = { protocolRef: row.ref, column: 'protocols.body' };
+  const protocol = readStoredJson(row.body, where);
+  if (protocol === null || typeof protocol !== 'object' || Array.isArray(protocol)) throw corruptRow(where, 'is not a JSON object');
+  return { ref: row.ref, definitionId: row.definition_id, protocol: protocol as Record<string, unknown>, createdAt: row.created_at };
 }
 
 function toOutboxItem(row: OutboxRow): OutboxItem {

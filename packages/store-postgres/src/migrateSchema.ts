@@ -118,6 +118,22 @@ const MIGRATIONS: readonly SchemaMigration[] = [
       CREATE INDEX timers_claimed ON ${s}.timers (claimed_by) WHERE claimed_by IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    description: 'protocols, each version stored once under the hash of its content',
+    // Snapshots and start entries refer to a protocol by ref instead of holding a copy. A row is
+    // written by the first commit that brings its ref and never updated or deleted: journeys refer
+    // to it for as long as they are kept. body is json, as snapshots are (kept as written, parsed
+    // on read). A new, empty table: the step is quick on any database.
+    sql: (s) => `
+      CREATE TABLE ${s}.protocols (
+        ref text COLLATE "C" PRIMARY KEY,
+        definition_id text NOT NULL,
+        body json NOT NULL,
+        created_at text NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

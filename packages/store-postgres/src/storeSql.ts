@@ -1,4 +1,4 @@
-import type { JourneyCommit } from '@carejourney/core';
+import type { JourneyCommit, ProtocolRecord } from '@carejourney/core';
 import { SUMMARY_COLUMNS } from './journeyQuerySql.js';
 import { statePaths } from './statePaths.js';
 
@@ -22,6 +22,7 @@ export function storeSql(s: string) {
     journalCommit: `SELECT commit_id FROM ${s}.journal WHERE journey_id = $1 AND seq = $2`,
     readJournal: `SELECT ${JOURNAL_COLUMNS} FROM ${s}.journal WHERE journey_id = $1 AND seq >= $2 ORDER BY seq LIMIT $3`,
     findKey: `SELECT seq FROM ${s}.idempotency_keys WHERE journey_id = $1 AND key = $2`,
+    loadProtocol: `SELECT ref, definition_id, body::text AS body, created_at FROM ${s}.protocols WHERE ref = $1`,
     listTimers: `SELECT ${TIMER_COLUMNS} FROM ${s}.timers WHERE journey_id = $1 ORDER BY due_at, key`,
     /**
      * Claims due timers for this worker ($1) for a lease of $2 ms: timers due by $3 that nobody
@@ -63,7 +64,7 @@ export function storeSql(s: string) {
     backendsAlive: `SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ANY($1::int[])`,
     releaseTimers: `UPDATE ${s}.timers SET claimed_by = NULL, lease_until = '-infinity' WHERE claimed_by = $1`,
     releaseOutbox: `UPDATE ${s}.outbox SET claimed_by = NULL, lease_until = '-infinity' WHERE claimed_by = $1 AND delivered_at IS NULL`,
-    // Undelivered rows are never deleted, whatever the instant.
+    // Undelivered rows are never deleted, whatever the instant; protocols never are.
     pruneDelivered: `DELETE FROM ${s}.outbox WHERE delivered_at IS NOT NULL AND delivered_at < $1`,
     commit: commitSql(s),
   } as const;
@@ -74,11 +75,14 @@ export type StoreSql = ReturnType<typeof storeSql>;
 /**
  * The whole commit as one statement: PostgreSQL runs a statement atomically, so the journey row
  * (with the expected-version check), the journal entry, the idempotency key, the timers, the
- * outbox items, the delivered marks queued since the last commit and the wake-up notification are
- * written together or not at all, in one round trip. Every write hangs off `ok`, the journey row
- * that was updated (or inserted, for expected version 0): when the version check fails, `ok` is
- * empty and nothing but the delivered marks is written. A used idempotency key or outbox id
- * violates a unique key and fails the whole statement.
+ * outbox items, the protocols the commit brings, the delivered marks queued since the last commit
+ * and the wake-up notification are written together or not at all, in one round trip. Every write
+ * hangs off `ok`, the journey row that was updated (or inserted, for expected version 0): when the
+ * version check fails, `ok` is empty and nothing but the delivered marks is written. A used
+ * idempotency key or outbox id violates a unique key and fails the whole statement. A protocol
+ * whose ref is stored already is skipped (`ON CONFLICT DO NOTHING`), never overwritten: a ref
+ * names its content. Two commits bringing the same new ref at once serialize on its key; the
+ * second skips it once the first has committed (or inserts it, if the first rolled back).
  *
  * Parameters:
  * $1 id, $2 expected version, $3 definition id, $4 definition version, $5 patient ref,
@@ -90,7 +94,8 @@ export type StoreSql = ReturnType<typeof storeSql>;
  * $30-$34 timers to set (keys, owners, due times, event JSON, payload JSON);
  * $35-$40 outbox items (ids, journey ids, kinds, types, payload JSON, created at);
  * $41 this worker, $42 lease in ms; $43 outbox ids delivered; $44 notify channel, $45 notify payload;
- * $46 the timer this commit fires, which must still be pending (see {@link firedTimerOf}).
+ * $46 the timer this commit fires, which must still be pending (see {@link firedTimerOf});
+ * $47-$50 protocols (refs, definition ids, body JSON, created at; see {@link protocolsOf}).
  */
 function commitSql(s: string): string {
   return `WITH
@@ -136,6 +141,14 @@ function commitSql(s: string): string {
       ORDER BY x.n
       RETURNING 1
     ),
+    protocols AS (
+      INSERT INTO ${s}.protocols (ref, definition_id, body, created_at)
+      SELECT x.ref, x.definition_id, x.body::json, x.created_at
+      FROM ok, unnest($47::text[], $48::text[], $49::text[], $50::text[]) WITH ORDINALITY AS x(ref, definition_id, body, created_at, n)
+      ORDER BY x.n
+      ON CONFLICT (ref) DO NOTHING
+      RETURNING 1
+    ),
     delivered AS (
       UPDATE ${s}.outbox SET delivered_at = now() WHERE id = ANY($43::text[]) AND delivered_at IS NULL
       RETURNING 1
@@ -173,6 +186,7 @@ export function commitValues(c: JourneyCommit, ctx: CommitContext): unknown[] {
   const timers = new Map(c.timersToSet.map((t) => [t.key, t]));
   const cancel = c.timersToCancel.filter((key) => !timers.has(key));
   const set = [...timers.values()];
+  const protocols = protocolsOf(c);
   const updatedAt = Date.parse(j.updatedAt);
   const soonest = set.reduce((min, t) => Math.min(min, t.dueAt), Number.POSITIVE_INFINITY);
   const notify = Number.isFinite(soonest) && Number.isFinite(updatedAt) && soonest <= updatedAt + ctx.notifyWithinMs ? String(soonest) : null;
@@ -223,7 +237,24 @@ export function commitValues(c: JourneyCommit, ctx: CommitContext): unknown[] {
     ctx.notifyChannel,
     notify,
     firedTimerOf(c),
+    protocols.map((p) => p.ref),
+    protocols.map((p) => p.definitionId),
+    protocols.map((p) => toJson(p.protocol)),
+    protocols.map((p) => p.createdAt),
   ];
+}
+
+/**
+ * The protocols a commit writes: the first of each ref (as against a stored one, later ones of
+ * the same ref are never written), in byte order of their refs, so two commits bringing the same
+ * refs take their keys' locks in the same order and cannot deadlock. Usually none: the engine
+ * brings a protocol only with the first commit that refers to it.
+ */
+export function protocolsOf(c: JourneyCommit): ProtocolRecord[] {
+  if (c.protocols === undefined || c.protocols.length === 0) return [];
+  const first = new Map<string, ProtocolRecord>();
+  for (const p of c.protocols) if (!first.has(p.ref)) first.set(p.ref, p);
+  return [...first.values()].sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
 }
 
 /**

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createEngine, isCareJourneyError, ManualClock, replayJournal, type CareJourneyError, type JourneyCommit, type TimerRow } from '@carejourney/core';
+import { createEngine, isCareJourneyError, ManualClock, type CareJourneyError, type JourneyCommit, type ProtocolRecord, type TimerRow } from '@carejourney/core';
 import { actors, visitJourney } from '../../core/test/fixtures/visitJourney.js';
 import { journeyQuerySql } from '../src/journeyQuerySql.js';
 import { migrateSchema } from '../src/migrateSchema.js';
@@ -9,6 +9,7 @@ import { SCHEMA_VERSION, SCHEMA_VERSION_TABLE, PostgresStore, type PostgresStore
 import { storeSql } from '../src/storeSql.js';
 import { sleep } from './helpers/spawnChild.js';
 import { dropTestSchemas, openTestStore, rawClient, TEST_DATABASE_URL, testSchema } from './helpers/testDb.js';
+import { replayStored } from './helpers/replayStored.js';
 
 const T0 = Date.parse('2026-01-05T09:00:00Z');
 const open: { close(): Promise<unknown> }[] = [];
@@ -37,6 +38,11 @@ async function versions(schema: string): Promise<number[]> {
 }
 const ALL_VERSIONS = Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1);
 
+async function tables(schema: string): Promise<string[]> {
+  const { rows } = await db.query('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [schema]);
+  return rows.map((r: { table_name: string }) => r.table_name);
+}
+
 async function indexes(schema: string): Promise<string[]> {
   const { rows } = await db.query('SELECT indexname FROM pg_indexes WHERE schemaname = $1 ORDER BY 1', [schema]);
   return rows.map((r: { indexname: string }) => r.indexname);
@@ -56,7 +62,7 @@ describe('PostgresStore schema', () => {
     const store = await openStore({ schema: testSchema('named') });
     expect(await versions(store.schema)).toEqual(ALL_VERSIONS);
     const tables = await db.query('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [store.schema]);
-    expect(tables.rows.map((r: { table_name: string }) => r.table_name)).toEqual([SCHEMA_VERSION_TABLE, 'idempotency_keys', 'journal', 'journeys', 'outbox', 'timers']);
+    expect(tables.rows.map((r: { table_name: string }) => r.table_name)).toEqual([SCHEMA_VERSION_TABLE, 'idempotency_keys', 'journal', 'journeys', 'outbox', 'protocols', 'timers']);
   });
 
   it('migrates exactly once when many stores open a new schema at the same moment', async () => {
@@ -100,6 +106,34 @@ describe('PostgresStore schema', () => {
     await stores[1]!.releaseTimerClaims();
     expect((await db.query(`SELECT claimed_by FROM ${s}.timers`)).rows).toEqual([{ claimed_by: null }]);
     await expect(migrateSchema(db, schema, SCHEMA_VERSION + 1)).rejects.toMatchObject({ code: 'CJ_ERR_INVALID_CONFIG' });
+  });
+
+  it('upgrades a schema of version 2 to 3 once, however many stores open it at once, keeping its rows', async () => {
+    const schema = testSchema('v2');
+    const client = await rawClient();
+    try {
+      expect(await migrateSchema(client, schema, 2)).toBe(0);
+    } finally {
+      await client.end();
+    }
+    const s = `"${schema}"`;
+    expect(await versions(schema)).toEqual([1, 2]);
+    expect(await tables(schema)).not.toContain('protocols');
+    // What a release with schema version 2 left: a journey whose snapshot holds its protocol inline.
+    await db.query(`INSERT INTO ${s}.journeys (id, definition_id, definition_version, patient_ref, version, last_seq, snapshot, state, state_paths, phase, status, created_at, updated_at)
+      VALUES ('j1', 'clinic-visit', 2, 'pt-j1', 1, 1, '{"context":{"protocol":{"timeZone":"Europe/Berlin"}}}', 'referral', '{referral}', 'referral', 'active', '', '')`);
+
+    const stores = await Promise.all(Array.from({ length: 4 }, () => openStore({ schema, poolSize: 1 })));
+    expect(await versions(schema)).toEqual(ALL_VERSIONS);
+    expect(await tables(schema)).toContain('protocols');
+    expect((await db.query(`SELECT description FROM ${s}.${SCHEMA_VERSION_TABLE} WHERE version = 3`)).rows).toHaveLength(1);
+    const old = (await stores[0]!.load('j1'))!;
+    expect(old.snapshot).toEqual({ context: { protocol: { timeZone: 'Europe/Berlin' } } });
+    // The journey's next commit brings its protocol, which the upgraded schema keeps.
+    const p = protocolOf(1);
+    await stores[1]!.commit({ journey: { ...old, version: 2 }, expectedVersion: 1, timersToSet: [], timersToCancel: [], outbox: [], protocols: [p] });
+    expect(await stores[2]!.loadProtocol(p.ref)).toEqual(p);
+    expect((await stores[3]!.load('j1'))?.version).toBe(2);
   });
 
   it('refuses a schema written by a newer release and leaves it untouched', async () => {
@@ -217,7 +251,10 @@ describe('PostgresStore indexes', () => {
       FROM generate_series(1, 20000) g`);
     await db.query(`INSERT INTO ${s}.outbox (id, journey_id, kind, type, created_at, delivered_at)
       SELECT 'o-' || g, 'j-' || (g % 2000), 'effect', 't', '', CASE WHEN g % 100 = 0 THEN NULL ELSE now() END FROM generate_series(1, 20000) g`);
-    await db.query(`ANALYZE ${s}.journeys; ANALYZE ${s}.journal; ANALYZE ${s}.idempotency_keys; ANALYZE ${s}.timers; ANALYZE ${s}.outbox`);
+    // Far more protocol versions than a clinic has: with a handful the planner rightly reads the one page.
+    await db.query(`INSERT INTO ${s}.protocols (ref, definition_id, body, created_at)
+      SELECT 'sha256:' || lpad(to_hex(g), 64, '0'), 'ketamine', '{}', '' FROM generate_series(1, 20000) g`);
+    await db.query(`ANALYZE ${s}.journeys; ANALYZE ${s}.journal; ANALYZE ${s}.idempotency_keys; ANALYZE ${s}.timers; ANALYZE ${s}.outbox; ANALYZE ${s}.protocols`);
 
     const sql = storeSql(s);
     // [statement, parameters, index, the index of its generic plan when that may differ (null: not checked)]
@@ -226,6 +263,7 @@ describe('PostgresStore indexes', () => {
       [sql.journeyVersion, ['j-5'], 'journeys_pkey'],
       [sql.readJournal, ['j-5', 1, null], 'journal_pkey'],
       [sql.findKey, ['j-5', 'k-5'], 'idempotency_keys_pkey'],
+      [sql.loadProtocol, [`sha256:${'5'.padStart(64, '0')}`], 'protocols_pkey'],
       [sql.listTimers, ['j-5'], 'timers_pkey'],
       [sql.claimDueTimers, ['w', 1000, T0 + 3_600_000, 100], 'timers_by_due'],
       [sql.claimOutbox, ['w', 1000, 100, null], 'outbox_pending'],
@@ -499,7 +537,7 @@ describe('the engine on PostgresStore', () => {
     expect(again.ok && duplicate.ok && duplicate.duplicate && duplicate.entry.seq === again.entry.seq).toBe(true);
     const history = await engine.history(id);
     expect(history.map((e) => e.type)).toEqual(['journey.start', 'consent.recorded', 'visit.book', 'xstate.after.noShowDelay.visit.booked', 'visit.book']);
-    expect(replayJournal(visitJourney, history)).toEqual((await store.load(id))!.snapshot);
+    expect(await replayStored(store, visitJourney, history)).toEqual((await store.load(id))!.snapshot);
   });
 
   it('refuses a bad event without touching the database', async () => {
@@ -507,7 +545,7 @@ describe('the engine on PostgresStore', () => {
     const engine = createEngine({ definition: visitJourney, store, clock: new ManualClock(T0) });
     const { id } = await engine.start({ patientRef: 'pt-1', input: {}, actor: actors.coordinator });
     const s = `"${store.schema}"`;
-    const dump = async () => (await db.query(`SELECT (SELECT json_agg(j) FROM ${s}.journeys j) AS j, (SELECT count(*) FROM ${s}.journal) AS e, (SELECT count(*) FROM ${s}.outbox) AS o, (SELECT count(*) FROM ${s}.timers) AS t`)).rows;
+    const dump = async () => (await db.query(`SELECT (SELECT json_agg(j) FROM ${s}.journeys j) AS j, (SELECT count(*) FROM ${s}.journal) AS e, (SELECT count(*) FROM ${s}.outbox) AS o, (SELECT count(*) FROM ${s}.timers) AS t, (SELECT count(*) FROM ${s}.protocols) AS p`)).rows;
     const before = await dump();
     const bad = await engine.send(id, { type: 'visit.book', slot: 'tomorrow' }, { actor: actors.coordinator });
     expect(!bad.ok && bad.error.code).toBe('CJ_ERR_INVALID_EVENT');
@@ -537,6 +575,11 @@ describe('PostgresStore outbox history', () => {
 });
 
 // ----------------------------------------------------------------------------- helpers
+
+/** A protocol record of the shape the engine brings, its ref made up from `n`. */
+function protocolOf(n: number, protocol: Record<string, unknown> = { timeZone: 'Europe/Berlin', routes: { iv: { observationMinutes: 60 + n } }, note: 'ünïcødé ✓' }): ProtocolRecord {
+  return { ref: `sha256:${n.toString(16).padStart(64, '0')}`, definitionId: 'clinic-visit', protocol, createdAt: new Date(T0 + n).toISOString() };
+}
 
 function createCommit(id: string, over: { state?: string; phase?: string } = {}, timers: TimerRow[] = []): JourneyCommit {
   const at = new Date(T0).toISOString();

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEngine, definePlugin, ManualClock, replayJournal, type JournalEntry } from '@carejourney/core';
+import { createEngine, definePlugin, ManualClock, type JournalEntry } from '@carejourney/core';
 import { visitJourney } from '../../core/test/fixtures/visitJourney.js';
 import type { PostgresStore } from '../src/index.js';
 import { parseChildLog } from './children/childLog.js';
@@ -14,6 +14,7 @@ import { seededRandom } from './children/visitActions.js';
 import { untilAcked } from '../../../test/support/untilAcked.js';
 import { sleep, spawnChild, type Child } from './helpers/spawnChild.js';
 import { dropTestSchemas, openTestStore, rawClient, TEST_DATABASE_URL, testSchema } from './helpers/testDb.js';
+import { replayStored } from './helpers/replayStored.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'carejourney-pg-'));
 afterAll(async () => {
@@ -36,7 +37,7 @@ async function checkAcknowledged(store: PostgresStore, db: pg.Client, lines: rea
     const journal = await store.readJournal(record.id);
     journals.set(record.id, journal);
     expect(journal.map((e) => e.seq)).toEqual(Array.from({ length: record.lastSeq }, (_, i) => i + 1));
-    expect(replayJournal(visitJourney, journal), `journal of ${record.id} replays to its snapshot`).toEqual((await store.load(record.id))?.snapshot);
+    expect(await replayStored(store, visitJourney, journal), `journal of ${record.id} replays to its snapshot`).toEqual((await store.load(record.id))?.snapshot);
     // An idempotency key is in the journal at most once: no event applied twice.
     const keys = journal.map((e) => e.idempotencyKey).filter((k) => k !== undefined);
     expect(new Set(keys).size).toBe(keys.length);

@@ -1,12 +1,13 @@
 // Connection faults: backends terminated by the server, connections reset mid-send, the database
 // unreachable and back. Every send ends applied exactly once or refused with nothing applied.
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEngine, isCareJourneyError, ManualClock, replayJournal, type CareJourneyError } from '@carejourney/core';
+import { createEngine, isCareJourneyError, ManualClock, type CareJourneyError } from '@carejourney/core';
 import { actors, visitJourney } from '../../core/test/fixtures/visitJourney.js';
 import { PostgresStore } from '../src/index.js';
 import { sleep } from './helpers/spawnChild.js';
 import { TcpProxy } from './helpers/tcpProxy.js';
 import { dropTestSchemas, openTestStore, rawClient, testSchema } from './helpers/testDb.js';
+import { replayStored } from './helpers/replayStored.js';
 
 afterAll(dropTestSchemas);
 
@@ -49,7 +50,7 @@ async function expectAppliedOnce(store: PostgresStore, sent: Map<string, string[
     expect(journal.map((e) => e.seq)).toEqual(Array.from({ length: journal.length }, (_, i) => i + 1));
     expect(record.lastSeq).toBe(journal.length);
     expect(journal.slice(4).map((e) => e.idempotencyKey)).toEqual(keys);
-    expect(replayJournal(visitJourney, journal)).toEqual(record.snapshot);
+    expect(await replayStored(store, visitJourney, journal)).toEqual(record.snapshot);
   }
 }
 

@@ -3,11 +3,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEngine, ManualClock, replayJournal } from '@carejourney/core';
+import { createEngine, ManualClock } from '@carejourney/core';
 import { actors, visitJourney } from '../../core/test/fixtures/visitJourney.js';
 import { parseChildLog } from './children/childLog.js';
 import { spawnChild } from './helpers/spawnChild.js';
 import { dropTestSchemas, openTestStore, rawClient, TEST_DATABASE_URL, testSchema } from './helpers/testDb.js';
+import { replayStored } from './helpers/replayStored.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'carejourney-pg-'));
 afterAll(async () => {
@@ -98,7 +99,7 @@ describe('PostgresStore shared by four processes', () => {
           expect(journal[(line.seq as number) - 1]).toMatchObject({ type: 'vitals.recorded', idempotencyKey: line.key });
           expect(keySeqs.get(`${journeyId}\u0000${String(line.key)}`), `idempotency key ${String(line.key)}`).toBe(line.seq);
         }
-        expect(replayJournal(visitJourney, journal)).toEqual(record.snapshot);
+        expect(await replayStored(store, visitJourney, journal)).toEqual(record.snapshot);
       }
     } finally {
       await db.end();
