@@ -19,6 +19,15 @@ export interface Loaded {
 const MAX_DEPTH = 256;
 
 /**
+ * Pairs of values, frozen all through, already found equal as JSON: neither can change, so they
+ * stay equal. A store that shares unchanged parts (MemoryStore) then costs what changed.
+ */
+const provenEqual = new WeakMap<object, object>();
+
+/** True when a compared pair of parts needs no second look: primitives, or a proven pair. */
+const settled = (mine: unknown, stored: unknown): boolean => typeof mine !== 'object' || mine === null || provenEqual.get(mine) === stored;
+
+/**
  * True when `stored` is what a store keeps of `mine`: equal as JSON, value for value. `mine` is
  * the engine's own object (its properties holding `undefined` count as absent, as JSON leaves
  * them out); anything JSON would change (a Date, -0, NaN, a function) makes the two different.
@@ -26,9 +35,15 @@ const MAX_DEPTH = 256;
 function sameJson(mine: unknown, stored: unknown, depth = 0): boolean {
   if (typeof mine !== 'object' || mine === null) return Object.is(mine, stored);
   if (typeof stored !== 'object' || stored === null || depth > MAX_DEPTH) return false;
+  let frozen = Object.isFrozen(mine) && Object.isFrozen(stored);
+  if (frozen && provenEqual.get(mine) === stored) return true;
   if (Array.isArray(mine)) {
     if (!Array.isArray(stored) || stored.length !== mine.length) return false;
-    for (let i = 0; i < mine.length; i++) if (!sameJson(mine[i], stored[i], depth + 1)) return false;
+    for (let i = 0; i < mine.length; i++) {
+      if (!sameJson(mine[i], stored[i], depth + 1)) return false;
+      if (frozen && !settled(mine[i], stored[i])) frozen = false;
+    }
+    if (frozen) provenEqual.set(mine, stored);
     return true;
   }
   if (Array.isArray(stored)) return false;
@@ -39,9 +54,14 @@ function sameJson(mine: unknown, stored: unknown, depth = 0): boolean {
     const value = (mine as Record<string, unknown>)[key];
     if (value === undefined) continue;
     count++;
-    if (!Object.hasOwn(stored, key) || !sameJson(value, (stored as Record<string, unknown>)[key], depth + 1)) return false;
+    if (!Object.hasOwn(stored, key)) return false;
+    const other = (stored as Record<string, unknown>)[key];
+    if (!sameJson(value, other, depth + 1)) return false;
+    if (frozen && !settled(value, other)) frozen = false;
   }
-  return count === Object.keys(stored).length;
+  if (count !== Object.keys(stored).length) return false;
+  if (frozen) provenEqual.set(mine, stored);
+  return true;
 }
 
 interface CachedSnapshot {
