@@ -6,6 +6,12 @@ import type { BlockedEvent } from './explainEvents.js';
  * A journey as the host sees it. JSON-safe. An engine types it from its definition
  * (`JourneyViewFrom<typeof definition>`): the context, the phase names and the event types.
  *
+ * `allowedEvents` and `blockedEvents` are computed when either is first read (then kept), so a
+ * `send` whose caller reads neither does not pay for judging every event's rules. They are
+ * ordinary enumerable properties: `JSON.stringify`, spreads and `structuredClone` include them.
+ * Whenever they are read, they are judged from the journey as the view holds it (its context is
+ * frozen) and at the view's time, so they give what they would have given at once.
+ *
  * @example
  * ```ts
  * const view = await engine.get(id);
@@ -26,9 +32,9 @@ export interface JourneyView<TContext = unknown, TPhase extends string = string,
   readonly status: JourneyRecord['status'];
   /** The machine's context: everything the journey knows now (e.g. the ketamine journey's `schedule`, `sessions`, `hold`). */
   readonly context: TContext;
-  /** Event types that the current state accepts now (payload rules are checked on send). */
+  /** Event types that the current state accepts now (payload rules are checked on send). Computed when first read. */
   readonly allowedEvents: readonly TEventType[];
-  /** Event types the state has a transition for but a clinical rule blocks now, and why. */
+  /** Event types the state has a transition for but a clinical rule blocks now, and why. Computed when first read. */
   readonly blockedEvents: readonly BlockedEvent<TEventType>[];
   /** Pending timers, earliest first. */
   readonly timers: readonly { readonly key: string; readonly owner: string; readonly dueAt: string }[];

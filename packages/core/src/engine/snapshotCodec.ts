@@ -5,11 +5,42 @@ import { describeStoredIssues } from '../validation/zodIssues.js';
 import type { AnyJourneyDefinition } from './defineJourney.js';
 
 /**
- * The persisted form of a snapshot. Contexts are immutable by XState's contract, so this shares
- * them; the store serializes the record as JSON when it commits.
+ * The persisted form of a snapshot: what XState's `machine.getPersistedSnapshot` returns, field
+ * for field. Contexts are immutable by XState's contract, so this shares them; the store
+ * serializes the record as JSON when it commits. A snapshot with child actors goes through
+ * XState's function (it persists each child); one without, the journeys' case, is built here,
+ * without XState's walk of the whole context in search of actor references, which on a long
+ * course costs more than the transition itself. Such a walk finds none: a reference held in a
+ * context is to a child, or to an actor the journey could not persist anyway (a context holds
+ * JSON, checked by the definition's schema on every load).
+ *
+ * @example
+ * ```ts
+ * const record = { ...journey, snapshot: persistSnapshot(definition.machine, next) };
+ * ```
  */
 export function persistSnapshot(machine: AnyStateMachine, snapshot: AnyMachineSnapshot): PersistedSnapshot {
-  return machine.getPersistedSnapshot(snapshot) as unknown as PersistedSnapshot;
+  if (hasChildren(snapshot)) return machine.getPersistedSnapshot(snapshot) as unknown as PersistedSnapshot;
+  // The fields getPersistedSnapshot leaves out (the machine, its nodes, tags and methods) or
+  // replaces; everything else (status, output, error, value, and whatever XState adds) is kept.
+  const { _nodes, tags, machine: _machine, children: _children, context, can, hasTag, matches, getMeta, toJSON, ...kept } = snapshot as AnyMachineSnapshot & { _nodes: unknown };
+  return { ...kept, context, children: {}, historyValue: persistHistory((kept as { historyValue?: unknown }).historyValue) } as unknown as PersistedSnapshot;
+}
+
+function hasChildren(snapshot: AnyMachineSnapshot): boolean {
+  for (const _ in snapshot.children) return true;
+  return false;
+}
+
+/** History states as their node ids, as XState persists them. */
+function persistHistory(historyValue: unknown): Record<string, { id: string }[]> {
+  const out: Record<string, { id: string }[]> = {};
+  if (typeof historyValue !== 'object' || historyValue === null) return out;
+  for (const key in historyValue) {
+    const nodes: unknown = (historyValue as Record<string, unknown>)[key];
+    if (Array.isArray(nodes)) out[key] = nodes.map((node: { id: string }) => ({ id: node.id }));
+  }
+  return out;
 }
 
 /**
