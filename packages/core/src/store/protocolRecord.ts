@@ -1,6 +1,13 @@
 import { z } from 'zod';
 
-/** What a protocol reference looks like: `sha256:` and the 64 hex digits of its content's hash. */
+/**
+ * What a protocol reference looks like: `sha256:` and the 64 hex digits of its content's hash.
+ *
+ * @example
+ * ```ts
+ * PROTOCOL_REF_PATTERN.test(protocolRefOf(engine.protocol)); // true
+ * ```
+ */
 export const PROTOCOL_REF_PATTERN = /^sha256:[0-9a-f]{64}$/;
 
 /**
