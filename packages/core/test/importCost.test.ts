@@ -1,8 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 
-// Counts the statecharts created through xstate's `setup(...).createMachine(...)`.
-const created = vi.hoisted(() => ({ machines: 0 }));
+// Counts the statecharts created through xstate's `setup(...).createMachine(...)`, and the
+// times the Temporal polyfill is loaded.
+const created = vi.hoisted(() => ({ machines: 0, temporalPolyfill: 0 }));
+vi.mock('temporal-polyfill', async (importOriginal) => {
+  created.temporalPolyfill++;
+  return importOriginal();
+});
 vi.mock('xstate', async (importOriginal) => {
   const xstate = await importOriginal<typeof import('xstate')>();
   const setup = ((config: Parameters<typeof xstate.setup>[0]) => {
@@ -32,6 +37,46 @@ describe('importing @carejourney/core', () => {
       ketamineContextSchema: core.ketamineContextSchema,
     };
     for (const [name, value] of Object.entries(lazy)) expect(isBuilt(value), name).toBe(false);
+  });
+
+  it('builds none of the store record, duration, schedule and vocabulary schemas, and loads no Temporal polyfill', async () => {
+    const core = await import('../src/index.js');
+    const vocabulary = await import('../src/journey/vocabulary.js');
+    const { isBuilt } = await import('../src/journey/lazyInstance.js');
+    const lazy = {
+      journeyRecordSchema: core.journeyRecordSchema,
+      outboxItemSchema: core.outboxItemSchema,
+      persistedSnapshotSchema: core.persistedSnapshotSchema,
+      actorSchema: core.actorSchema,
+      durationSchema: core.durationSchema,
+      scheduleBlockSchema: core.scheduleBlockSchema,
+      routeSchema: vocabulary.routeSchema,
+      contraindicationSchema: vocabulary.contraindicationSchema,
+      adverseEventTermSchema: vocabulary.adverseEventTermSchema,
+    };
+    for (const [name, value] of Object.entries(lazy)) expect(isBuilt(value), name).toBe(false);
+    expect(created.temporalPolyfill).toBe(0);
+
+    // Time in a zone needs no polyfill at all: the runtime's Intl has the zones.
+    const nine = core.atLocalTime('2027-03-12', '09:00', 'America/New_York');
+    expect(new Date(core.addLocalDays(nine, 3, 'America/New_York')).toISOString()).toBe('2027-03-15T13:00:00.000Z');
+    expect(core.localParts(nine, 'America/New_York').offset).toBe('-05:00');
+    expect(core.isTimeZone('Europe/Berlin')).toBe(true);
+    expect(created.temporalPolyfill).toBe(0);
+
+    // Each schema is built on first use and behaves as the schema itself.
+    expect(core.journeyRecordSchema).toBeInstanceOf(z.ZodObject);
+    expect(core.journeyRecordSchema.safeParse({}).success).toBe(false);
+    expect(Object.keys(core.outboxItemSchema.shape)).toEqual(['id', 'journeyId', 'kind', 'type', 'payload', 'createdAt']);
+    expect(core.durationSchema.parse({ hours: 2 })).toEqual({ hours: 2 });
+    expect(core.toMillis({ hours: 2 })).toBe(7_200_000);
+    expect(core.scheduleBlockSchema.safeParse({ weeks: 1, days: [3, 0] }).success).toBe(false);
+    expect(z.array(core.actorSchema).parse([{ id: 'n-1', role: 'nurse' }])).toEqual([{ id: 'n-1', role: 'nurse' }]);
+    expect(vocabulary.routeSchema.options).toEqual([...core.ROUTES]);
+    for (const name of ['journeyRecordSchema', 'outboxItemSchema', 'actorSchema', 'durationSchema', 'scheduleBlockSchema', 'routeSchema'] as const) {
+      expect(isBuilt(lazy[name]), name).toBe(true);
+    }
+    expect(isBuilt(core.persistedSnapshotSchema)).toBe(false);
   });
 
   it('builds each on first use, once per process, and they behave as before', async () => {

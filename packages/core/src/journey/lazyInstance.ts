@@ -1,6 +1,7 @@
-// The shipped journey's zod schemas and statechart take tens of milliseconds to build; a host
-// that imports the package for a type, a store or a clock should not pay for them. Each is
-// built on first use, once per process, behind an object that stands for it.
+// The shipped journey's zod schemas and statechart take tens of milliseconds to build, and every
+// zod object schema costs at construction; a host that imports the package for a type, a store
+// or a clock should not pay for them. Each is built on first use, once per process, behind an
+// object that stands for it (the journey, the store records, durations, identifiers).
 
 const built = new WeakMap<object, () => boolean>();
 

@@ -30,15 +30,17 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
  * scheduleBlockSchema.safeParse({ weeks: 1, days: [3, 0] }).success; // false: days must increase
  * ```
  */
-export const scheduleBlockSchema = z
-  .strictObject({
-    weeks: int(1, 52),
-    days: z.array(int(0, 6)).min(1).max(7),
-  })
-  .refine((b) => b.days.every((d, i) => i === 0 || d > (b.days[i - 1] ?? -1)), {
-    message: 'days must be strictly increasing offsets within the week (0-6)',
-    path: ['days'],
-  });
+export const scheduleBlockSchema = lazyInstance(() =>
+  z
+    .strictObject({
+      weeks: int(1, 52),
+      days: z.array(int(0, 6)).min(1).max(7),
+    })
+    .refine((b) => b.days.every((d, i) => i === 0 || d > (b.days[i - 1] ?? -1)), {
+      message: 'days must be strictly increasing offsets within the week (0-6)',
+      path: ['days'],
+    }),
+);
 /**
  * One block of an induction schedule: `weeks` weeks with a session on each of `days` (calendar-day offsets from the first session's weekday).
  *

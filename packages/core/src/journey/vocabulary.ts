@@ -1,7 +1,9 @@
 // The clinical vocabulary of the ketamine-for-anxiety journey: literal unions shared by the
 // protocol, the events and the context. Codes, never free text, so hosts can map them to their
-// own terminology and nothing identifying ends up in a journey.
+// own terminology and nothing identifying ends up in a journey. Their zod schemas are built on
+// first use, not at import.
 import { z } from 'zod';
+import { lazyInstance } from './lazyInstance.js';
 
 /**
  * Treatment routes. Each has its own defaults in the protocol (DOMAIN.md, "Routes and schedules").
@@ -13,7 +15,7 @@ import { z } from 'zod';
  * ```
  */
 export const ROUTES = ['esketamine-nasal', 'iv', 'im', 'sc', 'sublingual-home'] as const;
-export const routeSchema = z.enum(ROUTES);
+export const routeSchema = lazyInstance(() => z.enum(ROUTES));
 /**
  * A treatment route: one of {@link ROUTES}.
  *
@@ -35,7 +37,7 @@ export type KetamineRoute = z.infer<typeof routeSchema>;
  * ```
  */
 export const INDICATIONS = ['generalized-anxiety', 'social-anxiety', 'panic', 'ocd', 'ptsd', 'other-anxiety'] as const;
-export const indicationSchema = z.enum(INDICATIONS);
+export const indicationSchema = lazyInstance(() => z.enum(INDICATIONS));
 /**
  * What a patient was referred for: one of {@link INDICATIONS}.
  *
@@ -58,7 +60,7 @@ export type AnxietyIndication = z.infer<typeof indicationSchema>;
  * ```
  */
 export const INSTRUMENTS = ['GAD-7', 'PHQ-9', 'HAM-A', 'SPIN', 'LSAS', 'Y-BOCS', 'C-SSRS'] as const;
-export const instrumentSchema = z.enum(INSTRUMENTS);
+export const instrumentSchema = lazyInstance(() => z.enum(INSTRUMENTS));
 /**
  * An instrument the journey records: one of {@link INSTRUMENTS}.
  *
@@ -82,7 +84,7 @@ export const INSTRUMENT_MAX_TOTAL: Readonly<Record<Exclude<Instrument, 'C-SSRS'>
 };
 
 export const CSSRS_RISKS = ['none', 'low', 'moderate', 'high'] as const;
-export const cssrsRiskSchema = z.enum(CSSRS_RISKS);
+export const cssrsRiskSchema = lazyInstance(() => z.enum(CSSRS_RISKS));
 /**
  * The risk level a C-SSRS screener triages to: `none`, `low`, `moderate` or `high`.
  *
@@ -124,7 +126,7 @@ export const CONTRAINDICATIONS = [
   'liver-disease',
   'cystitis-history',
 ] as const;
-export const contraindicationSchema = z.enum(CONTRAINDICATIONS);
+export const contraindicationSchema = lazyInstance(() => z.enum(CONTRAINDICATIONS));
 /**
  * One item of the contraindication checklist: one of {@link CONTRAINDICATIONS}.
  *
@@ -142,7 +144,7 @@ export type Contraindication = z.infer<typeof contraindicationSchema>;
  * out; `physician-review` leaves the decision to a physician.
  */
 export const CONTRAINDICATION_CLASSES = ['absolute', 'exclude', 'physician-review'] as const;
-export const contraindicationClassSchema = z.enum(CONTRAINDICATION_CLASSES);
+export const contraindicationClassSchema = lazyInstance(() => z.enum(CONTRAINDICATION_CLASSES));
 /**
  * How a present contraindication affects eligibility: `absolute`, `exclude` or `physician-review`.
  *
@@ -164,7 +166,7 @@ export type ContraindicationClass = z.infer<typeof contraindicationClassSchema>;
  * ```
  */
 export const MEDICATION_CLASSES = ['benzodiazepine', 'stimulant', 'maoi', 'opioid', 'antidepressant', 'antipsychotic', 'other-cns-depressant', 'other'] as const;
-export const medicationClassSchema = z.enum(MEDICATION_CLASSES);
+export const medicationClassSchema = lazyInstance(() => z.enum(MEDICATION_CLASSES));
 /**
  * A co-medication class: one of {@link MEDICATION_CLASSES}.
  *
@@ -179,7 +181,7 @@ export type MedicationClass = z.infer<typeof medicationClassSchema>;
 
 /** Findings at a pre-dose check that are new since the last session. */
 export const PRE_DOSE_FINDINGS = ['pregnancy', 'psychotic-symptoms', 'new-medication', 'other'] as const;
-export const preDoseFindingSchema = z.enum(PRE_DOSE_FINDINGS);
+export const preDoseFindingSchema = lazyInstance(() => z.enum(PRE_DOSE_FINDINGS));
 /**
  * A finding at a pre-dose check that is new since the last session; it blocks the dose until a physician clears it.
  *
@@ -213,7 +215,7 @@ export const ADVERSE_EVENT_TERMS = [
   'respiratory-depression',
   'other',
 ] as const;
-export const adverseEventTermSchema = z.enum(ADVERSE_EVENT_TERMS);
+export const adverseEventTermSchema = lazyInstance(() => z.enum(ADVERSE_EVENT_TERMS));
 /**
  * An adverse event recorded during a session: one of {@link ADVERSE_EVENT_TERMS}.
  *
@@ -235,7 +237,7 @@ export type AdverseEventTerm = z.infer<typeof adverseEventTermSchema>;
  * ```
  */
 export const HOLD_SIGNALS = ['serious-adverse-event', 'suicidality', 'pregnancy', 'psychotic-symptoms', 'transfer-of-care'] as const;
-export const holdSignalSchema = z.enum(HOLD_SIGNALS);
+export const holdSignalSchema = lazyInstance(() => z.enum(HOLD_SIGNALS));
 /**
  * A signal that puts treatment on hold: one of {@link HOLD_SIGNALS}.
  *

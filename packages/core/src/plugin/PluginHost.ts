@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CareJourneyError } from '../errors.js';
+import { once } from '../journey/lazyInstance.js';
 import type { CareJourneyPlugin, PluginApi } from './definePlugin.js';
 import { HOOK_NAMES, type BeforeEventContext, type HookName, type PluginHooks } from './hooks.js';
 
@@ -10,18 +11,23 @@ export type PluginErrorReporter = (report: { plugin: string; hook: HookName; err
 
 const NAME = /^(@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/i;
 
-/** What `definePlugin` makes; checked again here, since `plugins` may hold anything at runtime. */
-const pluginShape = z.object({
-  kind: z.literal('carejourney.plugin'),
-  name: z.string().max(214),
-  dependencies: z.array(z.string().max(214)).max(100),
-  setup: z.custom<(api: PluginApi) => void>((v) => typeof v === 'function'),
-});
+/**
+ * What `definePlugin` makes; checked again here, since `plugins` may hold anything at runtime.
+ * Built on first use, not at import.
+ */
+const pluginShape = once(() =>
+  z.object({
+    kind: z.literal('carejourney.plugin'),
+    name: z.string().max(214),
+    dependencies: z.array(z.string().max(214)).max(100),
+    setup: z.custom<(api: PluginApi) => void>((v) => typeof v === 'function'),
+  }),
+);
 
 function checkShape(plugin: unknown): CareJourneyPlugin {
   let ok = false;
   try {
-    ok = pluginShape.safeParse(plugin).success;
+    ok = pluginShape().safeParse(plugin).success;
   } catch {
     // A proxy or getter that throws is not a plugin either.
   }

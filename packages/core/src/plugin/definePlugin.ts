@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { TimerRow } from '../store/records.js';
+import { once } from '../journey/lazyInstance.js';
 import { parseArgument } from '../validation/parseArgument.js';
 import type { AnyJourneyDefinition } from '../engine/defineJourney.js';
 import type { SendOptions } from '../engine/EngineOptions.js';
@@ -82,11 +83,14 @@ export interface PluginConfig<TDef extends AnyJourneyDefinition = AnyJourneyDefi
   readonly setup: (api: PluginApi<TDef>) => void;
 }
 
-const pluginConfigSchema = z.object({
-  name: z.string().min(1).max(214),
-  dependencies: z.array(z.string().max(214)).max(100).optional(),
-  setup: z.custom<(api: PluginApi) => void>((v) => typeof v === 'function', { message: 'must be a function' }),
-});
+/** Built on first use, not at import. */
+const pluginConfigSchema = once(() =>
+  z.object({
+    name: z.string().min(1).max(214),
+    dependencies: z.array(z.string().max(214)).max(100).optional(),
+    setup: z.custom<(api: PluginApi) => void>((v) => typeof v === 'function', { message: 'must be a function' }),
+  }),
+);
 
 /**
  * Declares a plugin. Options are validated by the plugin's own factory, typically with zod.
@@ -106,7 +110,7 @@ const pluginConfigSchema = z.object({
  * ```
  */
 export function definePlugin<TDef extends AnyJourneyDefinition = AnyJourneyDefinition>(config: PluginConfig<TDef>): CareJourneyPlugin<TDef> {
-  parseArgument(pluginConfigSchema, config, 'CJ_ERR_PLUGIN', 'The plugin definition', 'config');
+  parseArgument(pluginConfigSchema(), config, 'CJ_ERR_PLUGIN', 'The plugin definition', 'config');
   return Object.freeze({
     kind: 'carejourney.plugin' as const,
     name: config.name,

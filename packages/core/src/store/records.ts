@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { lazyInstance } from '../journey/lazyInstance.js';
+
+// Each schema is built on first use, once per process, not at import (zod object schemas cost
+// at construction); each exported name stands for its schema and behaves as the schema itself.
 
 /**
  * Schema of an {@link Actor}: a non-empty `id` (at most 200 characters) and `role` (at most 100).
@@ -10,10 +14,12 @@ import { z } from 'zod';
  * actorSchema.safeParse({ id: '', role: 'nurse' }).success; // false
  * ```
  */
-export const actorSchema = z.strictObject({
-  id: z.string().min(1).max(200),
-  role: z.string().min(1).max(100),
-});
+export const actorSchema = lazyInstance(() =>
+  z.strictObject({
+    id: z.string().min(1).max(200),
+    role: z.string().min(1).max(100),
+  }),
+);
 
 /**
  * Who did something: an opaque id from the host and a role of the journey's policy. Engines
@@ -52,13 +58,15 @@ export const SYSTEM_ACTOR: Actor = { id: 'carejourney', role: 'system' };
  * snapshot.value; // e.g. { treatment: { course: 'induction', therapy: 'none' } }
  * ```
  */
-export const persistedSnapshotSchema = z.looseObject({
-  status: z.enum(['active', 'done', 'error', 'stopped']),
-  value: z.union([z.string(), z.record(z.string(), z.unknown())]),
-  context: z.record(z.string(), z.unknown()),
-  historyValue: z.record(z.string(), z.array(z.looseObject({ id: z.string() }))).optional(),
-  children: z.record(z.string(), z.unknown()).optional(),
-});
+export const persistedSnapshotSchema = lazyInstance(() =>
+  z.looseObject({
+    status: z.enum(['active', 'done', 'error', 'stopped']),
+    value: z.union([z.string(), z.record(z.string(), z.unknown())]),
+    context: z.record(z.string(), z.unknown()),
+    historyValue: z.record(z.string(), z.array(z.looseObject({ id: z.string() }))).optional(),
+    children: z.record(z.string(), z.unknown()).optional(),
+  }),
+);
 /**
  * A persisted XState snapshot (`machine.getPersistedSnapshot`): what stores keep in
  * {@link JourneyRecord.snapshot} and what a {@link SnapshotMigration} upgrades.
@@ -82,22 +90,24 @@ export type PersistedSnapshot = z.infer<typeof persistedSnapshotSchema>;
  * const record = journeyRecordSchema.parse({ ...row, snapshot: JSON.parse(row.snapshot) });
  * ```
  */
-export const journeyRecordSchema = z.strictObject({
-  id: z.string().min(1),
-  definitionId: z.string().min(1),
-  definitionVersion: z.number().int().positive(),
-  patientRef: z.string().min(1),
-  version: z.number().int().positive(),
-  /** Number of journal entries so far; the next entry's `seq` is this plus one. */
-  lastSeq: z.number().int().nonnegative(),
-  snapshot: z.unknown(),
-  /** The state value flattened to dotted paths joined by `|` for parallel regions. */
-  state: z.string(),
-  phase: z.string(),
-  status: z.enum(['active', 'done', 'error', 'stopped']),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+export const journeyRecordSchema = lazyInstance(() =>
+  z.strictObject({
+    id: z.string().min(1),
+    definitionId: z.string().min(1),
+    definitionVersion: z.number().int().positive(),
+    patientRef: z.string().min(1),
+    version: z.number().int().positive(),
+    /** Number of journal entries so far; the next entry's `seq` is this plus one. */
+    lastSeq: z.number().int().nonnegative(),
+    snapshot: z.unknown(),
+    /** The state value flattened to dotted paths joined by `|` for parallel regions. */
+    state: z.string(),
+    phase: z.string(),
+    status: z.enum(['active', 'done', 'error', 'stopped']),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  }),
+);
 /**
  * One journey as a store holds it: ids, the definition and its version, the snapshot, the state as
  * dotted paths, the phase, and the optimistic-concurrency `version`.
@@ -112,7 +122,7 @@ export const journeyRecordSchema = z.strictObject({
  */
 export type JourneyRecord = z.infer<typeof journeyRecordSchema>;
 
-export const journalKindSchema = z.enum(['start', 'event', 'timer']);
+export const journalKindSchema = lazyInstance(() => z.enum(['start', 'event', 'timer']));
 
 /**
  * Schema of a {@link JournalEntry}: one applied event, who, what, when, from which state to which.
@@ -123,23 +133,25 @@ export const journalKindSchema = z.enum(['start', 'event', 'timer']);
  * const entries = (await store.readJournal(id)).map((entry) => journalEntrySchema.parse(entry));
  * ```
  */
-export const journalEntrySchema = z.strictObject({
-  journeyId: z.string(),
-  seq: z.number().int().positive(),
-  kind: journalKindSchema,
-  type: z.string(),
-  /** The validated event payload (for `start`, the start input). */
-  payload: z.record(z.string(), z.unknown()),
-  actor: actorSchema,
-  /** When the event took effect (ISO 8601): the clock's time, or a timer's due time. */
-  at: z.string(),
-  /** When the engine applied it (ISO 8601). Differs from `at` for late timers. */
-  recordedAt: z.string(),
-  from: z.string().nullable(),
-  to: z.string(),
-  definitionVersion: z.number().int().positive(),
-  idempotencyKey: z.string().optional(),
-});
+export const journalEntrySchema = lazyInstance(() =>
+  z.strictObject({
+    journeyId: z.string(),
+    seq: z.number().int().positive(),
+    kind: journalKindSchema,
+    type: z.string(),
+    /** The validated event payload (for `start`, the start input). */
+    payload: z.record(z.string(), z.unknown()),
+    actor: actorSchema,
+    /** When the event took effect (ISO 8601): the clock's time, or a timer's due time. */
+    at: z.string(),
+    /** When the engine applied it (ISO 8601). Differs from `at` for late timers. */
+    recordedAt: z.string(),
+    from: z.string().nullable(),
+    to: z.string(),
+    definitionVersion: z.number().int().positive(),
+    idempotencyKey: z.string().optional(),
+  }),
+);
 /**
  * One applied event in a journey's journal: who (`actor`), what (`type`, `payload`), when (`at`),
  * from which state to which. What `engine.history` returns, typed from the definition.
@@ -163,17 +175,19 @@ export type JournalEntry = z.infer<typeof journalEntrySchema>;
  * const timers = (await store.listTimers(id)).map((row) => timerRowSchema.parse(row));
  * ```
  */
-export const timerRowSchema = z.strictObject({
-  journeyId: z.string(),
-  /** Unique per journey, e.g. `machine:xstate.after.1000.j.b` or `plugin:reminders:sms-1`. */
-  key: z.string(),
-  owner: z.string(),
-  dueAt: z.number().finite(),
-  /** For machine timers: the event to send when due. */
-  event: z.record(z.string(), z.unknown()).optional(),
-  /** For plugin timers: the plugin's payload. */
-  payload: z.unknown().optional(),
-});
+export const timerRowSchema = lazyInstance(() =>
+  z.strictObject({
+    journeyId: z.string(),
+    /** Unique per journey, e.g. `machine:xstate.after.1000.j.b` or `plugin:reminders:sms-1`. */
+    key: z.string(),
+    owner: z.string(),
+    dueAt: z.number().finite(),
+    /** For machine timers: the event to send when due. */
+    event: z.record(z.string(), z.unknown()).optional(),
+    /** For plugin timers: the plugin's payload. */
+    payload: z.unknown().optional(),
+  }),
+);
 /**
  * A durable timer as a store holds it: due at `dueAt` (epoch milliseconds), fired once by
  * `engine.runDue()`. Machine timers carry the `event` to send, plugin timers their `payload`.
@@ -197,15 +211,17 @@ export type TimerRow = z.infer<typeof timerRowSchema>;
  * const pending = (await store.pendingOutbox(50)).map((item) => outboxItemSchema.parse(item));
  * ```
  */
-export const outboxItemSchema = z.strictObject({
-  id: z.string(),
-  journeyId: z.string(),
-  /** `transition` after every applied event; `effect` for an emitted effect; `timer` for a plugin timer. */
-  kind: z.enum(['transition', 'effect', 'timer']),
-  type: z.string(),
-  payload: z.unknown(),
-  createdAt: z.string(),
-});
+export const outboxItemSchema = lazyInstance(() =>
+  z.strictObject({
+    id: z.string(),
+    journeyId: z.string(),
+    /** `transition` after every applied event; `effect` for an emitted effect; `timer` for a plugin timer. */
+    kind: z.enum(['transition', 'effect', 'timer']),
+    type: z.string(),
+    payload: z.unknown(),
+    createdAt: z.string(),
+  }),
+);
 /**
  * Something to deliver after a commit (a transition, an effect, a plugin timer), at least once:
  * its `id` stays the same on every redelivery, so handlers de-duplicate on it.

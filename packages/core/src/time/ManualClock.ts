@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CareJourneyError } from '../errors.js';
+import { once } from '../journey/lazyInstance.js';
 import { parseArgument } from '../validation/parseArgument.js';
 import type { Clock } from './Clock.js';
 import { toMillis, type Duration } from './duration.js';
@@ -7,11 +8,14 @@ import { toMillis, type Duration } from './duration.js';
 /** The range of a JavaScript Date: a clock never moves beyond it. */
 const MAX_INSTANT = 8.64e15;
 
-const instantSchema = z.union([
-  z.date().refine((d) => Number.isFinite(d.getTime()), { message: 'must be a valid Date' }),
-  z.iso.datetime({ offset: true }),
-  z.number().finite().min(-MAX_INSTANT).max(MAX_INSTANT),
-]);
+/** What a clock can be set to; built on first use, not at import. */
+const instantSchema = once(() =>
+  z.union([
+    z.date().refine((d) => Number.isFinite(d.getTime()), { message: 'must be a valid Date' }),
+    z.iso.datetime({ offset: true }),
+    z.number().finite().min(-MAX_INSTANT).max(MAX_INSTANT),
+  ]),
+);
 
 /**
  * A clock that moves only when told: runs a six-month journey in milliseconds. It starts at
@@ -101,7 +105,7 @@ export class ManualClock implements Clock {
   }
 
   static #instant(value: unknown, path: string): number {
-    const parsed = parseArgument(instantSchema, value, 'CJ_ERR_INVALID_INPUT', `The ManualClock ${path}`, path);
+    const parsed = parseArgument(instantSchema(), value, 'CJ_ERR_INVALID_INPUT', `The ManualClock ${path}`, path);
     return parsed instanceof Date ? parsed.getTime() : typeof parsed === 'string' ? Date.parse(parsed) : parsed;
   }
 }

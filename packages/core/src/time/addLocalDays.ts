@@ -1,4 +1,8 @@
-import { zoned } from './zoned.js';
+import { instantAt, strictInteger, zoned } from './zoned.js';
+
+/** Wall-clock dates must stay within 10^8 days of 1970 (one more day allowed before it). */
+const MIN_DAYS = -100_000_001;
+const MAX_DAYS = 100_000_000;
 
 /**
  * The instant `days` calendar days after `instant` at the same wall-clock time in `timeZone`, so a
@@ -14,5 +18,15 @@ import { zoned } from './zoned.js';
  */
 export function addLocalDays(instant: number, days: number, timeZone: string): number {
   if (timeZone === 'UTC') return instant + days * 86_400_000;
-  return zoned(instant, timeZone).add({ days }).epochMilliseconds;
+  const start = zoned(instant, timeZone);
+  // Checked as a Temporal duration of `days` days is.
+  if (days === undefined) throw new TypeError('No valid fields: days');
+  const n = strictInteger(days, 'days');
+  if (!Number.isSafeInteger(n * 86_400)) throw new RangeError('Out-of-bounds duration');
+  if (n === 0) return start.epochMs;
+  const epochDays = start.epochDays + n;
+  if (epochDays < MIN_DAYS || epochDays > MAX_DAYS) throw new RangeError('Out-of-bounds date');
+  const subsecondMs = start.msOfDay % 1000;
+  const wallSeconds = epochDays * 86_400 + (start.msOfDay - subsecondMs) / 1000;
+  return instantAt(start.zone, wallSeconds, subsecondMs * 1_000_000) * 1000 + subsecondMs;
 }

@@ -1,8 +1,17 @@
-import { Temporal } from 'temporal-polyfill';
+import { isoDateToEpochDays } from './epochDays.js';
+import { parseIsoDateTime } from './parseIsoDateTime.js';
+import { resolveTimeZone } from './resolveTimeZone.js';
+import { instantAt } from './zoned.js';
+
+/** A date and time must lie strictly within 10^8 days of 1970, one day more either side. */
+const MIN_SECONDS = -100_000_001 * 86_400;
+const MAX_SECONDS = 100_000_001 * 86_400;
 
 /**
  * The instant a wall clock in `timeZone` shows `time` on `date`. A time skipped by a
  * spring-forward moves forward by the gap; a time that occurs twice takes the earlier instant.
+ * `date` and `time` are read as Temporal reads `${date}T${time}` (`HH:MM`, `HH:MM:SS`, with a
+ * fraction of a second); a string it cannot read throws a `RangeError`.
  *
  * @example
  * ```ts
@@ -10,5 +19,14 @@ import { Temporal } from 'temporal-polyfill';
  * ```
  */
 export function atLocalTime(date: string, time: string, timeZone: string): number {
-  return Temporal.PlainDateTime.from(`${date}T${time}`).toZonedDateTime(timeZone, { disambiguation: 'compatible' }).epochMilliseconds;
+  const s = `${date}T${time}`;
+  const parts = parseIsoDateTime(s);
+  if (parts === undefined || parts.utc) throw new RangeError(`Cannot parse: ${s}`);
+  const wallSeconds = isoDateToEpochDays(parts.year, parts.month, parts.day) * 86_400 + parts.hour * 3600 + parts.minute * 60 + parts.second;
+  if (wallSeconds < MIN_SECONDS || (wallSeconds === MIN_SECONDS && parts.subsecondNanos === 0) || wallSeconds >= MAX_SECONDS) {
+    throw new RangeError('Out-of-bounds date');
+  }
+  if (parts.calendar !== 'iso8601' && parts.calendar !== 'gregory') throw new RangeError(`Unknown calendar: ${parts.calendar}`);
+  const seconds = instantAt(resolveTimeZone(timeZone), wallSeconds, parts.subsecondNanos);
+  return seconds * 1000 + Math.floor(parts.subsecondNanos / 1_000_000);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CareJourneyError } from '../errors.js';
+import { lazyInstance, once } from '../journey/lazyInstance.js';
 import { parseArgument } from '../validation/parseArgument.js';
 
 /**
@@ -13,14 +14,16 @@ import { parseArgument } from '../validation/parseArgument.js';
  * options.safeParse({ leadTime: { hours: -1 } }).success; // false
  * ```
  */
-export const durationSchema = z.strictObject({
-  weeks: z.number().finite().nonnegative().optional(),
-  days: z.number().finite().nonnegative().optional(),
-  hours: z.number().finite().nonnegative().optional(),
-  minutes: z.number().finite().nonnegative().optional(),
-  seconds: z.number().finite().nonnegative().optional(),
-  ms: z.number().finite().nonnegative().optional(),
-});
+export const durationSchema = lazyInstance(() =>
+  z.strictObject({
+    weeks: z.number().finite().nonnegative().optional(),
+    days: z.number().finite().nonnegative().optional(),
+    hours: z.number().finite().nonnegative().optional(),
+    minutes: z.number().finite().nonnegative().optional(),
+    seconds: z.number().finite().nonnegative().optional(),
+    ms: z.number().finite().nonnegative().optional(),
+  }),
+);
 
 /**
  * A span of time, e.g. `{ days: 2, hours: 3 }`. Fields add up; {@link toMillis} converts it.
@@ -35,6 +38,9 @@ export const durationSchema = z.strictObject({
  */
 export type Duration = z.infer<typeof durationSchema>;
 
+/** A duration or a number of milliseconds, as `toMillis` takes it; built once, on first use. */
+const durationOrMillis = once(() => z.union([z.number().finite().nonnegative(), durationSchema]));
+
 const MS = { weeks: 604_800_000, days: 86_400_000, hours: 3_600_000, minutes: 60_000, seconds: 1000, ms: 1 } as const;
 
 /**
@@ -47,7 +53,7 @@ const MS = { weeks: 604_800_000, days: 86_400_000, hours: 3_600_000, minutes: 60
  * ```
  */
 export function toMillis(duration: Duration | number): number {
-  const parsed = parseArgument(z.union([z.number().finite().nonnegative(), durationSchema]), duration, 'CJ_ERR_INVALID_INPUT', 'The duration', 'duration');
+  const parsed = parseArgument(durationOrMillis(), duration, 'CJ_ERR_INVALID_INPUT', 'The duration', 'duration');
   let total = 0;
   if (typeof parsed === 'number') {
     total = parsed;

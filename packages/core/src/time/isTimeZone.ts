@@ -1,9 +1,10 @@
-import { Temporal } from 'temporal-polyfill';
+import { resolveTimeZone } from './resolveTimeZone.js';
 
 const known = new Map<string, boolean>();
 
 /**
- * True when `timeZone` is an IANA time zone this runtime knows (e.g. `Europe/Berlin`).
+ * True when `timeZone` is an IANA time zone this runtime knows (e.g. `Europe/Berlin`), in any
+ * letter case, or another identifier Temporal takes for a zone (`UTC`, a `+01:00` offset).
  *
  * @example
  * ```ts
@@ -16,7 +17,7 @@ export function isTimeZone(timeZone: unknown): timeZone is string {
   let ok = known.get(timeZone);
   if (ok === undefined) {
     try {
-      Temporal.Now.zonedDateTimeISO(timeZone);
+      resolveTimeZone(timeZone);
       ok = true;
     } catch {
       ok = false;

@@ -1,4 +1,5 @@
-import { zoned } from './zoned.js';
+import { epochDaysToIsoDate, modFloor } from './epochDays.js';
+import { formatOffset, zoned } from './zoned.js';
 
 /**
  * An instant as a wall clock in a zone shows it.
@@ -34,12 +35,15 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
  * ```
  */
 export function localParts(instant: number, timeZone: string): LocalParts {
-  const z = zoned(instant, timeZone);
+  const { epochDays, msOfDay, offsetSeconds } = zoned(instant, timeZone);
+  const { year, month, day } = epochDaysToIsoDate(epochDays);
+  const hour = Math.floor(msOfDay / 3_600_000);
+  const minute = Math.floor(msOfDay / 60_000) % 60;
   return {
-    date: `${pad(z.year, 4)}-${pad(z.month)}-${pad(z.day)}`,
-    time: `${pad(z.hour)}:${pad(z.minute)}`,
-    dayOfWeek: z.dayOfWeek as LocalParts['dayOfWeek'],
-    minuteOfDay: z.hour * 60 + z.minute,
-    offset: z.offset,
+    date: `${pad(year, 4)}-${pad(month)}-${pad(day)}`,
+    time: `${pad(hour)}:${pad(minute)}`,
+    dayOfWeek: (modFloor(epochDays + 4, 7) || 7) as LocalParts['dayOfWeek'],
+    minuteOfDay: hour * 60 + minute,
+    offset: formatOffset(offsetSeconds),
   };
 }
