@@ -119,16 +119,16 @@ async function engineRun(spec: CourseSpec, synchronous: Synchronous, captured: J
   }
 }
 
-const KNOWN_COMMIT_FIELDS = new Set(['journey', 'expectedVersion', 'entry', 'idempotencyKey', 'timersToSet', 'timersToCancel', 'outbox']);
+const KNOWN_COMMIT_FIELDS = new Set(['journey', 'expectedVersion', 'entry', 'idempotencyKey', 'timersToSet', 'timersToCancel', 'outbox', 'protocols']);
 let warnedFields = false;
 
 /**
  * The raw floor: the rows of each captured commit written by hand with better-sqlite3, one
  * immediate transaction per event: the journey row (inserted, or updated under the version
  * check, its indexed columns only when they change), the journal entry, the idempotency key, the
- * timers cancelled and set, the outbox items; the previous event's outbox items are marked
- * delivered in the same transaction (at least once, as the engine's are). JSON is serialized
- * per event, as any writer of these rows must. The state-leaf rows SqliteStore keeps for state
+ * timers cancelled and set, the outbox items, the protocols it brings (unless stored already);
+ * the previous event's outbox items are marked delivered in the same transaction (at least once,
+ * as the engine's are). JSON is serialized per event, as any writer of these rows must. The state-leaf rows SqliteStore keeps for state
  * queries are its own index and are not written here.
  */
 async function rawRun(commits: readonly JourneyCommit[], synchronous: Synchronous): Promise<{ cpuMs: number; wallMs: number }> {
@@ -157,6 +157,7 @@ async function rawRun(commits: readonly JourneyCommit[], synchronous: Synchronou
   );
   const insertOutbox = db.prepare('INSERT INTO outbox (id, journey_id, kind, type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)');
   const markDelivered = db.prepare('UPDATE outbox SET delivered_at = ? WHERE id = ?');
+  const insertProtocol = db.prepare('INSERT INTO protocols (ref, definition_id, body, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING');
   const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
   const indexed = new Map<string, { phase: string; status: string }>();
   let delivered: string[] = [];
@@ -180,6 +181,7 @@ async function rawRun(commits: readonly JourneyCommit[], synchronous: Synchronou
     for (const key of c.timersToCancel) deleteTimer.run(j.id, key);
     for (const t of c.timersToSet) upsertTimer.run(j.id, t.key, t.owner, t.dueAt, json(t.event), json(t.payload));
     for (const item of c.outbox) insertOutbox.run(item.id, item.journeyId, item.kind, item.type, json(item.payload), item.createdAt);
+    for (const p of c.protocols ?? []) insertProtocol.run(p.ref, p.definitionId, JSON.stringify(p.protocol), p.createdAt);
     for (const id of delivered) markDelivered.run(j.updatedAt, id);
     delivered = c.outbox.map((item) => item.id);
   });

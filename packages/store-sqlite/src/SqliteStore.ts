@@ -14,6 +14,7 @@ import {
   type JourneyStore,
   type JourneySummary,
   type OutboxItem,
+  type ProtocolRecord,
   type TimerRow,
 } from '@carejourney/core';
 import { journeyQuerySql } from './journeyQuerySql.js';
@@ -107,6 +108,7 @@ interface CommitJson {
   readonly entry?: { readonly payload: string | null; readonly actor: string | null };
   readonly timers: readonly { readonly event: string | null; readonly payload: string | null }[];
   readonly outbox: readonly (string | null)[];
+  readonly protocols: readonly (string | null)[];
 }
 
 /**
@@ -133,6 +135,9 @@ function commitJson(c: JourneyCommit): CommitJson {
     ...(e ? { entry: { payload: json('commit.entry.payload', e.payload), actor: json('commit.entry.actor', e.actor) } } : {}),
     timers: c.timersToSet.map((t, i) => ({ event: json(`commit.timersToSet[${i}].event`, t.event), payload: json(`commit.timersToSet[${i}].payload`, t.payload) })),
     outbox: c.outbox.map((item, i) => json(`commit.outbox[${i}].payload`, item.payload)),
+    // Every protocol is serialized, also one whose ref may be stored already: whether a commit is
+    // refused never depends on what the store holds.
+    protocols: (c.protocols ?? []).map((p, i) => json(`commit.protocols[${i}].protocol`, p.protocol)),
   };
 }
 
@@ -149,6 +154,7 @@ function textColumns(c: JourneyCommit): string[] {
   for (const t of c.timersToSet) texts.push(t.key, t.owner);
   texts.push(...c.timersToCancel);
   for (const o of c.outbox) texts.push(o.id, o.journeyId, o.type, o.kind, o.createdAt);
+  for (const p of c.protocols ?? []) texts.push(p.ref, p.definitionId, p.createdAt);
   return texts;
 }
 
@@ -198,6 +204,13 @@ interface TimerDbRow {
   payload: string | null;
 }
 
+interface ProtocolRow {
+  ref: string;
+  definition_id: string;
+  body: string;
+  created_at: string;
+}
+
 interface OutboxRow {
   seq: number;
   id: string;
@@ -231,10 +244,11 @@ const sqliteCode = (error: unknown): string | undefined =>
 
 /**
  * A durable `JourneyStore` in one SQLite file, through better-sqlite3: WAL mode, one immediate
- * transaction per commit (snapshot, journal entry, idempotency key, timers and outbox together,
- * with the expected-version check inside the same transaction). Delivered marks cost no
- * transaction of their own: they ride along with the next commit (or are written alone within
- * 50 ms, and on `close()`), so an event costs one fsync'd transaction. Several processes may open the
+ * transaction per commit (snapshot, journal entry, idempotency key, timers, outbox and the
+ * protocols it brings together, with the expected-version check inside the same transaction).
+ * Each protocol version is stored once, in its own table, however many journeys refer to it.
+ * Delivered marks cost no transaction of their own: they ride along with the next commit (or are
+ * written alone within 50 ms, and on `close()`), so an event costs one fsync'd transaction. Several processes may open the
  * same file: a commit that lost a race is refused with `CJ_ERR_CONFLICT` and the engine retries it.
  * Nothing is cached per journey, so memory stays flat however many journeys the file holds.
  * Every method checks its arguments first: a bad one throws `CJ_ERR_INVALID_INPUT` naming it,
@@ -336,10 +350,11 @@ export class SqliteStore implements JourneyStore {
 
   /**
    * Writes a commit in one immediate transaction: the journey row, the journal entry, the
-   * idempotency key, the timers to set and cancel, the outbox items, and the delivered marks queued
-   * so far. The version is checked under the write lock, so a commit that lost a race with another
-   * process throws `CJ_ERR_CONFLICT` (as does a used idempotency key or an outbox id stored already)
-   * and writes nothing. A commit of the wrong shape, a value that is not JSON, or text with a lone
+   * idempotency key, the timers to set and cancel, the outbox items, the protocols it brings (each
+   * kept unless its ref is stored already: a stored protocol is never overwritten), and the
+   * delivered marks queued so far. The version is checked under the write lock, so a commit that
+   * lost a race with another process throws `CJ_ERR_CONFLICT` (as does a used idempotency key or
+   * an outbox id stored already) and writes nothing, no protocol either. A commit of the wrong shape, a value that is not JSON, or text with a lone
    * surrogate throws `CJ_ERR_INVALID_INPUT`; a write lock held past `busyTimeoutMs`, or another
    * database failure, `CJ_ERR_STORE`. The engine calls it once per journey started, event applied
    * and timer fired, and retries on a conflict; hosts never call it.
@@ -503,6 +518,27 @@ export class SqliteStore implements JourneyStore {
   }
 
   /**
+   * The protocol a commit stored under `ref`, or `undefined` when none did: one read by primary
+   * key. It is returned as stored, unvalidated; the engine calls it when it loads a journey whose
+   * snapshot refers to a protocol it has not read yet, and checks what it gets against the ref.
+   * A stored body that is not a JSON object throws `CJ_ERR_CORRUPT_SNAPSHOT` naming the ref, never
+   * the content; a ref that is not non-empty, well-formed text `CJ_ERR_INVALID_INPUT`; a database
+   * failure, or a closed store, `CJ_ERR_STORE`.
+   *
+   * @example
+   * ```ts
+   * const start = (await engine.history(journeyId))[0]!;
+   * const stored = await store.loadProtocol(start.payload['protocolRef'] as string);
+   * stored?.protocol; // the protocol the journey started under
+   * ```
+   */
+  async loadProtocol(ref: string): Promise<ProtocolRecord | undefined> {
+    const args = checkStoreArguments('SqliteStore', 'loadProtocol', { ref });
+    const row = this.#guard(`load protocol "${args.ref}"`, undefined, () => this.#sql.loadProtocol.get(args.ref) as ProtocolRow | undefined);
+    return row ? toProtocol(row) : undefined;
+  }
+
+  /**
    * Summaries (records without snapshots) of the journeys matching every field given, ordered by
    * id, at most `filter.limit`; `after` pages on from an id. The snapshot column is never read, so
    * a list stays cheap and a damaged snapshot hides no patient from it. `engine.query` checks the
@@ -534,7 +570,8 @@ export class SqliteStore implements JourneyStore {
 
   /**
    * Deletes outbox rows delivered before an instant, so the file does not grow without bound.
-   * Undelivered rows are always kept. The engine's outbox ids contain the journey's version, so
+   * Undelivered rows are always kept, and so is everything else: journeys, journals, timers and
+   * protocols are never pruned. The engine's outbox ids contain the journey's version, so
    * an id is never issued twice and pruning cannot let one be reused. Returns how many rows went.
    * `deliveredBefore` is a valid `Date` or an ISO 8601 instant with its offset
    * (`2026-01-05T09:00:00Z`); anything else throws `CJ_ERR_INVALID_INPUT` and deletes nothing.
@@ -551,8 +588,9 @@ export class SqliteStore implements JourneyStore {
   }
 
   /**
-   * Writes a consistent copy of the whole database to `path` while the store keeps working
-   * (SQLite's online backup: commits made meanwhile wait or go into the next copy, never half).
+   * Writes a consistent copy of the whole database (every table: journeys, journals, timers,
+   * outbox and protocols) to `path` while the store keeps working (SQLite's online backup:
+   * commits made meanwhile wait or go into the next copy, never half).
    * Resolves with the number of pages copied. The file must not exist yet; a backup never
    * overwrites one. A path that is not 1-4096 characters of well-formed text without NUL, or an
    * existing file, throws `CJ_ERR_INVALID_INPUT`. Restore by opening the copy with a new
@@ -730,6 +768,9 @@ export class SqliteStore implements JourneyStore {
         throw conflictError(id, c.expectedVersion, c.expectedVersion, { outboxId: item.id });
       }
     }
+    // After every check: a refused commit stores no protocol (it rolls back with the rest). A ref
+    // stored already, by an earlier commit or earlier in this one, is left as it is.
+    (c.protocols ?? []).forEach((p, i) => s.insertProtocol.run(p.ref, p.definitionId, json.protocols[i] ?? null, p.createdAt));
   }
 
   /**
@@ -821,6 +862,13 @@ function toEntry(row: JournalRow): JournalEntry {
     definitionVersion: row.definition_version,
     ...(row.idempotency_key === null ? {} : { idempotencyKey: row.idempotency_key }),
   };
+}
+
+function toProtocol(row: ProtocolRow): ProtocolRecord {
+  const source = { protocolRef: row.ref, column: 'protocols.body' };
+  const protocol = readStoredJson(row.body, source);
+  if (protocol === null || typeof protocol !== 'object' || Array.isArray(protocol)) throw corruptRow(source, 'is not a JSON object');
+  return { ref: row.ref, definitionId: row.definition_id, protocol: protocol as Record<string, unknown>, createdAt: row.created_at };
 }
 
 function toTimer(row: TimerDbRow): TimerRow {

@@ -129,6 +129,22 @@ const MIGRATIONS: readonly SchemaMigration[] = [
       CREATE INDEX journeys_by_status ON journeys (status, id);
     `,
   },
+  {
+    version: 3,
+    description: 'protocols, each version stored once by its ref',
+    // A journey's snapshot and start entry refer to the clinic protocol by `ref` (the hash of its
+    // content) instead of holding a copy of it: the protocol is kept here once, by the first
+    // commit that brings it, and never changed or deleted. A rowid table, not WITHOUT ROWID: a
+    // protocol's body runs to kilobytes, too large for the rows of a clustered b-tree.
+    sql: `
+      CREATE TABLE protocols (
+        ref TEXT PRIMARY KEY NOT NULL,
+        definition_id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 /**

@@ -43,6 +43,10 @@ export const STORE_SQL = {
   markDelivered: 'UPDATE outbox SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL',
   // Undelivered rows are never deleted, whatever the instant.
   pruneDelivered: 'DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?',
+  // A ref names its content: a protocol stored under it already is kept, never overwritten, and
+  // the first of a ref in one commit wins.
+  insertProtocol: 'INSERT INTO protocols (ref, definition_id, body, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING',
+  loadProtocol: 'SELECT ref, definition_id, body, created_at FROM protocols WHERE ref = ?',
 } as const;
 
 export type StoreStatementName = keyof typeof STORE_SQL;

@@ -5,7 +5,6 @@ import {
   isCareJourneyError,
   ketamineAnxietyJourney,
   ManualClock,
-  replayJournal,
   type CareJourneyError,
   type DeliveryFailedNotice,
   type JourneyCommit,
@@ -16,6 +15,7 @@ import { actors, visitJourney } from '../../core/test/fixtures/visitJourney.js';
 import { journeyQuerySql } from '../src/journeyQuerySql.js';
 import { SCHEMA_VERSION, SCHEMA_VERSION_TABLE, SqliteStore, type SqliteStoreOptions } from '../src/index.js';
 import { STORE_SQL } from '../src/storeSql.js';
+import { replayStored } from './helpers/replayStored.js';
 import { removeTempDbs, tempDbPath } from './helpers/tempDb.js';
 
 afterAll(removeTempDbs);
@@ -56,7 +56,7 @@ describe('SqliteStore schema', () => {
     // A new file replays every step, so it records each one up to the current version.
     expect(rows).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => ({ version: i + 1 })));
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
-    expect(tables).toEqual(expect.arrayContaining(['journeys', 'journey_states', 'journal', 'idempotency_keys', 'timers', 'outbox']));
+    expect(tables).toEqual(expect.arrayContaining(['journeys', 'journey_states', 'journal', 'idempotency_keys', 'timers', 'outbox', 'protocols']));
   });
 
   it('uses synchronous=FULL by default and NORMAL when asked, as the connection reports', () => {
@@ -152,6 +152,7 @@ describe('SqliteStore indexes', () => {
       [STORE_SQL.readJournal, ['j', 1, -1], 'SEARCH journal USING PRIMARY KEY (journey_id=? AND seq>?)'],
       [STORE_SQL.findKey, ['j', 'k'], 'SEARCH idempotency_keys USING PRIMARY KEY (journey_id=? AND key=?)'],
       [STORE_SQL.markDelivered, ['x', 'id'], 'SEARCH outbox USING INDEX sqlite_autoindex_outbox_1 (id=?)'],
+      [STORE_SQL.loadProtocol, ['sha256:0'], 'SEARCH protocols USING INDEX sqlite_autoindex_protocols_1 (ref=?)'],
     ];
     const queries: [Parameters<typeof journeyQuerySql>[0], string][] = [
       [{ phase: 'treatment', limit: 50 }, 'SEARCH journeys USING INDEX journeys_by_phase (phase=?)'],
@@ -166,7 +167,7 @@ describe('SqliteStore indexes', () => {
     for (const [sql, params, expected] of cases) {
       const detail = plan(db, sql, ...params);
       expect(detail, sql).toContain(expected);
-      expect(detail, sql).not.toMatch(/SCAN (journeys|timers|outbox|journal|journey_states)\b(?! USING)/);
+      expect(detail, sql).not.toMatch(/SCAN (journeys|timers|outbox|journal|journey_states|protocols)\b(?! USING)/);
     }
   });
 
@@ -550,7 +551,8 @@ describe('the engine on SqliteStore', () => {
 
     const history = await engine.history(id);
     expect(history.map((e) => e.type)).toEqual(['journey.start', 'consent.recorded', 'visit.book', 'xstate.after.noShowDelay.visit.booked', 'visit.book']);
-    expect(replayJournal(visitJourney, history)).toEqual((await store.load(id))!.snapshot);
+    // The start entry names the protocol by ref; the store hands it back for the replay.
+    expect(await replayStored(store, visitJourney, history)).toEqual((await store.load(id))!.snapshot);
     expect((await engine.query({ state: 'booked' })).map((j) => j.id)).toEqual([id]);
   });
 });

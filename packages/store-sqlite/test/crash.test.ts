@@ -4,13 +4,14 @@ import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEngine, definePlugin, ManualClock, replayJournal } from '@carejourney/core';
+import { createEngine, definePlugin, ManualClock } from '@carejourney/core';
 import { visitJourney } from '../../core/test/fixtures/visitJourney.js';
 import { SqliteStore } from '../src/index.js';
 import { parseChildLog } from './children/childLog.js';
 import { seededRandom } from './children/visitActions.js';
 import { untilAcked } from '../../../test/support/untilAcked.js';
 import { sleep, spawnChild } from './helpers/spawnChild.js';
+import { replayStored } from './helpers/replayStored.js';
 import { removeTempDbs, tempDbPath } from './helpers/tempDb.js';
 
 afterAll(removeTempDbs);
@@ -29,7 +30,7 @@ async function checkAcknowledged(dbPath: string, lines: readonly LogLine[]): Pro
     for (const record of journeys) {
       const journal = await store.readJournal(record.id);
       expect(journal.map((e) => e.seq)).toEqual(Array.from({ length: record.lastSeq }, (_, i) => i + 1));
-      expect(replayJournal(visitJourney, journal), `journal of ${record.id} replays to its snapshot`).toEqual((await store.load(record.id))?.snapshot);
+      expect(await replayStored(store, visitJourney, journal), `journal of ${record.id} replays to its snapshot`).toEqual((await store.load(record.id))?.snapshot);
     }
     const ids = new Set(journeys.map((j) => j.id));
     let events = 0;

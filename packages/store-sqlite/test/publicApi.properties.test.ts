@@ -233,13 +233,16 @@ const callArb: fc.Arbitrary<Call> = fc.oneof(
     call(`store.markDelivered(${ids.label})`, (c) => storeCall(c, 'markDelivered', ids.value())),
   ),
   nearly({ phase: 'checkedIn', state: 'checkedIn', limit: 5, patientRef: 'pt-1', after: 'a', status: 'active' }).map((f) => call(`store.query(${f.label})`, (c) => storeCall(c, 'query', f.value()))),
+  anyValue.map((r) => call(`store.loadProtocol(${r.label})`, (c) => storeCall(c, 'loadProtocol', r.value()))),
   nearlyCommit.map((commit) => call(`store.commit(${commit.label})`, (c) => storeCall(c, 'commit', commit.value()))),
   nearly({ deliveredBefore: new Date(Date.parse(T0)) }).map((o) => call(`store.pruneDelivered(${o.label})`, (c) => storeCall(c, 'pruneDelivered', o.value()))),
   anyValue.map((p) => call(`store.backup(${p.label})`, (c) => storeCall(c, 'backup', confinedBackupPath(p.value())))),
 );
 
 async function dump(store: JourneyStore, id: string) {
+  const start = (await store.readJournal(id, { limit: 1 }))[0];
   return {
+    protocol: await store.loadProtocol(start?.payload['protocolRef'] as string),
     record: await store.load(id),
     journal: await store.readJournal(id),
     timers: await store.listTimers(id),

@@ -1,19 +1,25 @@
-// Schema version 2 rebuilds `journeys` with the snapshot column last. A file created at version 1
-// (by the frozen DDL of that release) upgrades on open, in one transaction, keeping every row.
+// Schema version 2 rebuilds `journeys` with the snapshot column last; version 3 adds the
+// `protocols` table. A file created at an earlier version (by the frozen DDL of that release, its
+// rows as that release wrote them) upgrades on open, in one transaction, keeping every row.
 import { openSync, writeSync, closeSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createEngine, ManualClock, replayJournal } from '@carejourney/core';
+import { createEngine, ManualClock, protocolRefOf, replayJournal } from '@carejourney/core';
 import { actors, visitJourney } from '../../core/test/fixtures/visitJourney.js';
 import { SCHEMA_VERSION, SCHEMA_VERSION_TABLE, SqliteStore } from '../src/index.js';
 import { STORE_SQL } from '../src/storeSql.js';
 import { createSchemaV1 } from './fixtures/schemaV1.js';
+import { createSchemaV2 } from './fixtures/schemaV2.js';
 import { removeTempDbs, tempDbPath } from './helpers/tempDb.js';
 
 afterAll(removeTempDbs);
 
 const T0 = Date.parse('2026-01-05T09:00:00Z');
+/** The tables of schema versions 1 and 2. */
 const TABLES = ['journeys', 'journey_states', 'journal', 'idempotency_keys', 'timers', 'outbox'];
+const V1_DESCRIPTION = { version: 1, description: 'journeys, state leaves, journal, idempotency keys, timers, outbox' };
+const V2_DESCRIPTION = { version: 2, description: 'journeys rebuilt with the snapshot column last' };
+const V3_DESCRIPTION = { version: 3, description: 'protocols, each version stored once by its ref' };
 const open: { close(): unknown }[] = [];
 afterEach(async () => {
   for (const c of open.splice(0).reverse()) await c.close();
@@ -52,11 +58,47 @@ function tryGet(path: string, sql: string, ...params: unknown[]): unknown {
   }
 }
 
+type Json = Record<string, unknown>;
+
 /**
- * A version-1 file holding a real journey (booked, so with a timer; one outbox item left
- * undelivered; an idempotency key), its rows copied from a file the engine wrote.
+ * Rewrites the rows an engine of this release wrote into the form releases before schema version
+ * 3 wrote them: the protocol inline (in the snapshot's `context.protocol`, and as `protocol` in
+ * the start entry and the outbox item that carries it) instead of referred to by its ref.
  */
-async function versionOneFile(): Promise<{ path: string; journeyId: string }> {
+function inlineProtocols(db: Database.Database, bodies: ReadonlyMap<string, string>): void {
+  const protocolOf = (ref: unknown): Json => {
+    const body = typeof ref === 'string' ? bodies.get(ref) : undefined;
+    expect(body, `protocol ${String(ref)}`).toBeDefined();
+    return JSON.parse(body!) as Json;
+  };
+  // As the start entry was: { patientRef, input, protocol }.
+  const startPayload = ({ protocolRef, ...rest }: Json): Json => ({ ...rest, protocol: protocolOf(protocolRef) });
+  let inlined = 0;
+  for (const row of db.prepare('SELECT id, snapshot FROM journeys').all() as { id: string; snapshot: string }[]) {
+    const snapshot = JSON.parse(row.snapshot) as { context: Json };
+    const ref = (snapshot.context['protocol'] as Json | undefined)?.['$protocolRef'];
+    if (ref === undefined) continue;
+    snapshot.context['protocol'] = protocolOf(ref);
+    db.prepare('UPDATE journeys SET snapshot = ? WHERE id = ?').run(JSON.stringify(snapshot), row.id);
+    inlined++;
+  }
+  for (const row of db.prepare("SELECT journey_id, seq, payload FROM journal WHERE kind = 'start'").all() as { journey_id: string; seq: number; payload: string }[]) {
+    db.prepare('UPDATE journal SET payload = ? WHERE journey_id = ? AND seq = ?').run(JSON.stringify(startPayload(JSON.parse(row.payload) as Json)), row.journey_id, row.seq);
+  }
+  for (const row of db.prepare("SELECT id, payload FROM outbox WHERE kind = 'transition'").all() as { id: string; payload: string }[]) {
+    const entry = JSON.parse(row.payload) as Json;
+    if (entry['kind'] !== 'start') continue;
+    db.prepare('UPDATE outbox SET payload = ? WHERE id = ?').run(JSON.stringify({ ...entry, payload: startPayload(entry['payload'] as Json) }), row.id);
+  }
+  expect(inlined).toBeGreaterThan(0);
+}
+
+/**
+ * A file at an earlier schema version holding a real journey (booked, so with a timer; one outbox
+ * item left undelivered; an idempotency key), its rows copied from a file the engine wrote and
+ * put in the form that release wrote them (the protocol inline).
+ */
+async function olderFile(createSchema: (db: Database.Database) => void): Promise<{ path: string; journeyId: string; protocol: Json }> {
   const source = tempDbPath();
   const store = new SqliteStore({ path: source });
   const engine = createEngine({ definition: visitJourney, store, clock: new ManualClock(T0) });
@@ -66,21 +108,27 @@ async function versionOneFile(): Promise<{ path: string; journeyId: string }> {
   await store.close();
   const undelivered = new Database(source);
   undelivered.prepare("UPDATE outbox SET delivered_at = NULL WHERE id = 'j-1:3:0'").run();
+  const bodies = new Map((undelivered.prepare('SELECT ref, body FROM protocols').all() as { ref: string; body: string }[]).map((r) => [r.ref, r.body]));
   undelivered.close();
+  expect(bodies.size).toBe(1);
 
   const path = tempDbPath();
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
-  createSchemaV1(db);
+  createSchema(db);
   db.prepare('ATTACH DATABASE ? AS src').run(source);
   for (const table of TABLES) {
     const columns = columnsOf(db, table).join(', ');
     db.exec(`INSERT INTO main.${table} (${columns}) SELECT ${columns} FROM src.${table}`);
   }
   db.exec('DETACH DATABASE src');
+  inlineProtocols(db, bodies);
   db.close();
-  return { path, journeyId: id };
+  return { path, journeyId: id, protocol: JSON.parse([...bodies.values()][0]!) as Json };
 }
+
+const versionOneFile = () => olderFile(createSchemaV1);
+const versionTwoFile = () => olderFile(createSchemaV2);
 
 /** Everything stored about a journey, read through the store. */
 async function dump(store: SqliteStore, id: string) {
@@ -100,7 +148,6 @@ describe('SqliteStore schema version 2: the snapshot column last', () => {
     const path = tempDbPath();
     open.push(new SqliteStore({ path }));
     const db = rawDb(path);
-    expect(SCHEMA_VERSION).toBe(2);
     expect(columnsOf(db, 'journeys')).toEqual([
       'id',
       'definition_id',
@@ -128,16 +175,13 @@ describe('SqliteStore schema version 2: the snapshot column last', () => {
     const store = new SqliteStore({ path });
     open.push(store);
     const db = rawDb(path);
-    expect(db.prepare(`SELECT version, description FROM ${SCHEMA_VERSION_TABLE} ORDER BY version`).all()).toEqual([
-      { version: 1, description: 'journeys, state leaves, journal, idempotency keys, timers, outbox' },
-      { version: 2, description: 'journeys rebuilt with the snapshot column last' },
-    ]);
+    expect(db.prepare(`SELECT version, description FROM ${SCHEMA_VERSION_TABLE} ORDER BY version`).all()).toEqual([V1_DESCRIPTION, V2_DESCRIPTION, V3_DESCRIPTION]);
     const columns = columnsOf(db, 'journeys');
     expect(columns[columns.length - 1]).toBe('snapshot');
     expect([...columns].sort()).toEqual(Object.keys(rowsBefore.journeys![0] as object).sort());
     // Every row of every table is there, column for column; the indexes have their names and columns.
     for (const table of TABLES) expect(db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all(), table).toEqual(rowsBefore[table]);
-    expect(indexesOf(db)).toEqual(indexesBefore);
+    expect(indexesOf(db).filter((i) => i.tbl_name !== 'protocols')).toEqual(indexesBefore);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name LIKE '%journeys_v2%'").all()).toEqual([]);
 
@@ -148,11 +192,13 @@ describe('SqliteStore schema version 2: the snapshot column last', () => {
     expect(stored.outbox.map((o) => o.id)).toEqual(['j-1:3:0']);
     expect(stored.key).toBe(2);
     expect([stored.byState, stored.byPatient]).toEqual([[journeyId], [journeyId]]);
-    expect(replayJournal(visitJourney, stored.journal)).toEqual(stored.record?.snapshot);
     const engine = createEngine({ definition: visitJourney, store, clock: new ManualClock(T0) });
     expect(await engine.recover()).toBe(1);
     const arrived = await engine.send(journeyId, { type: 'patient.arrived' }, { actor: actors.nurse });
     expect(arrived.ok && arrived.view.stateLabel).toBe('checkedIn');
+    // The journey's next commit stored its protocol by reference; the old journal still replays.
+    expect(db.prepare('SELECT COUNT(*) AS n FROM protocols').get()).toEqual({ n: 1 });
+    expect(replayJournal(visitJourney, await store.readJournal(journeyId))).toEqual((await store.load(journeyId))?.snapshot);
   });
 
   it('opening the upgraded file again changes nothing', async () => {
@@ -164,7 +210,7 @@ describe('SqliteStore schema version 2: the snapshot column last', () => {
     await new SqliteStore({ path }).close();
     const again = rawDb(path);
     expect(again.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY name').all()).toEqual(schema);
-    expect(again.prepare(`SELECT COUNT(*) AS n FROM ${SCHEMA_VERSION_TABLE}`).get()).toEqual({ n: 2 });
+    expect(again.prepare(`SELECT COUNT(*) AS n FROM ${SCHEMA_VERSION_TABLE}`).get()).toEqual({ n: 3 });
   });
 
   it('an upgrade that fails part-way leaves the file at version 1, untouched', async () => {
@@ -222,5 +268,77 @@ describe('SqliteStore schema version 2: the snapshot column last', () => {
       expect(small.every((c) => columns.indexOf(c) < snapshotAt), sql).toBe(true);
     }
     expect(db.prepare(STORE_SQL.journeyVersion).columns().map((c) => c.column)).not.toContain('snapshot');
+  });
+});
+
+describe('SqliteStore schema version 3: protocols stored once', () => {
+  it('a new file has the protocols table', () => {
+    const path = tempDbPath();
+    open.push(new SqliteStore({ path }));
+    const db = rawDb(path);
+    expect(SCHEMA_VERSION).toBe(3);
+    expect(columnsOf(db, 'protocols')).toEqual(['ref', 'definition_id', 'body', 'created_at']);
+    expect(db.prepare(`SELECT version, description FROM ${SCHEMA_VERSION_TABLE} ORDER BY version`).all()).toEqual([V1_DESCRIPTION, V2_DESCRIPTION, V3_DESCRIPTION]);
+  });
+
+  it('upgrades a version-2 file on open: every row and index kept, and the new table stores protocols', async () => {
+    const { path, journeyId, protocol } = await versionTwoFile();
+    const before = rawDb(path, { readonly: true });
+    expect(before.prepare(`SELECT MAX(version) AS v FROM ${SCHEMA_VERSION_TABLE}`).get()).toEqual({ v: 2 });
+    expect(before.prepare("SELECT name FROM sqlite_master WHERE name = 'protocols'").all()).toEqual([]);
+    const rowsBefore = Object.fromEntries(TABLES.map((t) => [t, before.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all()]));
+    const indexesBefore = indexesOf(before);
+    before.close();
+
+    const store = new SqliteStore({ path });
+    open.push(store);
+    const db = rawDb(path);
+    expect(db.prepare(`SELECT version, description FROM ${SCHEMA_VERSION_TABLE} ORDER BY version`).all()).toEqual([V1_DESCRIPTION, V2_DESCRIPTION, V3_DESCRIPTION]);
+    for (const table of TABLES) expect(db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all(), table).toEqual(rowsBefore[table]);
+    expect(indexesOf(db).filter((i) => i.tbl_name !== 'protocols')).toEqual(indexesBefore);
+    expect(db.prepare('SELECT * FROM protocols').all()).toEqual([]);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+
+    // The journey reads back as it was stored, its protocol inline, and goes on.
+    const stored = await dump(store, journeyId);
+    expect(stored.record).toMatchObject({ id: journeyId, version: 3, state: 'booked' });
+    expect((stored.record?.snapshot as { context: { protocol: unknown } }).context.protocol).toEqual(protocol);
+    expect(stored.outbox.map((o) => o.id)).toEqual(['j-1:3:0']);
+    expect(stored.key).toBe(2);
+    const ref = protocolRefOf(protocol);
+    expect(await store.loadProtocol(ref)).toBeUndefined();
+    const engine = createEngine({ definition: visitJourney, store, clock: new ManualClock(T0) });
+    expect(await engine.recover()).toBe(1);
+    const arrived = await engine.send(journeyId, { type: 'patient.arrived' }, { actor: actors.nurse });
+    expect(arrived.ok && arrived.view.stateLabel).toBe('checkedIn');
+    expect(arrived.ok && arrived.view.context).toMatchObject({ protocol });
+
+    // Its next commit stored the protocol once, in the new table, and refers to it by ref.
+    const kept = await store.loadProtocol(ref);
+    expect(kept).toEqual({ ref, definitionId: 'clinic-visit', protocol, createdAt: expect.any(String) });
+    expect((await store.load(journeyId))?.snapshot).toMatchObject({ context: { protocol: { $protocolRef: ref } } });
+    expect(replayJournal(visitJourney, await store.readJournal(journeyId))).toEqual((await store.load(journeyId))?.snapshot);
+
+    // A journey started by another engine under the same protocol brings it again: still one row, unchanged.
+    const other = createEngine({ definition: visitJourney, store, clock: new ManualClock(T0 + 86_400_000) });
+    const second = await other.start({ journeyId: 'j-2', patientRef: 'pt-2', input: {}, actor: actors.coordinator });
+    expect((await store.readJournal(second.id))[0]?.payload).toMatchObject({ protocolRef: ref });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM protocols').get()).toEqual({ n: 1 });
+    expect(await store.loadProtocol(ref)).toEqual(kept);
+    const journal = await store.readJournal(second.id);
+    expect(replayJournal(visitJourney, journal, { protocol: kept!.protocol })).toEqual((await store.load(second.id))?.snapshot);
+  });
+
+  it('an upgrade that fails part-way leaves the file at version 2, untouched', async () => {
+    const { path } = await versionTwoFile();
+    const db = rawDb(path);
+    // A table in the way of the new one: the step fails, and nothing of it is kept.
+    db.exec('CREATE TABLE protocols (x TEXT)');
+    const schema = db.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY name').all();
+    const before = Object.fromEntries(TABLES.map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all()]));
+    expect(() => new SqliteStore({ path })).toThrow(expect.objectContaining({ code: 'CJ_ERR_STORE' }));
+    expect(db.prepare(`SELECT MAX(version) AS v FROM ${SCHEMA_VERSION_TABLE}`).get()).toEqual({ v: 2 });
+    expect(db.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY name').all()).toEqual(schema);
+    for (const table of TABLES) expect(db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all(), table).toEqual(before[table]);
   });
 });

@@ -2,7 +2,7 @@
 // refused with CJ_ERR_INVALID_INPUT naming the store, the method, the argument and its rule
 // (never a raw TypeError or RangeError, whatever the value), and the refusal changes nothing.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createEngine, isCareJourneyError, ManualClock, MemoryStore, type CareJourneyError, type JourneyCommit, type JourneyStore } from '@carejourney/core';
+import { createEngine, isCareJourneyError, ManualClock, MemoryStore, type CareJourneyError, type JourneyCommit, type JourneyStore, type ProtocolRecord } from '@carejourney/core';
 import { actors, visitJourney } from '../../core/test/fixtures/visitJourney.js';
 import { SqliteStore } from '../src/index.js';
 import { removeTempDbs, tempDbPath } from './helpers/tempDb.js';
@@ -47,8 +47,14 @@ async function seeded(makeStore: () => JourneyStore) {
   return store;
 }
 
+/** A protocol no seeded store holds: a refused commit that brings it must not store it. */
+const PROBE_PROTOCOL: ProtocolRecord = { ref: `sha256:${'ab'.repeat(32)}`, definitionId: 'clinic-visit', protocol: { observationMinutes: 45 }, createdAt: new Date(T0).toISOString() };
+
 async function dump(store: JourneyStore) {
+  const start = (await store.readJournal(ID, { limit: 1 }))[0];
   return {
+    protocol: await store.loadProtocol(start?.payload['protocolRef'] as string),
+    probe: await store.loadProtocol(PROBE_PROTOCOL.ref),
     record: await store.load(ID),
     journal: await store.readJournal(ID),
     timers: await store.listTimers(ID),
@@ -103,6 +109,13 @@ const BAD_CALLS: BadCall[] = [
   ['markDelivered([a Symbol])', (s) => any(s).markDelivered!([Symbol('x')]), 'ids[0]'],
   ['markDelivered([a lone surrogate])', (s) => s.markDelivered(['\uDC00']), 'ids[0]'],
   ['markDelivered(a deep array)', (s) => any(s).markDelivered!(deep), 'ids[0]'],
+  ['loadProtocol(undefined)', (s) => any(s).loadProtocol!(undefined), 'ref'],
+  ['loadProtocol(42)', (s) => any(s).loadProtocol!(42), 'ref'],
+  ['loadProtocol(a Symbol)', (s) => any(s).loadProtocol!(Symbol('ref')), 'ref'],
+  ['loadProtocol("")', (s) => s.loadProtocol(''), 'ref'],
+  ['loadProtocol(a lone surrogate)', (s) => s.loadProtocol('sha256:\uD800'), 'ref'],
+  ['loadProtocol(a deep array)', (s) => any(s).loadProtocol!(deep), 'ref'],
+  ['loadProtocol(a revoked proxy)', (s) => any(s).loadProtocol!(revoked.proxy), 'arguments'],
   ['query(null)', (s) => any(s).query!(null), 'filter'],
   ['query({ phase: 5 })', (s) => any(s).query!({ phase: 5 }), 'filter.phase'],
   ['query({ status: "asleep" })', (s) => any(s).query!({ status: 'asleep' }), 'filter.status'],
@@ -122,6 +135,11 @@ const BAD_CALLS: BadCall[] = [
   ['commit with a cycle in the entry payload', (s, c) => any(s).commit!({ ...c, entry: { ...c.entry!, payload: cyclic } }), 'commit.entry.payload'],
   ['commit with a getter that throws in an outbox payload', (s, c) => any(s).commit!({ ...c, outbox: [{ ...c.outbox[0]!, payload: { get x() { return trap(); } } }] }), 'commit.outbox[0].payload'],
   ['commit with a proxy as a timer event', (s, c) => any(s).commit!({ ...c, timersToSet: [{ ...c.timersToSet[0]!, event: throwingProxy }] }), 'commit.timersToSet[0].event'],
+  ['commit with protocols that are not an array', (s, c) => any(s).commit!({ ...c, protocols: PROBE_PROTOCOL }), 'commit.protocols'],
+  ['commit with a protocol whose ref is not a hash', (s, c) => any(s).commit!({ ...c, protocols: [PROBE_PROTOCOL, { ...PROBE_PROTOCOL, ref: 'v1' }] }), 'commit.protocols[1].ref'],
+  ['commit with a protocol that is an array', (s, c) => any(s).commit!({ ...c, protocols: [{ ...PROBE_PROTOCOL, protocol: [1] }] }), 'commit.protocols[0].protocol'],
+  ['commit with a protocol without definitionId', (s, c) => any(s).commit!({ ...c, protocols: [(({ definitionId: _d, ...rest }: ProtocolRecord) => rest)(PROBE_PROTOCOL)] }), 'commit.protocols[0].definitionId'],
+  ['commit with a BigInt in a protocol', (s, c) => any(s).commit!({ ...c, protocols: [PROBE_PROTOCOL, { ...PROBE_PROTOCOL, ref: `sha256:${'cd'.repeat(32)}`, protocol: { n: 10n } }] }), 'commit.protocols[1].protocol'],
 ];
 
 const STORES = [

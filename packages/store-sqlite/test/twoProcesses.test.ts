@@ -2,11 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEngine, ManualClock, replayJournal } from '@carejourney/core';
+import { createEngine, ManualClock } from '@carejourney/core';
 import { actors, visitJourney } from '../../core/test/fixtures/visitJourney.js';
 import { SqliteStore } from '../src/index.js';
 import { parseChildLog } from './children/childLog.js';
 import { spawnChild } from './helpers/spawnChild.js';
+import { replayStored } from './helpers/replayStored.js';
 import { removeTempDbs, tempDbPath } from './helpers/tempDb.js';
 
 afterAll(removeTempDbs);
@@ -69,7 +70,7 @@ describe('SqliteStore shared by two processes', () => {
         for (const line of mine) {
           expect(journal[(line.seq as number) - 1]).toMatchObject({ type: 'vitals.recorded', idempotencyKey: line.key });
         }
-        expect(replayJournal(visitJourney, journal)).toEqual(record.snapshot);
+        expect(await replayStored(store, visitJourney, journal)).toEqual(record.snapshot);
       }
     } finally {
       await store.close();
