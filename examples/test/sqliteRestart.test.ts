@@ -23,6 +23,6 @@ describe('sqlite example: a restart in the middle of a course', () => {
     // One journal, written by both processes, without gaps, and it replays to the stored snapshot.
     expect(journal.map((e) => e.seq)).toEqual(journal.map((_, i) => i + 1));
     expect(new Set(rows.map((r) => r.by))).toEqual(new Set(['process 1', 'process 2']));
-    expect(replayJournal(ketamineAnxietyJourney, journal).value).toEqual(view.state);
+    expect(replayJournal(ketamineAnxietyJourney, journal, { protocol: context.protocol }).value).toEqual(view.state);
   }, 60_000);
 });

@@ -131,7 +131,14 @@ export class ProtocolRefs {
         { journeyId },
       );
     if (!PROTOCOL_REF_PATTERN.test(ref)) throw broken('is named by a malformed reference');
-    const stored = await store.loadProtocol(ref);
+    let stored: unknown;
+    try {
+      stored = await store.loadProtocol(ref);
+    } catch (error) {
+      // A store that cannot read its row names the ref; the refusal names the journey too.
+      if (error instanceof CareJourneyError && error.code === 'CJ_ERR_CORRUPT_SNAPSHOT') throw broken(`(${ref}) is stored malformed`);
+      throw error;
+    }
     if (stored === undefined) throw broken(`(${ref}) is not in the store`);
     const parsed = protocolRecordSchema.safeParse(stored);
     if (!parsed.success || parsed.data.ref !== ref) throw broken(`(${ref}) is stored malformed`);

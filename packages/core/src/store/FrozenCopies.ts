@@ -68,12 +68,15 @@ export class FrozenCopies {
         // A bigint (JSON throws); undefined, functions and symbols are handled by their holder.
         throw UNUSUAL;
     }
-    if (this.#made.has(value)) return value;
-    const known = this.#copyOf.get(value);
-    if (known) return known;
-    if (depth > MAX_DEPTH) throw UNUSUAL;
     // A frozen value whose parts are all settled is frozen all through: its copy can be reused.
+    // Only frozen values can be known (what this object makes is frozen).
     let settled = Object.isFrozen(value);
+    if (settled) {
+      if (this.#made.has(value)) return value;
+      const known = this.#copyOf.get(value);
+      if (known) return known;
+    }
+    if (depth > MAX_DEPTH) throw UNUSUAL;
     let out: unknown[] | Record<string, unknown>;
     if (Array.isArray(value)) {
       const items: unknown[] = new Array(value.length);

@@ -138,10 +138,16 @@ export class MemoryStore implements JourneyStore {
         () => copy(t),
       ),
     );
-    const outbox = c.outbox.map((item, i) => ({ id: item.id, item: serialized([[`commit.outbox[${i}].payload`, item.payload]], () => copy(item)), journeyId: item.journeyId, delivered: false }));
-    const protocols = (c.protocols ?? [])
-      .filter((p) => !this.#protocols.has(p.ref))
-      .map((p, i) => serialized([[`commit.protocols[${i}].protocol`, p.protocol]], () => copy(p)));
+    // A transition's outbox item carries the journal entry: it shares the entry's copy.
+    const outbox = c.outbox.map((item, i) => {
+      const stored =
+        entry !== undefined && item.payload === given
+          ? Object.freeze({ ...copy({ ...item, payload: null }), payload: entry })
+          : serialized([[`commit.outbox[${i}].payload`, item.payload]], () => copy(item));
+      return { id: item.id, item: stored, journeyId: item.journeyId, delivered: false };
+    });
+    // Every protocol must be JSON, stored already or not: a refusal never depends on what is held.
+    const protocols = (c.protocols ?? []).map((p, i) => serialized([[`commit.protocols[${i}].protocol`, p.protocol]], () => copy(p)));
     const { snapshot: _snapshot, ...rest } = record;
     const summary = Object.freeze(rest);
     const data: JourneyData = existing ?? { record, summary, version: 0, journal: [], timers: new Map(), idempotency: new Map() };
