@@ -1,9 +1,25 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 
-// Counts the statecharts created through xstate's `setup(...).createMachine(...)`, and the
-// times the Temporal polyfill is loaded.
-const created = vi.hoisted(() => ({ machines: 0, temporalPolyfill: 0 }));
+// Counts the statecharts created through xstate's `setup(...).createMachine(...)`, the times the
+// Temporal polyfill is loaded, and the zod schemas the package's modules make while they load.
+const created = vi.hoisted(() => ({ machines: 0, temporalPolyfill: 0, zodCalls: [] as string[], loading: true }));
+vi.mock('zod', async (importOriginal) => {
+  const zod = await importOriginal<typeof import('zod')>();
+  // Every schema starts with a factory of `z` (`z.string()`, `z.strictObject(...)`, ...); classes
+  // (`z.ZodObject`) and namespaces stay as they are.
+  const counted: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(zod.z)) {
+    counted[name] =
+      typeof value === 'function' && /^[a-z]/.test(name)
+        ? (...args: unknown[]) => {
+            if (created.loading) created.zodCalls.push(name);
+            return (value as (...a: unknown[]) => unknown)(...args);
+          }
+        : value;
+  }
+  return { ...zod, z: counted };
+});
 vi.mock('temporal-polyfill', async (importOriginal) => {
   created.temporalPolyfill++;
   return importOriginal();
@@ -26,6 +42,7 @@ vi.mock('xstate', async (importOriginal) => {
 describe('importing @carejourney/core', () => {
   it('creates no statechart and builds none of the journey schemas', async () => {
     const core = await import('../src/index.js');
+    created.loading = false;
     const { isBuilt } = await import('../src/journey/lazyInstance.js');
     expect(created.machines).toBe(0);
     const lazy = {
@@ -77,6 +94,43 @@ describe('importing @carejourney/core', () => {
       expect(isBuilt(lazy[name]), name).toBe(true);
     }
     expect(isBuilt(core.persistedSnapshotSchema)).toBe(false);
+  });
+
+  it('makes no zod schema at all while loading: the store, commit and engine argument schemas stay unbuilt', async () => {
+    const core = await import('../src/index.js');
+    const { journeyCommitSchema } = await import('../src/store/journeyCommitSchema.js');
+    const { actorInputSchema } = await import('../src/engine/validate.js');
+    const records = await import('../src/store/records.js');
+    const { identifierSchema } = await import('../src/validation/identifierSchema.js');
+    const { isBuilt } = await import('../src/journey/lazyInstance.js');
+    // Private schemas (engine options, send and start options, delivery payloads, runDue and
+    // recover options, plugin timers, replay options) are made by zod factories too.
+    expect(created.zodCalls).toEqual([]);
+    const lazy = {
+      protocolRecordSchema: core.protocolRecordSchema,
+      storeArgumentSchemas: core.storeArgumentSchemas,
+      journeyCommitSchema,
+      actorInputSchema,
+      journalEntrySchema: records.journalEntrySchema,
+      timerRowSchema: records.timerRowSchema,
+      identifierSchema,
+    };
+    for (const [name, value] of Object.entries(lazy)) expect(isBuilt(value), name).toBe(false);
+
+    // Each is built on first use and behaves as the schema (or object of schemas) it stands for.
+    const ref = `sha256:${'a'.repeat(64)}`;
+    expect(core.protocolRecordSchema).toBeInstanceOf(z.ZodObject);
+    expect(core.protocolRecordSchema.parse({ ref, definitionId: 'ketamine-anxiety', protocol: {}, createdAt: '2027-01-01T00:00:00.000Z' }).ref).toBe(ref);
+    expect(core.protocolRecordSchema.safeParse({ ref: 'sha256:x', definitionId: 'd', protocol: {}, createdAt: '' }).success).toBe(false);
+    expect(Object.keys(core.storeArgumentSchemas)).toEqual(['load', 'findIdempotencyKey', 'readJournal', 'listTimers', 'dueTimers', 'pendingOutbox', 'markDelivered', 'loadProtocol', 'query']);
+    expect(core.storeArgumentSchemas.dueTimers).toBeInstanceOf(z.ZodObject);
+    expect(core.storeArgumentSchemas.dueTimers.safeParse({ now: 0, limit: 100 }).success).toBe(true);
+    expect(core.storeArgumentSchemas.load.safeParse({ journeyId: null }).success).toBe(false);
+    expect(() => core.checkStoreArguments('MyStore', 'load', { journeyId: '' })).toThrow(/MyStore\.load refused its arguments/);
+    expect(actorInputSchema.safeParse({ id: 'n-1', role: 'nurse' }).success).toBe(true);
+    expect(journeyCommitSchema.shape.timersToSet).toBeInstanceOf(z.ZodArray);
+    expect(journeyCommitSchema.safeParse({}).success).toBe(false);
+    for (const [name, value] of Object.entries(lazy)) expect(isBuilt(value), name).toBe(true);
   });
 
   it('builds each on first use, once per process, and they behave as before', async () => {

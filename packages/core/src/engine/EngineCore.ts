@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AnyMachineSnapshot } from 'xstate';
 import { z } from 'zod';
 import { CareJourneyError } from '../errors.js';
+import { once } from '../journey/lazyInstance.js';
 import { PluginHost } from '../plugin/PluginHost.js';
 import type { PluginApi } from '../plugin/definePlugin.js';
 import type { JourneyStore } from '../store/JourneyStore.js';
@@ -101,25 +102,28 @@ const isFunction = (value: unknown): value is (...args: never[]) => unknown => t
 const hasMethods = (value: unknown, methods: readonly string[]): boolean =>
   value !== null && typeof value === 'object' && methods.every((m) => isFunction((value as Record<string, unknown>)[m]));
 
-const engineOptionsSchema = z.strictObject({
-  definition: z.custom<AnyJourneyDefinition>(
-    (v) => v !== null && typeof v === 'object' && (v as { kind?: unknown }).kind === 'carejourney.definition' && typeof (v as { machine?: unknown }).machine === 'object',
-    { message: 'must be a journey definition made with defineJourney()' },
-  ),
-  store: z.custom<JourneyStore>((v) => hasMethods(v, STORE_METHODS), { message: `must implement JourneyStore (${STORE_METHODS.join(', ')}), e.g. new MemoryStore()` }),
-  clock: z.custom<Clock>((v) => hasMethods(v, ['now']), { message: 'must be a Clock: an object with now() returning epoch milliseconds' }).optional(),
-  plugins: z.array(z.unknown()).max(1000).optional(),
-  protocol: z.unknown().optional(),
-  limits: z
-    .strictObject({
-      maxStringLength: z.int().min(1).max(10_000_000).optional(),
-      maxDepth: z.int().min(1).max(256).optional(),
-      maxEntries: z.int().min(1).max(1_000_000).optional(),
-    })
-    .optional(),
-  maxRetries: z.int().min(0).max(100).optional(),
-  generateId: z.custom<() => string>(isFunction, { message: 'must be a function returning a new id' }).optional(),
-});
+/** Built on first use, not at import. */
+const engineOptionsSchema = once(() =>
+  z.strictObject({
+    definition: z.custom<AnyJourneyDefinition>(
+      (v) => v !== null && typeof v === 'object' && (v as { kind?: unknown }).kind === 'carejourney.definition' && typeof (v as { machine?: unknown }).machine === 'object',
+      { message: 'must be a journey definition made with defineJourney()' },
+    ),
+    store: z.custom<JourneyStore>((v) => hasMethods(v, STORE_METHODS), { message: `must implement JourneyStore (${STORE_METHODS.join(', ')}), e.g. new MemoryStore()` }),
+    clock: z.custom<Clock>((v) => hasMethods(v, ['now']), { message: 'must be a Clock: an object with now() returning epoch milliseconds' }).optional(),
+    plugins: z.array(z.unknown()).max(1000).optional(),
+    protocol: z.unknown().optional(),
+    limits: z
+      .strictObject({
+        maxStringLength: z.int().min(1).max(10_000_000).optional(),
+        maxDepth: z.int().min(1).max(256).optional(),
+        maxEntries: z.int().min(1).max(1_000_000).optional(),
+      })
+      .optional(),
+    maxRetries: z.int().min(0).max(100).optional(),
+    generateId: z.custom<() => string>(isFunction, { message: 'must be a function returning a new id' }).optional(),
+  }),
+);
 
 /** Reads a clock, refusing anything but a finite epoch-millisecond time a Date can hold. */
 function readClock(clock: Clock): number {
@@ -167,7 +171,7 @@ function newId(generateId: () => unknown): string {
  * `CJ_ERR_INVALID_CONFIG` naming each bad option, or `CJ_ERR_PLUGIN` for a bad plugin.
  */
 export function createEngineCore(options: EngineOptions<AnyJourneyDefinition>, makeApi: (core: EngineCore, name: string, hooks: PluginApi['hooks']) => PluginApi): EngineCore {
-  const parsed = parseArgument(engineOptionsSchema, options, 'CJ_ERR_INVALID_CONFIG', 'The options of createEngine', 'options');
+  const parsed = parseArgument(engineOptionsSchema(), options, 'CJ_ERR_INVALID_CONFIG', 'The options of createEngine', 'options');
   const { definition, store } = parsed;
   const clock: Clock = parsed.clock ?? new SystemClock();
   readClock(clock);

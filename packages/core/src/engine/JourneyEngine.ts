@@ -4,6 +4,7 @@ import { journalEntrySchema } from '../store/records.js';
 import type { JourneyStore } from '../store/JourneyStore.js';
 import type { Clock } from '../time/Clock.js';
 import { CareJourneyError } from '../errors.js';
+import { once } from '../journey/lazyInstance.js';
 import { identifierSchema } from '../validation/identifierSchema.js';
 import { parseArgument } from '../validation/parseArgument.js';
 import { describeStoredIssues } from '../validation/zodIssues.js';
@@ -29,9 +30,10 @@ import { startJourney } from './start.js';
 import { runDueTimers, type FiredTimer } from './timers.js';
 import { journeyView } from './view.js';
 
-const runDueSchema = z.strictObject({ limit: z.int().min(1).max(1_000_000).optional() }).optional();
-const recoverSchema = z.strictObject({ journeyId: identifierSchema.optional() }).optional();
-const listenerSchema = z.custom<(notice: never) => unknown>((v) => typeof v === 'function', { message: 'must be a function' });
+// Built on first use, not at import (`identifierSchema.optional()` would build that one too).
+const runDueSchema = once(() => z.strictObject({ limit: z.int().min(1).max(1_000_000).optional() }).optional());
+const recoverSchema = once(() => z.strictObject({ journeyId: identifierSchema.optional() }).optional());
+const listenerSchema = once(() => z.custom<(notice: never) => unknown>((v) => typeof v === 'function', { message: 'must be a function' }));
 const busNameSchema = identifierSchema;
 
 /**
@@ -214,7 +216,7 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
    * ```
    */
   async runDue(options: { limit?: number } = {}): Promise<FiredTimer[]> {
-    const parsed = parseArgument(runDueSchema, options, 'CJ_ERR_INVALID_INPUT', 'The runDue options', 'options');
+    const parsed = parseArgument(runDueSchema(), options, 'CJ_ERR_INVALID_INPUT', 'The runDue options', 'options');
     const fired = await runDueTimers(this.#core, parsed?.limit ?? 10_000);
     await settle(this.#core);
     return fired;
@@ -231,7 +233,7 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
    * ```
    */
   async recover(options: { journeyId?: string } = {}): Promise<number> {
-    const parsed = parseArgument(recoverSchema, options, 'CJ_ERR_INVALID_INPUT', 'The recover options', 'options');
+    const parsed = parseArgument(recoverSchema(), options, 'CJ_ERR_INVALID_INPUT', 'The recover options', 'options');
     const count = await recoverOutbox(this.#core, parsed?.journeyId);
     await settle(this.#core);
     return count;
@@ -250,7 +252,7 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
    */
   on<K extends EngineEventName<TDef>>(name: K, listener: EngineListener<K, TDef>): () => void {
     const n = parseArgument(busNameSchema, name, 'CJ_ERR_INVALID_INPUT', 'The bus event name', 'name');
-    const l = parseArgument(listenerSchema, listener, 'CJ_ERR_INVALID_INPUT', 'The listener', 'listener');
+    const l = parseArgument(listenerSchema(), listener, 'CJ_ERR_INVALID_INPUT', 'The listener', 'listener');
     this.#core.bus.on(n, l);
     let registered = true;
     return () => {
@@ -269,7 +271,7 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
    */
   off<K extends EngineEventName<TDef>>(name: K, listener: EngineListener<K, TDef>): void {
     const n = parseArgument(busNameSchema, name, 'CJ_ERR_INVALID_INPUT', 'The bus event name', 'name');
-    const l = parseArgument(listenerSchema, listener, 'CJ_ERR_INVALID_INPUT', 'The listener', 'listener');
+    const l = parseArgument(listenerSchema(), listener, 'CJ_ERR_INVALID_INPUT', 'The listener', 'listener');
     this.#core.bus.off(n, l);
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CareJourneyError } from '../errors.js';
+import { once } from '../journey/lazyInstance.js';
 import type { HookName } from '../plugin/hooks.js';
 import { describeError } from '../plugin/PluginHost.js';
 import { journalEntrySchema, outboxItemSchema, type JournalEntry, type OutboxItem } from '../store/records.js';
@@ -10,8 +11,9 @@ import type { DeliveryFailedNotice, PluginErrorNotice } from './EngineEvents.js'
 /** Bus names an effect may not take: an effect is never announced as a built-in notice. */
 const RESERVED_NAMES = new Set(['effect', 'transition', 'plugin.error', 'refused', 'timer.fired', 'journey.started', 'delivery.failed']);
 
-const effectPayloadSchema = z.record(z.string(), z.unknown());
-const timerPayloadSchema = z.object({ key: z.string(), dueAt: z.number(), payload: z.unknown() });
+/** Built on first use, not at import. */
+const effectPayloadSchema = once(() => z.record(z.string(), z.unknown()));
+const timerPayloadSchema = once(() => z.object({ key: z.string(), dueAt: z.number(), payload: z.unknown() }));
 
 /** Reports a failed notification hook on the bus. */
 export function reportPluginError(core: EngineCore, r: { plugin: string; hook: HookName | 'listener'; error: unknown; journeyId?: string }): void {
@@ -109,7 +111,7 @@ function checkStoredItem(row: unknown): OutboxItem | CareJourneyError {
     });
   if (!parsed.success) return damaged(`the row is malformed (${describeStoredIssues(parsed.error, 'outbox')})`);
   const item = parsed.data;
-  const payloadSchema = item.kind === 'transition' ? journalEntrySchema : item.kind === 'effect' ? effectPayloadSchema : timerPayloadSchema;
+  const payloadSchema = item.kind === 'transition' ? journalEntrySchema : item.kind === 'effect' ? effectPayloadSchema() : timerPayloadSchema();
   const payload = payloadSchema.safeParse(item.payload ?? (item.kind === 'effect' ? {} : undefined));
   if (!payload.success) return damaged(`its ${item.kind} payload is malformed (${describeStoredIssues(payload.error, 'payload')})`);
   return { ...item, payload: payload.data };

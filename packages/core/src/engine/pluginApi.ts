@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CareJourneyError } from '../errors.js';
+import { once } from '../journey/lazyInstance.js';
 import type { PluginApi } from '../plugin/definePlugin.js';
 import type { TimerRow } from '../store/records.js';
 import { checkJsonSafe } from '../validation/checkJsonSafe.js';
@@ -11,12 +12,15 @@ import type { JourneyView } from './JourneyView.js';
 import { sendEvent } from './send.js';
 import { mutateTimers } from './timers.js';
 
-const scheduleSchema = z.strictObject({
-  journeyId: identifierSchema,
-  key: identifierSchema,
-  dueAt: z.number().finite().min(-8.64e15).max(8.64e15),
-  payload: z.unknown().optional(),
-});
+/** Built on first use, not at import. */
+const scheduleSchema = once(() =>
+  z.strictObject({
+    journeyId: identifierSchema,
+    key: identifierSchema,
+    dueAt: z.number().finite().min(-8.64e15).max(8.64e15),
+    payload: z.unknown().optional(),
+  }),
+);
 
 /** The scoped capabilities a plugin gets in `setup`: its hooks, its timers, queued sends, reads. */
 export function pluginApi(core: EngineCore, name: string, hooks: PluginApi['hooks'], get: (journeyId: string) => Promise<JourneyView>): PluginApi {
@@ -36,7 +40,7 @@ export function pluginApi(core: EngineCore, name: string, hooks: PluginApi['hook
     },
     timers: Object.freeze({
       schedule: async (timer: { journeyId: string; key: string; dueAt: number; payload?: unknown }) => {
-        const t = parseArgument(scheduleSchema, timer, 'CJ_ERR_PLUGIN', `Plugin "${name}" scheduled an invalid timer`, 'timer');
+        const t = parseArgument(scheduleSchema(), timer, 'CJ_ERR_PLUGIN', `Plugin "${name}" scheduled an invalid timer`, 'timer');
         const issues = checkJsonSafe(t.payload ?? null, 'payload', core.limits);
         if (issues.length > 0) throw new CareJourneyError('CJ_ERR_PLUGIN', `Plugin "${name}" timer payload is not JSON: ${describeIssues(issues)}`, { plugin: name, issues });
         const row: TimerRow = { journeyId: t.journeyId, key: timerKey(t.key), owner: name, dueAt: t.dueAt, payload: t.payload ?? null };

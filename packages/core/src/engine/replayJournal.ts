@@ -1,6 +1,7 @@
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import { z } from 'zod';
 import { CareJourneyError } from '../errors.js';
+import { once } from '../journey/lazyInstance.js';
 import { journalEntrySchema, type JournalEntry, type PersistedSnapshot } from '../store/records.js';
 import { parseArgument } from '../validation/parseArgument.js';
 import type { AnyJourneyDefinition, JourneyStartInput } from './defineJourney.js';
@@ -13,21 +14,26 @@ export function eventFromEntry(entry: JournalEntry): Record<string, unknown> & {
   return { ...entry.payload, type: entry.type, at: Date.parse(entry.at), actor: entry.actor };
 }
 
-const definitionSchema = z.custom<AnyJourneyDefinition>((v) => v !== null && typeof v === 'object' && (v as { kind?: unknown }).kind === 'carejourney.definition', {
-  message: 'must be a journey definition made with defineJourney()',
-});
+/** Built on first use, not at import. */
+const definitionSchema = once(() =>
+  z.custom<AnyJourneyDefinition>((v) => v !== null && typeof v === 'object' && (v as { kind?: unknown }).kind === 'carejourney.definition', {
+    message: 'must be a journey definition made with defineJourney()',
+  }),
+);
 
 /** True for the journal entry of a machine timer skipped because its event no longer applied. */
 export function isSkippedTimer(entry: JournalEntry): boolean {
   return entry.kind === 'timer' && entry.from === entry.to && entry.payload['skipped'] === true && typeof entry.payload['code'] === 'string';
 }
 
-const replayOptionsSchema = z
-  .strictObject({
-    /** The protocol the start entry refers to by `protocolRef` (`store.loadProtocol(ref)`). */
-    protocol: z.record(z.string(), z.unknown()).optional(),
-  })
-  .optional();
+const replayOptionsSchema = once(() =>
+  z
+    .strictObject({
+      /** The protocol the start entry refers to by `protocolRef` (`store.loadProtocol(ref)`). */
+      protocol: z.record(z.string(), z.unknown()).optional(),
+    })
+    .optional(),
+);
 
 /**
  * Rebuilds a journey's snapshot from its journal alone, with XState's pure functions. Used to
@@ -44,8 +50,8 @@ const replayOptionsSchema = z
  * ```
  */
 export function replayJournal(definition: AnyJourneyDefinition, entries: readonly JournalEntry[], options?: { readonly protocol?: Record<string, unknown> }): PersistedSnapshot {
-  parseArgument(definitionSchema, definition, 'CJ_ERR_INVALID_INPUT', 'The definition to replay with', 'definition');
-  const given = parseArgument(replayOptionsSchema, options, 'CJ_ERR_INVALID_INPUT', 'The options of replayJournal', 'options');
+  parseArgument(definitionSchema(), definition, 'CJ_ERR_INVALID_INPUT', 'The definition to replay with', 'definition');
+  const given = parseArgument(replayOptionsSchema(), options, 'CJ_ERR_INVALID_INPUT', 'The options of replayJournal', 'options');
   const checked = parseArgument(z.array(journalEntrySchema).max(10_000_000), entries, 'CJ_ERR_INVALID_INPUT', 'The journal to replay', 'entries');
   const [first, ...rest] = checked;
   if (!first || first.kind !== 'start') {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CareJourneyError, type FieldIssue } from '../errors.js';
+import { lazyInstance, once } from '../journey/lazyInstance.js';
 import type { Actor } from '../store/records.js';
 import { checkJsonSafe } from '../validation/checkJsonSafe.js';
 import { identifierSchema } from '../validation/identifierSchema.js';
@@ -10,20 +11,27 @@ import type { EngineCore } from './EngineCore.js';
 
 export type Refusal = { refusal: CareJourneyError };
 
-/** An actor as a caller gives it: an id and a role, both identifiers. */
-export const actorInputSchema = z.strictObject({ id: identifierSchema, role: identifierSchema });
+// Built on first use, not at import (`identifierSchema.optional()` would build that one too).
+const actorInput = once(() => z.strictObject({ id: identifierSchema, role: identifierSchema }));
 
-const sendOptionsSchema = z.strictObject({
-  actor: actorInputSchema,
-  idempotencyKey: identifierSchema.optional(),
-  expectedVersion: z.int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
-});
-const startOptionsSchema = z.strictObject({
-  patientRef: identifierSchema,
-  input: z.unknown(),
-  actor: actorInputSchema,
-  journeyId: identifierSchema.optional(),
-});
+/** An actor as a caller gives it: an id and a role, both identifiers. */
+export const actorInputSchema = lazyInstance(actorInput);
+
+const sendOptionsSchema = once(() =>
+  z.strictObject({
+    actor: actorInput(),
+    idempotencyKey: identifierSchema.optional(),
+    expectedVersion: z.int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+  }),
+);
+const startOptionsSchema = once(() =>
+  z.strictObject({
+    patientRef: identifierSchema,
+    input: z.unknown(),
+    actor: actorInput(),
+    journeyId: identifierSchema.optional(),
+  }),
+);
 
 /** An event that passed the validate and authorize steps. */
 export interface ValidEvent {
@@ -78,7 +86,7 @@ export function validateSend(core: EngineCore, journeyId: unknown, event: unknow
 function validateUnsafe(core: EngineCore, journeyId: unknown, event: unknown, options: unknown): ValidEvent | Refusal {
   const id = check(identifierSchema, journeyId, 'journeyId');
   if ('issues' in id) return { refusal: invalid('CJ_ERR_INVALID_EVENT', 'The journey id', id.issues) };
-  const opts = check(sendOptionsSchema, options, 'options');
+  const opts = check(sendOptionsSchema(), options, 'options');
   if ('issues' in opts) return { refusal: invalid('CJ_ERR_INVALID_EVENT', 'The send options', opts.issues, id.data) };
   if (event === null || typeof event !== 'object' || Array.isArray(event)) {
     return { refusal: invalid('CJ_ERR_INVALID_EVENT', 'The event', [{ path: 'event', rule: 'invalid_type', message: 'expected an object { type, ...payload }' }], id.data) };
@@ -117,7 +125,7 @@ export function validatePayload(core: EngineCore, journeyId: string, type: strin
 
 /** The validate step of `start`: the options, the input against the definition's schema. Throws. */
 export function validateStart(core: EngineCore, options: unknown): ValidStart {
-  const parsed = parseArgument(startOptionsSchema, options, 'CJ_ERR_INVALID_INPUT', 'The start request', '');
+  const parsed = parseArgument(startOptionsSchema(), options, 'CJ_ERR_INVALID_INPUT', 'The start request', '');
   const jsonIssues = checkJsonSafe(parsed.input, 'input', core.limits);
   if (jsonIssues.length > 0) throw invalid('CJ_ERR_INVALID_INPUT', 'The start input', jsonIssues);
   const input = check(core.definition.input, parsed.input, 'input');

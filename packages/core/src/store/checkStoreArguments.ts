@@ -1,31 +1,61 @@
 import { z } from 'zod';
 import { CareJourneyError, type FieldIssue } from '../errors.js';
+import { lazyInstance, once } from '../journey/lazyInstance.js';
 import { unreadable } from '../validation/parseArgument.js';
 import { describeIssues, zodIssues } from '../validation/zodIssues.js';
 
 const WELL_FORMED = { message: 'must be well-formed Unicode text (it contains a lone surrogate)' };
 
-/** Text a store compares with stored text: well-formed, or SQLite would compare an altered copy. */
-const text = z.string().refine((value) => value.isWellFormed(), WELL_FORMED);
+/** Built on first use, not at import (zod object schemas cost at construction). */
+const schemas = once(() => {
+  /** Text a store compares with stored text: well-formed, or SQLite would compare an altered copy. */
+  const text = z.string().refine((value) => value.isWellFormed(), WELL_FORMED);
 
-/**
- * Text a store keys rows by (journey ids, idempotency keys, outbox ids): non-empty and
- * well-formed Unicode. SQLite and PostgreSQL replace a lone surrogate, so such a key could read
- * another journey's rows.
- */
-const keyText = z
-  .string()
-  .min(1)
-  .refine((value) => value.isWellFormed(), WELL_FORMED);
+  /**
+   * Text a store keys rows by (journey ids, idempotency keys, outbox ids): non-empty and
+   * well-formed Unicode. SQLite and PostgreSQL replace a lone surrogate, so such a key could read
+   * another journey's rows.
+   */
+  const keyText = z
+    .string()
+    .min(1)
+    .refine((value) => value.isWellFormed(), WELL_FORMED);
 
-/** How many rows a call returns: a whole number, zero or more. */
-const rowLimit = z.int().min(0);
+  /** How many rows a call returns: a whole number, zero or more. */
+  const rowLimit = z.int().min(0);
+
+  return {
+    load: z.strictObject({ journeyId: keyText }),
+    findIdempotencyKey: z.strictObject({ journeyId: keyText, key: keyText }),
+    readJournal: z.strictObject({
+      journeyId: keyText,
+      options: z.strictObject({ fromSeq: z.int().optional(), limit: rowLimit.optional() }).optional(),
+    }),
+    listTimers: z.strictObject({ journeyId: keyText }),
+    dueTimers: z.strictObject({ now: z.number(), limit: rowLimit }),
+    pendingOutbox: z.strictObject({ limit: rowLimit, journeyId: keyText.optional() }),
+    markDelivered: z.strictObject({ ids: z.array(keyText) }),
+    loadProtocol: z.strictObject({ ref: keyText }),
+    query: z.strictObject({
+      filter: z.strictObject({
+        patientRef: keyText.optional(),
+        phase: text.optional(),
+        state: text.optional(),
+        status: z.enum(['active', 'done', 'error', 'stopped']).optional(),
+        definitionId: text.optional(),
+        limit: rowLimit.optional(),
+        after: text.optional(),
+      }),
+    }),
+  } as const;
+});
 
 /**
  * The zod schema of each `JourneyStore` method's arguments (but `commit`, checked by
  * `assertCommitShape`), keyed by method and then by argument name, as `checkStoreArguments`
  * applies them. Ids and keys are non-empty well-formed text, limits
  * whole numbers from 0, `now` a finite number, a query filter the fields of `JourneyQuery`.
+ * The schemas are built on first use, not at import.
  *
  * @example
  * ```ts
@@ -33,30 +63,7 @@ const rowLimit = z.int().min(0);
  * storeArgumentSchemas.load.safeParse({ journeyId: null }).success; // false
  * ```
  */
-export const storeArgumentSchemas = {
-  load: z.strictObject({ journeyId: keyText }),
-  findIdempotencyKey: z.strictObject({ journeyId: keyText, key: keyText }),
-  readJournal: z.strictObject({
-    journeyId: keyText,
-    options: z.strictObject({ fromSeq: z.int().optional(), limit: rowLimit.optional() }).optional(),
-  }),
-  listTimers: z.strictObject({ journeyId: keyText }),
-  dueTimers: z.strictObject({ now: z.number(), limit: rowLimit }),
-  pendingOutbox: z.strictObject({ limit: rowLimit, journeyId: keyText.optional() }),
-  markDelivered: z.strictObject({ ids: z.array(keyText) }),
-  loadProtocol: z.strictObject({ ref: keyText }),
-  query: z.strictObject({
-    filter: z.strictObject({
-      patientRef: keyText.optional(),
-      phase: text.optional(),
-      state: text.optional(),
-      status: z.enum(['active', 'done', 'error', 'stopped']).optional(),
-      definitionId: text.optional(),
-      limit: rowLimit.optional(),
-      after: text.optional(),
-    }),
-  }),
-} as const;
+export const storeArgumentSchemas = lazyInstance(schemas);
 
 /**
  * Checks the arguments of a `JourneyStore` method before it reads or writes anything: a
@@ -80,7 +87,8 @@ export function checkStoreArguments<TMethod extends keyof typeof storeArgumentSc
 ): z.output<(typeof storeArgumentSchemas)[TMethod]> {
   let issues: FieldIssue[];
   try {
-    const parsed = storeArgumentSchemas[method].safeParse(args);
+    // The schemas themselves, not their stand-in: this runs on every store call.
+    const parsed = schemas()[method].safeParse(args);
     if (parsed.success) return parsed.data as z.output<(typeof storeArgumentSchemas)[TMethod]>;
     issues = zodIssues(parsed.error, '');
   } catch {

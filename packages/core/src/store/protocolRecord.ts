@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazyInstance } from '../journey/lazyInstance.js';
 
 /**
  * What a protocol reference looks like: `sha256:` and the 64 hex digits of its content's hash.
@@ -20,16 +21,18 @@ export const PROTOCOL_REF_PATTERN = /^sha256:[0-9a-f]{64}$/;
  * const checked = protocolRecordSchema.parse(stored); // throws on a damaged row
  * ```
  */
-export const protocolRecordSchema = z.strictObject({
-  /** `sha256:<hex>` of the protocol's canonical JSON: the same content always has the same ref. */
-  ref: z.string().regex(PROTOCOL_REF_PATTERN, 'must be "sha256:" and 64 lowercase hex digits'),
-  /** The definition whose protocol schema it passed. */
-  definitionId: z.string().min(1),
-  /** The validated protocol, every default filled in (a JSON object). */
-  protocol: z.record(z.string(), z.unknown()),
-  /** When a store first stored it (ISO 8601). */
-  createdAt: z.string(),
-});
+export const protocolRecordSchema = lazyInstance(() =>
+  z.strictObject({
+    /** `sha256:<hex>` of the protocol's canonical JSON: the same content always has the same ref. */
+    ref: z.string().regex(PROTOCOL_REF_PATTERN, 'must be "sha256:" and 64 lowercase hex digits'),
+    /** The definition whose protocol schema it passed. */
+    definitionId: z.string().min(1),
+    /** The validated protocol, every default filled in (a JSON object). */
+    protocol: z.record(z.string(), z.unknown()),
+    /** When a store first stored it (ISO 8601). */
+    createdAt: z.string(),
+  }),
+);
 
 /**
  * One version of a clinic's protocol, stored once and referred to by every journey that started
