@@ -19,7 +19,7 @@ import { LoadedSnapshots } from './load.js';
 import { JourneyLocks } from './locks.js';
 import { ProtocolRefs } from './ProtocolRefs.js';
 import { pureTransition, type PureTransition } from './pureTransition.js';
-import { freezeNew } from './freezeNew.js';
+import { freezeNew } from '../store/freezeNew.js';
 import { persistSnapshot } from './snapshotCodec.js';
 import type { PersistedSnapshot } from '../store/records.js';
 

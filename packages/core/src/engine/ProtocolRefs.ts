@@ -1,3 +1,4 @@
+import { freezeNew } from '../store/freezeNew.js';
 import { CareJourneyError } from '../errors.js';
 import type { JourneyStore } from '../store/JourneyStore.js';
 import { PROTOCOL_REF_PATTERN, protocolRecordSchema, type ProtocolRecord } from '../store/protocolRecord.js';
@@ -31,15 +32,6 @@ export function storedProtocolRef(context: unknown): string | undefined {
 /** A persisted snapshot with `context.protocol` replaced by the object that names it by `ref`. */
 export function withProtocolRef(persisted: PersistedSnapshot, ref: string): PersistedSnapshot {
   return { ...persisted, context: { ...persisted.context, protocol: { [PROTOCOL_REF_KEY]: ref } } };
-}
-
-/** Freezes a protocol shared by many journeys, so nobody can change it under its ref. */
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const item of Object.values(value)) deepFreeze(item);
-  }
-  return value;
 }
 
 /**
@@ -76,7 +68,7 @@ export class ProtocolRefs {
 
   /** Freezes a protocol (the engine's own, or one a snapshot brought) and remembers its ref. */
   adopt(protocol: JsonObject): string {
-    const ref = this.refOf(deepFreeze(protocol));
+    const ref = this.refOf(freezeNew(protocol));
     this.#keep(ref, protocol);
     return ref;
   }
@@ -89,7 +81,7 @@ export class ProtocolRefs {
     const protocol = persisted.context['protocol'];
     if (!isPlainObject(protocol) || storedProtocolRef(persisted.context) !== undefined) return { snapshot: persisted };
     const ref = this.refOf(protocol);
-    if (!this.#byRef.has(ref)) this.#keep(ref, deepFreeze(protocol));
+    if (!this.#byRef.has(ref)) this.#keep(ref, freezeNew(protocol));
     return { snapshot: withProtocolRef(persisted, ref), ref, protocol };
   }
 
@@ -150,7 +142,7 @@ export class ProtocolRefs {
     }
     if (actual !== ref) throw broken(`(${ref}) is stored with other content than its reference names`);
     const protocol = parsed.data.protocol;
-    deepFreeze(protocol);
+    freezeNew(protocol);
     this.#refOf.set(protocol, ref);
     this.#keep(ref, protocol);
     this.#stored.add(ref);

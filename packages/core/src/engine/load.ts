@@ -3,7 +3,7 @@ import { CareJourneyError } from '../errors.js';
 import { journeyRecordSchema, timerRowSchema, type JourneyRecord, type TimerRow } from '../store/records.js';
 import { describeStoredIssues } from '../validation/zodIssues.js';
 import type { EngineCore } from './EngineCore.js';
-import { freezeNew } from './freezeNew.js';
+import { freezeNew } from '../store/freezeNew.js';
 import { migrateSnapshot, restoreSnapshot } from './snapshotCodec.js';
 import type { Refusal } from './validate.js';
 

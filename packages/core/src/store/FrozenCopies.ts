@@ -1,3 +1,5 @@
+import { freezeNew } from './freezeNew.js';
+
 /** Deeper than this, the direct copy hands over to JSON (which also reports a cycle). */
 const MAX_DEPTH = 256;
 
@@ -6,12 +8,6 @@ const UNUSUAL = Symbol('unusual');
 
 /** What JSON leaves out of an object and writes as null in an array. */
 const skipped = (value: unknown): boolean => value === undefined || typeof value === 'function' || typeof value === 'symbol';
-
-function deepFreeze(value: unknown): void {
-  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
-  Object.freeze(value);
-  for (const item of Object.values(value)) deepFreeze(item);
-}
 
 /**
  * Deep copies of JSON values, frozen, that share what does not change. A copy is what
@@ -42,7 +38,7 @@ export class FrozenCopies {
       // Something unusual, or a getter or proxy trap that threw: JSON reads the value again and
       // copies it by its own rules or throws its own error.
       const copied: unknown = JSON.parse(JSON.stringify(value));
-      deepFreeze(copied);
+      freezeNew(copied);
       if (copied !== null && typeof copied === 'object') this.#made.add(copied);
       return copied as T;
     }
