@@ -97,6 +97,7 @@ export type {
 
 export type { JourneyStore, JourneyCommit, JourneyQuery, JourneySummary } from './store/JourneyStore.js';
 export { MemoryStore } from './store/MemoryStore.js';
+export { FrozenCopies } from './store/FrozenCopies.js';
 export { conflictError, assertCommitShape } from './store/conflict.js';
 export { checkStoreArguments, storeArgumentSchemas } from './store/checkStoreArguments.js';
 export type { ConflictCause } from './store/conflict.js';

@@ -31,7 +31,21 @@ export function storedProtocolRef(context: unknown): string | undefined {
 
 /** A persisted snapshot with `context.protocol` replaced by the object that names it by `ref`. */
 export function withProtocolRef(persisted: PersistedSnapshot, ref: string): PersistedSnapshot {
-  return { ...persisted, context: { ...persisted.context, protocol: { [PROTOCOL_REF_KEY]: ref } } };
+  return { ...persisted, context: { ...persisted.context, protocol: refObject(ref) } };
+}
+
+/** The `{ $protocolRef }` objects handed out, one frozen object per ref (protocols are few). */
+const refObjects = new Map<string, Readonly<Record<string, string>>>();
+
+/** `{ $protocolRef: ref }`, frozen, the same object for every snapshot of a ref. */
+function refObject(ref: string): Readonly<Record<string, string>> {
+  let object = refObjects.get(ref);
+  if (!object) {
+    object = Object.freeze({ [PROTOCOL_REF_KEY]: ref });
+    // Bounded: a process that sees ever new protocols gets new objects past this many.
+    if (refObjects.size < 256) refObjects.set(ref, object);
+  }
+  return object;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { CareJourneyError } from '../errors.js';
 import type { JourneyCommit } from '../store/JourneyStore.js';
+import { sealCommit } from '../store/sealCommit.js';
 import type { JournalEntry, JourneyRecord, OutboxItem, TimerRow } from '../store/records.js';
 import type { JourneyEffect } from './collectActions.js';
 import { iso, type EngineCore } from './EngineCore.js';
@@ -10,7 +11,7 @@ import { iso, type EngineCore } from './EngineCore.js';
  */
 export async function commitToStore(core: EngineCore, commit: JourneyCommit): Promise<'committed' | 'conflict'> {
   try {
-    await core.store.commit(commit);
+    await core.store.commit(sealCommit(commit));
     core.protocols.committed(commit.protocols);
     return 'committed';
   } catch (error) {

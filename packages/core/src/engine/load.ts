@@ -3,7 +3,7 @@ import { CareJourneyError } from '../errors.js';
 import { journeyRecordSchema, timerRowSchema, type JourneyRecord, type TimerRow } from '../store/records.js';
 import { describeStoredIssues } from '../validation/zodIssues.js';
 import type { EngineCore } from './EngineCore.js';
-import { freezeNew } from '../store/freezeNew.js';
+import { freezeNew, isFrozenJson } from '../store/freezeNew.js';
 import { migrateSnapshot, restoreSnapshot } from './snapshotCodec.js';
 import type { Refusal } from './validate.js';
 
@@ -35,6 +35,8 @@ const settled = (mine: unknown, stored: unknown): boolean => typeof mine !== 'ob
 function sameJson(mine: unknown, stored: unknown, depth = 0): boolean {
   if (typeof mine !== 'object' || mine === null) return Object.is(mine, stored);
   if (typeof stored !== 'object' || stored === null || depth > MAX_DEPTH) return false;
+  // One object, frozen and proven exact JSON: a store that kept the engine's own value.
+  if (mine === stored && isFrozenJson(mine)) return true;
   let frozen = Object.isFrozen(mine) && Object.isFrozen(stored);
   if (frozen && provenEqual.get(mine) === stored) return true;
   if (Array.isArray(mine)) {

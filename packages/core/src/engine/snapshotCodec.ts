@@ -1,12 +1,16 @@
-import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
+import type { AnyMachineSnapshot, AnyStateMachine, StateValue } from 'xstate';
 import { CareJourneyError } from '../errors.js';
 import { persistedSnapshotSchema, type PersistedSnapshot } from '../store/records.js';
 import { describeStoredIssues } from '../validation/zodIssues.js';
 import type { AnyJourneyDefinition } from './defineJourney.js';
+import { internStateValue } from './internStateValue.js';
 
 /**
  * The persisted form of a snapshot: what XState's `machine.getPersistedSnapshot` returns, field
- * for field. Contexts are immutable by XState's contract, so this shares them; the store
+ * for field, less the fields holding `undefined` (JSON leaves them out, so this is exactly what a
+ * store reads back). The state value is one frozen object per distinct value, and empty
+ * `children` and `historyValue` are shared frozen objects, so a store that keeps unchanged parts
+ * shares them. Contexts are immutable by XState's contract, so this shares them; the store
  * serializes the record as JSON when it commits. A snapshot with child actors goes through
  * XState's function (it persists each child); one without, the journeys' case, is built here,
  * without XState's walk of the whole context in search of actor references, which on a long
@@ -24,8 +28,23 @@ export function persistSnapshot(machine: AnyStateMachine, snapshot: AnyMachineSn
   // The fields getPersistedSnapshot leaves out (the machine, its nodes, tags and methods) or
   // replaces; everything else (status, output, error, value, and whatever XState adds) is kept.
   const { _nodes, tags, machine: _machine, children: _children, context, can, hasTag, matches, getMeta, toJSON, ...kept } = snapshot as AnyMachineSnapshot & { _nodes: unknown };
-  return { ...kept, context, children: {}, historyValue: persistHistory((kept as { historyValue?: unknown }).historyValue) } as unknown as PersistedSnapshot;
+  const persisted: Record<string, unknown> = {};
+  // Fields holding `undefined` (an active snapshot's output and error) are left out, as JSON
+  // leaves them out: the persisted form is then exactly what a store reads back.
+  for (const key of Object.keys(kept)) {
+    const field = (kept as Record<string, unknown>)[key];
+    if (field !== undefined) persisted[key] = field;
+  }
+  if (persisted['value'] !== undefined) persisted['value'] = internStateValue(machine, persisted['value'] as StateValue);
+  persisted['context'] = context;
+  persisted['children'] = NO_CHILDREN;
+  persisted['historyValue'] = persistHistory((kept as { historyValue?: unknown }).historyValue);
+  return persisted as unknown as PersistedSnapshot;
 }
+
+/** The persisted `children` and `historyValue` of a snapshot without any: one frozen object each, shared. */
+const NO_CHILDREN: Record<string, never> = Object.freeze({});
+const NO_HISTORY: Record<string, never> = Object.freeze({});
 
 function hasChildren(snapshot: AnyMachineSnapshot): boolean {
   for (const _ in snapshot.children) return true;
@@ -34,8 +53,14 @@ function hasChildren(snapshot: AnyMachineSnapshot): boolean {
 
 /** History states as their node ids, as XState persists them. */
 function persistHistory(historyValue: unknown): Record<string, { id: string }[]> {
+  if (typeof historyValue !== 'object' || historyValue === null) return NO_HISTORY;
+  let any = false;
+  for (const _ in historyValue) {
+    any = true;
+    break;
+  }
+  if (!any) return NO_HISTORY;
   const out: Record<string, { id: string }[]> = {};
-  if (typeof historyValue !== 'object' || historyValue === null) return out;
   for (const key in historyValue) {
     const nodes: unknown = (historyValue as Record<string, unknown>)[key];
     if (Array.isArray(nodes)) out[key] = nodes.map((node: { id: string }) => ({ id: node.id }));

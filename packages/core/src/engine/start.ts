@@ -1,3 +1,4 @@
+import { sealCommit } from '../store/sealCommit.js';
 import { authorize } from './authorize.js';
 import { timersAfter } from './commit.js';
 import { deliverCommitted } from './deliver.js';
@@ -17,7 +18,7 @@ export async function startJourney(core: EngineCore, options: unknown): Promise<
   if (forbidden) throw forbidden;
   const journeyId = chosenId ?? core.newId();
   const { commit, next } = startStep(core, journeyId, patientRef, actor, input);
-  await core.locks.run(journeyId, () => core.store.commit(commit));
+  await core.locks.run(journeyId, () => core.store.commit(sealCommit(commit)));
   core.protocols.committed(commit.protocols);
   await deliverCommitted(core, commit.outbox);
   const view = journeyView(core, { record: commit.journey, snapshot: next, timers: timersAfter([], commit) }, Date.parse(commit.entry.at));

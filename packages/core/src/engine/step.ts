@@ -6,7 +6,7 @@ import { collectActions } from './collectActions.js';
 import { outboxFor } from './commit.js';
 import { iso, type EngineCore } from './EngineCore.js';
 import { candidateTransitions, explainEvents, explainRefusal } from './explainEvents.js';
-import { flattenState } from './flattenState.js';
+import { stateOf } from './stateOf.js';
 import type { StampedEvent } from './guardRule.js';
 import type { JourneyStartInput } from './defineJourney.js';
 import type { Loaded } from './load.js';
@@ -43,7 +43,7 @@ export function step(core: EngineCore, loaded: Loaded, event: StampedEvent, kind
   const { definition } = core;
   const { record, snapshot } = loaded;
   const journeyId = record.id;
-  const from = flattenState(snapshot.value);
+  const from = stateOf(snapshot);
   if (snapshot.status !== 'active') {
     return {
       refusal: new CareJourneyError('CJ_ERR_NOT_ALLOWED', `Journey "${journeyId}" has ended (${from}); it accepts no more events.`, {
@@ -82,7 +82,7 @@ export function step(core: EngineCore, loaded: Loaded, event: StampedEvent, kind
     };
   }
   const collected = collectActions(actions, journeyId, event.at);
-  const to = flattenState(next.value);
+  const to = stateOf(next);
   const now = core.now();
   const nowIso = iso(now);
   const { type, at, actor, ...payload } = event;
@@ -141,7 +141,7 @@ export function startStep(core: EngineCore, journeyId: string, patientRef: strin
   const startInput: JourneyStartInput = { patientRef, startedAt: at, actor, data: input, protocol: core.protocol };
   const [snapshot, actions] = pure(core, journeyId, 'journey.start', 'the start', () => core.pure.initial(startInput));
   const collected = collectActions(actions, journeyId, at);
-  const state = flattenState(snapshot.value);
+  const state = stateOf(snapshot);
   const stored = core.stored(snapshot);
   const record: JourneyRecord = {
     id: journeyId,

@@ -1,7 +1,7 @@
 import { SYSTEM_ACTOR, type JourneyRecord } from '../store/records.js';
 import { iso, type EngineCore } from './EngineCore.js';
 import { explainEvents, type BlockedEvent } from './explainEvents.js';
-import { flattenState } from './flattenState.js';
+import { stateOf } from './stateOf.js';
 import type { StampedEvent } from './guardRule.js';
 import type { JourneyView } from './JourneyView.js';
 import { defineLazy } from './defineLazy.js';
@@ -27,7 +27,7 @@ export function journeyView(core: EngineCore, { record, snapshot, timers }: Load
     patientRef: record.patientRef,
     version: record.version,
     state: snapshot.value,
-    stateLabel: flattenState(snapshot.value),
+    stateLabel: stateOf(snapshot),
     phase: core.phase(snapshot),
     status: snapshot.status as JourneyRecord['status'],
     // Snapshots loaded from the store, and transitions of them, hold contexts private to this

@@ -1,4 +1,4 @@
-import { freezeNew } from './freezeNew.js';
+import { freezeExactJson, freezeNew, isFrozenJson } from './freezeNew.js';
 
 /** Deeper than this, the direct copy hands over to JSON (which also reports a cycle). */
 const MAX_DEPTH = 256;
@@ -24,10 +24,14 @@ const skipped = (value: unknown): boolean => value === undefined || typeof value
  * ```
  */
 export class FrozenCopies {
-  /** The values this object made: frozen all through. */
-  readonly #made = new WeakSet<object>();
-  /** Deep-frozen values it was given, and their copies. */
+  /**
+   * Deep-frozen values it was given that are not exact JSON as they are, and their copies. Its
+   * own copies, and values frozen and proven exact JSON (`isFrozenJson`: the engine's contexts
+   * and commits), are their own copies and need no entry.
+   */
   readonly #copyOf = new WeakMap<object, object>();
+  /** Set by `#copy`: whether the value it just copied is frozen all through and known (or a primitive). */
+  #settled = true;
 
   /** A frozen copy of a JSON value, by JSON's rules; throws what JSON throws. */
   copy<T>(value: T): T {
@@ -39,17 +43,12 @@ export class FrozenCopies {
       // copies it by its own rules or throws its own error.
       const copied: unknown = JSON.parse(JSON.stringify(value));
       freezeNew(copied);
-      if (copied !== null && typeof copied === 'object') this.#made.add(copied);
       return copied as T;
     }
   }
 
-  /** True when `value` needs no copy: a primitive, or frozen all through and known to this object. */
-  #settled(value: unknown): boolean {
-    return value === null || typeof value !== 'object' || this.#made.has(value) || this.#copyOf.has(value);
-  }
-
   #copy(value: unknown, depth: number): unknown {
+    this.#settled = true;
     if (value === null) return null;
     switch (typeof value) {
       case 'string':
@@ -66,9 +65,9 @@ export class FrozenCopies {
     }
     // A frozen value whose parts are all settled is frozen all through: its copy can be reused.
     // Only frozen values can be known (what this object makes is frozen).
+    if (isFrozenJson(value)) return value;
     let settled = Object.isFrozen(value);
     if (settled) {
-      if (this.#made.has(value)) return value;
       const known = this.#copyOf.get(value);
       if (known) return known;
     }
@@ -78,8 +77,11 @@ export class FrozenCopies {
       const items: unknown[] = new Array(value.length);
       for (let i = 0; i < value.length; i++) {
         const item: unknown = value[i];
-        items[i] = skipped(item) ? null : this.#copy(item, depth + 1);
-        if (settled && !this.#settled(item)) settled = false;
+        if (skipped(item)) items[i] = null;
+        else {
+          items[i] = this.#copy(item, depth + 1);
+          if (!this.#settled) settled = false;
+        }
       }
       out = items;
     } else {
@@ -91,14 +93,16 @@ export class FrozenCopies {
         // An own `__proto__` key would set the copy's prototype: JSON.parse makes it a plain key.
         if (key === '__proto__') throw UNUSUAL;
         const item = (value as Record<string, unknown>)[key];
-        if (!skipped(item)) fields[key] = this.#copy(item, depth + 1);
-        if (settled && !this.#settled(item)) settled = false;
+        // A part JSON leaves out changes nothing that could make the copy differ later.
+        if (skipped(item)) continue;
+        fields[key] = this.#copy(item, depth + 1);
+        if (!this.#settled) settled = false;
       }
       out = fields;
     }
-    Object.freeze(out);
-    this.#made.add(out);
+    freezeExactJson(out);
     if (settled) this.#copyOf.set(value, out);
+    this.#settled = settled;
     return out;
   }
 }

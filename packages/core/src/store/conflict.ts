@@ -3,6 +3,7 @@ import { unreadable } from '../validation/parseArgument.js';
 import { zodIssues } from '../validation/zodIssues.js';
 import { storeArgumentsError } from './checkStoreArguments.js';
 import { journeyCommitSchema } from './journeyCommitSchema.js';
+import { isSealedCommit } from './sealCommit.js';
 import type { JourneyCommit } from './JourneyStore.js';
 
 /**
@@ -55,7 +56,8 @@ export function conflictError(
  * version is `expectedVersion + 1`, the entry belongs to the journey). Returns the checked
  * commit, built of plain values read once. Throws `CJ_ERR_INVALID_INPUT` naming the store, each
  * bad field and its rule (whatever the value: null, a Symbol, a proxy whose traps throw), or
- * `CJ_ERR_STORE` for an inconsistent commit. Stores call it first; the engine's commits pass.
+ * `CJ_ERR_STORE` for an inconsistent commit. Stores call it first. An engine's own commits,
+ * frozen all through and marked as it built them from checked parts, are returned as they are.
  *
  * @example
  * ```ts
@@ -66,6 +68,8 @@ export function conflictError(
  * ```
  */
 export function assertCommitShape(commit: unknown, store = 'JourneyStore'): JourneyCommit {
+  // The engine's own commits, frozen since it built them from checked parts.
+  if (isSealedCommit(commit)) return commit;
   let issues: FieldIssue[];
   try {
     const parsed = journeyCommitSchema.safeParse(commit);

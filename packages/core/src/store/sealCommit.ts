@@ -1,0 +1,29 @@
+import { freezeNew } from './freezeNew.js';
+import type { JourneyCommit } from './JourneyStore.js';
+
+/** Commits the engine built and froze: each has the shape `assertCommitShape` checks. */
+const sealed = new WeakSet<object>();
+
+/**
+ * Freezes a commit the engine built, all through, and marks it as well-formed, so the store's
+ * `assertCommitShape` does not check again, field by field, what the engine assembled from parts
+ * it had checked (the loaded record, the event's parsed payload, the definition's checked phase,
+ * timers and effects). Frozen, the commit cannot change between the engine and the store; a
+ * copy of it, or any commit a host builds, is not marked and is checked in full. Internal to the
+ * engine.
+ *
+ * @example
+ * ```ts
+ * await core.store.commit(sealCommit(step.commit));
+ * ```
+ */
+export function sealCommit<T extends JourneyCommit>(commit: T): T {
+  freezeNew(commit);
+  sealed.add(commit);
+  return commit;
+}
+
+/** True for a commit {@link sealCommit} marked (the very object, frozen since). */
+export function isSealedCommit(value: unknown): value is JourneyCommit {
+  return typeof value === 'object' && value !== null && sealed.has(value);
+}
