@@ -4,6 +4,7 @@ import { journeyRecordSchema, timerRowSchema, type JourneyRecord, type TimerRow 
 import { describeStoredIssues } from '../validation/zodIssues.js';
 import type { EngineCore } from './EngineCore.js';
 import { freezeNew, isFrozenJson } from '../store/freezeNew.js';
+import { isKnownWellFormed, markWellFormed } from '../store/knownWellFormed.js';
 import { migrateSnapshot, restoreSnapshot } from './snapshotCodec.js';
 import type { Refusal } from './validate.js';
 
@@ -155,8 +156,14 @@ export function notFound(journeyId: string): CareJourneyError {
 export function wellFormedTimers(rows: readonly unknown[]): TimerRow[] {
   const timers: TimerRow[] = [];
   for (const row of rows) {
+    if (isKnownWellFormed('timer', row)) {
+      timers.push(row as TimerRow);
+      continue;
+    }
     const parsed = timerRowSchema.safeParse(row);
-    if (parsed.success) timers.push(parsed.data);
+    if (!parsed.success) continue;
+    timers.push(parsed.data);
+    markWellFormed('timer', row);
   }
   return timers;
 }
@@ -179,8 +186,10 @@ export async function loadJourney(core: EngineCore, journeyId: string, timers?: 
     throw error;
   }
   if (!raw) return { refusal: notFound(journeyId) };
-  const parsed = journeyRecordSchema.safeParse(raw);
-  if (!parsed.success) {
+  // A record checked before (or committed by an engine) and unable to change since is not checked again.
+  const parsed = isKnownWellFormed('record', raw) ? { success: true as const, data: raw } : journeyRecordSchema.safeParse(raw);
+  if (parsed.success) markWellFormed('record', raw);
+  else {
     return {
       refusal: new CareJourneyError(
         'CJ_ERR_CORRUPT_SNAPSHOT',

@@ -1,5 +1,6 @@
 import { freezeNew } from './freezeNew.js';
 import type { JourneyCommit } from './JourneyStore.js';
+import { markWellFormed } from './knownWellFormed.js';
 
 /** Commits the engine built and froze: each has the shape `assertCommitShape` checks. */
 const sealed = new WeakSet<object>();
@@ -20,6 +21,9 @@ const sealed = new WeakSet<object>();
 export function sealCommit<T extends JourneyCommit>(commit: T): T {
   freezeNew(commit);
   sealed.add(commit);
+  // Parts of a well-formed commit, as a store that keeps them hands them back on a load.
+  markWellFormed('record', commit.journey);
+  for (const timer of commit.timersToSet) markWellFormed('timer', timer);
   return commit;
 }
 
