@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FrozenCopies, ketamineAnxietyJourney } from '../src/index.js';
-import { freezeNew, isFrozenJson } from '../src/store/freezeNew.js';
+import { freezeBuilt, freezeNew, isFrozenJson } from '../src/store/freezeNew.js';
 import { internStateValue } from '../src/engine/internStateValue.js';
 
 /** True when every object and array reachable from `value` is frozen. */
@@ -78,6 +78,18 @@ describe('freezeNew proves exact JSON', () => {
     freezeNew(deep);
     expect(frozenAllThrough(deep)).toBe(true);
     expect(isFrozenJson(deep)).toBe(false);
+  });
+});
+
+describe('freezeBuilt', () => {
+  it('freezes an object the engine built and proves what it holds: exact parts make it exact, one inexact part does not', () => {
+    const exact = freezeBuilt({ id: 'j1', list: freezeBuilt([1, 2]), payload: { a: 'b' } });
+    expect(frozenAllThrough(exact)).toBe(true);
+    expect(isFrozenJson(exact)).toBe(true);
+    const inexact = freezeBuilt({ id: 'j1', payload: { when: new Date(0) } });
+    expect(frozenAllThrough(inexact)).toBe(true);
+    expect(isFrozenJson(inexact)).toBe(false);
+    expect(isFrozenJson(freezeBuilt([1, undefined]))).toBe(false);
   });
 });
 

@@ -1,4 +1,4 @@
-import { freezeNew } from './freezeNew.js';
+import { freezeBuilt } from './freezeNew.js';
 import type { JourneyCommit } from './JourneyStore.js';
 import { markWellFormed } from './knownWellFormed.js';
 
@@ -19,7 +19,21 @@ const sealed = new WeakSet<object>();
  * ```
  */
 export function sealCommit<T extends JourneyCommit>(commit: T): T {
-  freezeNew(commit);
+  // Bottom up, each object the engine built for the commit; what they hold that it did not build
+  // (payloads, contexts, events) is proven in full, or was when it was frozen before.
+  const snapshot = commit.journey.snapshot as unknown;
+  if (isObject(snapshot)) {
+    if (isObject(snapshot['context'])) freezeBuilt(snapshot['context']);
+    freezeBuilt(snapshot);
+  }
+  freezeBuilt(commit.journey);
+  if (commit.entry) freezeBuilt(commit.entry);
+  for (const list of [commit.timersToSet, commit.outbox, commit.protocols ?? []]) {
+    for (const item of list) freezeBuilt(item);
+    freezeBuilt(list);
+  }
+  freezeBuilt(commit.timersToCancel);
+  freezeBuilt(commit);
   sealed.add(commit);
   // Parts of a well-formed commit, as a store that keeps them hands them back on a load.
   markWellFormed('record', commit.journey);
@@ -30,4 +44,8 @@ export function sealCommit<T extends JourneyCommit>(commit: T): T {
 /** True for a commit {@link sealCommit} marked (the very object, frozen since). */
 export function isSealedCommit(value: unknown): value is JourneyCommit {
   return typeof value === 'object' && value !== null && sealed.has(value);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
