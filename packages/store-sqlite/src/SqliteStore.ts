@@ -21,6 +21,7 @@ import {
 import { journeyQuerySql } from './journeyQuerySql.js';
 import { migrateSchema } from './migrateSchema.js';
 import { corruptRow, readStoredJson } from './readStoredJson.js';
+import { SnapshotTexts } from './SnapshotTexts.js';
 import { STORE_SQL, type StoreStatementName } from './storeSql.js';
 
 /**
@@ -282,6 +283,8 @@ export class SqliteStore implements JourneyStore {
   readonly #commitTx: Database.Transaction<(c: JourneyCommit, json: CommitJson, delivered: readonly string[]) => void>;
   readonly #deliverTx: Database.Transaction<(ids: readonly string[]) => void>;
   readonly #onCorruptRow: (error: CareJourneyError) => void;
+  /** The last snapshot written or read per journey, so a load of an unchanged row parses nothing. */
+  readonly #snapshots = new SnapshotTexts();
   /** Outbox ids delivered but not yet marked in the database: the next commit carries them. */
   #delivered: string[] = [];
   #flushTimer: NodeJS.Timeout | undefined;
@@ -348,7 +351,18 @@ export class SqliteStore implements JourneyStore {
   async load(journeyId: string): Promise<JourneyRecord | undefined> {
     const args = checkStoreArguments('SqliteStore', 'load', { journeyId });
     const row = this.#guard('load', args.journeyId, () => this.#sql.loadJourney.get(args.journeyId) as JourneyRow | undefined);
-    return row ? toRecord(row) : undefined;
+    if (!row) {
+      this.#snapshots.forget(args.journeyId);
+      return undefined;
+    }
+    // The text is still read and compared: a row another process or a hand changed is parsed.
+    const known = this.#snapshots.valueOf(row.id, row.snapshot);
+    if (known !== undefined) return { ...toSummary(row), snapshot: known };
+    const record = toRecord(row);
+    if (typeof row.snapshot === 'string' && record.snapshot !== undefined) {
+      return { ...record, snapshot: this.#snapshots.rememberParsed(row.id, row.snapshot, record.snapshot) };
+    }
+    return record;
   }
 
   /**
@@ -392,6 +406,9 @@ export class SqliteStore implements JourneyStore {
       this.#requeueDelivered(delivered);
       throw error;
     }
+    // Only what the store acknowledged: a refused commit leaves what was kept as it was.
+    if (json.snapshot === null) this.#snapshots.forget(commit.journey.id);
+    else this.#snapshots.remember(commit.journey.id, json.snapshot, commit.journey.snapshot);
   }
 
   /**
@@ -640,6 +657,7 @@ export class SqliteStore implements JourneyStore {
       this.#tryFlushDelivered();
     } finally {
       this.#delivered = [];
+      this.#snapshots.clear();
       this.#db.close();
     }
   }

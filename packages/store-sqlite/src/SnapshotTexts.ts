@@ -1,0 +1,70 @@
+import { FrozenCopies, isFrozenJson } from '@carejourney/core';
+
+/**
+ * A store's most recent snapshots, per journey: the exact text its row holds and a frozen value
+ * equal to `JSON.parse` of it. A load whose row still holds that text hands out the value without
+ * parsing it again, and the engine's load check, finding its own frozen parts, compares only what
+ * changed. A row changed behind the store's back holds other text: it is parsed as before.
+ *
+ * @example
+ * ```ts
+ * const texts = new SnapshotTexts();
+ * texts.remember('j1', text, snapshot); // after the commit that wrote `text`
+ * texts.valueOf('j1', row.snapshot); // the frozen value, or undefined: parse the text
+ * ```
+ */
+export class SnapshotTexts {
+  readonly #entries = new Map<string, { readonly text: string; readonly value: unknown }>();
+  /** Shares with earlier copies what did not change; an engine's own frozen snapshot is its own copy. */
+  readonly #copies = new FrozenCopies();
+
+  constructor(readonly capacity = 256) {}
+
+  /**
+   * Keeps the journey's snapshot written as `text` (`JSON.stringify(value)`) and returns the kept
+   * frozen value. A value frozen and proven exact JSON is kept as it is; any other is read back
+   * from the text, so what is kept is what a parse of the row gives even if reading `value` again
+   * would not (a getter).
+   */
+  remember(journeyId: string, text: string, value: unknown): unknown {
+    return this.#keep(journeyId, text, isFrozenJson(value) ? value : (JSON.parse(text) as unknown));
+  }
+
+  /** Keeps `parsed`, which is `JSON.parse(text)` of a row just read, and returns the kept frozen value. */
+  rememberParsed(journeyId: string, text: string, parsed: unknown): unknown {
+    return this.#keep(journeyId, text, parsed);
+  }
+
+  #keep(journeyId: string, text: string, value: unknown): unknown {
+    const copy = this.#copies.copy(value);
+    this.#entries.delete(journeyId);
+    this.#entries.set(journeyId, { text, value: copy });
+    if (this.#entries.size > this.capacity) {
+      const oldest = this.#entries.keys().next();
+      if (!oldest.done) this.#entries.delete(oldest.value);
+    }
+    return copy;
+  }
+
+  /** The kept value when the row holds exactly the kept text; otherwise `undefined`. */
+  valueOf(journeyId: string, text: unknown): unknown {
+    const entry = this.#entries.get(journeyId);
+    if (!entry) return undefined;
+    if (entry.text !== text) {
+      this.#entries.delete(journeyId);
+      return undefined;
+    }
+    // Most recently used last.
+    this.#entries.delete(journeyId);
+    this.#entries.set(journeyId, entry);
+    return entry.value;
+  }
+
+  forget(journeyId: string): void {
+    this.#entries.delete(journeyId);
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+}
