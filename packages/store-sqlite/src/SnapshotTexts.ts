@@ -24,15 +24,31 @@ export class SnapshotTexts {
    * Keeps the journey's snapshot written as `text` (`JSON.stringify(value)`) and returns the kept
    * frozen value. A value frozen and proven exact JSON is kept as it is; any other is read back
    * from the text, so what is kept is what a parse of the row gives even if reading `value` again
-   * would not (a getter).
+   * would not (a getter). Never throws: what cannot be kept is dropped, and `undefined` returned.
    */
   remember(journeyId: string, text: string, value: unknown): unknown {
-    return this.#keep(journeyId, text, isFrozenJson(value) ? value : (JSON.parse(text) as unknown));
+    try {
+      return this.#keep(journeyId, text, isFrozenJson(value) ? value : (JSON.parse(text) as unknown));
+    } catch {
+      // Called once the commit is written: a value that cannot be kept is read from its row next
+      // time, and the commit is not reported as failed.
+      this.#entries.delete(journeyId);
+      return undefined;
+    }
   }
 
-  /** Keeps `parsed`, which is `JSON.parse(text)` of a row just read, and returns the kept frozen value. */
+  /**
+   * Keeps `parsed`, which is `JSON.parse(text)` of a row just read, and returns the kept frozen
+   * value. A value nested deeper than a copy can go (a hand-edited or damaged row) is returned as
+   * parsed, neither frozen nor kept, so the engine refuses the journey as it would without this.
+   */
   rememberParsed(journeyId: string, text: string, parsed: unknown): unknown {
-    return this.#keep(journeyId, text, parsed);
+    try {
+      return this.#keep(journeyId, text, parsed);
+    } catch {
+      this.#entries.delete(journeyId);
+      return parsed;
+    }
   }
 
   #keep(journeyId: string, text: string, value: unknown): unknown {
