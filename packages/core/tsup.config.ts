@@ -8,6 +8,4 @@ export default defineConfig({
   clean: true,
   target: 'node20',
   external: ['vitest'],
-  // ESM-only; bundled so the CommonJS build loads on every Node 20 release.
-  noExternal: ['temporal-polyfill'],
 });

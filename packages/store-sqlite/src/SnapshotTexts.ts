@@ -18,7 +18,17 @@ export class SnapshotTexts {
   /** Shares with earlier copies what did not change; an engine's own frozen snapshot is its own copy. */
   readonly #copies = new FrozenCopies();
 
-  constructor(readonly capacity = 256) {}
+  /** Characters of text kept in all. */
+  #chars = 0;
+
+  /**
+   * At most `capacity` journeys and `maxChars` characters of snapshot text in all (the values
+   * share most of their parts with the engine's own snapshots); the least recently used go first.
+   */
+  constructor(
+    readonly capacity = 256,
+    readonly maxChars = 4_000_000,
+  ) {}
 
   /**
    * Keeps the journey's snapshot written as `text` (`JSON.stringify(value)`) and returns the kept
@@ -32,7 +42,7 @@ export class SnapshotTexts {
     } catch {
       // Called once the commit is written: a value that cannot be kept is read from its row next
       // time, and the commit is not reported as failed.
-      this.#entries.delete(journeyId);
+      this.forget(journeyId);
       return undefined;
     }
   }
@@ -46,18 +56,21 @@ export class SnapshotTexts {
     try {
       return this.#keep(journeyId, text, parsed);
     } catch {
-      this.#entries.delete(journeyId);
+      this.forget(journeyId);
       return parsed;
     }
   }
 
   #keep(journeyId: string, text: string, value: unknown): unknown {
     const copy = this.#copies.copy(value);
-    this.#entries.delete(journeyId);
+    this.forget(journeyId);
+    if (text.length > this.maxChars) return copy;
     this.#entries.set(journeyId, { text, value: copy });
-    if (this.#entries.size > this.capacity) {
+    this.#chars += text.length;
+    while (this.#entries.size > this.capacity || this.#chars > this.maxChars) {
       const oldest = this.#entries.keys().next();
-      if (!oldest.done) this.#entries.delete(oldest.value);
+      if (oldest.done) break;
+      this.forget(oldest.value);
     }
     return copy;
   }
@@ -67,7 +80,7 @@ export class SnapshotTexts {
     const entry = this.#entries.get(journeyId);
     if (!entry) return undefined;
     if (entry.text !== text) {
-      this.#entries.delete(journeyId);
+      this.forget(journeyId);
       return undefined;
     }
     // Most recently used last.
@@ -77,10 +90,14 @@ export class SnapshotTexts {
   }
 
   forget(journeyId: string): void {
+    const entry = this.#entries.get(journeyId);
+    if (!entry) return;
     this.#entries.delete(journeyId);
+    this.#chars -= entry.text.length;
   }
 
   clear(): void {
     this.#entries.clear();
+    this.#chars = 0;
   }
 }

@@ -137,6 +137,20 @@ describe('SqliteStore snapshot texts', () => {
     expect(texts.valueOf('j5', '{"n":5}')).toBeUndefined();
   });
 
+  it('keeps at most maxChars of text in all: the least recently used go first, and a text longer than the bound is not kept', () => {
+    const texts = new SnapshotTexts(100, 30);
+    const text = (n: number) => JSON.stringify({ n: String(n).padStart(8, '0') }); // 16 characters
+    texts.remember('a', text(1), JSON.parse(text(1)));
+    texts.remember('b', text(2), JSON.parse(text(2)));
+    // 32 characters in all: over 30, so 'a' went.
+    expect(texts.valueOf('a', text(1))).toBeUndefined();
+    expect(texts.valueOf('b', text(2))).toStrictEqual({ n: '00000002' });
+    const long = JSON.stringify({ n: 'x'.repeat(40) });
+    expect(texts.remember('c', long, JSON.parse(long))).toStrictEqual({ n: 'x'.repeat(40) });
+    expect(texts.valueOf('c', long)).toBeUndefined();
+    expect(texts.valueOf('b', text(2))).toStrictEqual({ n: '00000002' });
+  });
+
   it('more journeys than it keeps, loaded in turn, each load equal to a parse of its row', async () => {
     const path = tempDbPath();
     const store = openStore(path);

@@ -33,7 +33,27 @@ export class FrozenCopies {
   /** Set by `#copy`: whether the value it just copied is frozen all through and known (or a primitive). */
   #settled = true;
 
-  /** A frozen copy of a JSON value, by JSON's rules; throws what JSON throws. */
+  /**
+   * An empty set of copies: one per store, kept as long as the store, so that later copies share
+   * what earlier ones made.
+   *
+   * @example
+   * ```ts
+   * const copies = new FrozenCopies();
+   * ```
+   */
+  constructor() {}
+
+  /**
+   * A frozen copy of a JSON value, by JSON's rules; throws what JSON throws. A value frozen and
+   * proven exact JSON (`isFrozenJson`) is its own copy.
+   *
+   * @example
+   * ```ts
+   * const stored = copies.copy({ n: 1, gone: undefined }); // { n: 1 }, frozen
+   * copies.copy(stored) === stored; // true
+   * ```
+   */
   copy<T>(value: T): T {
     if (value === undefined) return value;
     try {

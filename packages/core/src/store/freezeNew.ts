@@ -10,9 +10,18 @@ const exactJson = new WeakSet<object>();
 /** Objects frozen all through and found not to be exact JSON: also final, not walked again. */
 const notExactJson = new WeakSet<object>();
 
-/** True when `value` is JSON that a JSON round trip gives back unchanged, and cannot change: a
- * primitive JSON writes as it is, or an object {@link freezeNew} froze and proved so. A store
- * may keep such a value as its own copy, and hand it out, without copying it. */
+/**
+ * True when `value` is JSON that a JSON round trip gives back unchanged, and cannot change: a
+ * primitive JSON writes as it is, or an object the engine froze all through and proved so (every
+ * snapshot, journal entry and outbox item of a commit the engine makes, unless it holds something
+ * JSON would change). A store may keep such a value as its own copy, and hand it out, without
+ * copying it.
+ *
+ * @example
+ * ```ts
+ * const kept = isFrozenJson(commit.journey.snapshot) ? commit.journey.snapshot : copies.copy(commit.journey.snapshot);
+ * ```
+ */
 export function isFrozenJson(value: unknown): boolean {
   switch (typeof value) {
     case 'string':
