@@ -121,6 +121,21 @@ describe('allowedEvents and blockedEvents of a view', () => {
     expect(JSON.parse(JSON.stringify(frozen))).toMatchObject({ allowedEvents: ['note', 'consent'], blockedEvents: BLOCKED_BEFORE_CONSENT });
   });
 
+  it('keep what judging needs out of sight: no own key, symbol or enumerable property beyond the view fields', async () => {
+    const { engine, actor } = countingJourney();
+    const { id } = await engine.start({ patientRef: 'p', input: {}, actor });
+    const view = await engine.get(id);
+    for (const symbol of Object.getOwnPropertySymbols(view)) expect(Object.getOwnPropertyDescriptor(view, symbol)?.enumerable).toBe(false);
+    expect(Object.getOwnPropertySymbols({ ...view })).toEqual([]);
+    expect(Object.getOwnPropertySymbols(Object.assign({}, view))).toEqual([]);
+    // A getter read from something other than a view is refused plainly, not answered wrongly.
+    const getter = Object.getOwnPropertyDescriptor(view, 'allowedEvents')!.get!;
+    expect(() => getter.call({})).toThrow(TypeError);
+    // An object derived from a view reads the view's judgement.
+    const derived = Object.create(view) as typeof view;
+    expect(derived.allowedEvents).toEqual(['note', 'consent']);
+  });
+
   it('are empty for an ended journey', async () => {
     const { engine, actor } = countingJourney();
     const { id } = await engine.start({ patientRef: 'p', input: {}, actor });

@@ -28,12 +28,15 @@ export function sealCommit<T extends JourneyCommit>(commit: T): T {
   }
   freezeBuilt(commit.journey);
   if (commit.entry) freezeBuilt(commit.entry);
+  // The parts a store keeps (record, entry, timer rows, outbox items, protocols) are proven exact
+  // JSON; the lists and the commit that hold them are only frozen: no store keeps those as they
+  // are, and each proof is one more entry in a weak set the garbage collector must keep up.
   for (const list of [commit.timersToSet, commit.outbox, commit.protocols ?? []]) {
     for (const item of list) freezeBuilt(item);
-    freezeBuilt(list);
+    Object.freeze(list);
   }
-  freezeBuilt(commit.timersToCancel);
-  freezeBuilt(commit);
+  Object.freeze(commit.timersToCancel);
+  Object.freeze(commit);
   sealed.add(commit);
   // Parts of a well-formed commit, as a store that keeps them hands them back on a load.
   markWellFormed('record', commit.journey);
