@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   createEngine,
   isCareJourneyError,
@@ -16,27 +16,13 @@ import { journeyQuerySql } from '../src/journeyQuerySql.js';
 import { SCHEMA_VERSION, SCHEMA_VERSION_TABLE, SqliteStore, type SqliteStoreOptions } from '../src/index.js';
 import { STORE_SQL } from '../src/storeSql.js';
 import { replayStored } from './helpers/replayStored.js';
-import { removeTempDbs, tempDbPath } from './helpers/tempDb.js';
+import { openedFiles } from './helpers/openedFiles.js';
+import { tempDbPath } from './helpers/tempDb.js';
 
-afterAll(removeTempDbs);
 
 const T0 = Date.parse('2026-01-05T09:00:00Z');
-const open: { close(): unknown }[] = [];
-afterEach(async () => {
-  for (const c of open.splice(0).reverse()) await c.close();
-});
+const { openStore, rawDb, closeAfter } = openedFiles();
 
-function openStore(options: Partial<SqliteStoreOptions> & { path?: string } = {}): SqliteStore {
-  const store = new SqliteStore({ path: tempDbPath(), ...options });
-  open.push(store);
-  return store;
-}
-
-function rawDb(path: string): Database.Database {
-  const db = new Database(path);
-  open.push(db);
-  return db;
-}
 
 async function rejection(p: Promise<unknown>): Promise<CareJourneyError> {
   const error = await p.then(
@@ -536,7 +522,7 @@ describe('the engine on SqliteStore', () => {
 
     clock.advanceTo('2026-01-05T11:00:00Z');
     store = new SqliteStore({ path });
-    open.push(store);
+    closeAfter(store);
     engine = createEngine({ definition: visitJourney, store, clock });
     const fired = await engine.runDue();
     expect(fired.map((f) => [f.journeyId, f.dueAt])).toEqual([[id, '2026-01-05T10:30:00.000Z']]);

@@ -1,36 +1,19 @@
 // Protocols stored once per ref in their own table: kept with the commit that brings them, read
 // back by primary key, never overwritten, pruned or left out of a backup; a damaged row is named
 // by its ref and never quoted.
-import Database from 'better-sqlite3';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEngine, isCareJourneyError, ManualClock, type CareJourneyError, type JourneyCommit, type ProtocolRecord } from '@carejourney/core';
 import { actors, visitJourney } from '../../core/test/fixtures/visitJourney.js';
-import { SqliteStore } from '../src/index.js';
 import { replayStored } from './helpers/replayStored.js';
-import { removeTempDbs, tempDbPath } from './helpers/tempDb.js';
+import { openedFiles } from './helpers/openedFiles.js';
+import { tempDbPath } from './helpers/tempDb.js';
 
-afterAll(removeTempDbs);
-const open: { close(): unknown }[] = [];
-afterEach(async () => {
-  for (const c of open.splice(0).reverse()) await c.close();
-});
+const { openStore, rawDb } = openedFiles({});
 
 const T0 = Date.parse('2026-01-05T09:00:00Z');
 const at = new Date(T0).toISOString();
 /** Text in the protocol that must never appear in an error: it stands for clinic content. */
 const MARKER = 'clinic-note-7f3a';
-
-function openStore(path = tempDbPath()): SqliteStore {
-  const store = new SqliteStore({ path });
-  open.push(store);
-  return store;
-}
-
-function rawDb(path: string): Database.Database {
-  const db = new Database(path);
-  open.push(db);
-  return db;
-}
 
 function protocolRecord(n: number): ProtocolRecord {
   return { ref: `sha256:${n.toString(16).padStart(64, '0')}`, definitionId: 'clinic-visit', protocol: { observationMinutes: 60 + n, note: MARKER }, createdAt: at };

@@ -3,16 +3,16 @@
 // rows as that release wrote them) upgrades on open, in one transaction, keeping every row.
 import { openSync, writeSync, closeSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEngine, ManualClock, protocolRefOf, replayJournal } from '@carejourney/core';
 import { actors, visitJourney } from '../../core/test/fixtures/visitJourney.js';
 import { SCHEMA_VERSION, SCHEMA_VERSION_TABLE, SqliteStore } from '../src/index.js';
 import { STORE_SQL } from '../src/storeSql.js';
 import { createSchemaV1 } from './fixtures/schemaV1.js';
 import { createSchemaV2 } from './fixtures/schemaV2.js';
-import { removeTempDbs, tempDbPath } from './helpers/tempDb.js';
+import { openedFiles } from './helpers/openedFiles.js';
+import { tempDbPath } from './helpers/tempDb.js';
 
-afterAll(removeTempDbs);
 
 const T0 = Date.parse('2026-01-05T09:00:00Z');
 /** The tables of schema versions 1 and 2. */
@@ -20,16 +20,8 @@ const TABLES = ['journeys', 'journey_states', 'journal', 'idempotency_keys', 'ti
 const V1_DESCRIPTION = { version: 1, description: 'journeys, state leaves, journal, idempotency keys, timers, outbox' };
 const V2_DESCRIPTION = { version: 2, description: 'journeys rebuilt with the snapshot column last' };
 const V3_DESCRIPTION = { version: 3, description: 'protocols, each version stored once by its ref' };
-const open: { close(): unknown }[] = [];
-afterEach(async () => {
-  for (const c of open.splice(0).reverse()) await c.close();
-});
+const { rawDb, closeAfter } = openedFiles();
 
-function rawDb(path: string, options?: Database.Options): Database.Database {
-  const db = new Database(path, options);
-  open.push(db);
-  return db;
-}
 
 const columnsOf = (db: Database.Database, table: string) => (db.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name);
 const indexesOf = (db: Database.Database) =>
@@ -146,7 +138,7 @@ async function dump(store: SqliteStore, id: string) {
 describe('SqliteStore schema version 2: the snapshot column last', () => {
   it('a new file has the snapshot as the last column of journeys', () => {
     const path = tempDbPath();
-    open.push(new SqliteStore({ path }));
+    closeAfter(new SqliteStore({ path }));
     const db = rawDb(path);
     expect(columnsOf(db, 'journeys')).toEqual([
       'id',
@@ -173,7 +165,7 @@ describe('SqliteStore schema version 2: the snapshot column last', () => {
     before.close();
 
     const store = new SqliteStore({ path });
-    open.push(store);
+    closeAfter(store);
     const db = rawDb(path);
     expect(db.prepare(`SELECT version, description FROM ${SCHEMA_VERSION_TABLE} ORDER BY version`).all()).toEqual([V1_DESCRIPTION, V2_DESCRIPTION, V3_DESCRIPTION]);
     const columns = columnsOf(db, 'journeys');
@@ -258,7 +250,7 @@ describe('SqliteStore schema version 2: the snapshot column last', () => {
 
   it('the version check and the summaries read only columns stored before the snapshot', () => {
     const path = tempDbPath();
-    open.push(new SqliteStore({ path }));
+    closeAfter(new SqliteStore({ path }));
     const db = rawDb(path);
     const columns = columnsOf(db, 'journeys');
     const snapshotAt = columns.indexOf('snapshot');
@@ -274,7 +266,7 @@ describe('SqliteStore schema version 2: the snapshot column last', () => {
 describe('SqliteStore schema version 3: protocols stored once', () => {
   it('a new file has the protocols table', () => {
     const path = tempDbPath();
-    open.push(new SqliteStore({ path }));
+    closeAfter(new SqliteStore({ path }));
     const db = rawDb(path);
     expect(SCHEMA_VERSION).toBe(3);
     expect(columnsOf(db, 'protocols')).toEqual(['ref', 'definition_id', 'body', 'created_at']);
@@ -291,7 +283,7 @@ describe('SqliteStore schema version 3: protocols stored once', () => {
     before.close();
 
     const store = new SqliteStore({ path });
-    open.push(store);
+    closeAfter(store);
     const db = rawDb(path);
     expect(db.prepare(`SELECT version, description FROM ${SCHEMA_VERSION_TABLE} ORDER BY version`).all()).toEqual([V1_DESCRIPTION, V2_DESCRIPTION, V3_DESCRIPTION]);
     for (const table of TABLES) expect(db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all(), table).toEqual(rowsBefore[table]);

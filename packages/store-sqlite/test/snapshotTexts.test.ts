@@ -2,31 +2,16 @@
 // a load of an unchanged row hands out that frozen value without parsing; any other row (changed
 // by another connection, by hand, or damaged) is read exactly as before.
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEngine, isFrozenJson, ketamineAnxietyJourney, ManualClock, type JourneyCommit } from '@carejourney/core';
 import { COURSE_PROTOCOL, COURSE_START, IV_COURSE, runCourse } from '../../core/bench/ketamineCourse.js';
 import { actors, visitJourney } from '../../core/test/fixtures/visitJourney.js';
 import { SqliteStore } from '../src/index.js';
 import { SnapshotTexts } from '../src/SnapshotTexts.js';
-import { removeTempDbs, tempDbPath } from './helpers/tempDb.js';
+import { openedFiles } from './helpers/openedFiles.js';
+import { tempDbPath } from './helpers/tempDb.js';
 
-afterAll(removeTempDbs);
-const open: { close(): unknown }[] = [];
-afterEach(async () => {
-  for (const c of open.splice(0).reverse()) await c.close();
-});
-
-function openStore(path = tempDbPath()): SqliteStore {
-  const store = new SqliteStore({ path, synchronous: 'normal' });
-  open.push(store);
-  return store;
-}
-
-function rawDb(path: string): Database.Database {
-  const db = new Database(path);
-  open.push(db);
-  return db;
-}
+const { openStore, rawDb } = openedFiles({ synchronous: 'normal' });
 
 function frozenAllThrough(value: unknown): boolean {
   if (value === null || typeof value !== 'object') return true;
