@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createEngine, ketamineAnxietyJourney, ManualClock, type JourneyCommit } from '@carejourney/core';
 import { PostgresStore } from '../src/index.js';
-import { commitValues, storeSql } from '../src/storeSql.js';
+import { commitJson, commitValues, storeSql } from '../src/storeSql.js';
 import { benchCourse, DATABASE_URL, dropSchemas, journeyIds, seedSchema, type BenchCourse } from './benchSetup.js';
 
 // Sized so the whole workspace `pnpm bench` stays within minutes on a two-core machine, where
@@ -108,7 +108,7 @@ async function statementRun(commits: readonly JourneyCommit[]): Promise<number> 
   const text = storeSql(`"${stmtSchema}"`).commit;
   const started = process.hrtime.bigint();
   for (const c of commits) {
-    const values = commitValues(c, { commitId: randomUUID(), workerId: 'raw', leaseMs: 30_000, delivered: [], notifyChannel: 'raw', notifyWithinMs: 0 });
+    const values = commitValues(c, { commitId: randomUUID(), workerId: 'raw', leaseMs: 30_000, delivered: [], notifyChannel: 'raw', notifyWithinMs: 0 }, commitJson(c));
     const { rows } = await db.query({ name: 'stmt_commit', text, values });
     if (rows[0]?.applied !== 1) throw new Error('one-statement floor: version conflict');
   }

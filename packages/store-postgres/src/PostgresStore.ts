@@ -21,7 +21,7 @@ import { isSchemaName, migrateSchema, quoteIdent } from './migrateSchema.js';
 import { classifyPgError, constraintOf, describePgError } from './pgErrors.js';
 import { corruptRow, readStoredJson } from './readStoredJson.js';
 import { statementName } from './statementName.js';
-import { commitValues, firedTimerOf, storeSql, type StoreSql } from './storeSql.js';
+import { commitJson, commitValues, firedTimerOf, storeSql, type StoreSql } from './storeSql.js';
 
 /**
  * How `PostgresStore` connects and behaves. Every field is optional.
@@ -186,7 +186,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * `FOR UPDATE SKIP LOCKED` and a lease, so concurrent workers get disjoint batches and a worker
  * that died has its claims taken over after the lease. A connection lost during a commit is
  * resolved by reading back whether the commit landed: the caller gets a success or
- * `CJ_ERR_STORE`, never a half-applied event.
+ * `CJ_ERR_STORE`, never a half-applied event. Every `JourneyStore` method checks its arguments
+ * first, as MemoryStore and SqliteStore do: a bad one (or a commit whose snapshot or payloads are
+ * not JSON) throws `CJ_ERR_INVALID_INPUT` naming it and its rule, and nothing is sent.
  *
  * @example
  * ```ts
@@ -315,6 +317,7 @@ export class PostgresStore implements JourneyStore {
    * ```
    */
   async load(journeyId: string): Promise<JourneyRecord | undefined> {
+    ({ journeyId } = checkStoreArguments('PostgresStore', 'load', { journeyId }));
     const { rows } = await this.#query<JourneyRow>('load', journeyId, 'loadJourney', [journeyId]);
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
@@ -337,8 +340,11 @@ export class PostgresStore implements JourneyStore {
    * const r = await engine.send(journeyId, event, { actor, idempotencyKey: `req-${requestId}` });
    * ```
    */
-  async commit(commit: JourneyCommit): Promise<void> {
-    assertCommitShape(commit);
+  async commit(given: JourneyCommit): Promise<void> {
+    // The checked commit is plain data read once: what was checked is what is written.
+    const commit = assertCommitShape(given, 'PostgresStore');
+    // Serialized before anything is sent: a value that is not JSON is refused, naming its field.
+    const json = commitJson(commit);
     const id = commit.journey.id;
     await this.#ensureReady('commit', id);
     const commitId = randomUUID();
@@ -355,7 +361,7 @@ export class PostgresStore implements JourneyStore {
       try {
         const { rows } = await this.#withClient((client) => {
           backend = backendPid(client);
-          return client.query<{ applied: number }>({ name: this.#names.commit, text: this.#sql.commit, values: commitValues(commit, { commitId, workerId: this.workerId, leaseMs: this.#leaseMs, delivered, notifyChannel: this.notifyChannel, notifyWithinMs: this.#notifyWithinMs }) });
+          return client.query<{ applied: number }>({ name: this.#names.commit, text: this.#sql.commit, values: commitValues(commit, { commitId, workerId: this.workerId, leaseMs: this.#leaseMs, delivered, notifyChannel: this.notifyChannel, notifyWithinMs: this.#notifyWithinMs }, json) });
         });
         if (rows[0]?.applied === 1) return;
         // An earlier attempt may have landed after all (its connection broke before the reply).
@@ -433,6 +439,7 @@ export class PostgresStore implements JourneyStore {
    * ```
    */
   async findIdempotencyKey(journeyId: string, key: string): Promise<number | undefined> {
+    ({ journeyId, key } = checkStoreArguments('PostgresStore', 'findIdempotencyKey', { journeyId, key }));
     const { rows } = await this.#query<{ seq: number }>('find an idempotency key', journeyId, 'findKey', [journeyId, key]);
     return rows[0]?.seq;
   }
@@ -471,8 +478,9 @@ export class PostgresStore implements JourneyStore {
    * const entries = await engine.history(journeyId); // the store's journal, each entry checked
    * ```
    */
-  async readJournal(journeyId: string, options: { fromSeq?: number; limit?: number } = {}): Promise<JournalEntry[]> {
-    const { rows } = await this.#query<JournalRow>('read the journal', journeyId, 'readJournal', [journeyId, options.fromSeq ?? 1, options.limit ?? null]);
+  async readJournal(journeyId: string, options?: { fromSeq?: number; limit?: number }): Promise<JournalEntry[]> {
+    const args = checkStoreArguments('PostgresStore', 'readJournal', { journeyId, options });
+    const { rows } = await this.#query<JournalRow>('read the journal', args.journeyId, 'readJournal', [args.journeyId, args.options?.fromSeq ?? 1, args.options?.limit ?? null]);
     return rows.map(toEntry);
   }
 
@@ -488,6 +496,7 @@ export class PostgresStore implements JourneyStore {
    * ```
    */
   async listTimers(journeyId: string): Promise<TimerRow[]> {
+    ({ journeyId } = checkStoreArguments('PostgresStore', 'listTimers', { journeyId }));
     const { rows } = await this.#query<TimerDbRow>('list timers', journeyId, 'listTimers', [journeyId]);
     return this.#decodeSkipping(rows, toTimer);
   }
@@ -507,6 +516,7 @@ export class PostgresStore implements JourneyStore {
    * ```
    */
   async dueTimers(now: number, limit: number): Promise<TimerRow[]> {
+    ({ now, limit } = checkStoreArguments('PostgresStore', 'dueTimers', { now, limit }));
     const { rows } = await this.#query<TimerDbRow>('claim due timers', undefined, 'claimDueTimers', [this.workerId, this.#leaseMs, now, limit]);
     rows.sort((a, b) => a.due_at - b.due_at || byteOrder(a.journey_id, b.journey_id) || byteOrder(a.key, b.key));
     return this.#decodeSkipping(rows, toTimer);
@@ -525,6 +535,7 @@ export class PostgresStore implements JourneyStore {
    * ```
    */
   async pendingOutbox(limit: number, journeyId?: string): Promise<OutboxItem[]> {
+    ({ limit, journeyId } = checkStoreArguments('PostgresStore', 'pendingOutbox', { limit, journeyId }));
     await this.#flushDelivered();
     const { rows } = await this.#query<OutboxRow>('claim outbox items', journeyId, 'claimOutbox', [this.workerId, this.#leaseMs, limit, journeyId ?? null]);
     rows.sort((a, b) => Number(a.seq) - Number(b.seq));
@@ -545,6 +556,7 @@ export class PostgresStore implements JourneyStore {
    * ```
    */
   async markDelivered(ids: readonly string[]): Promise<void> {
+    ({ ids } = checkStoreArguments('PostgresStore', 'markDelivered', { ids }));
     if (ids.length === 0) return;
     this.#assertOpen('mark outbox items delivered', undefined);
     this.#delivered.push(...ids);
@@ -575,7 +587,8 @@ export class PostgresStore implements JourneyStore {
    * ```
    */
   async query(filter: JourneyQuery): Promise<JourneySummary[]> {
-    const { sql, params } = journeyQuerySql(quoteIdent(this.schema), filter);
+    const args = checkStoreArguments('PostgresStore', 'query', { filter });
+    const { sql, params } = journeyQuerySql(quoteIdent(this.schema), args.filter as JourneyQuery);
     let name = this.#queryNames.get(sql);
     if (name === undefined) {
       // At most one statement per combination of filter fields (2^6), so the map is bounded.
