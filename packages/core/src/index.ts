@@ -98,7 +98,6 @@ export type {
 export type { JourneyStore, JourneyCommit, JourneyQuery, JourneySummary } from './store/JourneyStore.js';
 export { MemoryStore } from './store/MemoryStore.js';
 export { FrozenCopies } from './store/FrozenCopies.js';
-export { jsonText } from './store/jsonText.js';
 export { isFrozenJson } from './store/freezeNew.js';
 export { conflictError, assertCommitShape } from './store/conflict.js';
 export { checkStoreArguments, storeArgumentSchemas } from './store/checkStoreArguments.js';

@@ -7,7 +7,6 @@ import {
   checkStoreArguments,
   conflictError,
   isCareJourneyError,
-  jsonText,
   type JournalEntry,
   type JourneyCommit,
   type JourneyQuery,
@@ -236,9 +235,9 @@ interface IndexedColumns {
 type Statements = { [K in StoreStatementName]: Database.Statement };
 
 /** JSON text for a column; an absent value is SQL `NULL`. */
-// jsonText writes what JSON.stringify writes; parts of an engine snapshot unchanged since the last
-// commit (frozen, proven exact JSON) cost nothing to write again.
-const toJson = (value: unknown): string | null => (value === undefined ? null : (jsonText(value) ?? null));
+// Plain JSON.stringify: a text cache of unchanged parts (tried) wrote faster but kept so much of
+// each event's garbage alive past young collections that every event cost more.
+const toJson = (value: unknown): string | null => (value === undefined ? null : (JSON.stringify(value) ?? null));
 
 /** The state leaves a flattened state (`a.b|a.c`) stands for, one index row each. */
 const leavesOf = (state: string): Set<string> => new Set(state.split('|'));
