@@ -3,7 +3,7 @@
 // (never a raw TypeError or RangeError, whatever the value), and the refusal changes nothing.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { isCareJourneyError, MemoryStore, type CareJourneyError, type JourneyStore } from '@carejourney/core';
-import { BAD_CALLS, acceptedCalls, dump, ID, nextCommit, revoked, seeded, T0, throwingProxy, trap } from '../../core/test/fixtures/storeArgumentCases.js';
+import { BAD_CALLS, acceptedCalls, dump, expectRefusedChangingNothing, ID, revoked, seeded, T0, throwingProxy, trap } from '../../core/test/fixtures/storeArgumentCases.js';
 import { SqliteStore } from '../src/index.js';
 import { removeTempDbs, tempDbPath } from './helpers/tempDb.js';
 
@@ -20,24 +20,7 @@ const STORES = [
 
 describe.each(STORES)('%s refuses bad arguments of its JourneyStore methods', (name, makeStore) => {
   it.each(BAD_CALLS)('%s: CJ_ERR_INVALID_INPUT naming the argument and its rule, changing nothing', async (label, call, path) => {
-    const store = await seeded(makeStore, (opened) => open.push(opened));
-    const commit = await nextCommit(store);
-    const before = await dump(store);
-    let thrown: unknown;
-    try {
-      await call(store, commit);
-    } catch (error) {
-      thrown = error;
-    }
-    expect(isCareJourneyError(thrown, 'CJ_ERR_INVALID_INPUT'), `${label} threw ${String(thrown)}`).toBe(true);
-    const error = thrown as CareJourneyError;
-    expect(error.message).toMatch(new RegExp(`^${name}\\.\\w+ refused its arguments: `));
-    expect(error.message).toMatch(/\[CJ_ERR_INVALID_INPUT\]$/);
-    expect(error.details.issues?.[0]?.path).toBe(path);
-    expect(await dump(store)).toEqual(before);
-    // The valid commit still applies afterwards: nothing was half-written.
-    await store.commit(commit);
-    expect((await store.load(ID))?.version).toBe(commit.journey.version);
+    await expectRefusedChangingNothing(name, await seeded(makeStore, (opened) => open.push(opened)), label, call, path);
   });
 
   it('accepts the calls the engine and hosts make', async () => {
