@@ -100,6 +100,8 @@ export { MemoryStore } from './store/MemoryStore.js';
 export { FrozenCopies } from './store/FrozenCopies.js';
 export { isFrozenJson } from './store/freezeNew.js';
 export { conflictError, assertCommitShape } from './store/conflict.js';
+export { commitTexts } from './store/commitTexts.js';
+export type { CommitTexts } from './store/commitTexts.js';
 export { checkStoreArguments, storeArgumentSchemas } from './store/checkStoreArguments.js';
 export type { ConflictCause } from './store/conflict.js';
 export { matchesQuery, stateMatches } from './store/matchesQuery.js';

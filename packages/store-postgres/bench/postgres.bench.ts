@@ -6,9 +6,9 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { createEngine, ketamineAnxietyJourney, ManualClock, type JourneyCommit } from '@carejourney/core';
+import { createEngine, ketamineAnxietyJourney, ManualClock, type CommitTexts, type JourneyCommit } from '@carejourney/core';
 import { PostgresStore } from '../src/index.js';
-import { commitJson, commitValues, storeSql } from '../src/storeSql.js';
+import { commitValues, storeSql } from '../src/storeSql.js';
 import { benchCourse, DATABASE_URL, dropSchemas, journeyIds, seedSchema, type BenchCourse } from './benchSetup.js';
 
 // Sized so the whole workspace `pnpm bench` stays within minutes on a two-core machine, where
@@ -101,6 +101,17 @@ async function rawRun(commits: readonly JourneyCommit[]): Promise<number> {
   return commits.length / seconds;
 }
 
+const plain = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
+
+/** Every JSON value of a commit written whole by `JSON.stringify`, as a plain writer does. */
+const plainTexts = (c: JourneyCommit): CommitTexts => ({
+  snapshot: plain(c.journey.snapshot),
+  entry: c.entry ? { payload: plain(c.entry.payload), actor: plain(c.entry.actor) } : undefined,
+  timers: c.timersToSet.map((t) => ({ event: plain(t.event), payload: plain(t.payload) })),
+  outbox: c.outbox.map((o) => plain(o.payload)),
+  protocols: (c.protocols ?? []).map((p) => plain(p.protocol)),
+});
+
 /** The same rows as one statement per event: the store's own commit SQL, sent with plain `pg`. */
 async function statementRun(commits: readonly JourneyCommit[]): Promise<number> {
   const db = new pg.Client({ connectionString: DATABASE_URL });
@@ -108,7 +119,7 @@ async function statementRun(commits: readonly JourneyCommit[]): Promise<number> 
   const text = storeSql(`"${stmtSchema}"`).commit;
   const started = process.hrtime.bigint();
   for (const c of commits) {
-    const values = commitValues(c, { commitId: randomUUID(), workerId: 'raw', leaseMs: 30_000, delivered: [], notifyChannel: 'raw', notifyWithinMs: 0 }, commitJson(c));
+    const values = commitValues(c, { commitId: randomUUID(), workerId: 'raw', leaseMs: 30_000, delivered: [], notifyChannel: 'raw', notifyWithinMs: 0 }, plainTexts(c));
     const { rows } = await db.query({ name: 'stmt_commit', text, values });
     if (rows[0]?.applied !== 1) throw new Error('one-statement floor: version conflict');
   }

@@ -4,6 +4,7 @@ import {
   assertCommitShape,
   CareJourneyError,
   checkStoreArguments,
+  commitTexts,
   conflictError,
   isCareJourneyError,
   type JournalEntry,
@@ -21,7 +22,7 @@ import { isSchemaName, migrateSchema, quoteIdent } from './migrateSchema.js';
 import { classifyPgError, constraintOf, describePgError } from './pgErrors.js';
 import { corruptRow, readStoredJson } from './readStoredJson.js';
 import { statementName } from './statementName.js';
-import { commitJson, commitValues, firedTimerOf, storeSql, type StoreSql } from './storeSql.js';
+import { commitValues, firedTimerOf, storeSql, type StoreSql } from './storeSql.js';
 
 /**
  * How `PostgresStore` connects and behaves. Every field is optional.
@@ -344,7 +345,7 @@ export class PostgresStore implements JourneyStore {
     // The checked commit is plain data read once: what was checked is what is written.
     const commit = assertCommitShape(given, 'PostgresStore');
     // Serialized before anything is sent: a value that is not JSON is refused, naming its field.
-    const json = commitJson(commit);
+    const json = commitTexts(commit, 'PostgresStore');
     const id = commit.journey.id;
     await this.#ensureReady('commit', id);
     const commitId = randomUUID();

@@ -1,4 +1,4 @@
-import { CareJourneyError, type JourneyCommit, type ProtocolRecord } from '@carejourney/core';
+import { type CommitTexts, type JourneyCommit, type ProtocolRecord } from '@carejourney/core';
 import { SUMMARY_COLUMNS } from './journeyQuerySql.js';
 import { statePaths } from './statePaths.js';
 
@@ -172,52 +172,18 @@ export interface CommitContext {
   readonly notifyWithinMs: number;
 }
 
-const toJson = (value: unknown): string | null => (value === undefined ? null : (JSON.stringify(value) ?? null));
-
-/** The JSON text of each JSON value of a commit, by the value's holder, serialized once. */
-export interface CommitJson {
-  readonly snapshot: string | null;
-  readonly entry: { readonly payload: string | null; readonly actor: string | null } | undefined;
-  readonly timers: ReadonlyMap<object, { readonly event: string | null; readonly payload: string | null }>;
-  readonly outbox: ReadonlyMap<object, string | null>;
-  readonly protocols: ReadonlyMap<object, string | null>;
-}
-
-/**
- * Serializes a checked commit's JSON values before anything is sent. A value JSON.stringify
- * cannot write (a BigInt, a cycle, a getter or proxy that throws) is refused with
- * `CJ_ERR_INVALID_INPUT` naming the field; the serializer's message (which names keys of the
- * value) is not kept. Every protocol is serialized, also one whose ref may be stored already:
- * whether a commit is refused never depends on what the store holds.
- */
-export function commitJson(c: JourneyCommit): CommitJson {
-  const json = (path: string, value: unknown): string | null => {
-    try {
-      return toJson(value);
-    } catch {
-      const message = 'must be JSON: JSON.stringify threw (a BigInt, a cycle, or a getter or proxy that throws)';
-      throw new CareJourneyError('CJ_ERR_INVALID_INPUT', `PostgresStore.commit refused its arguments: ${path}: ${message}. Nothing was read or written.`, {
-        ...(c.journey.id.isWellFormed() ? { journeyId: c.journey.id } : {}),
-        issues: [{ path, rule: 'json', message }],
-      });
-    }
-  };
-  const e = c.entry;
-  return {
-    snapshot: json('commit.journey.snapshot', c.journey.snapshot),
-    entry: e ? { payload: json('commit.entry.payload', e.payload), actor: json('commit.entry.actor', e.actor) } : undefined,
-    timers: new Map(c.timersToSet.map((t, i) => [t, { event: json(`commit.timersToSet[${i}].event`, t.event), payload: json(`commit.timersToSet[${i}].payload`, t.payload) }])),
-    outbox: new Map(c.outbox.map((o, i) => [o, json(`commit.outbox[${i}].payload`, o.payload)])),
-    protocols: new Map((c.protocols ?? []).map((p, i) => [p, json(`commit.protocols[${i}].protocol`, p.protocol)])),
-  };
-}
-
 /**
  * The parameters of the commit statement ({@link storeSql}'s `commit`), in order, with the JSON
- * values {@link commitJson} serialized (once per commit, not per attempt).
+ * values `commitTexts` serialized (once per commit, not per attempt).
  */
-export function commitValues(c: JourneyCommit, ctx: CommitContext, json: CommitJson): unknown[] {
+export function commitValues(c: JourneyCommit, ctx: CommitContext, texts: CommitTexts): unknown[] {
   const j = c.journey;
+  // By holder: timers and protocols are deduplicated and reordered below.
+  const json = {
+    ...texts,
+    timers: new Map(c.timersToSet.map((t, i) => [t, texts.timers[i]])),
+    protocols: new Map((c.protocols ?? []).map((p, i) => [p, texts.protocols[i]])),
+  };
   const e = c.entry;
   // Last write wins for a key set twice; a key both cancelled and set is replaced by the set
   // (one statement may not touch a row twice).
@@ -267,7 +233,7 @@ export function commitValues(c: JourneyCommit, ctx: CommitContext, json: CommitJ
     c.outbox.map((o) => o.journeyId),
     c.outbox.map((o) => o.kind),
     c.outbox.map((o) => o.type),
-    c.outbox.map((o) => json.outbox.get(o) ?? null),
+    c.outbox.map((_, i) => texts.outbox[i] ?? null),
     c.outbox.map((o) => o.createdAt),
     ctx.workerId,
     ctx.leaseMs,

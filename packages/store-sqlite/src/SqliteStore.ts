@@ -5,6 +5,8 @@ import {
   assertCommitShape,
   CareJourneyError,
   checkStoreArguments,
+  commitTexts,
+  type CommitTexts,
   conflictError,
   isCareJourneyError,
   type JournalEntry,
@@ -103,45 +105,6 @@ function parseOptions(options: unknown): z.output<typeof optionsSchema> {
   return parse(optionsSchema, options, 'CJ_ERR_INVALID_CONFIG', 'SqliteStore options are invalid', 'options');
 }
 
-/** JSON text for each JSON column of a commit, serialized before the write lock is taken. */
-interface CommitJson {
-  readonly snapshot: string | null;
-  readonly entry?: { readonly payload: string | null; readonly actor: string | null };
-  readonly timers: readonly { readonly event: string | null; readonly payload: string | null }[];
-  readonly outbox: readonly (string | null)[];
-  readonly protocols: readonly (string | null)[];
-}
-
-/**
- * Serializes a checked commit's JSON columns. A value JSON.stringify cannot write (a BigInt, a
- * cycle, a getter or proxy that throws) is refused with `CJ_ERR_INVALID_INPUT` naming the
- * field, before anything is written; the serializer's message (which names keys of the value)
- * is not kept.
- */
-function commitJson(c: JourneyCommit): CommitJson {
-  const json = (path: string, value: unknown): string | null => {
-    try {
-      return toJson(value);
-    } catch {
-      const message = 'must be JSON: JSON.stringify threw (a BigInt, a cycle, or a getter or proxy that throws)';
-      throw new CareJourneyError('CJ_ERR_INVALID_INPUT', `SqliteStore.commit refused its arguments: ${path}: ${message}. Nothing was read or written.`, {
-        ...(c.journey.id.isWellFormed() ? { journeyId: c.journey.id } : {}),
-        issues: [{ path, rule: 'json', message }],
-      });
-    }
-  };
-  const e = c.entry;
-  return {
-    snapshot: json('commit.journey.snapshot', c.journey.snapshot),
-    ...(e ? { entry: { payload: json('commit.entry.payload', e.payload), actor: json('commit.entry.actor', e.actor) } } : {}),
-    timers: c.timersToSet.map((t, i) => ({ event: json(`commit.timersToSet[${i}].event`, t.event), payload: json(`commit.timersToSet[${i}].payload`, t.payload) })),
-    outbox: c.outbox.map((item, i) => json(`commit.outbox[${i}].payload`, item.payload)),
-    // Every protocol is serialized, also one whose ref may be stored already: whether a commit is
-    // refused never depends on what the store holds.
-    protocols: (c.protocols ?? []).map((p, i) => json(`commit.protocols[${i}].protocol`, p.protocol)),
-  };
-}
-
 /**
  * The text columns a commit writes as they are (not as JSON). SQLite would silently replace a
  * lone surrogate in them, so what was acknowledged would not be what is read back: such a commit
@@ -237,7 +200,6 @@ type Statements = { [K in StoreStatementName]: Database.Statement };
 /** JSON text for a column; an absent value is SQL `NULL`. */
 // Plain JSON.stringify: a text cache of unchanged parts (tried) wrote faster but kept so much of
 // each event's garbage alive past young collections that every event cost more.
-const toJson = (value: unknown): string | null => (value === undefined ? null : (JSON.stringify(value) ?? null));
 
 /** The state leaves a flattened state (`a.b|a.c`) stands for, one index row each. */
 const leavesOf = (state: string): Set<string> => new Set(state.split('|'));
@@ -281,7 +243,7 @@ export class SqliteStore implements JourneyStore {
   readonly #db: Database.Database;
   readonly #sql: Statements;
   readonly #queries = new Map<string, Database.Statement>();
-  readonly #commitTx: Database.Transaction<(c: JourneyCommit, json: CommitJson, delivered: readonly string[]) => void>;
+  readonly #commitTx: Database.Transaction<(c: JourneyCommit, json: CommitTexts, delivered: readonly string[]) => void>;
   readonly #deliverTx: Database.Transaction<(ids: readonly string[]) => void>;
   readonly #onCorruptRow: (error: CareJourneyError) => void;
   /** The last snapshot written or read per journey, so a load of an unchanged row parses nothing. */
@@ -330,7 +292,7 @@ export class SqliteStore implements JourneyStore {
       throw new CareJourneyError('CJ_ERR_STORE', `SqliteStore could not prepare "${options.path}": ${messageOf(error)}`, {}, { cause: error });
     }
     this.#db = db;
-    this.#commitTx = db.transaction((c: JourneyCommit, json: CommitJson, delivered: readonly string[]) => {
+    this.#commitTx = db.transaction((c: JourneyCommit, json: CommitTexts, delivered: readonly string[]) => {
       this.#applyCommit(c, json);
       this.#writeDelivered(delivered);
     });
@@ -395,7 +357,7 @@ export class SqliteStore implements JourneyStore {
       );
     }
     // Serialized before the write lock is taken: the lock is held for the writes only.
-    const json = commitJson(commit);
+    const json = commitTexts(commit, 'SqliteStore');
     // IMMEDIATE takes the write lock before the version is read, so the check and the writes see
     // the same database even when another process writes to the file. Delivered marks queued so
     // far ride along; a commit that fails (a conflict, a busy lock) rolls them back with it, and
@@ -735,7 +697,7 @@ export class SqliteStore implements JourneyStore {
   }
 
   /** The body of the commit transaction. Throwing anywhere rolls all of it back. */
-  #applyCommit(c: JourneyCommit, json: CommitJson): void {
+  #applyCommit(c: JourneyCommit, json: CommitTexts): void {
     const s = this.#sql;
     const journey = c.journey;
     const id = journey.id;
