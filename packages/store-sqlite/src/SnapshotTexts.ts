@@ -1,20 +1,24 @@
-import { FrozenCopies, isFrozenJson } from '@carejourney/core';
+import { FrozenCopies, isFrozenJson, type JourneyRecord, type JourneySummary } from '@carejourney/core';
 
 /**
  * A store's most recent snapshots, per journey: the exact text its row holds and a frozen value
  * equal to `JSON.parse` of it. A load whose row still holds that text hands out the value without
  * parsing it again, and the engine's load check, finding its own frozen parts, compares only what
  * changed. A row changed behind the store's back holds other text: it is parsed as before.
+ * With the snapshot it keeps the frozen record it last handed out or was committed: a load of a
+ * row whose summary columns are unchanged too hands out that very record, which the engine
+ * knows it checked.
  *
  * @example
  * ```ts
  * const texts = new SnapshotTexts();
  * texts.remember('j1', text, snapshot); // after the commit that wrote `text`
  * texts.valueOf('j1', row.snapshot); // the frozen value, or undefined: parse the text
+ * texts.recordOf('j1', summary); // after valueOf found it: the kept record with that summary
  * ```
  */
 export class SnapshotTexts {
-  readonly #entries = new Map<string, { readonly text: string; readonly value: unknown }>();
+  readonly #entries = new Map<string, { readonly text: string; readonly value: unknown; record?: JourneyRecord }>();
   /** Shares with earlier copies what did not change; an engine's own frozen snapshot is its own copy. */
   readonly #copies = new FrozenCopies();
 
@@ -36,9 +40,14 @@ export class SnapshotTexts {
    * from the text, so what is kept is what a parse of the row gives even if reading `value` again
    * would not (a getter). Never throws: what cannot be kept is dropped, and `undefined` returned.
    */
-  remember(journeyId: string, text: string, value: unknown): unknown {
+  remember(journeyId: string, text: string, value: unknown, record?: JourneyRecord): unknown {
     try {
-      return this.#keep(journeyId, text, isFrozenJson(value) ? value : (JSON.parse(text) as unknown));
+      const kept = this.#keep(journeyId, text, isFrozenJson(value) ? value : (JSON.parse(text) as unknown));
+      // The engine's own record, frozen and proven exact JSON, holding the kept snapshot: handed
+      // out as it is while the row is unchanged. Any other is copied when it is first loaded.
+      const entry = this.#entries.get(journeyId);
+      if (entry && record && record.snapshot === kept && isFrozenJson(record) && Object.keys(record).length === RECORD_KEYS) entry.record = record;
+      return kept;
     } catch {
       // Called once the commit is written: a value that cannot be kept is read from its row next
       // time, and the commit is not reported as failed.
@@ -89,6 +98,23 @@ export class SnapshotTexts {
     return entry.value;
   }
 
+  /**
+   * The kept record of a journey whose row {@link valueOf} just found unchanged, when its summary
+   * columns read are `summary`: the same frozen object each time while the row does not change
+   * (a new one when a column changed behind the store's back). `undefined` when nothing is kept.
+   */
+  recordOf(journeyId: string, summary: JourneySummary): JourneyRecord | undefined {
+    const entry = this.#entries.get(journeyId);
+    if (!entry) return undefined;
+    if (entry.record && sameSummary(entry.record, summary)) return entry.record;
+    try {
+      entry.record = this.#copies.copy({ ...summary, snapshot: entry.value });
+    } catch {
+      return undefined;
+    }
+    return entry.record;
+  }
+
   forget(journeyId: string): void {
     const entry = this.#entries.get(journeyId);
     if (!entry) return;
@@ -100,4 +126,24 @@ export class SnapshotTexts {
     this.#entries.clear();
     this.#chars = 0;
   }
+}
+
+/** A record's fields: the summary's and the snapshot. */
+const RECORD_KEYS = 12;
+
+/** True when a kept record has exactly the summary columns just read. */
+function sameSummary(record: JourneyRecord, summary: JourneySummary): boolean {
+  return (
+    record.id === summary.id &&
+    record.definitionId === summary.definitionId &&
+    record.definitionVersion === summary.definitionVersion &&
+    record.patientRef === summary.patientRef &&
+    record.version === summary.version &&
+    record.lastSeq === summary.lastSeq &&
+    record.state === summary.state &&
+    record.phase === summary.phase &&
+    record.status === summary.status &&
+    record.createdAt === summary.createdAt &&
+    record.updatedAt === summary.updatedAt
+  );
 }

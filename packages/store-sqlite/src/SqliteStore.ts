@@ -22,6 +22,7 @@ import {
 import { journeyQuerySql } from './journeyQuerySql.js';
 import { migrateSchema } from './migrateSchema.js';
 import { corruptRow, readStoredJson } from './readStoredJson.js';
+import { KeptTimers } from './KeptTimers.js';
 import { SnapshotTexts } from './SnapshotTexts.js';
 import { STORE_SQL, type StoreStatementName } from './storeSql.js';
 
@@ -248,6 +249,9 @@ export class SqliteStore implements JourneyStore {
   readonly #onCorruptRow: (error: CareJourneyError) => void;
   /** The last snapshot written or read per journey, so a load of an unchanged row parses nothing. */
   readonly #snapshots = new SnapshotTexts();
+  /** The last timer rows written or read, so a read of unchanged rows parses nothing. */
+  readonly #timers = new KeptTimers();
+  readonly #decodeTimer = (row: TimerDbRow): TimerRow => this.#timers.decode(row, toTimer);
   /** Outbox ids delivered but not yet marked in the database: the next commit carries them. */
   #delivered: string[] = [];
   #flushTimer: NodeJS.Timeout | undefined;
@@ -320,10 +324,12 @@ export class SqliteStore implements JourneyStore {
     }
     // The text is still read and compared: a row another process or a hand changed is parsed.
     const known = this.#snapshots.valueOf(row.id, row.snapshot);
-    if (known !== undefined) return { ...toSummary(row), snapshot: known };
+    if (known !== undefined) return this.#snapshots.recordOf(row.id, toSummary(row)) ?? { ...toSummary(row), snapshot: known };
     const record = toRecord(row);
     if (typeof row.snapshot === 'string' && record.snapshot !== undefined) {
-      return { ...record, snapshot: this.#snapshots.rememberParsed(row.id, row.snapshot, record.snapshot) };
+      const snapshot = this.#snapshots.rememberParsed(row.id, row.snapshot, record.snapshot);
+      // Frozen and kept with the snapshot, so the next load of the unchanged row hands out the same record.
+      return this.#snapshots.recordOf(row.id, toSummary(row)) ?? { ...record, snapshot };
     }
     return record;
   }
@@ -371,7 +377,8 @@ export class SqliteStore implements JourneyStore {
     }
     // Only what the store acknowledged: a refused commit leaves what was kept as it was.
     if (json.snapshot === null) this.#snapshots.forget(commit.journey.id);
-    else this.#snapshots.remember(commit.journey.id, json.snapshot, commit.journey.snapshot);
+    else this.#snapshots.remember(commit.journey.id, json.snapshot, commit.journey.snapshot, commit.journey);
+    commit.timersToSet.forEach((timer, i) => this.#timers.committed(commit.journey.id, timer, json.timers[i]!));
   }
 
   /**
@@ -425,7 +432,7 @@ export class SqliteStore implements JourneyStore {
    */
   async listTimers(journeyId: string): Promise<TimerRow[]> {
     const args = checkStoreArguments('SqliteStore', 'listTimers', { journeyId });
-    return this.#decodeSkipping('list timers', args.journeyId, () => this.#sql.listTimers.all(args.journeyId) as TimerDbRow[], toTimer, Number.POSITIVE_INFINITY);
+    return this.#decodeSkipping('list timers', args.journeyId, () => this.#sql.listTimers.all(args.journeyId) as TimerDbRow[], this.#decodeTimer, Number.POSITIVE_INFINITY);
   }
 
   /**
@@ -444,7 +451,7 @@ export class SqliteStore implements JourneyStore {
     const args = checkStoreArguments('SqliteStore', 'dueTimers', { now, limit });
     // One indexed range over due_at, at most `limit` rows: the engine claims due timers in
     // batches and re-checks each one under the journey's version before firing it.
-    return this.#decodeSkipping('list due timers', undefined, (n) => this.#sql.dueTimers.all(args.now, n) as TimerDbRow[], toTimer, args.limit);
+    return this.#decodeSkipping('list due timers', undefined, (n) => this.#sql.dueTimers.all(args.now, n) as TimerDbRow[], this.#decodeTimer, args.limit);
   }
 
   /**
@@ -621,6 +628,7 @@ export class SqliteStore implements JourneyStore {
     } finally {
       this.#delivered = [];
       this.#snapshots.clear();
+      this.#timers.clear();
       this.#db.close();
     }
   }

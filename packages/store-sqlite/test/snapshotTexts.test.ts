@@ -63,6 +63,39 @@ describe('SqliteStore snapshot texts', () => {
     expect((await store.load(id))!.snapshot).toStrictEqual(before.snapshot);
   });
 
+  it('a load of an unchanged row hands out the same frozen record each time; a summary column changed behind the store gives a new one with it', async () => {
+    const path = tempDbPath();
+    const store = openStore(path);
+    const { engine, id } = await startedVisit(store);
+    await engine.send(id, { type: 'consent.recorded' }, { actor: actors.physician });
+    const db = rawDb(path);
+    const first = (await store.load(id))!;
+    expect(await store.load(id)).toBe(first);
+    expect(frozenAllThrough(first)).toBe(true);
+    expect(isFrozenJson(first)).toBe(true);
+    expect(() => {
+      (first as { version: number }).version = 99;
+    }).toThrow(TypeError);
+    const row = db.prepare('SELECT version, phase, updated_at FROM journeys WHERE id = ?').get(id) as { version: number; phase: string; updated_at: string };
+    expect(first).toMatchObject({ version: row.version, phase: row.phase, updatedAt: row.updated_at });
+    // Another connection changes a summary column and leaves the snapshot text as it was.
+    db.prepare("UPDATE journeys SET phase = 'changed-by-hand', updated_at = '2030-01-01T00:00:00.000Z' WHERE id = ?").run(id);
+    const after = (await store.load(id))!;
+    expect(after).not.toBe(first);
+    expect(after).toMatchObject({ phase: 'changed-by-hand', updatedAt: '2030-01-01T00:00:00.000Z', version: first.version });
+    expect(after.snapshot).toBe(first.snapshot);
+    expect(await store.load(id)).toBe(after);
+    // The safe twin: a store that never held the row reads the same record.
+    expect(await openStore(path).load(id)).toStrictEqual(after);
+    // The next commit hands out the engine's own record, which is what the row now holds.
+    const sent = await engine.send(id, { type: 'visit.book', slot: '2026-01-05T10:00:00Z' }, { actor: actors.coordinator });
+    expect(sent.ok).toBe(true);
+    const committed = (await store.load(id))!;
+    expect(committed.version).toBe(first.version + 1);
+    expect(await store.load(id)).toBe(committed);
+    expect(await openStore(path).load(id)).toStrictEqual(committed);
+  });
+
   it('a refused commit (a stale version, a duplicate outbox id) leaves loads giving the last committed snapshot', async () => {
     const path = tempDbPath();
     const store = openStore(path);
