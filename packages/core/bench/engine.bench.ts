@@ -3,7 +3,7 @@
 //
 //   ratio engine/transition                 the shipped ketamine journey's IV course (intake,
 //                                           induction, 100 maintenance sessions; bench/
-//                                           ketamineCourse.ts): engine.send/runDue on MemoryStore
+//                                           test/fixtures/ketamineCourse.ts): engine.send/runDue on MemoryStore
 //                                           / the machine calls the engine itself makes (XState's
 //                                           machine.transition through pureTransition), on the
 //                                           same machine, from the same snapshots, with the same
@@ -54,7 +54,7 @@ import {
 import { pureTransition } from '../src/engine/pureTransition.js';
 import { runFlagship } from '../../../examples/src/flagship.js';
 import { benchEvents, benchJourney, benchMachine } from './benchJourney.js';
-import { COURSE_PROTOCOL, COURSE_START, ESKETAMINE_COURSE, IV_COURSE, median, perSessionUs, runCourse, type CourseResult, type CourseSpec } from './ketamineCourse.js';
+import { COURSE_PROTOCOL, COURSE_START, ESKETAMINE_COURSE, IV_COURSE, median, perSessionUs, runCourse, type CourseResult, type CourseSpec } from '../test/fixtures/ketamineCourse.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const benchStart = performance.now();

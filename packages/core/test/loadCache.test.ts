@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEngine, ketamineAnxietyJourney, ManualClock, MemoryStore, type JourneyStore } from '../src/index.js';
 import { LoadedSnapshots } from '../src/engine/load.js';
 import type { JourneyRecord } from '../src/store/records.js';
-import { COURSE_PROTOCOL, COURSE_START, IV_COURSE, runCourse } from '../bench/ketamineCourse.js';
+import { COURSE_PROTOCOL, COURSE_START, IV_COURSE, runCourse } from './fixtures/ketamineCourse.js';
 import { actors, visitJourney } from './fixtures/visitJourney.js';
 import { checkedInVisit, dump, must, T0 } from './helpers.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assertCommitShape, createEngine, definePlugin, ketamineAnxietyJourney, ManualClock, MemoryStore, type JourneyCommit, type JourneyStore } from '../src/index.js';
 import { journeyCommitSchema } from '../src/store/journeyCommitSchema.js';
 import { isSealedCommit } from '../src/store/sealCommit.js';
-import { COURSE_PROTOCOL, COURSE_START, IV_COURSE, runCourse } from '../bench/ketamineCourse.js';
+import { COURSE_PROTOCOL, COURSE_START, IV_COURSE, runCourse } from './fixtures/ketamineCourse.js';
 import { actors } from './fixtures/visitJourney.js';
 import { must, visitEngine } from './helpers.js';
 

@@ -1,5 +1,5 @@
 // `pnpm bench` for @carejourney/store-sqlite, on the shipped ketamine journey driven through the
-// public engine API (packages/core/bench/ketamineCourse.ts: referral, intake, induction, the
+// public engine API (packages/core/test/fixtures/ketamineCourse.ts: referral, intake, induction, the
 // response review, then 100 maintenance sessions). Prints, against baselines run in this process:
 //
 //   ratio sqlite/raw                        cost per event of engine + SqliteStore (the default,
@@ -34,7 +34,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { createEngine, ketamineAnxietyJourney, ManualClock, type JourneyCommit } from '@carejourney/core';
-import { COURSE_PROTOCOL, COURSE_START, ESKETAMINE_COURSE, IV_COURSE, median, perSessionUs, runCourse, type CourseOptions, type CourseResult, type CourseSpec } from '../../core/bench/ketamineCourse.js';
+import { COURSE_PROTOCOL, COURSE_START, ESKETAMINE_COURSE, IV_COURSE, median, perSessionUs, runCourse, type CourseOptions, type CourseResult, type CourseSpec } from '../../core/test/fixtures/ketamineCourse.js';
 import { actors, visitJourney } from '../../core/test/fixtures/visitJourney.js';
 import { SqliteStore } from '../src/index.js';
 

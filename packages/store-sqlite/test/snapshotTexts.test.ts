@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createEngine, isFrozenJson, ketamineAnxietyJourney, ManualClock, type JourneyCommit } from '@carejourney/core';
-import { COURSE_PROTOCOL, COURSE_START, IV_COURSE, runCourse } from '../../core/bench/ketamineCourse.js';
+import { COURSE_PROTOCOL, COURSE_START, IV_COURSE, runCourse } from '../../core/test/fixtures/ketamineCourse.js';
 import { actors, visitJourney } from '../../core/test/fixtures/visitJourney.js';
 import { SqliteStore } from '../src/index.js';
 import { SnapshotTexts } from '../src/SnapshotTexts.js';
