@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createEngine, ketamineAnxietyJourney, ManualClock, MemoryStore, type JourneyStore } from '../src/index.js';
+import { createEngine, definePlugin, ketamineAnxietyJourney, ManualClock, MemoryStore, type JourneyStore, type PluginApi } from '../src/index.js';
 import { LoadedSnapshots } from '../src/engine/load.js';
 import type { JourneyRecord } from '../src/store/records.js';
 import { COURSE_PROTOCOL, COURSE_START, IV_COURSE, runCourse } from './fixtures/ketamineCourse.js';
@@ -182,4 +182,38 @@ describe('the engine load cache', () => {
     expect(withCache.history).toEqual(without.history);
     expect(withCache.dump).toEqual(without.dump);
   }, 60_000);
+
+  it('a send shows the pending timers without reading them while only this engine commits, and reads them after another engine changed only the timers', async () => {
+    const inner = new MemoryStore();
+    let listed = 0;
+    const store = wrap(inner, { listTimers: (id) => (listed++, inner.listTimers(id)) });
+    const clock = new ManualClock(T0);
+    let api: PluginApi | undefined;
+    const grab = definePlugin({ name: 'reminders', setup: (given) => void (api = given) });
+    const a = createEngine({ definition: visitJourney, store, clock });
+    const b = createEngine({ definition: visitJourney, store, clock, plugins: [grab] });
+    const { id } = await a.start({ patientRef: 'p', input: {}, actor: actors.coordinator });
+    await must(a.send(id, { type: 'consent.recorded' }, { actor: actors.physician }));
+    const booked = await must(a.send(id, { type: 'visit.book', slot: '2026-01-05T10:00:00Z' }, { actor: actors.coordinator }));
+    expect(booked.view.timers.map((t) => t.key)).toEqual(['machine:xstate.after.noShowDelay.visit.booked']);
+    expect(booked.view.timers).toEqual((await b.get(id)).timers);
+    // The safe twin first: with no other writer, the next sends read no timers and show the store's.
+    listed = 0;
+    const checkedIn = await must(a.send(id, { type: 'patient.arrived' }, { actor: actors.nurse }));
+    const again = await must(a.send(id, vitals(120), { actor: actors.nurse }));
+    expect(listed).toBe(0);
+    expect(checkedIn.view.timers).not.toEqual(booked.view.timers);
+    expect(again.view.timers).toEqual((await b.get(id)).timers);
+    // Another engine changes only the timers: a new version whose snapshot is the same.
+    const before = (await inner.load(id))!;
+    await api!.timers.schedule({ journeyId: id, key: 'day-before', dueAt: Date.parse('2026-01-05T09:30:00Z') });
+    const after = (await inner.load(id))!;
+    expect(after.version).toBe(before.version + 1);
+    expect(after.snapshot).toEqual(before.snapshot);
+    listed = 0;
+    const next = await must(a.send(id, vitals(121), { actor: actors.nurse }));
+    expect(listed).toBe(1);
+    expect(next.view.timers.map((t) => t.key)).toContain('plugin:reminders:day-before');
+    expect(next.view.timers).toEqual((await b.get(id)).timers);
+  });
 });

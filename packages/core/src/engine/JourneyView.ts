@@ -36,7 +36,11 @@ export interface JourneyView<TContext = unknown, TPhase extends string = string,
   readonly allowedEvents: readonly TEventType[];
   /** Event types the state has a transition for but a clinical rule blocks now, and why. Computed when first read. */
   readonly blockedEvents: readonly BlockedEvent<TEventType>[];
-  /** Pending timers, earliest first. */
+  /**
+   * Pending timers, earliest first. After `send`, the ones the commit left: the engine reads
+   * them from the store unless its own last commit of the journey is still the latest, whose
+   * timers it knows (every change of a journey's timers is a commit of a new version).
+   */
   readonly timers: readonly { readonly key: string; readonly owner: string; readonly dueAt: string }[];
   readonly createdAt: string;
   readonly updatedAt: string;

@@ -97,6 +97,8 @@ export class LoadedSnapshots {
   readonly #entries = new Map<string, CachedSnapshot>();
   /** Which journey a snapshot handed out by `loadJourney` belongs to, to follow its transitions. */
   readonly #journeyOf = new WeakMap<AnyMachineSnapshot, string>();
+  /** The pending timers this engine's own commit left with a snapshot, at the version it wrote. */
+  readonly #timersOf = new WeakMap<AnyMachineSnapshot, { readonly version: number; readonly timers: readonly TimerRow[] }>();
 
   /** `persist` gives a snapshot's stored form, as the engine commits it. */
   constructor(
@@ -138,6 +140,21 @@ export class LoadedSnapshots {
     if (entry?.snapshot === from) entry.successor = next;
   }
 
+  /**
+   * Records the pending timers a commit of this engine left at `version`, with the snapshot it
+   * committed. Every change of a journey's timers is a commit, and every commit a new version, so
+   * while the store is at that version they are what it holds.
+   */
+  committed(snapshot: AnyMachineSnapshot, version: number, timers: readonly TimerRow[]): void {
+    this.#timersOf.set(snapshot, { version, timers });
+  }
+
+  /** The timers recorded with `snapshot` when they are of the store's `version`; else `undefined`. */
+  timersAt(snapshot: AnyMachineSnapshot, version: number): readonly TimerRow[] | undefined {
+    const known = this.#timersOf.get(snapshot);
+    return known?.version === version ? known.timers : undefined;
+  }
+
   #keep(record: JourneyRecord, entry: CachedSnapshot): void {
     this.#entries.set(record.id, entry);
     this.#journeyOf.set(entry.snapshot, record.id);
@@ -171,11 +188,14 @@ export function wellFormedTimers(rows: readonly unknown[]): TimerRow[] {
 /**
  * The load step: reads the record and the pending timers, checks them, migrates the snapshot of
  * an older definition version and restores it (or takes it from the engine's
- * {@link LoadedSnapshots} when the stored snapshot is one it already checked or produced). A journey that cannot be loaded is a refusal for
+ * {@link LoadedSnapshots} when the stored snapshot is one it already checked or produced).
+ * `timers` are the journey's pending timers when the caller read them already; `'known'` takes
+ * the ones this engine's last commit left when the store is still at that commit's version
+ * (they are only shown in the view), and reads them otherwise. A journey that cannot be loaded is a refusal for
  * that journey only, so the others (and `runDue` over them) keep working. Error messages name
  * the journey and the rule broken, never the stored content.
  */
-export async function loadJourney(core: EngineCore, journeyId: string, timers?: readonly TimerRow[]): Promise<Loaded | Refusal> {
+export async function loadJourney(core: EngineCore, journeyId: string, timers?: readonly TimerRow[] | 'known'): Promise<Loaded | Refusal> {
   const { definition } = core;
   let raw: JourneyRecord | undefined;
   try {
@@ -221,5 +241,6 @@ export async function loadJourney(core: EngineCore, journeyId: string, timers?: 
     // Migrated snapshots are not kept: the stored one is older and never equals them.
     if (record.definitionVersion === definition.version) core.snapshots.remember(record, snapshot);
   }
-  return { record, snapshot, timers: timers ?? wellFormedTimers(await core.store.listTimers(journeyId)) };
+  const given = timers === 'known' ? core.snapshots.timersAt(snapshot, record.version) : timers;
+  return { record, snapshot, timers: given ?? wellFormedTimers(await core.store.listTimers(journeyId)) };
 }

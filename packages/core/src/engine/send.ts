@@ -38,7 +38,10 @@ export async function sendEvent(core: EngineCore, journeyId: unknown, event: unk
     // Committed: from here on nothing may throw.
     const { commit, next } = outcome.step;
     await deliverCommitted(core, commit.outbox);
-    const view = journeyView(core, { record: commit.journey, snapshot: next, timers: timersAfter(outcome.loaded.timers, commit) }, outcome.at);
+    const timers = timersAfter(outcome.loaded.timers, commit);
+    // The next event of the journey shows these without reading them, while no one else commits.
+    core.snapshots.committed(next, commit.journey.version, timers);
+    const view = journeyView(core, { record: commit.journey, snapshot: next, timers }, outcome.at);
     return { ok: true, view, entry: commit.entry, duplicate: false };
   }
 }
@@ -50,7 +53,7 @@ async function tryOnce(core: EngineCore, request: ValidEvent): Promise<Attempt> 
     const duplicate = await findDuplicate(core, { ...request, idempotencyKey });
     if (duplicate) return duplicate;
   }
-  const loaded = await loadJourney(core, journeyId);
+  const loaded = await loadJourney(core, journeyId, 'known');
   if ('refusal' in loaded) return { ok: false, error: loaded.refusal };
   if (expectedVersion !== undefined && loaded.record.version !== expectedVersion) {
     return {
