@@ -14,15 +14,12 @@ import {
   type KetamineRoute,
   type SendResult,
 } from '../../src/index.js';
+import { ketamineActors } from '../fixtures/ketamineActors.js';
+import { noContraindications } from '../fixtures/noContraindications.js';
 
-export const actors = {
-  coordinator: { id: 'coord-1', role: 'coordinator' },
-  nurse: { id: 'nurse-1', role: 'nurse' },
-  physician: { id: 'md-1', role: 'physician' },
-  therapist: { id: 'ther-1', role: 'therapist' },
-  patient: { id: 'pt-self', role: 'patient' },
-  system: { id: 'screening-plugin', role: 'system' },
-} as const;
+export { noContraindications };
+
+export const actors = { ...ketamineActors, system: { id: 'screening-plugin', role: 'system' } } as const;
 export type ActorName = keyof typeof actors;
 
 type Def = typeof ketamineAnxietyJourney;
@@ -126,29 +123,6 @@ export async function completeScreening(h: Harness, options: { gad7?: number; pr
   await h.send('screening.contraindicationsRecorded', { answers: noContraindications() }, 'nurse');
   await h.send('screening.vitalsRecorded', { systolic: 124, diastolic: 80, heartRate: 72, spo2: 98 }, 'nurse');
   await h.send('screening.medicationsReviewed', { classes: ['antidepressant'] }, 'physician');
-}
-
-export function noContraindications() {
-  return {
-    'aneurysmal-vascular-disease': false,
-    'arteriovenous-malformation': false,
-    'intracerebral-haemorrhage-history': false,
-    'ketamine-hypersensitivity': false,
-    pregnancy: false,
-    breastfeeding: false,
-    'psychosis-history': false,
-    'active-mania': false,
-    'substance-use-disorder': false,
-    'unmanaged-hypertension': false,
-    'heart-disease': false,
-    'raised-intracranial-pressure': false,
-    'intracranial-mass': false,
-    'open-globe-injury': false,
-    glaucoma: false,
-    'uncontrolled-hyperthyroidism': false,
-    'liver-disease': false,
-    'cystitis-history': false,
-  };
 }
 
 /** The weight mg/kg plans are recorded with. */
