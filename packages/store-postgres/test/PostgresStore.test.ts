@@ -9,7 +9,7 @@ import { SCHEMA_VERSION, SCHEMA_VERSION_TABLE, PostgresStore, type PostgresStore
 import { storeSql } from '../src/storeSql.js';
 import { sleep } from './helpers/spawnChild.js';
 import { dropTestSchemas, openTestStore, rawClient, TEST_DATABASE_URL, testSchema } from './helpers/testDb.js';
-import { replayStored } from './helpers/replayStored.js';
+import { replayStored } from '../../core/test/fixtures/replayStored.js';
 
 const T0 = Date.parse('2026-01-05T09:00:00Z');
 const open: { close(): Promise<unknown> }[] = [];

@@ -14,7 +14,7 @@ import { seededRandom } from './children/visitActions.js';
 import { untilAcked } from '../../../test/support/untilAcked.js';
 import { sleep, spawnChild, type Child } from './helpers/spawnChild.js';
 import { dropTestSchemas, openTestStore, rawClient, TEST_DATABASE_URL, testSchema } from './helpers/testDb.js';
-import { replayStored } from './helpers/replayStored.js';
+import { replayStored } from '../../core/test/fixtures/replayStored.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'carejourney-pg-'));
 afterAll(async () => {

@@ -7,7 +7,7 @@ import { PostgresStore } from '../src/index.js';
 import { sleep } from './helpers/spawnChild.js';
 import { TcpProxy } from './helpers/tcpProxy.js';
 import { dropTestSchemas, openTestStore, rawClient, testSchema } from './helpers/testDb.js';
-import { replayStored } from './helpers/replayStored.js';
+import { replayStored } from '../../core/test/fixtures/replayStored.js';
 
 afterAll(dropTestSchemas);
 

@@ -8,7 +8,7 @@ import { actors, visitJourney } from '../../core/test/fixtures/visitJourney.js';
 import { parseChildLog } from './children/childLog.js';
 import { spawnChild } from './helpers/spawnChild.js';
 import { dropTestSchemas, openTestStore, rawClient, TEST_DATABASE_URL, testSchema } from './helpers/testDb.js';
-import { replayStored } from './helpers/replayStored.js';
+import { replayStored } from '../../core/test/fixtures/replayStored.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'carejourney-pg-'));
 afterAll(async () => {

@@ -15,7 +15,7 @@ import { actors, visitJourney } from '../../core/test/fixtures/visitJourney.js';
 import { journeyQuerySql } from '../src/journeyQuerySql.js';
 import { SCHEMA_VERSION, SCHEMA_VERSION_TABLE, SqliteStore, type SqliteStoreOptions } from '../src/index.js';
 import { STORE_SQL } from '../src/storeSql.js';
-import { replayStored } from './helpers/replayStored.js';
+import { replayStored } from '../../core/test/fixtures/replayStored.js';
 import { openedFiles } from './helpers/openedFiles.js';
 import { tempDbPath } from './helpers/tempDb.js';
 

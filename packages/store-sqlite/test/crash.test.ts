@@ -11,7 +11,7 @@ import { parseChildLog } from './children/childLog.js';
 import { seededRandom } from './children/visitActions.js';
 import { untilAcked } from '../../../test/support/untilAcked.js';
 import { sleep, spawnChild } from './helpers/spawnChild.js';
-import { replayStored } from './helpers/replayStored.js';
+import { replayStored } from '../../core/test/fixtures/replayStored.js';
 import { removeTempDbs, tempDbPath } from './helpers/tempDb.js';
 
 afterAll(removeTempDbs);

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine, isCareJourneyError, ManualClock, type CareJourneyError, type JourneyCommit, type ProtocolRecord } from '@carejourney/core';
 import { actors, visitJourney } from '../../core/test/fixtures/visitJourney.js';
-import { replayStored } from './helpers/replayStored.js';
+import { replayStored } from '../../core/test/fixtures/replayStored.js';
 import { openedFiles } from './helpers/openedFiles.js';
 import { tempDbPath } from './helpers/tempDb.js';
 

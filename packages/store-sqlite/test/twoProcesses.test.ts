@@ -7,7 +7,7 @@ import { actors, visitJourney } from '../../core/test/fixtures/visitJourney.js';
 import { SqliteStore } from '../src/index.js';
 import { parseChildLog } from './children/childLog.js';
 import { spawnChild } from './helpers/spawnChild.js';
-import { replayStored } from './helpers/replayStored.js';
+import { replayStored } from '../../core/test/fixtures/replayStored.js';
 import { removeTempDbs, tempDbPath } from './helpers/tempDb.js';
 
 afterAll(removeTempDbs);
