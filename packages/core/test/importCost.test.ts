@@ -43,7 +43,7 @@ describe('importing @carejourney/core', () => {
   it('creates no statechart and builds none of the journey schemas', async () => {
     const core = await import('../src/index.js');
     created.loading = false;
-    const { isBuilt } = await import('../src/journey/lazyInstance.js');
+    const { isBuilt } = await import('../src/lazyInstance.js');
     expect(created.machines).toBe(0);
     const lazy = {
       ketamineAnxietyJourney: core.ketamineAnxietyJourney,
@@ -59,7 +59,7 @@ describe('importing @carejourney/core', () => {
   it('builds none of the store record, duration, schedule and vocabulary schemas, and loads no Temporal polyfill', async () => {
     const core = await import('../src/index.js');
     const vocabulary = await import('../src/journey/vocabulary.js');
-    const { isBuilt } = await import('../src/journey/lazyInstance.js');
+    const { isBuilt } = await import('../src/lazyInstance.js');
     const lazy = {
       journeyRecordSchema: core.journeyRecordSchema,
       outboxItemSchema: core.outboxItemSchema,
@@ -102,7 +102,7 @@ describe('importing @carejourney/core', () => {
     const { actorInputSchema } = await import('../src/engine/validate.js');
     const records = await import('../src/store/records.js');
     const { identifierSchema } = await import('../src/validation/identifierSchema.js');
-    const { isBuilt } = await import('../src/journey/lazyInstance.js');
+    const { isBuilt } = await import('../src/lazyInstance.js');
     // Private schemas (engine options, send and start options, delivery payloads, runDue and
     // recover options, plugin timers, replay options) are made by zod factories too.
     expect(created.zodCalls).toEqual([]);
@@ -135,7 +135,7 @@ describe('importing @carejourney/core', () => {
 
   it('builds each on first use, once per process, and they behave as before', async () => {
     const core = await import('../src/index.js');
-    const { isBuilt } = await import('../src/journey/lazyInstance.js');
+    const { isBuilt } = await import('../src/lazyInstance.js');
 
     const protocol = core.defaultKetamineProtocol('Europe/Berlin');
     expect(isBuilt(core.ketamineProtocolSchema)).toBe(true);
@@ -179,7 +179,7 @@ describe('importing @carejourney/core', () => {
 
 describe('lazyInstance', () => {
   it('builds on the first operation only, and stands for the value', async () => {
-    const { isBuilt, lazyInstance } = await import('../src/journey/lazyInstance.js');
+    const { isBuilt, lazyInstance } = await import('../src/lazyInstance.js');
     let builds = 0;
     const schema = lazyInstance(() => {
       builds++;
@@ -198,7 +198,7 @@ describe('lazyInstance', () => {
   });
 
   it('stands for a frozen value with a frozen copy', async () => {
-    const { lazyInstance } = await import('../src/journey/lazyInstance.js');
+    const { lazyInstance } = await import('../src/lazyInstance.js');
     const phase = (): string => 'referral';
     const value = lazyInstance(() => Object.freeze({ id: 'demo', phase }));
     expect(Object.isFrozen(value)).toBe(true);

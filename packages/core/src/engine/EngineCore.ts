@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AnyMachineSnapshot } from 'xstate';
 import { z } from 'zod';
 import { CareJourneyError } from '../errors.js';
-import { once } from '../journey/lazyInstance.js';
+import { once } from '../lazyInstance.js';
 import { PluginHost } from '../plugin/PluginHost.js';
 import type { PluginApi } from '../plugin/definePlugin.js';
 import type { JourneyStore } from '../store/JourneyStore.js';

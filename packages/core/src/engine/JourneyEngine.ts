@@ -4,7 +4,7 @@ import { journalEntrySchema } from '../store/records.js';
 import type { JourneyStore } from '../store/JourneyStore.js';
 import type { Clock } from '../time/Clock.js';
 import { CareJourneyError } from '../errors.js';
-import { once } from '../journey/lazyInstance.js';
+import { once } from '../lazyInstance.js';
 import { identifierSchema } from '../validation/identifierSchema.js';
 import { parseArgument } from '../validation/parseArgument.js';
 import { describeStoredIssues } from '../validation/zodIssues.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CareJourneyError } from '../errors.js';
-import { once } from '../journey/lazyInstance.js';
+import { once } from '../lazyInstance.js';
 import type { HookName } from '../plugin/hooks.js';
 import { describeError } from '../plugin/PluginHost.js';
 import { journalEntrySchema, outboxItemSchema, type JournalEntry, type OutboxItem } from '../store/records.js';

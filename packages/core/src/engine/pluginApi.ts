@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CareJourneyError } from '../errors.js';
-import { once } from '../journey/lazyInstance.js';
+import { once } from '../lazyInstance.js';
 import type { PluginApi } from '../plugin/definePlugin.js';
 import type { TimerRow } from '../store/records.js';
 import { checkJsonSafe } from '../validation/checkJsonSafe.js';

@@ -1,7 +1,7 @@
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import { z } from 'zod';
 import { CareJourneyError } from '../errors.js';
-import { once } from '../journey/lazyInstance.js';
+import { once } from '../lazyInstance.js';
 import { journalEntrySchema, type JournalEntry, type PersistedSnapshot } from '../store/records.js';
 import { parseArgument } from '../validation/parseArgument.js';
 import type { AnyJourneyDefinition, JourneyStartInput } from './defineJourney.js';

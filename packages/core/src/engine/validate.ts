@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CareJourneyError, type FieldIssue } from '../errors.js';
-import { lazyInstance, once } from '../journey/lazyInstance.js';
+import { lazyInstance, once } from '../lazyInstance.js';
 import type { Actor } from '../store/records.js';
 import { checkJsonSafe } from '../validation/checkJsonSafe.js';
 import { identifierSchema } from '../validation/identifierSchema.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { JourneyStartInput } from '../engine/defineJourney.js';
-import { lazyInstance } from './lazyInstance.js';
+import { lazyInstance } from '../lazyInstance.js';
 import type { KetamineEventPayload, KetamineJourneyInput } from './events.js';
 import type { KetamineProtocol } from './protocol.js';
 import type { RemsMonitoringForm } from './remsMonitoringForm.js';

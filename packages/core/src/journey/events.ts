@@ -11,7 +11,7 @@ import {
   preDoseFindingSchema,
   routeSchema,
 } from './vocabulary.js';
-import { lazyInstance, once } from './lazyInstance.js';
+import { lazyInstance, once } from '../lazyInstance.js';
 import { scheduleBlockSchema } from './protocol.js';
 
 // Payload schemas of the events staff and systems send. The engine adds `type`, `at` (its clock's

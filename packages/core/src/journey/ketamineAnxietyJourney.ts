@@ -5,7 +5,7 @@ import { KETAMINE_TIMER_EVENTS, ketamineEventDescriptions, ketamineJourneyEvents
 import { ketamineJourneyRules } from './guards.js';
 import { ketamineAnxietyMachine } from './machine.js';
 import { ketamineMigrations } from './migrations.js';
-import { lazyInstance } from './lazyInstance.js';
+import { lazyInstance } from '../lazyInstance.js';
 import { KETAMINE_ROLES, ketamineJourneyPolicy } from './policy.js';
 import { ketamineProtocolSchema } from './protocol.js';
 

@@ -9,7 +9,7 @@ import { ketamineRoutingConditions, vitalsDueAt } from './routingConditions.js';
 import { iso, ms, nextPlannedSession, primaryInstrumentOf, routeProtocolOf } from './queries.js';
 import type { KetamineEffect } from './effects.js';
 import { remsMonitoringForm } from './remsMonitoringForm.js';
-import { lazyInstance } from './lazyInstance.js';
+import { lazyInstance } from '../lazyInstance.js';
 
 type Ctx = KetamineJourneyContext;
 type Args = { context: Ctx; event: MachineEvent };

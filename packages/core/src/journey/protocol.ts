@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isTimeZone } from '../time/isTimeZone.js';
 import { ESKETAMINE_LABEL } from './esketamineLabel.js';
-import { lazyInstance, once } from './lazyInstance.js';
+import { lazyInstance, once } from '../lazyInstance.js';
 import {
   CONTRAINDICATIONS,
   contraindicationClassSchema,

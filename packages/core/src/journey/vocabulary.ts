@@ -3,7 +3,7 @@
 // own terminology and nothing identifying ends up in a journey. Their zod schemas are built on
 // first use, not at import.
 import { z } from 'zod';
-import { lazyInstance } from './lazyInstance.js';
+import { lazyInstance } from '../lazyInstance.js';
 
 /**
  * Treatment routes. Each has its own defaults in the protocol (DOMAIN.md, "Routes and schedules").

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CareJourneyError } from '../errors.js';
-import { once } from '../journey/lazyInstance.js';
+import { once } from '../lazyInstance.js';
 import type { CareJourneyPlugin, PluginApi } from './definePlugin.js';
 import { HOOK_NAMES, type BeforeEventContext, type HookName, type PluginHooks } from './hooks.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { TimerRow } from '../store/records.js';
-import { once } from '../journey/lazyInstance.js';
+import { once } from '../lazyInstance.js';
 import { parseArgument } from '../validation/parseArgument.js';
 import type { AnyJourneyDefinition } from '../engine/defineJourney.js';
 import type { SendOptions } from '../engine/EngineOptions.js';

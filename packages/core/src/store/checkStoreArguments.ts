@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CareJourneyError, type FieldIssue } from '../errors.js';
-import { lazyInstance, once } from '../journey/lazyInstance.js';
+import { lazyInstance, once } from '../lazyInstance.js';
 import { unreadable } from '../validation/parseArgument.js';
 import { describeIssues, zodIssues } from '../validation/zodIssues.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { lazyInstance } from '../journey/lazyInstance.js';
+import { lazyInstance } from '../lazyInstance.js';
 import { protocolRecordSchema } from './protocolRecord.js';
 import { journalEntrySchema, journeyRecordSchema, outboxItemSchema, timerRowSchema } from './records.js';
 

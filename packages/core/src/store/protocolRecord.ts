@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { lazyInstance } from '../journey/lazyInstance.js';
+import { lazyInstance } from '../lazyInstance.js';
 
 /**
  * What a protocol reference looks like: `sha256:` and the 64 hex digits of its content's hash.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { lazyInstance } from '../journey/lazyInstance.js';
+import { lazyInstance } from '../lazyInstance.js';
 
 // Each schema is built on first use, once per process, not at import (zod object schemas cost
 // at construction); each exported name stands for its schema and behaves as the schema itself.

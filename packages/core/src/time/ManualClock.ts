@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CareJourneyError } from '../errors.js';
-import { once } from '../journey/lazyInstance.js';
+import { once } from '../lazyInstance.js';
 import { parseArgument } from '../validation/parseArgument.js';
 import type { Clock } from './Clock.js';
 import { toMillis, type Duration } from './duration.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CareJourneyError } from '../errors.js';
-import { lazyInstance, once } from '../journey/lazyInstance.js';
+import { lazyInstance, once } from '../lazyInstance.js';
 import { parseArgument } from '../validation/parseArgument.js';
 
 /**

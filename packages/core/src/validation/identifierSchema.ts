@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { lazyInstance } from '../journey/lazyInstance.js';
+import { lazyInstance } from '../lazyInstance.js';
 
 /** C0 and C1 control characters (line breaks, NUL, escape, ...). */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
