@@ -139,6 +139,7 @@ export { ketamineAnxietyJourney, ketamineJourneyPhase, KETAMINE_PHASES } from '.
 export type { KetamineJourneyPhase } from './journey/ketamineAnxietyJourney.js';
 export { ketamineAnxietyMachine } from './journey/machine.js';
 export { ketamineProtocolSchema, defaultKetamineProtocol, scheduleBlockSchema, UNCONFIRMED_DEFAULTS } from './journey/protocol.js';
+export { ESKETAMINE_LABEL } from './journey/esketamineLabel.js';
 export type { KetamineProtocol, KetamineProtocolInput, RouteProtocol, ScheduleBlock } from './journey/protocol.js';
 export {
   ketamineJourneyEvents,

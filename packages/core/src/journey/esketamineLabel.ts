@@ -4,7 +4,8 @@
 
 /**
  * The esketamine label and REMS minimums that the `esketamine-nasal` route's protocol is checked
- * against; an engine refuses a protocol below any of them (`CJ_ERR_INVALID_CONFIG`).
+ * against; an engine refuses a protocol below any of them (`CJ_ERR_INVALID_CONFIG`). Frozen all
+ * through: what a host reads is what the engine checks, and no one can lower it.
  *
  * @example
  * ```ts
@@ -12,7 +13,7 @@
  * ESKETAMINE_LABEL.dosesMg; // [56, 84]
  * ```
  */
-export const ESKETAMINE_LABEL = {
+export const ESKETAMINE_LABEL = Object.freeze({
   /** The medication of the route: the label checks apply to it, so it cannot be changed. */
   medication: 'esketamine',
   /** Given in a certified clinic only, never at home. */
@@ -20,7 +21,7 @@ export const ESKETAMINE_LABEL = {
   /** At least 2 h of observation after the dose. */
   minObservationMinutes: 120,
   /** The blood-pressure re-check "at about 40 minutes" after the dose: its minute lies in this range. */
-  bpCheckMinutes: { earliest: 35, latest: 45 },
+  bpCheckMinutes: Object.freeze({ earliest: 35, latest: 45 } as const),
   /** A reading counts as the 40-minute check from at most this many minutes early. */
   maxCheckToleranceMinutes: 5,
   /**
@@ -29,11 +30,11 @@ export const ESKETAMINE_LABEL = {
    */
   preDischargeBpWithinMinutes: 30,
   /** The label doses per session. */
-  dosesMg: [56, 84],
+  dosesMg: Object.freeze([56, 84] as const),
   /** The dose of the first session (day 1). */
   firstDoseMg: 56,
   /** Milligrams per nasal device; doses are whole devices. */
   mgPerDevice: 28,
   /** The REMS monitoring form is due within this many days of the session. */
   remsFormDueWithinDays: 7,
-} as const;
+} as const);

@@ -4,6 +4,7 @@ import {
   continueSchedule,
   createEngine,
   defaultKetamineProtocol,
+  ESKETAMINE_LABEL,
   evaluateResponse,
   inductionSchedule,
   ketamineAnxietyJourney,
@@ -130,6 +131,27 @@ describe('protocol', () => {
     expect(make({}, { rems: { formDueDays: 30 } })).toThrow(/protocol.rems.formDueDays/);
     // The safe twins: stricter than the label is the clinic's choice.
     expect(make({ observationMinutes: 150, monitoring: { bpCheckAtMinutes: 40 }, dosing: { allowedDosesMg: [56] } }, { rems: { formDueDays: 5 } })).not.toThrow();
+  });
+});
+
+describe('ESKETAMINE_LABEL', () => {
+  it('is what the engine checks a protocol against, at its boundary, and frozen all through so no one can lower it', () => {
+    const make = (route: Record<string, unknown>) => () =>
+      createEngine({ definition: ketamineAnxietyJourney, store: new MemoryStore(), protocol: { timeZone: 'UTC', acceptUnconfirmedDefaults: true, routes: { 'esketamine-nasal': route } } as never });
+    const { minObservationMinutes, bpCheckMinutes, dosesMg, firstDoseMg, mgPerDevice } = ESKETAMINE_LABEL;
+    expect(make({ observationMinutes: minObservationMinutes - 1 })).toThrow(/observationMinutes: the esketamine label requires at least 120 min/);
+    expect(make({ observationMinutes: minObservationMinutes })).not.toThrow();
+    expect(make({ monitoring: { bpCheckAtMinutes: bpCheckMinutes.latest + 1 } })).toThrow(/about 40 min/);
+    expect(make({ monitoring: { bpCheckAtMinutes: bpCheckMinutes.latest } })).not.toThrow();
+    expect(make({ dosing: { allowedDosesMg: [...dosesMg, dosesMg.at(-1)! + mgPerDevice] } })).toThrow(/is not an esketamine label dose/);
+    expect(make({ dosing: { allowedDosesMg: [...dosesMg], firstDoseMg } })).not.toThrow();
+    expect(defaultKetamineProtocol().routes['esketamine-nasal']).toMatchObject({ observationMinutes: minObservationMinutes, mgPerDevice });
+    for (const part of [ESKETAMINE_LABEL, bpCheckMinutes, dosesMg]) expect(Object.isFrozen(part)).toBe(true);
+    expect(() => {
+      (ESKETAMINE_LABEL as { minObservationMinutes: number }).minObservationMinutes = 10;
+    }).toThrow(TypeError);
+    expect(() => (dosesMg as unknown as number[]).push(112)).toThrow(TypeError);
+    expect(make({ observationMinutes: 60 })).toThrow(/at least 120 min/);
   });
 });
 
