@@ -1,3 +1,5 @@
+import { freezeNew } from './store/freezeNew.js';
+
 /**
  * What a code means: when it happens, whether it is thrown or returned, and what the caller does.
  *
@@ -23,7 +25,7 @@ export interface ErrorCodeInfo {
  * if (!result.ok) showHelp(ERROR_CATALOGUE[result.error.code].action);
  * ```
  */
-export const ERROR_CATALOGUE = {
+export const ERROR_CATALOGUE = freezeNew({
   CJ_ERR_INVALID_EVENT: {
     when: 'An argument of `send` fails validation: the journey id, the options (actor, idempotency key, expected version) or the event (unknown type, payload against its schema, a value that is not JSON, a string with a lone surrogate, a size limit).',
     how: 'returned by `send`',
@@ -94,7 +96,7 @@ export const ERROR_CATALOGUE = {
     how: 'thrown by calls before their commit (nothing applied); after a commit `send`, `start` and `runDue` never throw it: the failure is reported on the bus as `delivery.failed` and `recover` finishes the work',
     action: 'Retry later; check the store. When `send` throws it, the event was not applied.',
   },
-} as const satisfies Record<string, ErrorCodeInfo>;
+} as const satisfies Record<string, ErrorCodeInfo>);
 
 /**
  * Stable error codes. Hosts branch on `code`, never on message text.
@@ -104,7 +106,7 @@ export const ERROR_CATALOGUE = {
  * const known = (code: string): code is CareJourneyErrorCode => (ERROR_CODES as readonly string[]).includes(code);
  * ```
  */
-export const ERROR_CODES = Object.keys(ERROR_CATALOGUE) as readonly (keyof typeof ERROR_CATALOGUE)[];
+export const ERROR_CODES = freezeNew(Object.keys(ERROR_CATALOGUE) as readonly (keyof typeof ERROR_CATALOGUE)[]);
 
 /**
  * One of the stable error codes (see {@link ERROR_CATALOGUE}).

@@ -15,7 +15,7 @@ import { z } from 'zod';
  * const counts = Object.fromEntries(REMINDER_OUTCOMES.map((o) => [o, records.filter((r) => r.outcome === o).length]));
  * ```
  */
-export const REMINDER_OUTCOMES = ['delivered', 'attempt-failed', 'failed', 'suppressed', 'cancelled', 'confirmed'] as const;
+export const REMINDER_OUTCOMES = Object.freeze(['delivered', 'attempt-failed', 'failed', 'suppressed', 'cancelled', 'confirmed'] as const);
 /**
  * What happened to a reminder: one of {@link REMINDER_OUTCOMES}.
  *
@@ -41,7 +41,7 @@ export type ReminderOutcome = (typeof REMINDER_OUTCOMES)[number];
  * REMINDER_REASONS.includes('opt-out'); // true
  * ```
  */
-export const REMINDER_REASONS = ['opt-out', 'hold', 'ended', 'stale', 'expired', 'confirmed', 'rule-removed', 'superseded'] as const;
+export const REMINDER_REASONS = Object.freeze(['opt-out', 'hold', 'ended', 'stale', 'expired', 'confirmed', 'rule-removed', 'superseded'] as const);
 /**
  * Why a reminder did not go out: one of {@link REMINDER_REASONS}.
  *

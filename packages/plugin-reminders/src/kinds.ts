@@ -7,7 +7,7 @@
  * PATIENT_REMINDER_KINDS.includes('session.upcoming'); // true
  * ```
  */
-export const PATIENT_REMINDER_KINDS = [
+export const PATIENT_REMINDER_KINDS = Object.freeze([
   'session.upcoming',
   'session.fasting',
   'transport.confirm',
@@ -18,7 +18,7 @@ export const PATIENT_REMINDER_KINDS = [
   'assessment.due',
   'session.missedOutreach',
   'therapy.followUp',
-] as const;
+] as const);
 
 /**
  * Kinds of reminders that go to the clinic's staff.
@@ -29,14 +29,14 @@ export const PATIENT_REMINDER_KINDS = [
  * remindersPlugin({ deliver, channels: { byKind: { ...staffChannels, 'monitoring.vitalsOverdue': 'pager' } } });
  * ```
  */
-export const CLINIC_REMINDER_KINDS = [
+export const CLINIC_REMINDER_KINDS = Object.freeze([
   'companion.unconfirmed',
   'monitoring.bpCheck',
   'monitoring.vitalsOverdue',
   'rems.formDue',
   'rems.formOverdue',
   'reminder.escalation',
-] as const;
+] as const);
 
 /**
  * Patient reminders a patient cannot opt out of: the no-driving notice after a dose, and the
@@ -50,7 +50,7 @@ export const CLINIC_REMINDER_KINDS = [
  * SAFETY_CRITICAL_KINDS.length; // 4
  * ```
  */
-export const SAFETY_CRITICAL_KINDS = ['discharge.noDriving', 'session.fasting', 'transport.confirm', 'trustedAdult.confirm'] as const;
+export const SAFETY_CRITICAL_KINDS = Object.freeze(['discharge.noDriving', 'session.fasting', 'transport.confirm', 'trustedAdult.confirm'] as const);
 
 /**
  * A built-in kind of patient reminder: one of {@link PATIENT_REMINDER_KINDS}.

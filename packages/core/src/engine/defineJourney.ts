@@ -1,6 +1,7 @@
 import type { AnyStateMachine, SnapshotFrom } from 'xstate';
 import { z } from 'zod';
 import { CareJourneyError } from '../errors.js';
+import { freezeNew, isFrozenJson } from '../store/freezeNew.js';
 import type { PersistedSnapshot } from '../store/records.js';
 import { guardsFrom, type GuardRule } from './guardRule.js';
 
@@ -216,21 +217,29 @@ export function defineJourney<
   if (!Number.isInteger(config.version) || config.version < 1) {
     throw invalid(id, `version must be a positive integer, got ${String(config.version)}`);
   }
-  const roles = [...new Set([...config.roles, 'system' as const])];
+  const roles = Object.freeze([...new Set([...config.roles, 'system' as const])]);
+  // Checked and kept as a frozen copy: what is checked here is what the engine enforces, whatever
+  // later happens to the object the caller passed (or to the shipped one, frozen already).
+  let policy: typeof config.policy;
+  try {
+    policy = isFrozenJson(config.policy) ? config.policy : freezeNew(structuredClone(config.policy));
+  } catch {
+    throw invalid(id, 'policy must be plain data: { start, events } listing role names');
+  }
   for (const [type, schema] of Object.entries(config.events)) {
     if (!(schema instanceof z.ZodObject)) throw invalid(id, `events["${type}"] must be a zod object schema`);
     if (type.startsWith('xstate.')) throw invalid(id, `event type "${type}" is reserved by XState`);
     for (const key of RESERVED_KEYS) {
       if (key in schema.shape) throw invalid(id, `events["${type}"] declares "${key}", a key the engine reserves`);
     }
-    const allowed = (config.policy.events as Record<string, readonly string[] | undefined>)[type];
+    const allowed = (policy.events as Record<string, readonly string[] | undefined>)[type];
     if (!allowed) throw invalid(id, `policy.events has no entry for "${type}": say which roles may send it`);
   }
-  for (const [type, allowed] of Object.entries(config.policy.events as Record<string, readonly string[]>)) {
+  for (const [type, allowed] of Object.entries(policy.events as Record<string, readonly string[]>)) {
     if (!(type in config.events)) throw invalid(id, `policy.events names "${type}", which is not an event of the journey`);
     for (const role of allowed) if (!roles.includes(role as TRole)) throw invalid(id, `policy.events["${type}"] names unknown role "${role}"`);
   }
-  for (const role of config.policy.start) if (!roles.includes(role)) throw invalid(id, `policy.start names unknown role "${role}"`);
+  for (const role of policy.start) if (!roles.includes(role)) throw invalid(id, `policy.start names unknown role "${role}"`);
   const migrations = config.migrations ?? {};
   for (const from of Object.keys(migrations).map(Number)) {
     if (!Number.isInteger(from) || from < 1 || from >= config.version) {
@@ -261,9 +270,12 @@ export function defineJourney<
     kind: 'carejourney.definition' as const,
     machine,
     roles,
-    guards,
-    migrations,
-    timerEvents,
+    policy,
+    // Frozen copies, so the definition cannot change once checked.
+    guards: Object.freeze({ ...guards }),
+    migrations: Object.freeze({ ...migrations }),
+    timerEvents: Object.freeze(timerEvents),
+    ...(config.phases === undefined ? {} : { phases: Object.freeze([...config.phases]) }),
   });
 }
 

@@ -13,6 +13,7 @@ import {
 } from './vocabulary.js';
 import { lazyInstance, once } from '../lazyInstance.js';
 import { scheduleBlockSchema } from './protocol.js';
+import { freezeNew } from '../store/freezeNew.js';
 
 // Payload schemas of the events staff and systems send. The engine adds `type`, `at` (its clock's
 // time) and `actor`. Free-text fields are short clinical notes or reasons: the host must keep names
@@ -311,7 +312,7 @@ function buildSchemas() {
     'rems.formSubmitted': z.strictObject({ sessionNumber: z.number().int().min(1), submissionRef: opaqueRef }),
   } as const;
 
-  return { input, events };
+  return { input, events: Object.freeze(events) };
 }
 
 const schemas = once(buildSchemas);
@@ -379,7 +380,7 @@ export type KetamineEventPayload<K extends KetamineEventType> = z.output<(typeof
  * KETAMINE_TIMER_EVENTS['session.observationElapsed']; // what it means, in words
  * ```
  */
-export const KETAMINE_TIMER_EVENTS = {
+export const KETAMINE_TIMER_EVENTS = freezeNew({
   'session.noShow': 'The booked session passed its no-show grace period without a check-in.',
   'session.observationElapsed': 'The minimum observation after the dose has elapsed.',
   'monitoring.bpCheckDue': 'The post-dose blood-pressure check (about 40 minutes for esketamine) is due.',
@@ -387,7 +388,7 @@ export const KETAMINE_TIMER_EVENTS = {
   'therapy.lapsed': 'No concurrent-therapy session was attended within the configured gap.',
   'rems.formOverdue': 'An esketamine REMS monitoring form was not submitted within its due days.',
   'maintenance.reassessmentDue': 'A maintenance re-assessment is due.',
-} as const;
+} as const);
 /**
  * An event the engine fires from a durable timer: one of the keys of {@link KETAMINE_TIMER_EVENTS}.
  *
@@ -406,7 +407,7 @@ export type KetamineTimerEventType = keyof typeof KETAMINE_TIMER_EVENTS;
  * for (const type of view.allowedEvents) menu.add(type, ketamineEventDescriptions[type as KetamineEventType]);
  * ```
  */
-export const ketamineEventDescriptions: { readonly [K in KetamineEventType]: string } = {
+export const ketamineEventDescriptions: { readonly [K in KetamineEventType]: string } = freezeNew({
   'referral.accepted': 'Triage accepts the referral; intake begins.',
   'referral.declined': 'Triage declines the referral; the journey closes.',
   'consultation.recorded': 'A screening consultation took place (one or more).',
@@ -454,4 +455,4 @@ export const ketamineEventDescriptions: { readonly [K in KetamineEventType]: str
   'therapy.sessionAttended': 'A concurrent-therapy session was attended.',
   'therapy.ended': 'Concurrent therapy ended.',
   'rems.formSubmitted': 'The esketamine REMS monitoring form of a session was submitted.',
-};
+});

@@ -24,6 +24,7 @@ import {
   screeningGaps,
   uncoveredHighReadings,
 } from './queries.js';
+import { freezeNew } from '../store/freezeNew.js';
 
 // The clinical rules of the journey, used as the machine's named guards. A rule returns true, or
 // the reason it refuses in a clinician's words; the engine reports that reason on refusal and, for
@@ -72,7 +73,7 @@ function patientOnlyAtHome(context: Ctx, event: AnyEv): string[] {
  * if (!r.ok && r.error.code === 'CJ_ERR_GUARD') r.error.details.guard; // one of these rule names
  * ```
  */
-export const ketamineJourneyRules = {
+export const ketamineJourneyRules = freezeNew({
   eligibleDecisionAllowed: guardRule<Ctx, Ev<'eligibility.decided'>>({
     description: 'A physician finds the patient eligible once screening is complete and nothing rules the patient out',
     scope: 'event',
@@ -376,7 +377,7 @@ export const ketamineJourneyRules = {
     scope: 'event',
     check: ({ event }) => ms(event.attendedAt) <= event.at || 'A therapy session cannot be attended in the future',
   }),
-};
+});
 
 /**
  * The names of the journey's clinical rules.

@@ -8,6 +8,7 @@ import { ketamineMigrations } from './migrations.js';
 import { lazyInstance } from '../lazyInstance.js';
 import { KETAMINE_ROLES, ketamineJourneyPolicy } from './policy.js';
 import { ketamineProtocolSchema } from './protocol.js';
+import { freezeNew } from '../store/freezeNew.js';
 
 /**
  * Phases a host can query journeys by.
@@ -37,7 +38,7 @@ export type KetamineJourneyPhase =
  * for (const phase of KETAMINE_PHASES) console.log(phase, (await engine.query({ phase })).length);
  * ```
  */
-export const KETAMINE_PHASES = [
+export const KETAMINE_PHASES = freezeNew([
   'referral',
   'intake',
   'induction',
@@ -47,7 +48,7 @@ export const KETAMINE_PHASES = [
   'completed',
   'discontinued',
   'closed',
-] as const satisfies readonly KetamineJourneyPhase[];
+] as const satisfies readonly KetamineJourneyPhase[]);
 
 /**
  * The phase of a ketamine-for-anxiety journey's snapshot.

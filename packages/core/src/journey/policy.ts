@@ -1,4 +1,5 @@
 import type { KetamineEventType } from './events.js';
+import { freezeNew } from '../store/freezeNew.js';
 
 /**
  * Roles of the ketamine-for-anxiety journey. `system` (timers, integrations, plugins) is added by
@@ -9,7 +10,7 @@ import type { KetamineEventType } from './events.js';
  * const actor = { id: 'rn-bo', role: KETAMINE_ROLES[1] }; // 'nurse'
  * ```
  */
-export const KETAMINE_ROLES = ['coordinator', 'nurse', 'physician', 'therapist', 'patient'] as const;
+export const KETAMINE_ROLES = freezeNew(['coordinator', 'nurse', 'physician', 'therapist', 'patient'] as const);
 /**
  * A role of the ketamine-for-anxiety journey's policy: one of {@link KETAMINE_ROLES}, or `system` for timers, integrations and plugins.
  *
@@ -35,7 +36,7 @@ const sessionRecorders = ['nurse', 'physician', 'patient'] as const;
  * ketamineJourneyPolicy.events['predose.bpOverridden']; // ['physician']: only a physician overrides a BP hold
  * ```
  */
-export const ketamineJourneyPolicy = {
+export const ketamineJourneyPolicy = freezeNew({
   start: ['coordinator', 'physician', 'system'],
   events: {
     'referral.accepted': ['coordinator', 'physician'],
@@ -86,4 +87,4 @@ export const ketamineJourneyPolicy = {
     'therapy.ended': ['therapist', 'physician'],
     'rems.formSubmitted': ['coordinator', 'nurse', 'physician'],
   },
-} as const satisfies { start: readonly KetamineRole[]; events: { readonly [K in KetamineEventType]: readonly KetamineRole[] } };
+} as const satisfies { start: readonly KetamineRole[]; events: { readonly [K in KetamineEventType]: readonly KetamineRole[] } });

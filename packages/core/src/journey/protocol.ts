@@ -14,6 +14,7 @@ import {
   ROUTES,
   type KetamineRoute,
 } from './vocabulary.js';
+import { freezeNew } from '../store/freezeNew.js';
 
 // Defaults come from DOMAIN.md. They are a starting point that a clinic overrides: the library
 // records and enforces the clinic's protocol, it does not prescribe. Values marked UNCONFIRMED
@@ -277,7 +278,7 @@ const UNCONFIRMED_PER_ROUTE: readonly (readonly string[])[] = [
  * UNCONFIRMED_DEFAULTS.map((path) => path.join('.')); // ['routes.esketamine-nasal.maintenance.reassessEveryWeeks', ...]
  * ```
  */
-export const UNCONFIRMED_DEFAULTS: readonly (readonly string[])[] = [
+export const UNCONFIRMED_DEFAULTS: readonly (readonly string[])[] = freezeNew([
   ...ROUTES.flatMap((route) => [
     ...UNCONFIRMED_PER_ROUTE.map((p) => ['routes', route, ...p]),
     ...(route === 'esketamine-nasal' ? [] : [['routes', route, 'dosing', 'toleranceMg']]),
@@ -290,7 +291,7 @@ export const UNCONFIRMED_DEFAULTS: readonly (readonly string[])[] = [
   ['therapy', 'lapseAfterDays'],
   ['suicidality', 'holdOnPhq9Item9AtLeast'],
   ['suicidality', 'holdOnCssrsRisk'],
-];
+]);
 
 const DEFAULT_CONTRAINDICATION_CLASSES: Record<Contraindication, ContraindicationClass> = {
   'aneurysmal-vascular-disease': 'absolute',

@@ -7,6 +7,7 @@ import type { MachineEvent } from './contextUpdates.js';
 import { ms, outstandingRemsForms, plannedSessions, primaryInstrumentOf, routeProtocolOf } from './queries.js';
 import { stopRuleHit } from './stopRules.js';
 import { MINUTE_MS } from './timeUnits.js';
+import { freezeNew } from '../store/freezeNew.js';
 
 type Ctx = KetamineJourneyContext;
 
@@ -47,7 +48,7 @@ const condition = (description: string, check: RoutingCondition['check']): Routi
  * for (const [name, c] of Object.entries(ketamineRoutingConditions)) console.log(name, c.description);
  * ```
  */
-export const ketamineRoutingConditions = {
+export const ketamineRoutingConditions = freezeNew({
   outcomeEligible: condition('The eligibility decision is "eligible"', (_c, e) => e['outcome'] === 'eligible'),
   outcomePhysicianReview: condition('The eligibility decision refers the patient to a physician review', (_c, e) => e['outcome'] === 'physician-review'),
   outcomeIneligible: condition('The eligibility decision is "ineligible"', (_c, e) => e['outcome'] === 'ineligible'),
@@ -99,7 +100,7 @@ export const ketamineRoutingConditions = {
     const due = u.therapyLapseDueAt(c);
     return due !== null && e.at >= due;
   }),
-} satisfies Record<string, RoutingCondition>;
+} satisfies Record<string, RoutingCondition>);
 
 /**
  * The names of the machine's routing conditions.

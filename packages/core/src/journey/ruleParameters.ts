@@ -1,5 +1,6 @@
 import type { KetamineRuleName } from './guards.js';
 import type { KetamineRoutingConditionName } from './routingConditions.js';
+import { freezeNew } from '../store/freezeNew.js';
 
 /**
  * The protocol settings each named guard reads: `route.*` paths are per route
@@ -13,7 +14,7 @@ import type { KetamineRoutingConditionName } from './routingConditions.js';
  * KETAMINE_RULE_PARAMETERS.checkInOpen; // ['route.checkInOpensHoursBefore', 'noShowGraceMinutes', 'route.setting', 'timeZone']
  * ```
  */
-export const KETAMINE_RULE_PARAMETERS: { readonly [K in KetamineRuleName | KetamineRoutingConditionName]: readonly string[] } = {
+export const KETAMINE_RULE_PARAMETERS: { readonly [K in KetamineRuleName | KetamineRoutingConditionName]: readonly string[] } = freezeNew({
   eligibleDecisionAllowed: ['contraindicationClasses', 'response.primaryInstrument'],
   ineligibleDecidedByPhysician: [],
   physicianReviewNeedsDecision: [],
@@ -101,4 +102,4 @@ export const KETAMINE_RULE_PARAMETERS: { readonly [K in KetamineRuleName | Ketam
   decisionIsDiscontinue: [],
   remsFormsOutstandingAtEnd: [],
   therapyLapseDue: ['therapy.lapseAfterDays'],
-};
+});

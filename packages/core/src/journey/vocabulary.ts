@@ -4,6 +4,7 @@
 // first use, not at import.
 import { z } from 'zod';
 import { lazyInstance } from '../lazyInstance.js';
+import { freezeNew } from '../store/freezeNew.js';
 
 /**
  * Treatment routes. Each has its own defaults in the protocol (DOMAIN.md, "Routes and schedules").
@@ -14,7 +15,7 @@ import { lazyInstance } from '../lazyInstance.js';
  * const route: KetamineRoute = 'esketamine-nasal';
  * ```
  */
-export const ROUTES = ['esketamine-nasal', 'iv', 'im', 'sc', 'sublingual-home'] as const;
+export const ROUTES = freezeNew(['esketamine-nasal', 'iv', 'im', 'sc', 'sublingual-home'] as const);
 export const routeSchema = lazyInstance(() => z.enum(ROUTES));
 /**
  * A treatment route: one of {@link ROUTES}.
@@ -36,7 +37,7 @@ export type KetamineRoute = z.infer<typeof routeSchema>;
  * await engine.start({ patientRef, actor, input: { referral: { source: 'professional', indication: INDICATIONS[1] } } }); // 'social-anxiety'
  * ```
  */
-export const INDICATIONS = ['generalized-anxiety', 'social-anxiety', 'panic', 'ocd', 'ptsd', 'other-anxiety'] as const;
+export const INDICATIONS = freezeNew(['generalized-anxiety', 'social-anxiety', 'panic', 'ocd', 'ptsd', 'other-anxiety'] as const);
 export const indicationSchema = lazyInstance(() => z.enum(INDICATIONS));
 /**
  * What a patient was referred for: one of {@link INDICATIONS}.
@@ -59,7 +60,7 @@ export type AnxietyIndication = z.infer<typeof indicationSchema>;
  * await engine.send(id, { type: 'assessment.recorded', instrument: 'GAD-7', total: 14 }, { actor: patient });
  * ```
  */
-export const INSTRUMENTS = ['GAD-7', 'PHQ-9', 'HAM-A', 'SPIN', 'LSAS', 'Y-BOCS', 'C-SSRS'] as const;
+export const INSTRUMENTS = freezeNew(['GAD-7', 'PHQ-9', 'HAM-A', 'SPIN', 'LSAS', 'Y-BOCS', 'C-SSRS'] as const);
 export const instrumentSchema = lazyInstance(() => z.enum(INSTRUMENTS));
 /**
  * An instrument the journey records: one of {@link INSTRUMENTS}.
@@ -106,7 +107,7 @@ export type CssrsRisk = z.infer<typeof cssrsRiskSchema>;
  * await engine.send(id, { type: 'screening.contraindicationsRecorded', answers }, { actor: nurse });
  * ```
  */
-export const CONTRAINDICATIONS = [
+export const CONTRAINDICATIONS = freezeNew([
   'aneurysmal-vascular-disease',
   'arteriovenous-malformation',
   'intracerebral-haemorrhage-history',
@@ -125,7 +126,7 @@ export const CONTRAINDICATIONS = [
   'uncontrolled-hyperthyroidism',
   'liver-disease',
   'cystitis-history',
-] as const;
+] as const);
 export const contraindicationSchema = lazyInstance(() => z.enum(CONTRAINDICATIONS));
 /**
  * One item of the contraindication checklist: one of {@link CONTRAINDICATIONS}.
@@ -165,7 +166,7 @@ export type ContraindicationClass = z.infer<typeof contraindicationClassSchema>;
  * await engine.send(id, { type: 'screening.medicationsReviewed', classes: ['benzodiazepine'] }, { actor: physician });
  * ```
  */
-export const MEDICATION_CLASSES = ['benzodiazepine', 'stimulant', 'maoi', 'opioid', 'antidepressant', 'antipsychotic', 'other-cns-depressant', 'other'] as const;
+export const MEDICATION_CLASSES = freezeNew(['benzodiazepine', 'stimulant', 'maoi', 'opioid', 'antidepressant', 'antipsychotic', 'other-cns-depressant', 'other'] as const);
 export const medicationClassSchema = lazyInstance(() => z.enum(MEDICATION_CLASSES));
 /**
  * A co-medication class: one of {@link MEDICATION_CLASSES}.
@@ -202,7 +203,7 @@ export type PreDoseFinding = z.infer<typeof preDoseFindingSchema>;
  * await engine.send(id, { type: 'monitoring.adverseEventRecorded', term: 'nausea', severity: 'mild', serious: false }, { actor: nurse });
  * ```
  */
-export const ADVERSE_EVENT_TERMS = [
+export const ADVERSE_EVENT_TERMS = freezeNew([
   'nausea',
   'vomiting',
   'light-headedness',
@@ -214,7 +215,7 @@ export const ADVERSE_EVENT_TERMS = [
   'increased-anxiety',
   'respiratory-depression',
   'other',
-] as const;
+] as const);
 export const adverseEventTermSchema = lazyInstance(() => z.enum(ADVERSE_EVENT_TERMS));
 /**
  * An adverse event recorded during a session: one of {@link ADVERSE_EVENT_TERMS}.
@@ -236,7 +237,7 @@ export type AdverseEventTerm = z.infer<typeof adverseEventTermSchema>;
  * await engine.send(id, { type: 'safety.signalReported', signal: 'suicidality' }, { actor: physician });
  * ```
  */
-export const HOLD_SIGNALS = ['serious-adverse-event', 'suicidality', 'pregnancy', 'psychotic-symptoms', 'transfer-of-care'] as const;
+export const HOLD_SIGNALS = freezeNew(['serious-adverse-event', 'suicidality', 'pregnancy', 'psychotic-symptoms', 'transfer-of-care'] as const);
 export const holdSignalSchema = lazyInstance(() => z.enum(HOLD_SIGNALS));
 /**
  * A signal that puts treatment on hold: one of {@link HOLD_SIGNALS}.

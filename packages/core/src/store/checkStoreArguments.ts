@@ -24,7 +24,7 @@ const schemas = once(() => {
   /** How many rows a call returns: a whole number, zero or more. */
   const rowLimit = z.int().min(0);
 
-  return {
+  return Object.freeze({
     load: z.strictObject({ journeyId: keyText }),
     findIdempotencyKey: z.strictObject({ journeyId: keyText, key: keyText }),
     readJournal: z.strictObject({
@@ -47,7 +47,7 @@ const schemas = once(() => {
         after: text.optional(),
       }),
     }),
-  } as const;
+  } as const);
 });
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { lazyInstance } from '../lazyInstance.js';
+import { freezeNew } from './freezeNew.js';
 
 // Each schema is built on first use, once per process, not at import (zod object schemas cost
 // at construction); each exported name stands for its schema and behaves as the schema itself.
@@ -45,7 +46,7 @@ export interface Actor<TRole extends string = string> {
  * const automatic = history.filter((entry) => entry.actor.id === SYSTEM_ACTOR.id); // fired timers
  * ```
  */
-export const SYSTEM_ACTOR: Actor = { id: 'carejourney', role: 'system' };
+export const SYSTEM_ACTOR: Actor = freezeNew({ id: 'carejourney', role: 'system' });
 
 /**
  * Schema of the persisted XState snapshot as carejourney stores it: checked whenever a snapshot is

@@ -1,5 +1,6 @@
 import type { FieldIssue } from '../errors.js';
 import { unreadable } from './parseArgument.js';
+import { freezeNew } from '../store/freezeNew.js';
 
 /**
  * Limits applied to every value that enters a journey (`createEngine({ limits })`).
@@ -26,7 +27,7 @@ export interface InputLimits {
  * const limits: InputLimits = { ...DEFAULT_INPUT_LIMITS, maxDepth: 8 };
  * ```
  */
-export const DEFAULT_INPUT_LIMITS: InputLimits = { maxStringLength: 4096, maxDepth: 16, maxEntries: 1000 };
+export const DEFAULT_INPUT_LIMITS: InputLimits = freezeNew({ maxStringLength: 4096, maxDepth: 16, maxEntries: 1000 });
 
 /** A key as it may appear in a path: printable, short, lone surrogates and controls escaped. */
 const pathKey = (key: string): string => (/^[\w$-]{1,64}$/.test(key) ? key : JSON.stringify(key.slice(0, 64)));

@@ -539,4 +539,4 @@ export function defaultReminderRules(options: DefaultRuleOptions = {}): Reminder
  * DEFAULT_RULE_IDS.includes('session.fasting'); // true
  * ```
  */
-export const DEFAULT_RULE_IDS: readonly DefaultRuleId[] = Object.keys(defaultRuleOptionsSchema.parse({})) as DefaultRuleId[];
+export const DEFAULT_RULE_IDS: readonly DefaultRuleId[] = Object.freeze(Object.keys(defaultRuleOptionsSchema.parse({})) as DefaultRuleId[]);
