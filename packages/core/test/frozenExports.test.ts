@@ -7,7 +7,7 @@ import { z } from 'zod';
 import * as core from '../src/index.js';
 import { createEngine, defineJourney, ketamineAnxietyJourney, ketamineJourneyPolicy, ManualClock, MemoryStore } from '../src/index.js';
 import { exportedData, unfrozenPart } from './fixtures/unfrozenPart.js';
-import { actors, visitJourney } from './fixtures/visitJourney.js';
+import { actors, visitJourney, visitJourneyConfig } from './fixtures/visitJourney.js';
 
 describe('exported data is frozen all through', () => {
   const data = exportedData(core);
@@ -58,6 +58,20 @@ describe('a journey definition keeps frozen copies of what it checked', () => {
     const refused = await engine.send(id, { type: 'visit.book', slot: '2026-01-05T10:00:00Z' }, { actor: actors.nurse });
     expect(refused.ok || refused.error.code).toBe('CJ_ERR_FORBIDDEN');
     // The safe twin: the role the checked policy names is accepted.
+    expect((await engine.send(id, { type: 'visit.book', slot: '2026-01-05T10:00:00Z' }, { actor: actors.coordinator })).ok).toBe(true);
+  });
+
+  it('a rule changed after defineJourney changes nothing the engine enforces', async () => {
+    const consent = { ...visitJourneyConfig.guards.consentRecorded };
+    const definition = defineJourney({ ...visitJourneyConfig, id: 'clinic-visit-rules', guards: { ...visitJourneyConfig.guards, consentRecorded: consent } });
+    expect(Object.isFrozen(definition.guards['consentRecorded'])).toBe(true);
+    consent.check = () => true;
+    const engine = createEngine({ definition, store: new MemoryStore(), clock: new ManualClock('2026-01-05T09:00:00Z') });
+    const { id } = await engine.start({ patientRef: 'pt-1', input: {}, actor: actors.coordinator });
+    const refused = await engine.send(id, { type: 'visit.book', slot: '2026-01-05T10:00:00Z' }, { actor: actors.coordinator });
+    expect(refused.ok || [refused.error.code, refused.error.details['guard']]).toEqual(['CJ_ERR_GUARD', 'consentRecorded']);
+    // The safe twin: once consent is recorded, the rule as checked lets the booking through.
+    expect((await engine.send(id, { type: 'consent.recorded' }, { actor: actors.physician })).ok).toBe(true);
     expect((await engine.send(id, { type: 'visit.book', slot: '2026-01-05T10:00:00Z' }, { actor: actors.coordinator })).ok).toBe(true);
   });
 

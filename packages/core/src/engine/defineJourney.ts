@@ -260,7 +260,13 @@ export function defineJourney<
       throw invalid(id, 'phases must list distinct, non-empty phase names');
     }
   }
-  const guards = config.guards ?? {};
+  // Each rule read once into a frozen copy (a frozen one is kept as it is): the machine and the
+  // engine's explanations use these, whatever later happens to the objects the caller passed.
+  const guards = Object.freeze(
+    Object.fromEntries(
+      Object.entries(config.guards ?? {}).map(([name, rule]) => [name, Object.isFrozen(rule) ? rule : Object.freeze({ description: rule.description, scope: rule.scope, check: rule.check })]),
+    ),
+  ) as NonNullable<typeof config.guards>;
   // Guards from rules record why they refused; provide them so the engine can explain refusals.
   const machine = (Object.keys(guards).length > 0
     ? config.machine.provide({ guards: guardsFrom(guards) } as never)
@@ -272,7 +278,7 @@ export function defineJourney<
     roles,
     policy,
     // Frozen copies, so the definition cannot change once checked.
-    guards: Object.freeze({ ...guards }),
+    guards,
     migrations: Object.freeze({ ...migrations }),
     timerEvents: Object.freeze(timerEvents),
     ...(config.phases === undefined ? {} : { phases: Object.freeze([...config.phases]) }),
