@@ -21,6 +21,7 @@ import {
   type EffectNotice,
   type JournalEntry,
   type KetamineJourneyContext,
+  type KetamineProtocolInput,
   type SendResult,
 } from '@carejourney/core';
 import { remindersPlugin, type ReminderMessage, type ReminderRecord } from '@carejourney/plugin-reminders';
@@ -48,6 +49,13 @@ export interface FlagshipResult extends ExampleOutput {
 }
 
 const TIME_ZONE = 'Europe/Berlin';
+
+/**
+ * The clinic's protocol: its zone, what differs from the defaults, and its acceptance of the
+ * defaults marked UNCONFIRMED that it does not set (journaled with every journey). A real clinic
+ * reviews each of them (docs/journey.md lists them) and sets its own values.
+ */
+export const FLAGSHIP_PROTOCOL = { timeZone: TIME_ZONE, acceptUnconfirmedDefaults: true, therapy: { lapseAfterDays: 21 } } as const satisfies KetamineProtocolInput;
 const PATIENT = 'pt-8842';
 
 /**
@@ -88,10 +96,7 @@ export async function runFlagship(options: { plugins?: readonly CareJourneyPlugi
     definition: ketamineAnxietyJourney,
     store: new MemoryStore(),
     clock,
-    // The clinic's protocol: its zone, what differs from the defaults, and its acceptance of the
-    // defaults marked UNCONFIRMED that it does not set (journaled with every journey). A real
-    // clinic reviews each of them (docs/journey.md lists them) and sets its own values.
-    protocol: { timeZone: TIME_ZONE, acceptUnconfirmedDefaults: true, therapy: { lapseAfterDays: 21 } },
+    protocol: FLAGSHIP_PROTOCOL,
     plugins: [screening.plugin, reminders, ...(options.plugins ?? [])],
   });
   timeline.attach(engine);

@@ -52,7 +52,7 @@ import {
   type TimerRow,
 } from '../src/index.js';
 import { pureTransition } from '../src/engine/pureTransition.js';
-import { runFlagship } from '../../../examples/src/flagship.js';
+import { FLAGSHIP_PROTOCOL, runFlagship } from '../../../examples/src/flagship.js';
 import { benchEvents, benchJourney, benchMachine } from './benchJourney.js';
 import { COURSE_PROTOCOL, COURSE_START, ESKETAMINE_COURSE, IV_COURSE, median, perSessionUs, runCourse, type CourseResult, type CourseSpec } from '../test/fixtures/ketamineCourse.js';
 
@@ -137,12 +137,12 @@ const machine = ketamineAnxietyJourney.machine;
   // with xstate's transition().
   const { journal } = await runFlagship();
   const [startEntry, ...steps] = journal as [JournalEntry, ...JournalEntry[]];
-  const startPayload = startEntry.payload as { patientRef: string; input: unknown; protocol?: unknown };
+  const startPayload = startEntry.payload as { patientRef: string; input: unknown };
   const startAt = Date.parse(startEntry.at);
   const machineEvents = steps.map((e) => ({ ...e.payload, type: e.type, at: Date.parse(e.at), actor: e.actor }));
   const REPEAT = 5;
-  // The flagship's protocol: the start entry's, when the entry carries it.
-  const protocol = startPayload.protocol ?? { timeZone: 'Europe/Berlin', acceptUnconfirmedDefaults: true, therapy: { lapseAfterDays: 21 } };
+  // The protocol the flagship ran under (its start entry names it by ref).
+  const protocol: unknown = FLAGSHIP_PROTOCOL;
   let parsedProtocol: unknown;
 
   const engineCourse = async (): Promise<{ ms: number; snapshot: unknown }> => {

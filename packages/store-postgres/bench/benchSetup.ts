@@ -3,7 +3,7 @@
 // events). One journey is brought there through the engine; the others are copies of its rows.
 import pg from 'pg';
 import { createEngine, ketamineAnxietyJourney, ManualClock, type Actor, type JournalEntry } from '@carejourney/core';
-import { runFlagship } from '../../../examples/src/flagship.js';
+import { FLAGSHIP_PROTOCOL, runFlagship } from '../../../examples/src/flagship.js';
 import { PostgresStore } from '../src/index.js';
 
 export const DATABASE_URL = process.env['CAREJOURNEY_BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -33,11 +33,11 @@ export async function benchCourse(): Promise<BenchCourse> {
   if (dose < 0 || discharge < 0) throw new Error('the flagship course has no dosed session to benchmark');
   const session = journal.slice(dose + 1, discharge).filter((e) => e.kind === 'event' && e.type.startsWith('monitoring.'));
   if (session.length === 0) throw new Error('the flagship session has no monitoring events');
-  const start = journal[0]!.payload as { protocol: unknown };
   return {
     prefix: journal.slice(0, dose + 1),
     stream: session.map((e) => ({ event: { ...e.payload, type: e.type }, actor: e.actor })),
-    protocol: start.protocol,
+    // The protocol the flagship ran under (its start entry names it by ref).
+    protocol: FLAGSHIP_PROTOCOL,
     at: Date.parse(session[0]!.at),
   };
 }
