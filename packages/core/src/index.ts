@@ -105,6 +105,7 @@ export type { CommitTexts } from './store/commitTexts.js';
 export { checkStoreArguments, storeArgumentSchemas } from './store/checkStoreArguments.js';
 export type { ConflictCause } from './store/conflict.js';
 export { matchesQuery, stateMatches } from './store/matchesQuery.js';
+export { byCodePoint } from './store/byCodePoint.js';
 export {
   actorSchema,
   journalEntrySchema,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import {
   assertCommitShape,
+  byCodePoint,
   CareJourneyError,
   checkStoreArguments,
   commitTexts,
@@ -175,7 +176,6 @@ const backendPid = (client: pg.PoolClient): number | undefined => {
   return typeof pid === 'number' && Number.isInteger(pid) && pid > 0 ? pid : undefined;
 };
 
-const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -519,7 +519,8 @@ export class PostgresStore implements JourneyStore {
   async dueTimers(now: number, limit: number): Promise<TimerRow[]> {
     ({ now, limit } = checkStoreArguments('PostgresStore', 'dueTimers', { now, limit }));
     const { rows } = await this.#query<TimerDbRow>('claim due timers', undefined, 'claimDueTimers', [this.workerId, this.#leaseMs, now, limit]);
-    rows.sort((a, b) => a.due_at - b.due_at || byteOrder(a.journey_id, b.journey_id) || byteOrder(a.key, b.key));
+    // The claim's own order (COLLATE "C": UTF-8 bytes, which is code point order).
+    rows.sort((a, b) => a.due_at - b.due_at || byCodePoint(a.journey_id, b.journey_id) || byCodePoint(a.key, b.key));
     return this.#decodeSkipping(rows, toTimer);
   }
 

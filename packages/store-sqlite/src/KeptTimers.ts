@@ -85,4 +85,5 @@ export class KeptTimers {
   }
 }
 
-const keyOf = (journeyId: string, key: string) => `${journeyId}\u0000${key}`;
+/** One id per (journey, key): the id's length first, so no two pairs share one, whatever characters they hold. */
+const keyOf = (journeyId: string, key: string) => `${journeyId.length}:${journeyId}${key}`;

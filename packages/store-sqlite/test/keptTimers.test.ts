@@ -67,6 +67,30 @@ describe('SqliteStore kept timer rows', () => {
     expect(await store.listTimers(id)).toStrictEqual([moved]);
   });
 
+  it('rows of two journeys whose ids and keys join alike are never taken for one another', async () => {
+    const path = tempDbPath();
+    const store = openStore(path);
+    const at = new Date(T0).toISOString();
+    const create = (id: string, key: string): JourneyCommit => ({
+      journey: { id, definitionId: 'd', definitionVersion: 1, patientRef: 'pt-1', version: 1, lastSeq: 0, snapshot: {}, state: 's', phase: 'p', status: 'active', createdAt: at, updatedAt: at },
+      expectedVersion: 0,
+      timersToSet: [{ journeyId: id, key, owner: 'machine', dueAt: T0, event: { type: 'xstate.after.t' } }],
+      timersToCancel: [],
+      outbox: [],
+    });
+    for (const [id, key] of [['a', 'b\u0000c'], ['a\u0000b', 'c'], ['x', 'yz'], ['xy', 'z']] as const) await store.commit(create(id, key));
+    const fresh = openStore(path);
+    for (const id of ['a', 'a\u0000b', 'x', 'xy']) {
+      const listed = await store.listTimers(id);
+      expect(listed.every((t) => t.journeyId === id)).toBe(true);
+      expect(listed).toStrictEqual(await fresh.listTimers(id));
+    }
+    const due = await store.dueTimers(T0, 10);
+    expect(due.map((t) => [t.journeyId, t.key])).toStrictEqual((await fresh.dueTimers(T0, 10)).map((t) => [t.journeyId, t.key]));
+    expect(new Set(due.map((t) => JSON.stringify([t.journeyId, t.key]))).size).toBe(4);
+    expect(await store.dueTimers(T0, 10)).toStrictEqual(await fresh.dueTimers(T0, 10));
+  });
+
   it('the engine fires a kept timer once, as it fires a decoded one', async () => {
     const store = openStore();
     const { engine, clock, id } = await bookedVisit(store);

@@ -37,9 +37,12 @@ export interface JourneyView<TContext = unknown, TPhase extends string = string,
   /** Event types the state has a transition for but a clinical rule blocks now, and why. Computed when first read. */
   readonly blockedEvents: readonly BlockedEvent<TEventType>[];
   /**
-   * Pending timers, earliest first. After `send`, the ones the commit left: the engine reads
-   * them from the store unless its own last commit of the journey is still the latest, whose
-   * timers it knows (every change of a journey's timers is a commit of a new version).
+   * Pending timers, earliest first (then by key, by code point, as the stores order them). After
+   * `send`, the ones the commit left: the engine reads them from the store unless its own last
+   * commit of the journey is still the latest, whose timers it knows (every change of a
+   * journey's timers is a commit of a new version). A timer row edited in the database by hand,
+   * without a new version, shows here from the journey's next version on; `engine.get` and
+   * `runDue` always read the store.
    */
   readonly timers: readonly { readonly key: string; readonly owner: string; readonly dueAt: string }[];
   readonly createdAt: string;

@@ -1,6 +1,7 @@
 import { CareJourneyError } from '../errors.js';
 import type { JourneyCommit } from '../store/JourneyStore.js';
 import { sealCommit } from '../store/sealCommit.js';
+import { byCodePoint } from '../store/byCodePoint.js';
 import type { JournalEntry, JourneyRecord, OutboxItem, TimerRow } from '../store/records.js';
 import type { JourneyEffect } from './collectActions.js';
 import { iso, type EngineCore } from './EngineCore.js';
@@ -60,5 +61,6 @@ export function timersAfter(timers: readonly TimerRow[], commit: Pick<JourneyCom
   const byKey = new Map(timers.map((t) => [t.key, t]));
   for (const key of commit.timersToCancel) byKey.delete(key);
   for (const t of commit.timersToSet) byKey.set(t.key, t);
-  return [...byKey.values()].sort((a, b) => a.dueAt - b.dueAt || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  // The stores' order: due time, then key by code point.
+  return [...byKey.values()].sort((a, b) => a.dueAt - b.dueAt || byCodePoint(a.key, b.key));
 }

@@ -52,7 +52,8 @@ export async function runDueTimers(core: EngineCore, limit: number): Promise<Fir
   const fired: FiredTimer[] = [];
   // Timers that failed or vanished are left out for the rest of this run, so it always ends.
   const skip = new Set<string>();
-  const id = (t: { journeyId?: unknown; key?: unknown; dueAt?: unknown }) => `${text(t.journeyId)}\u0000${text(t.key)}\u0000${String(t.dueAt)}`;
+  // JSON of the three, so no two timers share an id whatever their ids and keys hold.
+  const id = (t: { journeyId?: unknown; key?: unknown; dueAt?: unknown }) => JSON.stringify([text(t.journeyId), text(t.key), String(t.dueAt)]);
   while (fired.length < limit) {
     const rows = (await core.store.dueTimers(core.now(), Math.min(100, limit - fired.length) + skip.size)) as unknown[];
     const due = rows.filter((row) => !skip.has(id(row as TimerRow)));

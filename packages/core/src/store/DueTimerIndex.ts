@@ -1,10 +1,8 @@
+import { byCodePoint } from './byCodePoint.js';
 import type { TimerRow } from './records.js';
 
-/** Code-unit order, as SQLite's binary collation sorts ASCII keys (localeCompare would not). */
-const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-/** The order `dueTimers` returns timers in: due time, then journey id, then key. */
-export const byDue = (a: TimerRow, b: TimerRow): number => a.dueAt - b.dueAt || byText(a.journeyId, b.journeyId) || byText(a.key, b.key);
+/** The order `dueTimers` returns timers in: due time, then journey id, then key, by code point (as the SQL stores sort). */
+export const byDue = (a: TimerRow, b: TimerRow): number => a.dueAt - b.dueAt || byCodePoint(a.journeyId, b.journeyId) || byCodePoint(a.key, b.key);
 
 /** A chunk is split when it grows past this; small enough to splice cheaply, large enough to be few. */
 const MAX_CHUNK = 512;

@@ -2,6 +2,7 @@ import type { FieldIssue } from '../errors.js';
 import { checkStoreArguments, storeArgumentsError } from './checkStoreArguments.js';
 import { assertCommitShape, conflictError } from './conflict.js';
 import { byDue, DueTimerIndex } from './DueTimerIndex.js';
+import { byCodePoint } from './byCodePoint.js';
 import type { JourneyCommit, JourneyQuery, JourneyStore, JourneySummary } from './JourneyStore.js';
 import { FrozenCopies } from './FrozenCopies.js';
 import { matchesQuery } from './matchesQuery.js';
@@ -325,7 +326,7 @@ export class MemoryStore implements JourneyStore {
     const matches = [...this.#journeys.values()]
       .filter((d) => matchesQuery(d.record, filter))
       .map((d) => d.summary)
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      .sort((a, b) => byCodePoint(a.id, b.id));
     return filter.limit === undefined ? matches : matches.slice(0, filter.limit);
   }
 }

@@ -270,6 +270,22 @@ export function describeJourneyStore(name: string, harness: StoreHarness): void 
       expect(await store.dueTimers(T0 + 1000, 10)).toHaveLength(3);
     });
 
+    it('orders timers and journeys by code point (the byte order of their UTF-8), not by UTF-16 unit', async () => {
+      const store = await make();
+      // U+FF01 comes before U+1F600 by code point; JavaScript's < puts the surrogate pair first.
+      const [wide, emoji] = ['\uFF01', '\u{1F600}'];
+      await store.commit(commitOf(`j-${emoji}`, 1, { timersToSet: [timer(`j-${emoji}`, `machine:${emoji}`, T0 + 10), timer(`j-${emoji}`, `machine:${wide}`, T0 + 10)] }));
+      await store.commit(commitOf(`j-${wide}`, 1, { timersToSet: [timer(`j-${wide}`, 'machine:a', T0 + 10)] }));
+      expect((await store.listTimers(`j-${emoji}`)).map((t) => t.key)).toEqual([`machine:${wide}`, `machine:${emoji}`]);
+      expect((await store.dueTimers(T0 + 10, 10)).map((t) => [t.journeyId, t.key])).toEqual([
+        [`j-${wide}`, 'machine:a'],
+        [`j-${emoji}`, `machine:${wide}`],
+        [`j-${emoji}`, `machine:${emoji}`],
+      ]);
+      expect((await store.query({})).map((r) => r.id)).toEqual([`j-${wide}`, `j-${emoji}`]);
+      expect((await store.query({ after: `j-${wide}` })).map((r) => r.id)).toEqual([`j-${emoji}`]);
+    });
+
     it('keeps plugin timer payloads as JSON', async () => {
       const store = await make();
       const row: TimerRow = { journeyId: 'j1', key: 'plugin:reminders:r1', owner: 'reminders', dueAt: T0, payload: { channel: 'sms', at: [1, 2] } };

@@ -1,3 +1,4 @@
+import { byCodePoint } from './byCodePoint.js';
 import type { JourneyQuery } from './JourneyStore.js';
 import type { JourneyRecord } from './records.js';
 
@@ -29,6 +30,7 @@ export function matchesQuery(record: Omit<JourneyRecord, 'snapshot'>, q: Journey
     (q.status === undefined || record.status === q.status) &&
     (q.definitionId === undefined || record.definitionId === q.definitionId) &&
     (q.state === undefined || stateMatches(record.state, q.state)) &&
-    (q.after === undefined || record.id > q.after)
+    // Ids after `after` by code point, the order every store pages in.
+    (q.after === undefined || byCodePoint(record.id, q.after) > 0)
   );
 }
