@@ -90,9 +90,36 @@ function find(root: NodeLike, path: readonly string[]): NodeLike {
   return node;
 }
 
+/** Mermaid wraps an edge label at 200 px and cuts a longer word anywhere; about this many characters fit. */
+const LABEL_CHARACTERS = 24;
+
+/**
+ * Breaks the words of a label longer than {@link LABEL_CHARACTERS} where a reader expects it:
+ * after a dot (`predose.` / `contraindicationsChecked`), else before a capital of a camelCase name.
+ */
+export function breakLongWords(text: string): string {
+  return text
+    .split(' ')
+    .map((word) => {
+      const lines: string[] = [];
+      let rest = word;
+      while (rest.length > LABEL_CHARACTERS) {
+        const head = rest.slice(0, LABEL_CHARACTERS + 1);
+        const dot = head.lastIndexOf('.');
+        const capital = Math.max(...[...head.matchAll(/[A-Z]/g)].map((m) => m.index).filter((i) => i >= 8));
+        const at = dot >= 0 && dot < LABEL_CHARACTERS ? dot + 1 : capital > 0 ? capital : -1;
+        if (at <= 0) break;
+        lines.push(rest.slice(0, at));
+        rest = rest.slice(at);
+      }
+      return [...lines, rest].join('<br/>');
+    })
+    .join(' ');
+}
+
 function label(t: TransitionLike, eventType: string, guards: boolean): string {
   // Mermaid ends a label at ';' and treats '#' and ':' specially.
-  const clean = (text: string) => text.replace(/[;#:]/g, ' ');
+  const clean = (text: string) => breakLongWords(text.replace(/[;#:]/g, ' '));
   const guard = guards ? describeGuard(t.guard) : null;
   // The guard on a line of its own keeps the label, and so the diagram, narrow.
   if (guard) return `${clean(eventType)}<br/>[${clean(guard).replace(/, /g, ',<br/>')}]`;
