@@ -173,7 +173,8 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
           if (timer.error === undefined) {
             progressed = true;
           } else {
-            const id = `${timer.journeyId}\u0000${timer.key}`;
+            // JSON of the pair, so no two timers share an id whatever their ids and keys hold.
+            const id = JSON.stringify([timer.journeyId, timer.key]);
             if (failed.has(id)) continue;
             failed.add(id);
           }

@@ -15,6 +15,11 @@ import type { JourneyView } from './JourneyView.js';
 export type SendResult<TView = JourneyView, TEntry = JournalEntry> =
   | {
       readonly ok: true;
+      /**
+       * The journey as this event's commit left it (its `version`). What plugins commit after
+       * it, such as a reminder an `afterCommit` hook schedules, has a version of its own and
+       * shows in `engine.get`.
+       */
       readonly view: TView;
       readonly entry: TEntry;
       /** True when this was a retry of an event already applied with the same idempotency key. */
