@@ -75,6 +75,24 @@ describe('a journey definition keeps frozen copies of what it checked', () => {
     expect((await engine.send(id, { type: 'visit.book', slot: '2026-01-05T10:00:00Z' }, { actor: actors.coordinator })).ok).toBe(true);
   });
 
+  it('an event schema replaced after defineJourney changes nothing the engine validates with', async () => {
+    const events: Record<string, z.ZodObject> = { ...visitJourneyConfig.events };
+    const definition = defineJourney({ ...visitJourneyConfig, id: 'clinic-visit-events', events: events as typeof visitJourneyConfig.events });
+    expect(Object.isFrozen(definition.events)).toBe(true);
+    events['vitals.recorded'] = z.object({});
+    const engine = createEngine({ definition, store: new MemoryStore(), clock: new ManualClock('2026-01-05T09:00:00Z') });
+    const { id } = await engine.start({ patientRef: 'pt-1', input: {}, actor: actors.coordinator });
+    for (const [type, payload, actor] of [
+      ['consent.recorded', {}, actors.physician],
+      ['visit.book', { slot: '2026-01-05T10:00:00Z' }, actors.coordinator],
+      ['patient.arrived', {}, actors.nurse],
+    ] as const) expect((await engine.send(id, { type, ...payload } as never, { actor })).ok).toBe(true);
+    const refused = await engine.send(id, { type: 'vitals.recorded' } as never, { actor: actors.nurse });
+    expect(refused.ok || refused.error.code).toBe('CJ_ERR_INVALID_EVENT');
+    // The safe twin: the reading the checked schema asks for is accepted.
+    expect((await engine.send(id, { type: 'vitals.recorded', systolic: 120, diastolic: 80 }, { actor: actors.nurse })).ok).toBe(true);
+  });
+
   it('a policy that is not plain data is refused with CJ_ERR_INVALID_CONFIG', () => {
     expect(() => defineJourney({ ...visitJourney, policy: { start: ['nurse'], events: { x: () => 1 } } } as unknown as Parameters<typeof defineJourney>[0])).toThrow(
       expect.objectContaining({ code: 'CJ_ERR_INVALID_CONFIG' }),

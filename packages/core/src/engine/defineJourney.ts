@@ -226,7 +226,12 @@ export function defineJourney<
   } catch {
     throw invalid(id, 'policy must be plain data: { start, events } listing role names');
   }
-  for (const [type, schema] of Object.entries(config.events)) {
+  // The event schemas checked here are the ones the engine validates with: a frozen map is kept
+  // as it is, any other as a frozen copy. Reading its keys first builds a map built on first use
+  // (the shipped one), which is frozen once built.
+  Object.keys(config.events);
+  const events: typeof config.events = Object.isFrozen(config.events) ? config.events : Object.freeze({ ...config.events });
+  for (const [type, schema] of Object.entries(events)) {
     if (!(schema instanceof z.ZodObject)) throw invalid(id, `events["${type}"] must be a zod object schema`);
     if (type.startsWith('xstate.')) throw invalid(id, `event type "${type}" is reserved by XState`);
     for (const key of RESERVED_KEYS) {
@@ -236,7 +241,7 @@ export function defineJourney<
     if (!allowed) throw invalid(id, `policy.events has no entry for "${type}": say which roles may send it`);
   }
   for (const [type, allowed] of Object.entries(policy.events as Record<string, readonly string[]>)) {
-    if (!(type in config.events)) throw invalid(id, `policy.events names "${type}", which is not an event of the journey`);
+    if (!(type in events)) throw invalid(id, `policy.events names "${type}", which is not an event of the journey`);
     for (const role of allowed) if (!roles.includes(role as TRole)) throw invalid(id, `policy.events["${type}"] names unknown role "${role}"`);
   }
   for (const role of policy.start) if (!roles.includes(role)) throw invalid(id, `policy.start names unknown role "${role}"`);
@@ -248,10 +253,10 @@ export function defineJourney<
   }
   const timerEvents: TTimerEvent[] = [...(config.timerEvents ?? [])];
   for (const type of timerEvents) {
-    if (type in config.events) throw invalid(id, `"${type}" is both a host event and a timer event: a host must not be able to send a timer's event`);
+    if (type in events) throw invalid(id, `"${type}" is both a host event and a timer event: a host must not be able to send a timer's event`);
   }
   for (const type of handledEventTypes(config.machine)) {
-    if (type.startsWith('xstate.') || type === '*' || type in config.events || (timerEvents as readonly string[]).includes(type)) continue;
+    if (type.startsWith('xstate.') || type === '*' || type in events || (timerEvents as readonly string[]).includes(type)) continue;
     throw invalid(id, `the machine handles "${type}", which is neither in events nor in timerEvents (a misspelt event type never arrives)`);
   }
   if (config.phases !== undefined) {
@@ -275,6 +280,7 @@ export function defineJourney<
     ...config,
     kind: 'carejourney.definition' as const,
     machine,
+    events,
     roles,
     policy,
     // Frozen copies, so the definition cannot change once checked.
