@@ -32,8 +32,9 @@
 // earlier lines (wall time, best of their runs, as before): on a shared machine other processes
 // inflate wall time far more than CPU time. Wall-time figures are printed beside.
 //
-// Rounds: each course comparison is the median of BENCH_ROUNDS rounds (default 3) after an
-// untimed capture run; runDue, the median of 11 rounds after one warm-up round; cold import, the
+// Rounds: each course comparison is the median of the ratios of BENCH_ROUNDS rounds (default 5),
+// each round timing both sides in turn, after an untimed capture run; the range of the rounds'
+// ratios is printed beside it; runDue, the median of 11 rounds after one warm-up round; cold import, the
 // median of 7 fresh processes per side after one each to warm the file cache.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -54,9 +55,9 @@ import {
 import { pureTransition } from '../src/engine/pureTransition.js';
 import { FLAGSHIP_PROTOCOL, runFlagship } from '../../../examples/src/flagship.js';
 import { benchEvents, benchJourney, benchMachine } from './benchJourney.js';
-import { COURSE_PROTOCOL, COURSE_START, ESKETAMINE_COURSE, IV_COURSE, median, perSessionUs, runCourse, type CourseResult, type CourseSpec } from '../test/fixtures/ketamineCourse.js';
+import { COURSE_PROTOCOL, COURSE_START, ESKETAMINE_COURSE, IV_COURSE, median, pairedRatio, perSessionUs, runCourse, type CourseResult, type CourseSpec } from '../test/fixtures/ketamineCourse.js';
 
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const benchStart = performance.now();
 const cpuNow = () => {
   const { user, system } = process.cpuUsage();
@@ -64,6 +65,12 @@ const cpuNow = () => {
 };
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const ratio = (name: string, value: number) => console.log(`ratio ${name}: ${value.toFixed(2)}`);
+/** A ratio of rounds taken in turns: the median of the rounds' ratios, then their range. */
+const pairedLine = (name: string, top: readonly number[], bottom: readonly number[]) => {
+  const r = pairedRatio(top, bottom);
+  ratio(name, r.median);
+  console.log(`  (rounds ${r.min.toFixed(2)}-${r.max.toFixed(2)})`);
+};
 const machine = ketamineAnxietyJourney.machine;
 
 // ------------------------------------------------------------- the bench journey (earlier lines)
@@ -297,14 +304,14 @@ for (const spec of [IV_COURSE, ESKETAMINE_COURSE]) {
   const us = (ms: number) => ((ms * 1000) / applied).toFixed(0);
   console.log('');
   console.log(
-    `shipped journey, ${spec.name} course: referral, intake, ${sessions} sessions (induction and ${spec.maintenanceSessions} maintenance), ${fmt(applied)} events and timers; MemoryStore; medians of ${ROUNDS} alternating rounds`,
+    `shipped journey, ${spec.name} course: referral, intake, ${sessions} sessions (induction and ${spec.maintenanceSessions} maintenance), ${fmt(applied)} events and timers; MemoryStore; ratios: medians of ${ROUNDS} alternating rounds`,
   );
   console.log(`engine.send/runDue: ${us(median(engineCpu))} µs CPU per event (${us(median(engineWall))} µs wall)`);
   console.log(`the engine's own machine calls from the same snapshots (xstate machine.transition, one reused scope): ${us(median(baseCpu))} µs CPU per event (${us(median(baseWall))} µs wall)`);
-  ratio(spec === IV_COURSE ? 'engine/transition' : `engine/transition (${spec.name})`, median(engineCpu) / median(baseCpu));
+  pairedLine(spec === IV_COURSE ? 'engine/transition' : `engine/transition (${spec.name})`, engineCpu, baseCpu);
   if (spec === IV_COURSE) {
     console.log(`the same calls through xstate's exported transition(), which builds a new actor scope per call: ${us(median(exportedCpu))} µs CPU per event`);
-    ratio('engine/transition (IV, against the exported transition())', median(engineCpu) / median(exportedCpu));
+    pairedLine('engine/transition (IV, against the exported transition())', engineCpu, exportedCpu);
   }
   console.log(`µs CPU per event, sessions 1-5: ${median(early).toFixed(0)}; sessions 98-102: ${median(late).toFixed(0)} (medians over the sessions of ${ROUNDS} rounds)`);
   ratio(`session100/session1 (MemoryStore, ${spec.name})`, median(late) / median(early));

@@ -26,21 +26,22 @@
 // Then memory while 50,000 journeys are created (a process serving a growing clinic must not
 // grow with it; sized so the workspace `pnpm bench` stays within minutes on two cores).
 //
-// Each ratio is of medians over ROUNDS rounds (default 3, BENCH_ROUNDS), engine and raw taking
-// turns so a change in the machine's load hits both alike.
+// Each engine/raw ratio is the median of the ratios of ROUNDS rounds (default 5, BENCH_ROUNDS),
+// engine and raw taking turns within each round so a change in the machine's load hits both
+// alike; the range of the rounds' ratios is printed beside it. The other ratios are of medians.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { createEngine, ketamineAnxietyJourney, ManualClock, type JourneyCommit } from '@carejourney/core';
-import { COURSE_PROTOCOL, COURSE_START, ESKETAMINE_COURSE, IV_COURSE, median, perSessionUs, runCourse, type CourseOptions, type CourseResult, type CourseSpec } from '../../core/test/fixtures/ketamineCourse.js';
+import { COURSE_PROTOCOL, COURSE_START, ESKETAMINE_COURSE, IV_COURSE, median, pairedRatio, perSessionUs, runCourse, type CourseOptions, type CourseResult, type CourseSpec } from '../../core/test/fixtures/ketamineCourse.js';
 import { actors, visitJourney } from '../../core/test/fixtures/visitJourney.js';
 import { SqliteStore } from '../src/index.js';
 
 type Synchronous = 'full' | 'normal';
 
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 /** The full-sync comparison runs the IV course to this session (each event waits for the disk). */
 const FULL_SYNC_SESSIONS = 12;
 const MEMORY_JOURNEYS = 50_000;
@@ -54,6 +55,12 @@ const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const ratio = (name: string, value: number) => console.log(`ratio ${name}: ${value.toFixed(2)}`);
+/** A ratio of rounds taken in turns: the median of the rounds' ratios, then their range. */
+const pairedLine = (name: string, top: readonly number[], bottom: readonly number[]) => {
+  const r = pairedRatio(top, bottom);
+  ratio(name, r.median);
+  console.log(`  (rounds ${r.min.toFixed(2)}-${r.max.toFixed(2)})`);
+};
 const cpuNow = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
@@ -259,7 +266,7 @@ for (const spec of [IV_COURSE, ESKETAMINE_COURSE]) {
   console.log(`engine on SqliteStore: ${us(median(f.engineCpu), f.events)} µs CPU per event (${us(median(f.engineWall), f.events)} µs wall)`);
   if (spec === IV_COURSE) {
     console.log(`raw better-sqlite3, the same rows in one transaction per event: ${us(median(f.rawCpu), f.events)} µs CPU per event (${us(median(f.rawWall), f.events)} µs wall)`);
-    ratio('sqlite/raw (synchronous=normal)', median(f.engineCpu) / median(f.rawCpu));
+    pairedLine('sqlite/raw (synchronous=normal)', f.engineCpu, f.rawCpu);
   }
   console.log(`µs CPU per event, sessions 1-5: ${median(f.early).toFixed(0)}; sessions 98-102: ${median(f.late).toFixed(0)} (medians over the sessions of ${ROUNDS} rounds)`);
   ratio(`session100/session1 (SqliteStore, ${spec.name})`, median(f.late) / median(f.early));
@@ -293,7 +300,7 @@ for (const spec of [IV_COURSE, ESKETAMINE_COURSE]) {
   console.log(`raw better-sqlite3, the same rows in one transaction per event: ${us(median(f.rawWall), f.events)} µs wall per event (${us(median(f.rawCpu), f.events)} µs CPU)`);
   // What the disk adds to every commit on this machine: the ratio shrinks as it grows, since both sides wait for it alike.
   console.log(`the raw writer waits for the disk about ${us(median(f.rawWall) - median(f.rawCpu), f.events)} µs per commit (wall less CPU)`);
-  ratio('sqlite/raw', median(f.engineWall) / median(f.rawWall));
+  pairedLine('sqlite/raw', f.engineWall, f.rawWall);
 }
 
 // -------------------------------------------------------------------------------- memory
