@@ -11,6 +11,9 @@
 //                                           writes exactly the commits the engine made in the
 //                                           round before it, into a file of the same schema
 //   ratio sqlite/raw (synchronous=normal)   the same over the whole IV course, CPU time
+//   figure SqliteStore's share / raw        of that CPU time, what SqliteStore adds to the engine
+//                                           (the course on SqliteStore less the same course on a
+//                                           MemoryStore, round by round) / the raw writer's
 //   ratio session100/session1 (SqliteStore, IV|esketamine)
 //                                           µs CPU per event around session 100 / around session
 //                                           1: the median of the sessions 98-102 of every round /
@@ -34,7 +37,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { createEngine, ketamineAnxietyJourney, ManualClock, type JourneyCommit } from '@carejourney/core';
+import { createEngine, ketamineAnxietyJourney, ManualClock, MemoryStore, type JourneyCommit } from '@carejourney/core';
 import { COURSE_PROTOCOL, COURSE_START, ESKETAMINE_COURSE, IV_COURSE, median, pairedRatio, perSessionUs, runCourse, type CourseOptions, type CourseResult, type CourseSpec } from '../../core/test/fixtures/ketamineCourse.js';
 import { actors, visitJourney } from '../../core/test/fixtures/visitJourney.js';
 import { SqliteStore } from '../src/index.js';
@@ -126,6 +129,12 @@ async function engineRun(spec: CourseSpec, synchronous: Synchronous, captured: J
     await store.close();
     rmSync(path, { force: true });
   }
+}
+
+/** The same course through the engine on a MemoryStore: the engine's cost without SQLite. */
+async function memoryRun(spec: CourseSpec): Promise<CourseResult> {
+  const clock = new ManualClock(COURSE_START);
+  return runCourse(createEngine({ definition: ketamineAnxietyJourney, store: new MemoryStore(), clock, protocol: COURSE_PROTOCOL }), clock, spec);
 }
 
 const KNOWN_COMMIT_FIELDS = new Set(['journey', 'expectedVersion', 'entry', 'idempotencyKey', 'timersToSet', 'timersToCancel', 'outbox', 'protocols']);
@@ -226,11 +235,12 @@ interface Figures {
   engineWall: number[];
   rawCpu: number[];
   rawWall: number[];
+  memoryCpu: number[];
   early: number[];
   late: number[];
   events: number;
 }
-const figures = (): Figures => ({ engineCpu: [], engineWall: [], rawCpu: [], rawWall: [], early: [], late: [], events: 0 });
+const figures = (): Figures => ({ engineCpu: [], engineWall: [], rawCpu: [], rawWall: [], memoryCpu: [], early: [], late: [], events: 0 });
 const us = (ms: number, events: number) => ((ms * 1000) / events).toFixed(0);
 
 // The long courses at synchronous=normal: session100/session1, the stored bytes, and (IV) the raw floor.
@@ -259,6 +269,7 @@ for (const spec of [IV_COURSE, ESKETAMINE_COURSE]) {
       const raw = await rawRun(captured, 'normal');
       f.rawCpu.push(raw.cpuMs);
       f.rawWall.push(raw.wallMs);
+      f.memoryCpu.push((await memoryRun(spec)).totals.cpuMs);
     }
   }
   console.log('');
@@ -267,6 +278,10 @@ for (const spec of [IV_COURSE, ESKETAMINE_COURSE]) {
   if (spec === IV_COURSE) {
     console.log(`raw better-sqlite3, the same rows in one transaction per event: ${us(median(f.rawCpu), f.events)} µs CPU per event (${us(median(f.rawWall), f.events)} µs wall)`);
     pairedLine('sqlite/raw (synchronous=normal)', f.engineCpu, f.rawCpu);
+    // Where the CPU goes: the engine on MemoryStore does all but the SQLite store's own work.
+    const store = median(f.engineCpu.map((e, i) => e - f.memoryCpu[i]!));
+    console.log(`the same course on MemoryStore: ${us(median(f.memoryCpu), f.events)} µs CPU per event; so SqliteStore's own share is ${us(store, f.events)} µs CPU per event`);
+    console.log(`figure SqliteStore's share / raw (synchronous=normal): ${(store / median(f.rawCpu)).toFixed(2)}`);
   }
   console.log(`µs CPU per event, sessions 1-5: ${median(f.early).toFixed(0)}; sessions 98-102: ${median(f.late).toFixed(0)} (medians over the sessions of ${ROUNDS} rounds)`);
   ratio(`session100/session1 (SqliteStore, ${spec.name})`, median(f.late) / median(f.early));
