@@ -18,7 +18,7 @@ import { FrozenCopies, isFrozenJson, type JourneyRecord, type JourneySummary } f
  * ```
  */
 export class SnapshotTexts {
-  readonly #entries = new Map<string, { readonly text: string; readonly value: unknown; record?: JourneyRecord }>();
+  readonly #entries = new Map<string, { readonly text: string; readonly value: unknown; record?: JourneyRecord; seenAt?: number }>();
   /** Shares with earlier copies what did not change; an engine's own frozen snapshot is its own copy. */
   readonly #copies = new FrozenCopies();
 
@@ -112,6 +112,30 @@ export class SnapshotTexts {
     } catch {
       return undefined;
     }
+    return entry.record;
+  }
+
+  /**
+   * Notes that the journey's row held the kept text and record when the database's
+   * `PRAGMA data_version` read `dataVersion` (or later): another connection's commit changes
+   * that number, this connection's own commits do not. Read it before the row, or inside the
+   * transaction that wrote it, never after: a commit in between then only makes the note stale.
+   */
+  seen(journeyId: string, dataVersion: number): void {
+    const entry = this.#entries.get(journeyId);
+    if (entry?.record) entry.seenAt = dataVersion;
+  }
+
+  /**
+   * The kept record of the journey when nothing but this connection has committed to the
+   * database since {@link seen} noted it (`dataVersion` is what `PRAGMA data_version` reads now):
+   * its row is then exactly what this connection last wrote or read, and need not be read.
+   */
+  unchangedRecord(journeyId: string, dataVersion: number): JourneyRecord | undefined {
+    const entry = this.#entries.get(journeyId);
+    if (!entry?.record || entry.seenAt !== dataVersion) return undefined;
+    this.#entries.delete(journeyId);
+    this.#entries.set(journeyId, entry);
     return entry.record;
   }
 

@@ -242,9 +242,11 @@ export class SqliteStore implements JourneyStore {
   /** The `synchronous` level the connection runs at, as SQLite reports it. */
   readonly synchronous: 'full' | 'normal' | 'other';
   readonly #db: Database.Database;
+  /** `PRAGMA data_version`: changes when another connection commits to the database, never for this one's commits. */
+  readonly #dataVersion: () => number;
   readonly #sql: Statements;
   readonly #queries = new Map<string, Database.Statement>();
-  readonly #commitTx: Database.Transaction<(c: JourneyCommit, json: CommitTexts, delivered: readonly string[]) => void>;
+  readonly #commitTx: Database.Transaction<(c: JourneyCommit, json: CommitTexts, delivered: readonly string[]) => number>;
   readonly #deliverTx: Database.Transaction<(ids: readonly string[]) => void>;
   readonly #onCorruptRow: (error: CareJourneyError) => void;
   /** The last snapshot written or read per journey, so a load of an unchanged row parses nothing. */
@@ -296,9 +298,13 @@ export class SqliteStore implements JourneyStore {
       throw new CareJourneyError('CJ_ERR_STORE', `SqliteStore could not prepare "${options.path}": ${messageOf(error)}`, {}, { cause: error });
     }
     this.#db = db;
-    this.#commitTx = db.transaction((c: JourneyCommit, json: CommitTexts, delivered: readonly string[]) => {
+    const dataVersion = db.prepare('PRAGMA data_version').pluck();
+    this.#dataVersion = () => dataVersion.get() as number;
+    this.#commitTx = db.transaction((c: JourneyCommit, json: CommitTexts, delivered: readonly string[]): number => {
       this.#applyCommit(c, json);
       this.#writeDelivered(delivered);
+      // Read under the write lock: no other connection can have committed since the rows were written.
+      return this.#dataVersion();
     });
     this.#deliverTx = db.transaction((ids: readonly string[]) => this.#writeDelivered(ids));
   }
@@ -317,19 +323,30 @@ export class SqliteStore implements JourneyStore {
    */
   async load(journeyId: string): Promise<JourneyRecord | undefined> {
     const args = checkStoreArguments('SqliteStore', 'load', { journeyId });
+    // Before the row: a commit by another connection after this read only makes the note stale.
+    const dataVersion = this.#guard('load', args.journeyId, () => this.#dataVersion());
+    // Nothing but this connection has committed since the kept record was written or read back:
+    // the row is unchanged, and not read. Any other connection's commit (another process, a
+    // hand's UPDATE) changes the data version, and the row is read and compared as below.
+    const unchanged = this.#snapshots.unchangedRecord(args.journeyId, dataVersion);
+    if (unchanged) return unchanged;
     const row = this.#guard('load', args.journeyId, () => this.#sql.loadJourney.get(args.journeyId) as JourneyRow | undefined);
     if (!row) {
       this.#snapshots.forget(args.journeyId);
       return undefined;
     }
-    // The text is still read and compared: a row another process or a hand changed is parsed.
+    // The text is read and compared: a row another process or a hand changed is parsed.
     const known = this.#snapshots.valueOf(row.id, row.snapshot);
-    if (known !== undefined) return this.#snapshots.recordOf(row.id, toSummary(row)) ?? { ...toSummary(row), snapshot: known };
+    const kept = (record: JourneyRecord | undefined): JourneyRecord | undefined => {
+      if (record) this.#snapshots.seen(row.id, dataVersion);
+      return record;
+    };
+    if (known !== undefined) return kept(this.#snapshots.recordOf(row.id, toSummary(row))) ?? { ...toSummary(row), snapshot: known };
     const record = toRecord(row);
     if (typeof row.snapshot === 'string' && record.snapshot !== undefined) {
       const snapshot = this.#snapshots.rememberParsed(row.id, row.snapshot, record.snapshot);
       // Frozen and kept with the snapshot, so the next load of the unchanged row hands out the same record.
-      return this.#snapshots.recordOf(row.id, toSummary(row)) ?? { ...record, snapshot };
+      return kept(this.#snapshots.recordOf(row.id, toSummary(row))) ?? { ...record, snapshot };
     }
     return record;
   }
@@ -369,15 +386,19 @@ export class SqliteStore implements JourneyStore {
     // far ride along; a commit that fails (a conflict, a busy lock) rolls them back with it, and
     // they go back to the queue. better-sqlite3 is synchronous: nothing is queued meanwhile.
     const delivered = this.#takeDelivered();
+    let dataVersion: number;
     try {
-      this.#guard('commit', commit.journey.id, () => this.#commitTx.immediate(commit, json, delivered));
+      dataVersion = this.#guard('commit', commit.journey.id, () => this.#commitTx.immediate(commit, json, delivered));
     } catch (error) {
       this.#requeueDelivered(delivered);
       throw error;
     }
     // Only what the store acknowledged: a refused commit leaves what was kept as it was.
     if (json.snapshot === null) this.#snapshots.forget(commit.journey.id);
-    else this.#snapshots.remember(commit.journey.id, json.snapshot, commit.journey.snapshot, commit.journey);
+    else {
+      this.#snapshots.remember(commit.journey.id, json.snapshot, commit.journey.snapshot, commit.journey);
+      this.#snapshots.seen(commit.journey.id, dataVersion);
+    }
     commit.timersToSet.forEach((timer, i) => this.#timers.committed(commit.journey.id, timer, json.timers[i]!));
   }
 
