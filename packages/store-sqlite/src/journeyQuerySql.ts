@@ -1,4 +1,5 @@
 import type { JourneyQuery } from '@carejourney/core';
+import { BOUND_LIMIT } from './boundLimit.js';
 
 /** The columns of a journey summary (every column but the snapshot), as `SqliteStore` reads them. */
 export const SUMMARY_COLUMNS: string = 'id, definition_id, definition_version, patient_ref, version, last_seq, state, phase, status, created_at, updated_at';
@@ -48,6 +49,6 @@ export function journeyQuerySql(filter: JourneyQuery): JourneyQuerySql {
     params.push(filter.after);
   }
   params.push(filter.limit ?? -1);
-  const sql = `SELECT ${SUMMARY_COLUMNS} FROM journeys${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ?`;
+  const sql = `SELECT ${SUMMARY_COLUMNS} FROM journeys${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id ${BOUND_LIMIT}`;
   return { sql, params };
 }

@@ -1,3 +1,4 @@
+import { BOUND_LIMIT } from './boundLimit.js';
 import { SUMMARY_COLUMNS } from './journeyQuerySql.js';
 
 const TIMER_COLUMNS = 'journey_id, key, owner, due_at, event, payload';
@@ -29,17 +30,17 @@ export const STORE_SQL = {
   deleteLeaf: 'DELETE FROM journey_states WHERE leaf = ? AND journey_id = ?',
   insertLeaf: 'INSERT OR IGNORE INTO journey_states (leaf, journey_id) VALUES (?, ?)',
   insertJournal: `INSERT INTO journal (${JOURNAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  readJournal: `SELECT ${JOURNAL_COLUMNS} FROM journal WHERE journey_id = ? AND seq >= ? ORDER BY seq LIMIT ?`,
+  readJournal: `SELECT ${JOURNAL_COLUMNS} FROM journal WHERE journey_id = ? AND seq >= ? ORDER BY seq ${BOUND_LIMIT}`,
   findKey: 'SELECT seq FROM idempotency_keys WHERE journey_id = ? AND key = ?',
   insertKey: 'INSERT INTO idempotency_keys (journey_id, key, seq) VALUES (?, ?, ?)',
   deleteTimer: 'DELETE FROM timers WHERE journey_id = ? AND key = ?',
   upsertTimer: `INSERT INTO timers (${TIMER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (journey_id, key) DO UPDATE SET owner = excluded.owner, due_at = excluded.due_at, event = excluded.event, payload = excluded.payload`,
   listTimers: `SELECT ${TIMER_COLUMNS} FROM timers WHERE journey_id = ? ORDER BY due_at, key`,
-  dueTimers: `SELECT ${TIMER_COLUMNS} FROM timers WHERE due_at <= ? ORDER BY due_at, journey_id, key LIMIT ?`,
+  dueTimers: `SELECT ${TIMER_COLUMNS} FROM timers WHERE due_at <= ? ORDER BY due_at, journey_id, key ${BOUND_LIMIT}`,
   insertOutbox: 'INSERT INTO outbox (id, journey_id, kind, type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-  pendingOutbox: `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE delivered_at IS NULL ORDER BY seq LIMIT ?`,
-  pendingOutboxOf: `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE delivered_at IS NULL AND journey_id = ? ORDER BY seq LIMIT ?`,
+  pendingOutbox: `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE delivered_at IS NULL ORDER BY seq ${BOUND_LIMIT}`,
+  pendingOutboxOf: `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE delivered_at IS NULL AND journey_id = ? ORDER BY seq ${BOUND_LIMIT}`,
   markDelivered: 'UPDATE outbox SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL',
   // Undelivered rows are never deleted, whatever the instant.
   pruneDelivered: 'DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?',
