@@ -14,6 +14,10 @@
 //   figure SqliteStore's share / raw        of that CPU time, what SqliteStore adds to the engine
 //                                           (the course on SqliteStore less the same course on a
 //                                           MemoryStore, round by round) / the raw writer's
+//   figure SqliteStore.commit replay / raw  the same commits handed to a new SqliteStore's
+//                                           `commit` and `markDelivered` alone, as the engine hands
+//                                           them, without the engine / the raw writer (CPU): what
+//                                           the store itself costs against the floor
 //   ratio session100/session1 (SqliteStore, IV|esketamine)
 //                                           µs CPU per event around session 100 / around session
 //                                           1: the median of the sessions 98-102 of every round /
@@ -58,10 +62,10 @@ const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const ratio = (name: string, value: number) => console.log(`ratio ${name}: ${value.toFixed(2)}`);
-/** A ratio of rounds taken in turns: the median of the rounds' ratios, then their range. */
-const pairedLine = (name: string, top: readonly number[], bottom: readonly number[]) => {
+/** A ratio (or figure) of rounds taken in turns: the median of the rounds' ratios, then their range. */
+const pairedLine = (name: string, top: readonly number[], bottom: readonly number[], label: 'ratio' | 'figure' = 'ratio') => {
   const r = pairedRatio(top, bottom);
-  ratio(name, r.median);
+  console.log(`${label} ${name}: ${r.median.toFixed(2)}`);
   console.log(`  (rounds ${r.min.toFixed(2)}-${r.max.toFixed(2)})`);
 };
 const cpuNow = () => {
@@ -218,6 +222,24 @@ async function rawRun(commits: readonly JourneyCommit[], synchronous: Synchronou
   return { cpuMs, wallMs };
 }
 
+/**
+ * The captured commits through a new SqliteStore, without the engine: each `commit`, then
+ * `markDelivered` of its outbox items, as the engine calls them (the marks ride on the next commit).
+ */
+async function replayRun(commits: readonly JourneyCommit[], synchronous: Synchronous): Promise<{ cpuMs: number }> {
+  const path = freshPath('replay');
+  const store = new SqliteStore({ path, synchronous });
+  const c0 = cpuNow();
+  for (const c of commits) {
+    await store.commit(c);
+    await store.markDelivered(c.outbox.map((item) => item.id));
+  }
+  const cpuMs = cpuNow() - c0;
+  await store.close();
+  rmSync(path, { force: true });
+  return { cpuMs };
+}
+
 // ----------------------------------------------------------------------- the comparisons
 
 const benchStart = performance.now();
@@ -236,11 +258,12 @@ interface Figures {
   rawCpu: number[];
   rawWall: number[];
   memoryCpu: number[];
+  replayCpu: number[];
   early: number[];
   late: number[];
   events: number;
 }
-const figures = (): Figures => ({ engineCpu: [], engineWall: [], rawCpu: [], rawWall: [], memoryCpu: [], early: [], late: [], events: 0 });
+const figures = (): Figures => ({ engineCpu: [], engineWall: [], rawCpu: [], rawWall: [], memoryCpu: [], replayCpu: [], early: [], late: [], events: 0 });
 const us = (ms: number, events: number) => ((ms * 1000) / events).toFixed(0);
 
 // The long courses at synchronous=normal: session100/session1, the stored bytes, and (IV) the raw floor.
@@ -270,6 +293,7 @@ for (const spec of [IV_COURSE, ESKETAMINE_COURSE]) {
       f.rawCpu.push(raw.cpuMs);
       f.rawWall.push(raw.wallMs);
       f.memoryCpu.push((await memoryRun(spec)).totals.cpuMs);
+      f.replayCpu.push((await replayRun(captured, 'normal')).cpuMs);
     }
   }
   console.log('');
@@ -282,6 +306,9 @@ for (const spec of [IV_COURSE, ESKETAMINE_COURSE]) {
     const store = median(f.engineCpu.map((e, i) => e - f.memoryCpu[i]!));
     console.log(`the same course on MemoryStore: ${us(median(f.memoryCpu), f.events)} µs CPU per event; so SqliteStore's own share is ${us(store, f.events)} µs CPU per event`);
     console.log(`figure SqliteStore's share / raw (synchronous=normal): ${(store / median(f.rawCpu)).toFixed(2)}`);
+    // The store alone on the same commits: its share above holds what the engine's work next to it adds.
+    console.log(`the same commits through SqliteStore.commit and markDelivered alone: ${us(median(f.replayCpu), f.events)} µs CPU per event`);
+    pairedLine('SqliteStore.commit replay / raw (synchronous=normal)', f.replayCpu, f.rawCpu, 'figure');
   }
   console.log(`µs CPU per event, sessions 1-5: ${median(f.early).toFixed(0)}; sessions 98-102: ${median(f.late).toFixed(0)} (medians over the sessions of ${ROUNDS} rounds)`);
   ratio(`session100/session1 (SqliteStore, ${spec.name})`, median(f.late) / median(f.early));
