@@ -29,7 +29,7 @@ const NOT_JSON = 'must be JSON: JSON.stringify threw (a BigInt, a cycle, or a ge
  * each outbox item's payload and each protocol brought along (every one, also one whose ref may
  * be stored already: whether a commit is refused never depends on what the store holds). Each
  * text is `JSON.stringify`'s, character for character; for a snapshot the engine froze and
- * proved exact JSON, the large parts it shares with the one before are not written again.
+ * proved exact JSON, the parts it shares with the one before are not written again.
  * A value `JSON.stringify` cannot write (a BigInt, a cycle, a getter or proxy that throws) is
  * refused with `CJ_ERR_INVALID_INPUT` naming `store`, the field and the rule; the serializer's
  * own message, which names keys of the value, is not kept.

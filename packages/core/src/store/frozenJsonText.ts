@@ -5,8 +5,6 @@ import { isFrozenJson } from './freezeNew.js';
  * `JSON.stringify` whole; above it the text is put together from theirs.
  */
 const WHOLE_AT = 2;
-/** A part written whole is kept when its text is at least this long: small ones cost less to write again. */
-const KEEP_FROM = 256;
 
 /** The JSON text of frozen exact-JSON parts written whole at {@link WHOLE_AT}, kept while they live. */
 const texts = new WeakMap<object, string>();
@@ -15,10 +13,10 @@ const writtenOnce = new WeakSet<object>();
 
 /**
  * `JSON.stringify(value)`, character for character. For a value frozen and proven exact JSON
- * ({@link isFrozenJson}: the snapshots of the engine's commits are), the large parts one level
- * below the top (a snapshot context's fields: its sessions, its schedule) are written once and
- * their text reused while they are unchanged (from their second writing on), so a store writing a snapshot as text on every
- * commit pays mostly for what the event changed. Only those parts are kept: the snapshot and
+ * ({@link isFrozenJson}: the snapshots of the engine's commits are), the parts one level below
+ * the top (a snapshot context's fields: its sessions, its schedule) are written once and their
+ * text reused while they are unchanged (from their second writing on), so a store writing a
+ * snapshot as text on every commit pays mostly for what the event changed. Only those parts are kept: the snapshot and
  * its context change with every event, and keeping their text would outlive the event for nothing.
  * Any other value goes to `JSON.stringify` as it is, with its rules (toJSON, undefined, errors).
  */
@@ -34,11 +32,10 @@ function textOf(value: object, depth: number): string {
     if (known !== undefined) return known;
     const text = JSON.stringify(value);
     // A part that changes with every event (the session under way) is never kept: its text
-    // would only survive young collections for nothing.
-    if (text.length >= KEEP_FROM) {
-      if (writtenOnce.has(value)) texts.set(value, text);
-      else writtenOnce.add(value);
-    }
+    // would only survive young collections for nothing. Small parts are kept too: a lookup costs
+    // less than a call of JSON.stringify, however short the text.
+    if (writtenOnce.has(value)) texts.set(value, text);
+    else writtenOnce.add(value);
     return text;
   }
   const part = (item: unknown): string => (typeof item === 'object' && item !== null ? textOf(item, depth + 1) : JSON.stringify(item));
