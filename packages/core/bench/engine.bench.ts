@@ -55,7 +55,7 @@ import {
 import { pureTransition } from '../src/engine/pureTransition.js';
 import { FLAGSHIP_PROTOCOL, runFlagship } from '../../../examples/src/flagship.js';
 import { benchEvents, benchJourney, benchMachine } from './benchJourney.js';
-import { COURSE_PROTOCOL, COURSE_START, ESKETAMINE_COURSE, IV_COURSE, median, pairedRatio, perSessionUs, runCourse, type CourseResult, type CourseSpec } from '../test/fixtures/ketamineCourse.js';
+import { COURSE_PROTOCOL, COURSE_START, ESKETAMINE_COURSE, IV_COURSE, median, printPaired, perSessionUs, runCourse, type CourseResult, type CourseSpec } from '../test/fixtures/ketamineCourse.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const benchStart = performance.now();
@@ -65,12 +65,6 @@ const cpuNow = () => {
 };
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const ratio = (name: string, value: number) => console.log(`ratio ${name}: ${value.toFixed(2)}`);
-/** A ratio of rounds taken in turns: the median of the rounds' ratios, then their range. */
-const pairedLine = (name: string, top: readonly number[], bottom: readonly number[]) => {
-  const r = pairedRatio(top, bottom);
-  ratio(name, r.median);
-  console.log(`  (rounds ${r.min.toFixed(2)}-${r.max.toFixed(2)})`);
-};
 const machine = ketamineAnxietyJourney.machine;
 
 // ------------------------------------------------------------- the bench journey (earlier lines)
@@ -308,10 +302,10 @@ for (const spec of [IV_COURSE, ESKETAMINE_COURSE]) {
   );
   console.log(`engine.send/runDue: ${us(median(engineCpu))} µs CPU per event (${us(median(engineWall))} µs wall)`);
   console.log(`the engine's own machine calls from the same snapshots (xstate machine.transition, one reused scope): ${us(median(baseCpu))} µs CPU per event (${us(median(baseWall))} µs wall)`);
-  pairedLine(spec === IV_COURSE ? 'engine/transition' : `engine/transition (${spec.name})`, engineCpu, baseCpu);
+  printPaired(spec === IV_COURSE ? 'engine/transition' : `engine/transition (${spec.name})`, engineCpu, baseCpu);
   if (spec === IV_COURSE) {
     console.log(`the same calls through xstate's exported transition(), which builds a new actor scope per call: ${us(median(exportedCpu))} µs CPU per event`);
-    pairedLine('engine/transition (IV, against the exported transition())', engineCpu, exportedCpu);
+    printPaired('engine/transition (IV, against the exported transition())', engineCpu, exportedCpu);
   }
   console.log(`µs CPU per event, sessions 1-5: ${median(early).toFixed(0)}; sessions 98-102: ${median(late).toFixed(0)} (medians over the sessions of ${ROUNDS} rounds)`);
   ratio(`session100/session1 (MemoryStore, ${spec.name})`, median(late) / median(early));

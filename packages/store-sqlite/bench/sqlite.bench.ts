@@ -42,7 +42,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { createEngine, ketamineAnxietyJourney, ManualClock, MemoryStore, type JourneyCommit } from '@carejourney/core';
-import { COURSE_PROTOCOL, COURSE_START, ESKETAMINE_COURSE, IV_COURSE, median, pairedRatio, perSessionUs, runCourse, type CourseOptions, type CourseResult, type CourseSpec } from '../../core/test/fixtures/ketamineCourse.js';
+import { COURSE_PROTOCOL, COURSE_START, ESKETAMINE_COURSE, IV_COURSE, median, printPaired, perSessionUs, runCourse, type CourseOptions, type CourseResult, type CourseSpec } from '../../core/test/fixtures/ketamineCourse.js';
 import { actors, visitJourney } from '../../core/test/fixtures/visitJourney.js';
 import { SqliteStore } from '../src/index.js';
 
@@ -62,12 +62,6 @@ const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const ratio = (name: string, value: number) => console.log(`ratio ${name}: ${value.toFixed(2)}`);
-/** A ratio (or figure) of rounds taken in turns: the median of the rounds' ratios, then their range. */
-const pairedLine = (name: string, top: readonly number[], bottom: readonly number[], label: 'ratio' | 'figure' = 'ratio') => {
-  const r = pairedRatio(top, bottom);
-  console.log(`${label} ${name}: ${r.median.toFixed(2)}`);
-  console.log(`  (rounds ${r.min.toFixed(2)}-${r.max.toFixed(2)})`);
-};
 const cpuNow = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
@@ -301,14 +295,14 @@ for (const spec of [IV_COURSE, ESKETAMINE_COURSE]) {
   console.log(`engine on SqliteStore: ${us(median(f.engineCpu), f.events)} µs CPU per event (${us(median(f.engineWall), f.events)} µs wall)`);
   if (spec === IV_COURSE) {
     console.log(`raw better-sqlite3, the same rows in one transaction per event: ${us(median(f.rawCpu), f.events)} µs CPU per event (${us(median(f.rawWall), f.events)} µs wall)`);
-    pairedLine('sqlite/raw (synchronous=normal)', f.engineCpu, f.rawCpu);
+    printPaired('sqlite/raw (synchronous=normal)', f.engineCpu, f.rawCpu);
     // Where the CPU goes: the engine on MemoryStore does all but the SQLite store's own work.
     const store = median(f.engineCpu.map((e, i) => e - f.memoryCpu[i]!));
     console.log(`the same course on MemoryStore: ${us(median(f.memoryCpu), f.events)} µs CPU per event; so SqliteStore's own share is ${us(store, f.events)} µs CPU per event`);
     console.log(`figure SqliteStore's share / raw (synchronous=normal): ${(store / median(f.rawCpu)).toFixed(2)}`);
     // The store alone on the same commits: its share above holds what the engine's work next to it adds.
     console.log(`the same commits through SqliteStore.commit and markDelivered alone: ${us(median(f.replayCpu), f.events)} µs CPU per event`);
-    pairedLine('SqliteStore.commit replay / raw (synchronous=normal)', f.replayCpu, f.rawCpu, 'figure');
+    printPaired('SqliteStore.commit replay / raw (synchronous=normal)', f.replayCpu, f.rawCpu, 'figure');
   }
   console.log(`µs CPU per event, sessions 1-5: ${median(f.early).toFixed(0)}; sessions 98-102: ${median(f.late).toFixed(0)} (medians over the sessions of ${ROUNDS} rounds)`);
   ratio(`session100/session1 (SqliteStore, ${spec.name})`, median(f.late) / median(f.early));
@@ -342,7 +336,7 @@ for (const spec of [IV_COURSE, ESKETAMINE_COURSE]) {
   console.log(`raw better-sqlite3, the same rows in one transaction per event: ${us(median(f.rawWall), f.events)} µs wall per event (${us(median(f.rawCpu), f.events)} µs CPU)`);
   // What the disk adds to every commit on this machine: the ratio shrinks as it grows, since both sides wait for it alike.
   console.log(`the raw writer waits for the disk about ${us(median(f.rawWall) - median(f.rawCpu), f.events)} µs per commit (wall less CPU)`);
-  pairedLine('sqlite/raw', f.engineWall, f.rawWall);
+  printPaired('sqlite/raw', f.engineWall, f.rawWall);
 }
 
 // -------------------------------------------------------------------------------- memory
