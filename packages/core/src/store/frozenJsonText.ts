@@ -16,8 +16,9 @@ const writtenOnce = new WeakSet<object>();
  * ({@link isFrozenJson}: the snapshots of the engine's commits are), the parts one level below
  * the top (a snapshot context's fields: its sessions, its schedule) are written once and their
  * text reused while they are unchanged (from their second writing on), so a store writing a
- * snapshot as text on every commit pays mostly for what the event changed. Only those parts are kept: the snapshot and
- * its context change with every event, and keeping their text would outlive the event for nothing.
+ * snapshot as text on every commit pays mostly for what the event changed. Only those parts are
+ * kept: the snapshot and its context change with every event, and keeping their text would
+ * outlive the event for nothing.
  * Any other value goes to `JSON.stringify` as it is, with its rules (toJSON, undefined, errors).
  */
 export function frozenJsonText(value: unknown): string | undefined {
