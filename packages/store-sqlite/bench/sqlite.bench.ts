@@ -14,10 +14,12 @@
 //   figure SqliteStore's share / raw        of that CPU time, what SqliteStore adds to the engine
 //                                           (the course on SqliteStore less the same course on a
 //                                           MemoryStore, round by round) / the raw writer's
-//   figure SqliteStore.commit replay / raw  the same commits handed to a new SqliteStore's
-//                                           `commit` and `markDelivered` alone, as the engine hands
-//                                           them, without the engine / the raw writer (CPU): what
-//                                           the store itself costs against the floor
+//   figure SqliteStore.commit replay / raw  the same commits (those of the MemoryStore run, whose
+//                                           snapshots no store has written as text yet) handed to
+//                                           a new SqliteStore's `commit` and `markDelivered` alone,
+//                                           as the engine hands them, without the engine / the raw
+//                                           writer (CPU): what the store itself costs against the
+//                                           floor
 //   ratio session100/session1 (SqliteStore, IV|esketamine)
 //                                           µs CPU per event around session 100 / around session
 //                                           1: the median of the sessions 98-102 of every round /
@@ -103,7 +105,7 @@ const snapshotBytes = (db: Database.Database, journeyId: string): number =>
 // ------------------------------------------------------------------- engine and raw runs
 
 /** A store that hands every commit it is given to `captured` as well. */
-function capturing(store: SqliteStore, captured: JourneyCommit[]): SqliteStore {
+function capturing<TStore extends SqliteStore | MemoryStore>(store: TStore, captured: JourneyCommit[]): TStore {
   return new Proxy(store, {
     get: (target, prop) => {
       if (prop === 'commit') return (c: JourneyCommit) => (captured.push(c), target.commit(c));
@@ -129,10 +131,10 @@ async function engineRun(spec: CourseSpec, synchronous: Synchronous, captured: J
   }
 }
 
-/** The same course through the engine on a MemoryStore: the engine's cost without SQLite. */
-async function memoryRun(spec: CourseSpec): Promise<CourseResult> {
+/** The same course through the engine on a MemoryStore: the engine's cost without SQLite. Its commits are captured. */
+async function memoryRun(spec: CourseSpec, captured: JourneyCommit[]): Promise<CourseResult> {
   const clock = new ManualClock(COURSE_START);
-  return runCourse(createEngine({ definition: ketamineAnxietyJourney, store: new MemoryStore(), clock, protocol: COURSE_PROTOCOL }), clock, spec);
+  return runCourse(createEngine({ definition: ketamineAnxietyJourney, store: capturing(new MemoryStore(), captured), clock, protocol: COURSE_PROTOCOL }), clock, spec);
 }
 
 const KNOWN_COMMIT_FIELDS = new Set(['journey', 'expectedVersion', 'entry', 'idempotencyKey', 'timersToSet', 'timersToCancel', 'outbox', 'protocols']);
@@ -286,8 +288,12 @@ for (const spec of [IV_COURSE, ESKETAMINE_COURSE]) {
       const raw = await rawRun(captured, 'normal');
       f.rawCpu.push(raw.cpuMs);
       f.rawWall.push(raw.wallMs);
-      f.memoryCpu.push((await memoryRun(spec)).totals.cpuMs);
-      f.replayCpu.push((await replayRun(captured, 'normal')).cpuMs);
+      // The replay takes the MemoryStore run's commits: no store has written their snapshots as
+      // text yet, as none had the engine's when it made them (the SqliteStore run's were written).
+      const fresh: JourneyCommit[] = [];
+      f.memoryCpu.push((await memoryRun(spec, fresh)).totals.cpuMs);
+      if (fresh.length !== captured.length) throw new Error(`IV course: ${captured.length} commits on SqliteStore, ${fresh.length} on MemoryStore`);
+      f.replayCpu.push((await replayRun(fresh, 'normal')).cpuMs);
     }
   }
   console.log('');
