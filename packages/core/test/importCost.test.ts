@@ -2,8 +2,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 
 // Counts the statecharts created through xstate's `setup(...).createMachine(...)`, the times the
-// Temporal polyfill is loaded, and the zod schemas the package's modules make while they load.
-const created = vi.hoisted(() => ({ machines: 0, temporalPolyfill: 0, zodCalls: [] as string[], loading: true }));
+// Temporal polyfill and node:crypto are imported, and the zod schemas the package's modules make
+// while they load.
+const created = vi.hoisted(() => ({ machines: 0, temporalPolyfill: 0, nodeCrypto: 0, zodCalls: [] as string[], loading: true }));
 vi.mock('zod', async (importOriginal) => {
   const zod = await importOriginal<typeof import('zod')>();
   // Every schema starts with a factory of `z` (`z.string()`, `z.strictObject(...)`, ...); classes
@@ -22,6 +23,11 @@ vi.mock('zod', async (importOriginal) => {
 });
 vi.mock('temporal-polyfill', async (importOriginal) => {
   created.temporalPolyfill++;
+  return importOriginal();
+});
+// Loading node:crypto costs milliseconds; the package loads it on first use (src/nodeCrypto.ts).
+vi.mock('node:crypto', async (importOriginal) => {
+  created.nodeCrypto++;
   return importOriginal();
 });
 vi.mock('xstate', async (importOriginal) => {
@@ -73,6 +79,7 @@ describe('importing @carejourney/core', () => {
     };
     for (const [name, value] of Object.entries(lazy)) expect(isBuilt(value), name).toBe(false);
     expect(created.temporalPolyfill).toBe(0);
+    expect(created.nodeCrypto).toBe(0);
 
     // Time in a zone needs no polyfill at all: the runtime's Intl has the zones.
     const nine = core.atLocalTime('2027-03-12', '09:00', 'America/New_York');

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { AnyMachineSnapshot } from 'xstate';
 import { z } from 'zod';
 import { CareJourneyError } from '../errors.js';
 import { once } from '../lazyInstance.js';
+import { nodeCrypto } from '../nodeCrypto.js';
 import { PluginHost } from '../plugin/PluginHost.js';
 import type { PluginApi } from '../plugin/definePlugin.js';
 import type { JourneyStore } from '../store/JourneyStore.js';
@@ -192,7 +192,7 @@ export function createEngineCore(options: EngineOptions<AnyJourneyDefinition>, m
   } else if (parsed.protocol !== undefined) {
     throw new CareJourneyError('CJ_ERR_INVALID_CONFIG', `Journey "${definition.id}" takes no protocol configuration.`);
   }
-  const generateId = parsed.generateId ?? randomUUID;
+  const generateId = parsed.generateId ?? (() => nodeCrypto().randomUUID());
   const protocols = new ProtocolRefs(definition.id);
   // Frozen: every journey this engine starts refers to it by its hash.
   if (protocol !== null && typeof protocol === 'object') protocols.adopt(protocol as Record<string, unknown>);

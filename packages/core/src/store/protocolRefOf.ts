@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../nodeCrypto.js';
 
 /** Deeper than this a protocol is not JSON a clinic wrote; refusing it keeps the walk bounded. */
 const MAX_DEPTH = 64;
@@ -31,5 +31,5 @@ function canonical(value: unknown, depth: number): string {
  * ```
  */
 export function protocolRefOf(protocol: unknown): string {
-  return `sha256:${createHash('sha256').update(canonical(protocol, 0)).digest('hex')}`;
+  return `sha256:${nodeCrypto().createHash('sha256').update(canonical(protocol, 0)).digest('hex')}`;
 }
