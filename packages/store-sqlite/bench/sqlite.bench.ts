@@ -288,8 +288,8 @@ for (const spec of [IV_COURSE, ESKETAMINE_COURSE]) {
       const raw = await rawRun(captured, 'normal');
       f.rawCpu.push(raw.cpuMs);
       f.rawWall.push(raw.wallMs);
-      // The replay takes the MemoryStore run's commits: no store has written their snapshots as
-      // text yet, as none had the engine's when it made them (the SqliteStore run's were written).
+      // The replay takes the MemoryStore run's commits, whose snapshots no store has written as
+      // text yet: the SqliteStore run's were, and their kept texts would make the replay cheaper.
       const fresh: JourneyCommit[] = [];
       f.memoryCpu.push((await memoryRun(spec, fresh)).totals.cpuMs);
       if (fresh.length !== captured.length) throw new Error(`IV course: ${captured.length} commits on SqliteStore, ${fresh.length} on MemoryStore`);
