@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEngine, definePlugin, ketamineAnxietyJourney, ManualClock, MemoryStore, type JourneyStore, type PluginApi } from '../src/index.js';
 import { LoadedSnapshots } from '../src/engine/load.js';
-import type { JourneyRecord } from '../src/store/records.js';
+import type { JourneyRecord, TimerRow } from '../src/store/records.js';
 import { COURSE_PROTOCOL, COURSE_START, IV_COURSE, runCourse } from './fixtures/ketamineCourse.js';
 import { actors, visitJourney } from './fixtures/visitJourney.js';
 import { checkedInVisit, dump, must, T0 } from './helpers.js';
@@ -215,5 +215,87 @@ describe('the engine load cache', () => {
     expect(listed).toBe(1);
     expect(next.view.timers.map((t) => t.key)).toContain('plugin:reminders:day-before');
     expect(next.view.timers).toEqual((await b.get(id)).timers);
+  });
+
+  describe('runDue and the timers this engine knows', () => {
+    const NO_SHOW = 'machine:xstate.after.noShowDelay.visit.booked';
+    /** A booked visit (its no-show timer pending) on `engine`, and the clock past the timer's due time. */
+    async function bookedAndDue(engine: ReturnType<typeof createEngine<typeof visitJourney>>, clock: ManualClock): Promise<string> {
+      const { id } = await engine.start({ patientRef: 'p', input: {}, actor: actors.coordinator });
+      await must(engine.send(id, { type: 'consent.recorded' }, { actor: actors.physician }));
+      await must(engine.send(id, { type: 'visit.book', slot: '2026-01-05T10:00:00Z' }, { actor: actors.coordinator }));
+      clock.advanceTo(Date.parse('2026-01-05T12:00:00Z'));
+      return id;
+    }
+    const timerEntries = async (engine: ReturnType<typeof createEngine<typeof visitJourney>>, id: string) => (await engine.history(id)).filter((e) => e.kind === 'timer');
+
+    it('fires a due timer of a journey it last committed without reading the journey\'s timers, and the next send reads none either', async () => {
+      const inner = new MemoryStore();
+      let listed = 0;
+      const store = wrap(inner, { listTimers: (id) => (listed++, inner.listTimers(id)) });
+      const clock = new ManualClock(T0);
+      const a = createEngine({ definition: visitJourney, store, clock });
+      const id = await bookedAndDue(a, clock);
+      listed = 0;
+      expect((await a.runDue()).map((t) => [t.key, t.error])).toEqual([[NO_SHOW, undefined]]);
+      const rebooked = await must(a.send(id, { type: 'visit.book', slot: '2026-01-06T10:00:00Z' }, { actor: actors.coordinator }));
+      expect(listed).toBe(0);
+      // What it showed without reading is what an engine reading the store shows.
+      expect(rebooked.view.timers).toEqual((await createEngine({ definition: visitJourney, store: inner, clock }).get(id)).timers);
+      expect(rebooked.view.timers.map((t) => t.key)).toEqual([NO_SHOW]);
+      expect(rebooked.view.context).toMatchObject({ noShows: 1 });
+      expect(await timerEntries(a, id)).toHaveLength(1);
+      // Fired once: nothing more is due.
+      expect(await a.runDue()).toEqual([]);
+    });
+
+    it('a due row changed in place (same version) is the row that is checked: a host event put in it is reported, and the timer stays pending', async () => {
+      const inner = new MemoryStore();
+      let tampered = false;
+      const edit = (rows: TimerRow[]): TimerRow[] =>
+        tampered ? rows.map((t) => (t.key === NO_SHOW ? { ...t, event: { type: 'dose.given' } } : t)) : rows;
+      const store = wrap(inner, {
+        dueTimers: async (now, limit) => edit(await inner.dueTimers(now, limit)),
+        listTimers: async (id) => edit(await inner.listTimers(id)),
+      });
+      const clock = new ManualClock(T0);
+      const a = createEngine({ definition: visitJourney, store, clock });
+      const id = await bookedAndDue(a, clock);
+      const before = await dump(inner, id);
+      tampered = true;
+      const [result] = await a.runDue();
+      expect(result).toMatchObject({ key: NO_SHOW, error: { code: 'CJ_ERR_CORRUPT_SNAPSHOT' } });
+      expect(await dump(inner, id)).toEqual(before);
+      // The safe twin: the row as the engine stored it fires.
+      tampered = false;
+      expect((await a.runDue()).map((t) => [t.key, t.error])).toEqual([[NO_SHOW, undefined]]);
+      expect((await a.get(id)).context).toMatchObject({ noShows: 1 });
+    });
+
+    it('a timer another engine fires between this engine\'s read of what is due and its commit fires once', async () => {
+      const inner = new MemoryStore();
+      const clock = new ManualClock(T0);
+      let interpose: (() => Promise<void>) | undefined;
+      const store = wrap(inner, {
+        commit: async (c: Parameters<JourneyStore['commit']>[0]) => {
+          const run = interpose;
+          interpose = undefined;
+          if (run) await run();
+          return inner.commit(c);
+        },
+      });
+      const a = createEngine({ definition: visitJourney, store, clock });
+      const b = createEngine({ definition: visitJourney, store: inner, clock });
+      const id = await bookedAndDue(a, clock);
+      let otherFired: unknown[] = [];
+      interpose = async () => void (otherFired = await b.runDue());
+      // a read the row as due and loaded the journey (its timers known from its own commit); b
+      // fires it first; a's commit is a conflict, and the retry finds it gone.
+      expect(await a.runDue()).toEqual([]);
+      expect(otherFired).toHaveLength(1);
+      expect(await timerEntries(a, id)).toHaveLength(1);
+      expect((await a.get(id)).context).toMatchObject({ noShows: 1 });
+      expect(await inner.listTimers(id)).toEqual([]);
+    });
   });
 });

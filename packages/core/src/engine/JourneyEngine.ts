@@ -208,7 +208,10 @@ export class JourneyEngine<TDef extends AnyJourneyDefinition> {
   /**
    * Fires every timer due by the clock's time, each once, earliest first: XState `after` delays
    * are applied to their journeys (stamped with their due time); plugin timers go to their
-   * plugin's `onTimer`. Returns what fired (and what could not).
+   * plugin's `onTimer`. Returns what fired (and what could not). Each due timer is committed
+   * under the version of the journey it loaded, so a timer another engine fired first is not
+   * fired again. A journey's pending timers are read from the store only when this engine did
+   * not make its last commit, or when the due row differs from the one it committed.
    *
    * @example
    * ```ts

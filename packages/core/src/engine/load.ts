@@ -33,7 +33,7 @@ const settled = (mine: unknown, stored: unknown): boolean => typeof mine !== 'ob
  * the engine's own object (its properties holding `undefined` count as absent, as JSON leaves
  * them out); anything JSON would change (a Date, -0, NaN, a function) makes the two different.
  */
-function sameJson(mine: unknown, stored: unknown, depth = 0): boolean {
+export function sameJson(mine: unknown, stored: unknown, depth = 0): boolean {
   if (typeof mine !== 'object' || mine === null) return Object.is(mine, stored);
   if (typeof stored !== 'object' || stored === null || depth > MAX_DEPTH) return false;
   // One object, frozen and proven exact JSON: a store that kept the engine's own value.

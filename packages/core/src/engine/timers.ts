@@ -3,11 +3,11 @@ import type { JourneyCommit } from '../store/JourneyStore.js';
 import { SYSTEM_ACTOR, timerRowSchema, type OutboxItem, type TimerRow } from '../store/records.js';
 import { describeStoredIssues } from '../validation/zodIssues.js';
 import { isKnownWellFormed, markWellFormed } from '../store/knownWellFormed.js';
-import { bareCommit, commitToStore } from './commit.js';
+import { bareCommit, commitToStore, timersAfter } from './commit.js';
 import { deliverCommitted } from './deliver.js';
 import { iso, type EngineCore } from './EngineCore.js';
 import type { StampedEvent } from './guardRule.js';
-import { loadJourney, notFound, wellFormedTimers } from './load.js';
+import { loadJourney, notFound, sameJson, wellFormedTimers } from './load.js';
 import { skippedTimerStep, step } from './step.js';
 
 /**
@@ -119,26 +119,48 @@ function unfireable(core: EngineCore, timer: TimerRow): CareJourneyError | undef
   );
 }
 
-/** Fires one due timer. `gone` when another writer fired or cancelled it first. */
-async function fireTimer(core: EngineCore, timer: TimerRow): Promise<Outcome> {
+/** True when two timer rows say the same: key, owner, due time, event and payload. */
+function sameTimer(a: TimerRow | undefined, b: TimerRow): boolean {
+  return a !== undefined && a.key === b.key && a.owner === b.owner && a.dueAt === b.dueAt && sameJson(a.event, b.event) && sameJson(a.payload, b.payload);
+}
+
+/**
+ * Fires one due timer (`due`, the row `dueTimers` just read). `gone` when another writer fired or
+ * cancelled it first.
+ *
+ * The journey's pending timers come from this engine's last commit to it when the store is still
+ * at that commit's version (every change of a journey's timers is a commit, so they are what the
+ * store holds), else from the store. The commit is made under the loaded version: a writer that
+ * fired or cancelled the timer since makes it a conflict, and the retry reads the timers again and
+ * finds it gone. When the timers this engine knows disagree with the due row (another process, or
+ * a hand, changed the row), they are read from the store, and the stored row is what fires or is
+ * refused.
+ */
+async function fireTimer(core: EngineCore, due: TimerRow): Promise<Outcome> {
   for (let attempt = 0; attempt <= core.maxRetries; attempt++) {
-    const outcome = await core.locks.run(timer.journeyId, async (): Promise<'gone' | 'conflict' | CareJourneyError | { commit: JourneyCommit; skipped: boolean }> => {
-      const timers = wellFormedTimers(await core.store.listTimers(timer.journeyId));
-      const current = timers.find((t) => t.key === timer.key);
+    const outcome = await core.locks.run(due.journeyId, async (): Promise<'gone' | 'conflict' | CareJourneyError | { commit: JourneyCommit; skipped: boolean }> => {
+      let loaded = await loadJourney(core, due.journeyId, 'known');
+      if ('refusal' in loaded) return loaded.refusal;
+      let current = loaded.timers.find((t) => t.key === due.key);
+      if (!sameTimer(current, due)) {
+        const timers = wellFormedTimers(await core.store.listTimers(due.journeyId));
+        loaded = { ...loaded, timers };
+        current = timers.find((t) => t.key === due.key);
+      }
       if (!current || current.dueAt > core.now()) return 'gone';
       const unfit = unfireable(core, current);
       if (unfit) return unfit;
-      const loaded = await loadJourney(core, timer.journeyId, timers);
-      if ('refusal' in loaded) return loaded.refusal;
       const { record } = loaded;
       let commit: JourneyCommit;
       let skipped = false;
+      let next = loaded.snapshot;
       if (current.owner === 'machine' && current.event) {
         // Checked by unfireable: a timer event of the definition, or an XState `after` delay.
         const event = { ...current.event, at: current.dueAt, actor: SYSTEM_ACTOR } as StampedEvent;
         const applied = step(core, loaded, event, 'timer', undefined, current.key);
         skipped = 'refusal' in applied;
-        commit = 'refusal' in applied ? skippedTimerStep(core, loaded, current, applied.refusal) : applied.commit;
+        if ('refusal' in applied) commit = skippedTimerStep(core, loaded, current, applied.refusal);
+        else ({ commit, next } = applied);
       } else {
         const item: OutboxItem = {
           id: `${record.id}:${record.version + 1}:timer`,
@@ -150,17 +172,20 @@ async function fireTimer(core: EngineCore, timer: TimerRow): Promise<Outcome> {
         };
         commit = bareCommit(core, record, [current.key], [item]);
       }
-      return (await commitToStore(core, commit)) === 'conflict' ? 'conflict' : { commit, skipped };
+      if ((await commitToStore(core, commit)) === 'conflict') return 'conflict';
+      // The journey's next event (or timer) knows its timers without reading them, while no one else commits.
+      core.snapshots.committed(next, commit.journey.version, timersAfter(loaded.timers, commit));
+      return { commit, skipped };
     });
     if (outcome === 'conflict') continue;
     if (outcome === 'gone' || outcome instanceof CareJourneyError) return outcome;
     // Committed: from here on nothing may throw.
-    core.bus.emit('timer.fired', { journeyId: timer.journeyId, key: timer.key, owner: timer.owner, dueAt: iso(timer.dueAt) });
+    core.bus.emit('timer.fired', { journeyId: due.journeyId, key: due.key, owner: due.owner, dueAt: iso(due.dueAt) });
     await deliverCommitted(core, outcome.commit.outbox);
     return outcome.skipped ? 'skipped' : 'fired';
   }
-  return new CareJourneyError('CJ_ERR_CONFLICT', `Timer "${timer.key}" of journey "${timer.journeyId}" kept conflicting with other writers; it stays pending.`, {
-    journeyId: timer.journeyId,
+  return new CareJourneyError('CJ_ERR_CONFLICT', `Timer "${due.key}" of journey "${due.journeyId}" kept conflicting with other writers; it stays pending.`, {
+    journeyId: due.journeyId,
   });
 }
 
