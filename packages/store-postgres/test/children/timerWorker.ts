@@ -1,6 +1,7 @@
 // A server's timer worker in miniature: runWorker over a PostgresStore, firing the probe plugin's
-// timers and logging each delivery (ids and keys only). Stops cleanly on "stop" on stdin; the
-// parent may also kill it with SIGKILL in the middle of a batch.
+// timers and logging each delivery (ids and keys only). Stops cleanly on "stop" on stdin, and when
+// stdin ends (the parent exited or was killed: no worker outlives its test run); the parent may
+// also kill it with SIGKILL in the middle of a batch.
 //
 // Run: node timerWorker.mjs '<json config>' (bundled by the workspace's test/support/bundleChild.ts)
 import { createEngine, definePlugin, ManualClock } from '@carejourney/core';
@@ -39,6 +40,7 @@ const controller = new AbortController();
 process.stdin.on('data', (d) => {
   if (String(d).includes('stop')) controller.abort();
 });
+process.stdin.on('end', () => controller.abort());
 process.stdout.write('ready\n');
 const summary = await runWorker({
   engine,
