@@ -27,6 +27,20 @@ function wrap(inner: MemoryStore, overrides: Partial<JourneyStore>): JourneyStor
   return { ...(Object.fromEntries(methods.map((m) => [m, bound(m)])) as unknown as JourneyStore), ...overrides };
 }
 
+/** `inner`, with `interpose(run)` to have `run` (another writer) go just before the next commit, once. */
+function interposing(inner: MemoryStore): { store: JourneyStore; interpose: (run: () => Promise<void>) => void } {
+  let next: (() => Promise<void>) | undefined;
+  const store = wrap(inner, {
+    commit: async (c: Parameters<JourneyStore['commit']>[0]) => {
+      const run = next;
+      next = undefined;
+      if (run) await run();
+      return inner.commit(c);
+    },
+  });
+  return { store, interpose: (run) => void (next = run) };
+}
+
 const vitals = (systolic: number) => ({ type: 'vitals.recorded' as const, systolic, diastolic: 80 });
 
 describe('the engine load cache', () => {
@@ -69,21 +83,13 @@ describe('the engine load cache', () => {
   it('a commit that loses the race to another engine is retried on the other engine\'s state', async () => {
     const inner = new MemoryStore();
     const clock = new ManualClock(T0);
-    let interpose: (() => Promise<void>) | undefined;
     // Another engine commits between this engine's load and its commit, once.
-    const store = wrap(inner, {
-      commit: async (c: Parameters<JourneyStore['commit']>[0]) => {
-        const run = interpose;
-        interpose = undefined;
-        if (run) await run();
-        return inner.commit(c);
-      },
-    });
+    const { store, interpose } = interposing(inner);
     const a = createEngine({ definition: visitJourney, store, clock });
     const b = createEngine({ definition: visitJourney, store: inner, clock });
     const id = await checkedInVisit(a);
     await must(a.send(id, vitals(110), { actor: actors.nurse }));
-    interpose = async () => void (await must(b.send(id, { type: 'bp.override', reason: 'reviewed' }, { actor: actors.physician })));
+    interpose(async () => void (await must(b.send(id, { type: 'bp.override', reason: 'reviewed' }, { actor: actors.physician }))));
     const r = await must(a.send(id, vitals(140), { actor: actors.nurse }));
     // Both events applied: the retry started from b's state, not from a's cached one.
     expect(r.view.context).toMatchObject({ bp: { systolic: 140 }, override: 'reviewed' });
@@ -275,20 +281,12 @@ describe('the engine load cache', () => {
     it('a timer another engine fires between this engine\'s read of what is due and its commit fires once', async () => {
       const inner = new MemoryStore();
       const clock = new ManualClock(T0);
-      let interpose: (() => Promise<void>) | undefined;
-      const store = wrap(inner, {
-        commit: async (c: Parameters<JourneyStore['commit']>[0]) => {
-          const run = interpose;
-          interpose = undefined;
-          if (run) await run();
-          return inner.commit(c);
-        },
-      });
+      const { store, interpose } = interposing(inner);
       const a = createEngine({ definition: visitJourney, store, clock });
       const b = createEngine({ definition: visitJourney, store: inner, clock });
       const id = await bookedAndDue(a, clock);
       let otherFired: unknown[] = [];
-      interpose = async () => void (otherFired = await b.runDue());
+      interpose(async () => void (otherFired = await b.runDue()));
       // a read the row as due and loaded the journey (its timers known from its own commit); b
       // fires it first; a's commit is a conflict, and the retry finds it gone.
       expect(await a.runDue()).toEqual([]);
