@@ -191,7 +191,8 @@ export function wellFormedTimers(rows: readonly unknown[]): TimerRow[] {
  * {@link LoadedSnapshots} when the stored snapshot is one it already checked or produced).
  * `timers` are the journey's pending timers when the caller read them already; `'known'` takes
  * the ones this engine's last commit left when the store is still at that commit's version
- * (they are only shown in the view), and reads them otherwise. A journey that cannot be loaded is a refusal for
+ * (a send shows them in its view; a timer fires with them when its due row matches the one
+ * committed), and reads them otherwise. A journey that cannot be loaded is a refusal for
  * that journey only, so the others (and `runDue` over them) keep working. Error messages name
  * the journey and the rule broken, never the stored content.
  */
